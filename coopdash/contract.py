@@ -1,0 +1,172 @@
+"""The workbook contract (../shared/spec/workbook.md) as data.
+
+One definition of every table, column, kind, code list and reference. The validator,
+the schema check, the template, the exporter and the labels all read it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CODES: dict[str, tuple[str, ...]] = {
+    "org_type": (
+        "government", "local_government", "local_government_association", "public_sector",
+        "ngo", "multilateral", "academic", "private", "other",
+    ),
+    "instrument": ("loi", "mou", "implementing_arrangement", "exchange_of_letters", "other"),
+    "stage": (
+        "exploration", "drafting", "approval", "signed", "active", "extended", "expired",
+        "terminated",
+    ),
+    "milestone_kind": ("letter", "meeting", "signing", "extension", "review", "visit", "other"),
+    "channel": ("online", "in_person", "hybrid", "document"),
+    "program_kind": (
+        "seminar", "study_visit", "specialist_dispatch", "webinar", "training", "meeting",
+        "exchange", "other",
+    ),
+    "program_status": (
+        "proposed", "planned", "confirmed", "ongoing", "completed", "postponed", "cancelled",
+    ),
+    "mode": ("in_person", "online", "hybrid"),
+    "side": ("home", "partner"),
+    "gender": ("female", "male", "unspecified"),
+    "role": ("head", "member", "speaker", "moderator", "observer", "staff"),
+    "participant_status": ("nominated", "confirmed", "attended", "withdrawn"),
+    "source": ("apbn", "apbd", "partner", "self_funded", "co_funded", "other"),
+    "funding_status": ("planned", "committed", "spent"),
+    "action_status": ("open", "done", "dropped"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # id, text, date, integer, amount, code, country, currency, region, ref
+    required: bool = False
+    codes: str | None = None  # key into CODES for kind == "code"
+    ref: str | None = None  # referenced table for kind == "ref"
+    default: str | None = None  # stored when missing (participants.role)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: str
+    columns: tuple[Column, ...]
+    note: str = ""
+    by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_name.update({c.name: c for c in self.columns})
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def C(name: str, kind: str, required: bool = False, **kw) -> Column:  # noqa: N802
+    return Column(name, kind, required, **kw)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("partners", "partner_id", (
+            C("partner_id", "id", True),
+            C("name", "text", True),
+            C("country", "country", True, note="home country of the organisation"),
+            C("office_city", "text"),
+            C("org_type", "code", True, codes="org_type"),
+        )),
+        Table("agreements", "agreement_id", (
+            C("agreement_id", "id", True),
+            C("partner_id", "ref", True, ref="partners"),
+            C("title", "text", True),
+            C("instrument", "code", True, codes="instrument"),
+            C("stage", "code", True, codes="stage"),
+            C("signed_on", "date"),
+            C("starts_on", "date"),
+            C("ends_on", "date", note="not before starts_on"),
+            C("reference", "text"),
+            C("notes", "text"),
+        )),
+        Table("milestones", "milestone_id", (
+            C("milestone_id", "id", True),
+            C("agreement_id", "ref", True, ref="agreements"),
+            C("occurred_on", "date", True),
+            C("kind", "code", True, codes="milestone_kind"),
+            C("title", "text", True),
+            C("channel", "code", codes="channel"),
+            C("reference", "text"),
+        )),
+        Table("programs", "program_id", (
+            C("program_id", "id", True),
+            C("partner_id", "ref", True, ref="partners"),
+            C("agreement_id", "ref", ref="agreements"),
+            C("title", "text", True),
+            C("kind", "code", True, codes="program_kind"),
+            C("status", "code", True, codes="program_status"),
+            C("mode", "code", codes="mode"),
+            C("host_country", "country"),
+            C("host_city", "text"),
+            C("starts_on", "date"),
+            C("ends_on", "date", note="not before starts_on"),
+        )),
+        Table("delegations", "delegation_id", (
+            C("delegation_id", "id", True),
+            C("program_id", "ref", True, ref="programs"),
+            C("side", "code", True, codes="side"),
+            C("seats_planned", "integer"),
+        )),
+        Table("participants", "participant_id", (
+            C("participant_id", "id", True),
+            C("delegation_id", "ref", True, ref="delegations"),
+            C("full_name", "text", True, note="personal data"),
+            C("position", "text"),
+            C("organisation", "text"),
+            C("region_code", "region"),
+            C("gender", "code", codes="gender"),
+            C("role", "code", codes="role", default="member"),
+            C("status", "code", True, codes="participant_status"),
+        )),
+        Table("funding", "funding_id", (
+            C("funding_id", "id", True),
+            C("program_id", "ref", True, ref="programs"),
+            C("delegation_id", "ref", ref="delegations"),
+            C("source", "code", True, codes="source"),
+            C("funder", "text"),
+            C("amount", "amount"),
+            C("currency", "currency", note="required when amount is given"),
+            C("status", "code", True, codes="funding_status"),
+            C("recorded_on", "date"),
+        )),
+        Table("fx_rates", "currency,valid_from", (
+            C("currency", "currency", True),
+            C("valid_from", "date", True),
+            C("idr_per_unit", "amount", True, note="> 0"),
+            C("source", "text"),
+        )),
+        Table("actions", "action_id", (
+            C("action_id", "id", True),
+            C("agreement_id", "ref", ref="agreements"),
+            C("program_id", "ref", ref="programs"),
+            C("title", "text", True),
+            C("owner", "text", True),
+            C("opened_on", "date", True),
+            C("due_on", "date"),
+            C("status", "code", True, codes="action_status"),
+            C("closed_on", "date", note="required when done or dropped"),
+        )),
+    )
+}
+
+# The order that respects references: parents before children.
+TABLE_ORDER: tuple[str, ...] = (
+    "partners", "agreements", "milestones", "programs", "delegations", "participants",
+    "funding", "fx_rates", "actions",
+)
+
+
+def key_columns(table: str) -> list[str]:
+    return TABLES[table].key.split(",")

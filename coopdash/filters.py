@@ -1,0 +1,92 @@
+"""The shared filter state: one frozen value that becomes query parameters and a URL.
+
+Every page reads the same `Filters`; the sidebar writes it; `st.query_params` carries it
+so a link reproduces the view. Empty means "all".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+# URL key for each list field (ids never contain commas: the contract allows A-Za-z0-9._-).
+_LIST_KEYS = {
+    "partners": "partner",
+    "countries": "country",
+    "kinds": "kind",
+    "statuses": "status",
+    "sources": "source",
+    "regions": "region",
+    "sides": "side",
+}
+_DATE_KEYS = {"date_from": "from", "date_to": "to"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    partners: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    sides: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in _LIST_KEYS:  # normalise: sorted tuples, so equal filters compare equal
+            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def with_(self, **changes: Any) -> Filters:
+        return replace(self, **changes)
+
+    def params(self, home_country: str = "ID") -> dict[str, Any]:
+        """The `$f` struct every query's filter macros read."""
+        values = {name: list(getattr(self, name)) for name in _LIST_KEYS}
+        return {"f": {**values, "date_from": self.date_from, "date_to": self.date_to,
+                      "home": home_country}}
+
+    def to_query_params(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, key in _LIST_KEYS.items():
+            if getattr(self, name):
+                out[key] = ",".join(getattr(self, name))
+        for name, key in _DATE_KEYS.items():
+            if getattr(self, name):
+                out[key] = getattr(self, name).isoformat()
+        return out
+
+    @classmethod
+    def from_query_params(cls, qp: dict[str, Any]) -> Filters:
+        """Read filters back from a URL; unreadable parts are ignored, never fatal."""
+        kw: dict[str, Any] = {}
+        for name, key in _LIST_KEYS.items():
+            raw = qp.get(key)
+            if raw:
+                kw[name] = tuple(v for v in str(raw).split(",") if v)
+        for name, key in _DATE_KEYS.items():
+            raw = qp.get(key)
+            if raw:
+                try:
+                    kw[name] = dt.date.fromisoformat(str(raw)[:10])
+                except ValueError:
+                    pass
+        return cls(**kw)
+
+    def describe(self) -> dict[str, str]:
+        """Field -> readable value, for export headers and the meeting pack."""
+        out = {}
+        for f in fields(self):
+            value = asdict(self)[f.name]
+            if value:
+                out[f.name] = ", ".join(value) if isinstance(value, tuple) else str(value)
+        return out
+
+    @property
+    def url_keys(self) -> tuple[str, ...]:
+        return (*_LIST_KEYS.values(), *_DATE_KEYS.values())

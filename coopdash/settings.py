@@ -1,0 +1,91 @@
+"""Every setting in one place: environment variables with documented defaults.
+
+| variable                 | default                  | meaning                                   |
+|--------------------------|--------------------------|-------------------------------------------|
+| COOPDASH_DB              | data/coopdash.duckdb     | the store file                            |
+| COOPDASH_HOME_COUNTRY    | ID                       | our side's country (outbound / inbound)   |
+| COOPDASH_LANG            | id                       | default UI language (`id` or `en`)        |
+| COOPDASH_CURRENCY        | IDR                      | default display currency                  |
+| COOPDASH_ROLE            | keeper                   | viewer / analyst / keeper (see ROLES)     |
+| COOPDASH_FIRST_RUN       | demo                     | what a missing store is created with      |
+| COOPDASH_CACHE_TTL       | 3600                     | seconds a cached query result may live    |
+| COOPDASH_CACHE_ENTRIES   | 256                      | cached query results kept per query       |
+| COOPDASH_ACTOR           | the OS user name         | who is recorded in the import log         |
+| COOPDASH_TODAY           | (unset: the real date)   | fixed "today" (tests, demos)              |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+DATA_DIR = ROOT / "data"
+SAMPLE_DIR = DATA_DIR / "sample"
+
+LANGS = ("id", "en")
+DISPLAY_CURRENCIES = ("IDR", "USD", "JPY", "SGD", "EUR", "KRW")
+
+# What each role may do. Names of participants are personal data.
+ROLES = {
+    "viewer": {"names": False, "export": False, "write": False},
+    "analyst": {"names": True, "export": True, "write": False},
+    "keeper": {"names": True, "export": True, "write": True},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    home_country: str
+    lang: str
+    currency: str
+    role: str
+    first_run: str
+    cache_ttl: int
+    cache_entries: int
+    actor: str
+    today_override: dt.date | None
+
+    def today(self) -> dt.date:
+        return self.today_override or dt.date.today()
+
+    def can(self, what: str) -> bool:
+        return ROLES.get(self.role, ROLES["viewer"])[what]
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database in some containers
+        return "unknown"
+
+
+def load(env: dict[str, str] | None = None) -> Settings:
+    """Read the settings from the environment (or the mapping given)."""
+    env = os.environ if env is None else env
+    db = Path(env.get("COOPDASH_DB", DATA_DIR / "coopdash.duckdb"))
+    lang = env.get("COOPDASH_LANG", "id").lower()
+    role = env.get("COOPDASH_ROLE", "keeper").lower()
+    today = env.get("COOPDASH_TODAY")
+    return Settings(
+        db_path=db if db.is_absolute() else (Path.cwd() / db),
+        home_country=env.get("COOPDASH_HOME_COUNTRY", "ID").upper(),
+        lang=lang if lang in LANGS else "id",
+        currency=env.get("COOPDASH_CURRENCY", "IDR").upper(),
+        role=role if role in ROLES else "viewer",
+        first_run=env.get("COOPDASH_FIRST_RUN", "demo").lower(),
+        cache_ttl=int(env.get("COOPDASH_CACHE_TTL", "3600")),
+        cache_entries=int(env.get("COOPDASH_CACHE_ENTRIES", "256")),
+        actor=env.get("COOPDASH_ACTOR") or _actor(),
+        today_override=dt.date.fromisoformat(today) if today else None,
+    )
+
+
+def get() -> Settings:
+    """The settings in force now (read fresh: tests change the environment)."""
+    return load()

@@ -1,0 +1,98 @@
+-- Shared filter macros. Every page query reads the filtered world through these, so one
+-- filter means the same thing everywhere. `f` is the struct built by
+-- coopdash.filters.Filters.params(): lists (empty = all), two dates, the home country.
+
+create or replace temp macro in_list(lst, v) as
+    (len(lst) = 0 or list_contains(lst::varchar[], v));
+
+-- Programs that pass the program-level filters. The period is on starts_on (an undated
+-- program drops out once a period is chosen); funding source and home region keep the
+-- programs that have such a funding line / such a participant.
+create or replace temp macro f_programs(f) as table
+select p.*
+from programs p
+join partners pa on pa.partner_id = p.partner_id
+where in_list(f['partners'], p.partner_id)
+  and in_list(f['countries'], pa.country)
+  and in_list(f['kinds'], p.kind)
+  and in_list(f['statuses'], p.status)
+  and (f['date_from'] is null or p.starts_on >= f['date_from']::date)
+  and (f['date_to'] is null or p.starts_on <= f['date_to']::date)
+  and (len(f['sources']) = 0 or p.program_id in (
+        select program_id from funding where list_contains(f['sources']::varchar[], source)))
+  and (len(f['regions']) = 0 or p.program_id in (
+        select d.program_id
+        from participants x join delegations d on d.delegation_id = x.delegation_id
+        where list_contains(f['regions']::varchar[], left(x.region_code, 2))));
+
+-- Delegations of the filtered programs, with direction as the contract defines it:
+-- outbound = our side, held in person abroad; inbound = partner side, in person at home.
+create or replace temp macro f_delegations(f) as table
+select
+    d.*,
+    p.kind as program_kind,
+    p.status as program_status,
+    p.partner_id,
+    p.starts_on as program_starts_on,
+    p.host_country,
+    (p.mode in ('in_person', 'hybrid') or (p.mode is null and p.host_country is not null))
+        as is_in_person,
+    coalesce(d.side = 'home' and is_in_person and p.host_country <> f['home'], false)
+        as is_outbound,
+    coalesce(d.side = 'partner' and is_in_person and p.host_country = f['home'], false)
+        as is_inbound
+from delegations d
+join f_programs(f) p on p.program_id = d.program_id
+where in_list(f['sides'], d.side);
+
+-- Participants of the filtered delegations; the region filter applies to each person.
+create or replace temp macro f_participants(f) as table
+select x.*, left(x.region_code, 2) as province_code, d.side, d.program_id,
+       d.program_kind, d.partner_id, d.is_outbound, d.is_inbound, d.program_starts_on
+from participants x
+join f_delegations(f) d on d.delegation_id = x.delegation_id
+where in_list(f['regions'], left(x.region_code, 2));
+
+-- Funding lines of the filtered programs, converted to the display currency `cur`
+-- with the rate in force on recorded_on (else the program's start). A line with an
+-- amount but no usable rate keeps amount_display null: it is unconverted, never zero.
+create or replace temp macro f_funding(f, cur) as table
+with lines as (
+    select fu.*, p.kind as program_kind, p.partner_id, p.starts_on as program_starts_on,
+           coalesce(fu.recorded_on, p.starts_on) as rate_on
+    from funding fu
+    join f_programs(f) p on p.program_id = fu.program_id
+    where in_list(f['sources'], fu.source)
+),
+to_idr as (
+    select l.*,
+           case when l.currency = 'IDR' then l.amount::double
+                else l.amount::double * r.idr_per_unit::double end as amount_idr,
+           r.valid_from as rate_valid_from, r.idr_per_unit as rate_idr_per_unit,
+           r.source as rate_source
+    from lines l
+    asof left join fx_rates r on r.currency = l.currency and l.rate_on >= r.valid_from
+)
+select t.*,
+       case when upper(cur) = 'IDR' then t.amount_idr
+            else t.amount_idr / dr.idr_per_unit::double end as amount_display,
+       t.amount is not null and amount_display is null as is_unconverted
+from to_idr t
+asof left join fx_rates dr on dr.currency = upper(cur) and t.rate_on >= dr.valid_from;
+
+-- Agreements and actions follow the partner filters (they have no kind or period).
+create or replace temp macro f_agreements(f) as table
+select a.*
+from agreements a
+join partners pa on pa.partner_id = a.partner_id
+where in_list(f['partners'], a.partner_id) and in_list(f['countries'], pa.country);
+
+create or replace temp macro f_actions(f) as table
+select ac.*, coalesce(ag.partner_id, pr.partner_id) as partner_id
+from actions ac
+left join agreements ag on ag.agreement_id = ac.agreement_id
+left join programs pr on pr.program_id = ac.program_id
+left join partners pa on pa.partner_id = coalesce(ag.partner_id, pr.partner_id)
+where (len(f['partners']) = 0 and len(f['countries']) = 0)
+   or (in_list(f['partners'], pa.partner_id) and in_list(f['countries'], pa.country)
+       and pa.partner_id is not null);
