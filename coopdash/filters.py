@@ -6,6 +6,7 @@ so a link reproduces the view. Empty means "all".
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -72,10 +73,8 @@ class Filters:
         for name, key in _DATE_KEYS.items():
             raw = qp.get(key)
             if raw:
-                try:
+                with contextlib.suppress(ValueError):
                     kw[name] = dt.date.fromisoformat(str(raw)[:10])
-                except ValueError:
-                    pass
         return cls(**kw)
 
     def describe(self) -> dict[str, str]:

@@ -1,0 +1,306 @@
+"""Streamlit glue shared by every page: the store connection, the cached query runner,
+the shared sidebar (filters, language, currency) and the page context.
+
+Pages call `ctx = ui.context()` and then `ui.run(name, ctx, **extra)`; they hold no SQL
+and touch no files. Caching sits here, at the one boundary: results are keyed by query,
+parameters and the store's data version, so any write invalidates them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+from babel import Locale
+
+from coopdash import bootstrap, query, store
+from coopdash import settings as settings_mod
+from coopdash.contract import CODES
+from coopdash.filters import Filters
+from coopdash.i18n import code_label, locale, t
+from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
+
+_CTX_KEY = "_coopdash_ctx"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs for this run; built once per run by dashboard.py."""
+
+    settings: Settings
+    lang: str
+    currency: str
+    filters: Filters
+    data_version: int
+    today: dt.date
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def label(self, codelist: str, code: str | None) -> str:
+        return code_label(codelist, code, self.lang)
+
+    def params(self, **extra: Any) -> dict[str, Any]:
+        """Every common query parameter plus the page's own."""
+        return {
+            **self.filters.params(self.settings.home_country),
+            "currency": self.currency,
+            "today": self.today,
+            "home": self.settings.home_country,
+            "show_names": self.settings.can("names"),
+            **extra,
+        }
+
+
+# --- the store --------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _connection(db_path: str, first_run: str) -> duckdb.DuckDBPyConnection:
+    bootstrap.ensure(Path(db_path), first_run)
+    return store.connect(db_path)
+
+
+def connection(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
+    """The process-wide connection to the store (created with the first-run data if the
+    store does not exist yet). Queries run on cursors of it."""
+    s = settings or settings_mod.get()
+    return _connection(str(s.db_path), s.first_run)
+
+
+def data_version(settings: Settings | None = None) -> int:
+    cur = connection(settings).cursor()
+    try:
+        return store.data_version(cur)
+    finally:
+        cur.close()
+
+
+def after_write() -> None:
+    """Call after any write to the store: drop every cached result."""
+    _cached.clear()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict) and "__date__" in value:
+        return dt.date.fromisoformat(value["__date__"])
+    if isinstance(value, dict):
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
+def _cache_settings() -> tuple[int, int]:
+    s = settings_mod.get()
+    return s.cache_ttl, s.cache_entries
+
+
+_TTL, _ENTRIES = _cache_settings()
+
+
+@st.cache_data(ttl=_TTL, max_entries=_ENTRIES, show_spinner=False)
+def _cached(db_path: str, version: int, name: str, params_json: str) -> pd.DataFrame:
+    del version  # part of the cache key only
+    params = _from_json(json.loads(params_json))
+    return query.run(connection(), name, params)
+
+
+def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
+    """Run `queries/<name>.sql` with the page context's parameters (cached)."""
+    params = {k: v for k, v in ctx.params(**extra).items() if k in query.param_names(name)}
+    key = json.dumps(params, default=_jsonable, sort_keys=True)
+    return _cached(str(ctx.settings.db_path), ctx.data_version, name, key)
+
+
+# --- the sidebar and the context ---------------------------------------------------------
+
+_WIDGETS = {  # widget key -> (Filters field, URL key)
+    "flt_partners": ("partners", "partner"),
+    "flt_countries": ("countries", "country"),
+    "flt_kinds": ("kinds", "kind"),
+    "flt_statuses": ("statuses", "status"),
+    "flt_sources": ("sources", "source"),
+    "flt_regions": ("regions", "region"),
+    "flt_sides": ("sides", "side"),
+}
+
+
+def _seed_from_url() -> None:
+    """On a session's first run, the URL decides the filters, language and currency."""
+    if st.session_state.get("_seeded"):
+        return
+    qp = st.query_params.to_dict()
+    flt = Filters.from_query_params(qp)
+    for key, (field, _) in _WIDGETS.items():
+        st.session_state[key] = list(getattr(flt, field))
+    st.session_state["flt_from"] = flt.date_from
+    st.session_state["flt_to"] = flt.date_to
+    lang = qp.get("lang")
+    if lang in LANGS:
+        st.session_state["lang"] = lang
+    cur = (qp.get("cur") or "").upper()
+    if cur in DISPLAY_CURRENCIES:
+        st.session_state["currency"] = cur
+    st.session_state["_seeded"] = True
+
+
+def _options(settings: Settings, version: int) -> dict[str, pd.DataFrame]:
+    ctx0 = Context(settings, "en", "IDR", Filters(), version, settings.today())
+    return {"filter_options": run("filter_options", ctx0)}
+
+
+def _multiselect(key: str, label: str, options: list[str], fmt) -> None:
+    # keep only still-existing values (a URL may name a partner that was removed)
+    current = [v for v in st.session_state.get(key, []) if v in options]
+    st.session_state[key] = current
+    st.multiselect(label, options, key=key, format_func=fmt, placeholder=t("common.all",
+                   st.session_state.get("lang", "id")))
+
+
+def sidebar(settings: Settings, version: int) -> Filters:
+    """Language, currency and the shared filters; returns the filter state."""
+    _seed_from_url()
+    st.session_state.setdefault("lang", settings.lang)
+    st.session_state.setdefault("currency", settings.currency)
+    with st.sidebar:
+        c1, c2 = st.columns(2)
+        lang = c1.selectbox(t("app.language", st.session_state["lang"]), LANGS, key="lang",
+                            format_func=lambda v: {"id": "Bahasa Indonesia", "en": "English"}[v])
+        c2.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency")
+        st.subheader(t("filter.title", lang))
+        opts = _options(settings, version)["filter_options"]
+        _filter_widgets(opts, lang)
+    flt = _filters_from_state()
+    _write_url(flt, lang)
+    return flt
+
+
+def _options_of(opts: pd.DataFrame, kind: str) -> tuple[list[str], dict[str, str]]:
+    rows = opts[opts["kind"] == kind]
+    return rows["value"].tolist(), dict(zip(rows["value"], rows["label"], strict=True))
+
+
+def _filter_widgets(opts: pd.DataFrame, lang: str) -> None:
+    values, names = _options_of(opts, "partner")
+    _multiselect("flt_partners", t("filter.partner", lang), values, lambda v: names.get(v, v))
+    values, _ = _options_of(opts, "country")
+    _multiselect("flt_countries", t("filter.country", lang), values,
+                 lambda v: f"{country_name(v, lang)} ({v})")
+    _multiselect("flt_kinds", t("filter.kind", lang), list(CODES["program_kind"]),
+                 lambda v: code_label("program_kind", v, lang))
+    _multiselect("flt_statuses", t("filter.status", lang), list(CODES["program_status"]),
+                 lambda v: code_label("program_status", v, lang))
+    _period_widget(opts, lang)
+    _multiselect("flt_sources", t("filter.source", lang), list(CODES["source"]),
+                 lambda v: code_label("source", v, lang))
+    values, _ = _options_of(opts, "province")
+    names = province_names()
+    _multiselect("flt_regions", t("filter.region", lang), values,
+                 lambda v: f"{names.get(v, v)} ({v})")
+    _multiselect("flt_sides", t("filter.side", lang), list(CODES["side"]),
+                 lambda v: code_label("side", v, lang))
+    if st.button(t("filter.reset", lang), key="flt_reset", width="stretch"):
+        for key in (*_WIDGETS, "flt_from", "flt_to"):
+            st.session_state.pop(key, None)
+        st.session_state["_seeded"] = True
+        st.query_params.clear()
+        st.rerun()
+
+
+def _period_widget(opts: pd.DataFrame, lang: str) -> None:
+    years, _ = _options_of(opts, "year")
+    years = sorted(int(y) for y in years) or [dt.date.today().year]
+    lo, hi = years[0], years[-1]
+    cur_from, cur_to = st.session_state.get("flt_from"), st.session_state.get("flt_to")
+    value = (cur_from.year if cur_from else lo, cur_to.year if cur_to else hi)
+    value = (max(lo, min(value[0], hi)), max(lo, min(value[1], hi)))
+    if lo == hi:
+        return
+    chosen = st.slider(t("filter.period", lang), lo, hi, value=value, key="flt_years")
+    full = chosen == (lo, hi)
+    st.session_state["flt_from"] = None if full else dt.date(chosen[0], 1, 1)
+    st.session_state["flt_to"] = None if full else dt.date(chosen[1], 12, 31)
+
+
+def _filters_from_state() -> Filters:
+    kw = {field: tuple(st.session_state.get(key) or ()) for key, (field, _) in _WIDGETS.items()}
+    return Filters(date_from=st.session_state.get("flt_from"),
+                   date_to=st.session_state.get("flt_to"), **kw)
+
+
+def _write_url(flt: Filters, lang: str) -> None:
+    """Mirror the filters, language and currency into the URL (page keys are kept)."""
+    wanted = {**flt.to_query_params(), "lang": lang, "cur": st.session_state["currency"]}
+    for key in (*flt.url_keys, "lang", "cur"):
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def build_context() -> Context:
+    """Called once per run by dashboard.py; pages read it with `context()`."""
+    settings = settings_mod.get()
+    version = data_version(settings)
+    flt = sidebar(settings, version)
+    ctx = Context(settings, st.session_state["lang"], st.session_state["currency"], flt,
+                  version, settings.today())
+    st.session_state[_CTX_KEY] = ctx
+    return ctx
+
+
+def context() -> Context:
+    ctx = st.session_state.get(_CTX_KEY)
+    if ctx is None:  # a page run on its own (tests): build the frame's context
+        ctx = build_context()
+    return ctx
+
+
+# --- names of places ----------------------------------------------------------------------
+
+def country_name(code: str | None, lang: str) -> str:
+    """`JP` -> `Jepang` / `Japan` (Babel's territory names)."""
+    if not code:
+        return t("common.none", lang)
+    return Locale.parse(locale(lang)).territories.get(code, code)
+
+
+@st.cache_data(show_spinner=False)
+def province_names() -> dict[str, str]:
+    """Province code -> name, from the shipped reference list (data/reference)."""
+    try:
+        from coopdash import regions
+    except ImportError:  # reference list not shipped yet
+        return {}
+    df = regions.provinces()
+    return dict(zip(df["province_code"].astype(str), df["name"], strict=True))
+
+
+# --- small shared pieces of page layout ---------------------------------------------------
+
+def empty_state(ctx: Context, df: pd.DataFrame | None = None) -> bool:
+    """Show the empty-state message if `df` has no rows; True when shown."""
+    if df is not None and len(df):
+        return False
+    st.info(ctx.t("common.empty"), icon=":material/filter_alt_off:")
+    return True
+
+
+def demo_banner(ctx: Context) -> None:
+    df = run("demo_records", ctx)
+    n = int(df["n_demo"].iloc[0]) if len(df) else 0
+    if n:
+        st.caption(":material/science: " + ctx.t("common.demo_banner", n=f"{n:,}"))

@@ -1,0 +1,41 @@
+"""coopdash: the entry point. `streamlit run dashboard.py`
+
+Registers every page once (st.navigation), draws the shared sidebar (language, display
+currency, filters — kept in the URL), and runs the chosen page.
+"""
+
+import streamlit as st
+
+from coopdash import ui
+from coopdash.i18n import t
+
+st.set_page_config(page_title="coopdash", page_icon=":material/handshake:", layout="wide")
+
+ctx = ui.build_context()
+lang = ctx.lang
+
+PAGES = {
+    t("nav.section_leadership", lang): [
+        st.Page("pages/overview.py", title=t("nav.overview", lang),
+                icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/delegations.py", title=t("nav.delegations", lang),
+                icon=":material/groups:", url_path="delegations"),
+        st.Page("pages/funding.py", title=t("nav.funding", lang),
+                icon=":material/payments:", url_path="funding"),
+        st.Page("pages/timeline.py", title=t("nav.timeline", lang),
+                icon=":material/timeline:", url_path="timeline"),
+    ],
+    t("nav.section_work", lang): [
+        st.Page("pages/explorer.py", title=t("nav.explorer", lang),
+                icon=":material/table_view:", url_path="explorer"),
+        st.Page("pages/weekly.py", title=t("nav.weekly", lang),
+                icon=":material/event_note:", url_path="weekly"),
+        st.Page("pages/data.py", title=t("nav.data", lang),
+                icon=":material/upload_file:", url_path="data"),
+    ],
+}
+
+page = st.navigation(PAGES)
+with st.sidebar:
+    st.caption(t("app.role", lang, role=t(f"role.{ctx.settings.role}", lang)))
+page.run()

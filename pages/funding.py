@@ -1,0 +1,9 @@
+"""funding page (placeholder until its page is built)."""
+
+import streamlit as st
+
+from coopdash import ui
+
+ctx = ui.context()
+st.title(ctx.t("nav.funding"))
+ui.demo_banner(ctx)

@@ -1,0 +1,9 @@
+"""weekly page (placeholder until its page is built)."""
+
+import streamlit as st
+
+from coopdash import ui
+
+ctx = ui.context()
+st.title(ctx.t("nav.weekly"))
+ui.demo_banner(ctx)

@@ -1,0 +1,93 @@
+"""Shared fixtures. No test touches data/: the store path always points into a temp folder.
+
+- `sample_store` / `demo_store`: real DuckDB stores built once per session through the
+  real importer (sample case; sample + default demo). Tests that write copy them first
+  (`store_copy`).
+- `app(db)`: a real Streamlit AppTest of dashboard.py over that store.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from coopdash import bootstrap, store
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PARTICIPANTS = 5000
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Point every output at a temp folder; start each test with empty caches."""
+    monkeypatch.setenv("COOPDASH_DB", str(tmp_path / "isolated.duckdb"))
+    monkeypatch.setenv("COOPDASH_FIRST_RUN", "none")
+    monkeypatch.setenv("COOPDASH_ACTOR", "pytest")
+    for name in ("COOPDASH_ROLE", "COOPDASH_LANG", "COOPDASH_CURRENCY", "COOPDASH_TODAY"):
+        monkeypatch.delenv(name, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def _navigation_pages(monkeypatch):
+    """AppTest resets `PagesManager.uses_pages_directory` before every run and then sees
+    our `pages/` folder, so `switch_page` would run a page without dashboard.py (the
+    legacy v1 path). A real server turns the flag off at `st.navigation`; do the same."""
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def build_store(path: Path, with_: str) -> Path:
+    store.create(path, bootstrap.populate(with_, participants=DEMO_PARTICIPANTS))
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory.mktemp("sample") / "sample.duckdb", "sample")
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory.mktemp("demo") / "demo.duckdb", "demo")
+
+
+@pytest.fixture(scope="session")
+def empty_store(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory.mktemp("empty") / "empty.duckdb", "none")
+
+
+@pytest.fixture
+def store_copy(tmp_path):
+    """Copy a session store so a test may write to it."""
+    def copy(src: Path) -> Path:
+        dst = tmp_path / f"copy-{src.name}"
+        shutil.copy(src, dst)
+        return dst
+    return copy
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """An AppTest of the whole dashboard over the store at `db`."""
+    def make(db: Path, lang: str = "id", role: str | None = None) -> AppTest:
+        monkeypatch.setenv("COOPDASH_DB", str(db))
+        monkeypatch.setenv("COOPDASH_LANG", lang)
+        if role:
+            monkeypatch.setenv("COOPDASH_ROLE", role)
+        return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    return make
