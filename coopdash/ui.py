@@ -137,8 +137,32 @@ _WIDGETS = {  # widget key -> (Filters field, URL key)
 }
 
 
+def drill_to(tab: str, **filters: list[str] | tuple[str, ...]) -> None:
+    """Open the explorer on `tab` with the shared filters narrowed (chart selections).
+
+    `filters` uses the Filters field names (`kinds=["seminar"]`, `partners=[...]`). The
+    sidebar widgets were already drawn in this run, so the change is applied at the start
+    of the next run, before they are drawn again.
+    """
+    st.session_state["_pending_filters"] = {k: list(v) for k, v in filters.items()}
+    st.session_state["explorer_tab"] = tab
+    st.query_params["tab"] = tab
+    st.switch_page("pages/explorer.py")
+
+
+def _apply_pending() -> None:
+    pending = st.session_state.pop("_pending_filters", None)
+    if not pending:
+        return
+    by_field = {field: key for key, (field, _) in _WIDGETS.items()}
+    for field, values in pending.items():
+        if field in by_field:
+            st.session_state[by_field[field]] = values
+
+
 def _seed_from_url() -> None:
     """On a session's first run, the URL decides the filters, language and currency."""
+    _apply_pending()
     if st.session_state.get("_seeded"):
         return
     qp = st.query_params.to_dict()
