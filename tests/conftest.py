@@ -91,3 +91,87 @@ def app(monkeypatch):
             monkeypatch.setenv("COOPDASH_ROLE", role)
         return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     return make
+
+
+# --- a real server and a real browser ---------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+OUTPUT = ROOT / "test-output"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, env_extra: dict[str, str] | None = None):
+    """Start `streamlit run dashboard.py` on a free loopback port; return (process, url)."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = {**os.environ, "COOPDASH_DB": str(db), "COOPDASH_FIRST_RUN": "none",
+           **(env_extra or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+
+
+@pytest.fixture(scope="session")
+def server(demo_store, tmp_path_factory):
+    """The dashboard served on loopback over a copy of the demo store."""
+    db = tmp_path_factory.mktemp("served") / "served.duckdb"
+    shutil.copy(demo_store, db)
+    proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"})
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/setup.sh dev installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab, tall enough for full-page screenshots; no outside requests."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800},
+                                  accept_downloads=True)
+    context.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost",
+                                                  "file:", "data:", "blob:")),
+                  lambda route: route.abort())
+    pg = context.new_page()
+    yield pg
+    context.close()

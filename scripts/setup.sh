@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Make (or refresh) the project's virtual environment in .venv.
+#   bash scripts/setup.sh        the application
+#   bash scripts/setup.sh dev    the application + test and benchmark tools + Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "${1:-}" = "dev" ]; then
+  .venv/bin/python -m pip install -q -r requirements-dev.txt
+  if [ ! -x /usr/bin/chromium ]; then
+    # Browser tests drive Debian's Chromium (no browser download at test time).
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+else
+  .venv/bin/python -m pip install -q -r requirements.txt
+fi
