@@ -301,7 +301,8 @@ def _partners(ctx: _Ctx, n_programs: int) -> pd.DataFrame:
         country = countries[i % len(countries)]
         city = CITIES[country][(i // len(countries)) % len(CITIES[country])]
         org = org_types[(i * 7 + i // 13) % len(org_types)]
-        base.append((f"{city} {EXTRA_SUFFIX[org]}", country, city, org))
+        name = f"{city.removesuffix(' City')} {EXTRA_SUFFIX[org]}"
+        base.append((name, country, city, org))
     rows = np.array(base, dtype=object)
     return _frame("partners", {
         "partner_id": _ids("pa", len(base)), "name": rows[:, 0], "country": rows[:, 1],
@@ -546,12 +547,10 @@ def _participant_status(ctx: _Ctx, prog_status: np.ndarray, started: np.ndarray
     return _obj(CODES["participant_status"])[idx]
 
 
-def _names(ctx: _Ctx, country: np.ndarray, female: np.ndarray) -> np.ndarray:
+def _names(ctx: _Ctx, gi: np.ndarray, female: np.ndarray) -> np.ndarray:
+    """Synthetic full names; gi is the index into NAMES of each person's country."""
     rng = ctx.rng
     groups = list(NAMES)
-    g = np.array([groups.index(c) if c in NAMES else groups.index("XX")
-                  for c in np.unique(country)])
-    gi = g[np.searchsorted(np.unique(country), country)]
     given_f = _pick_grouped(rng, gi, [NAMES[k][0] for k in groups])
     given_m = _pick_grouped(rng, gi, [NAMES[k][1] for k in groups])
     family = _pick_grouped(rng, gi, [NAMES[k][2] for k in groups])
@@ -560,6 +559,12 @@ def _names(ctx: _Ctx, country: np.ndarray, female: np.ndarray) -> np.ndarray:
     full = np.where(fam_first, family + " " + given, given + " " + family)
     single = (gi == groups.index("ID")) & (rng.random(len(gi)) < 0.08)
     return np.where(single, given, full)
+
+
+def _name_group(countries) -> np.ndarray:
+    groups = list(NAMES)
+    return np.array([groups.index(c) if c in NAMES else groups.index("XX") for c in countries],
+                    dtype=np.int64)
 
 
 def _home_places(ctx: _Ctx, n: int) -> dict[str, np.ndarray]:
@@ -604,27 +609,30 @@ def _participants(ctx: _Ctx, delegations: pd.DataFrame, programs: pd.DataFrame,
     counts = _participant_counts(ctx, delegations, programs)
     de = np.repeat(np.arange(len(delegations)), counts)
     n = len(de)
-    prog = programs.set_index("program_id").reindex(delegations["program_id"].to_numpy()[de])
-    pa = partners.set_index("partner_id").reindex(prog["partner_id"].to_numpy())
+    de_pr = pd.Index(programs["program_id"]).get_indexer(delegations["program_id"])
+    pr_pa = pd.Index(partners["partner_id"]).get_indexer(programs["partner_id"])
+    pr = de_pr[de]
+    pa = pr_pa[pr]
     home = delegations["side"].to_numpy()[de] == "home"
     gender_i = rng.choice(3, size=n, p=[0.42, 0.55, 0.03])
-    country = np.where(home, "ID", pa["country"].to_numpy()).astype(object)
+    gi = np.where(home, list(NAMES).index("ID"), _name_group(partners["country"])[pa])
     places = _home_places(ctx, n)
     first_of = np.r_[True, de[1:] != de[:-1]]
     role = _pick(rng, CODES["role"], n, p=[0.0, 0.75, 0.08, 0.03, 0.06, 0.08])
     role[rng.random(n) < 0.03] = ""
     role[first_of] = "head"
-    started = prog["starts_on"].to_numpy() <= str(ctx.today)
-    started &= prog["starts_on"].to_numpy() != ""
+    starts = programs["starts_on"].to_numpy()
+    started = ((starts <= str(ctx.today)) & (starts != ""))[pr]
     return _frame("participants", {
-        "participant_id": _ids("pt", n), "delegation_id": delegations["delegation_id"]
-        .to_numpy()[de],
-        "full_name": _names(ctx, country, gender_i == 0),
+        "participant_id": _ids("pt", n),
+        "delegation_id": delegations["delegation_id"].to_numpy()[de],
+        "full_name": _names(ctx, gi, gender_i == 0),
         "position": np.where(home, places["position"], _pick(rng, POSITIONS_PARTNER, n)),
-        "organisation": np.where(home, places["organisation"], pa["name"].to_numpy()),
+        "organisation": np.where(home, places["organisation"],
+                                 _obj(partners["name"])[pa]),
         "region_code": np.where(home, places["region_code"], ""),
         "gender": _obj(CODES["gender"])[gender_i], "role": role,
-        "status": _participant_status(ctx, prog["status"].to_numpy(), started)})
+        "status": _participant_status(ctx, programs["status"].to_numpy()[pr], started)})
 
 
 SOURCE_P = (0.3, 0.22, 0.22, 0.08, 0.13, 0.05)
