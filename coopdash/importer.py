@@ -1,0 +1,239 @@
+"""Import a workbook into the store: all or nothing, upsert by id or replace tables.
+
+    result = import_path(con, "book.xlsx", actor="ana")            # upsert
+    result = import_path(con, "export/", replace=True, actor="ana")  # tables = file
+    result = import_frames(con, {"actions": df}, file_name="weekly review",
+                           actor="ana", mode="edit")
+
+Everything is validated first (`coopdash.validate`); any problem raises
+`ValidationFailed` and nothing is written. Then one transaction applies the changes
+table by table with set-based SQL (never row by row), writes `history` (one row per
+changed field, old -> new as workbook text; one per added or removed record) and
+`import_log` (one row per table), and bumps `meta.data_version`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from coopdash import reader, settings, store
+from coopdash.contract import TABLE_ORDER, TABLES, key_columns
+from coopdash.i18n import t
+from coopdash.validate import (
+    Issue,
+    Issues,
+    Staging,
+    ValidationFailed,
+    join_sql,
+    rid_sql,
+    validate,
+)
+
+_PARAM = re.compile(r"\$([a-z_]+)")
+Progress = Callable[[float, str], None] | None
+
+__all__ = ["ImportResult", "TableCounts", "ValidationFailed", "import_frames", "import_path"]
+
+
+@dataclass
+class TableCounts:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    import_id: int | None = None
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    mode: str
+    tables: dict[str, TableCounts] = field(default_factory=dict)
+    data_version: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+
+    def lines(self, lang: str = "id") -> list[str]:
+        out = [t("store.import.done", lang, mode=self.mode, file=self.file_name)]
+        for name, c in self.tables.items():
+            out.append("  " + t("store.import.counts", lang, table=name, added=c.added,
+                                 changed=c.changed, removed=c.removed))
+        return out
+
+
+def _report(progress: Progress, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(max(fraction, 0.0), 1.0), message)
+
+
+def import_path(con: duckdb.DuckDBPyConnection, path: Path | str, *, replace: bool = False,
+                actor: str | None = None, lang: str = "id", progress: Progress = None,
+                mode: str | None = None) -> ImportResult:
+    """Import the workbook, CSV folder or zip at `path` into the store on `con`."""
+    started = time.perf_counter()
+    _report(progress, 0.0, t("store.import.reading", lang))
+    book = reader.read_path(path)
+    issues = Issues()
+    for issue in book.issues:
+        issues.add(issue)
+    if not book.frames:
+        raise ValidationFailed(issues.sorted(), issues.total)
+    return _import(con, book.frames, issues, file_name=book.file_name, replace=replace,
+                   actor=actor, lang=lang, progress=progress, mode=mode, started=started)
+
+
+def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,
+                  file_name: str, replace: bool = False, actor: str | None = None,
+                  lang: str = "id", mode: str | None = None,
+                  progress: Progress = None) -> ImportResult:
+    """Import frames already read (browser upload, demo data, single-record edits).
+
+    Cells may be text or Python values (dates, numbers, None); a frame whose index is
+    not the row number as seen (`_row`) is numbered from row 2.
+    """
+    started = time.perf_counter()
+    issues = Issues()
+    ready = {}
+    for name, frame in frames.items():
+        if name.startswith("_"):
+            continue
+        if name not in TABLES:
+            issues.add(Issue(name, None, None, name, "unknown_table",
+                             {"expected": ", ".join(TABLES)}))
+            continue
+        ready[name] = _numbered(frame)
+    return _import(con, ready, issues, file_name=file_name, replace=replace, actor=actor,
+                   lang=lang, progress=progress, mode=mode, started=started)
+
+
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.index.name == reader.ROW_INDEX:
+        return frame
+    frame = frame.copy()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name=reader.ROW_INDEX)
+    return frame
+
+
+def _import(con, frames, issues: Issues, *, file_name, replace, actor, lang, progress, mode,
+            started) -> ImportResult:
+    mode = mode or ("replace" if replace else "upsert")
+    actor = actor or settings.get().actor
+    _report(progress, 0.1, t("store.import.checking", lang))
+    staging = validate(con, frames, replace=replace, issues=issues)
+    result = ImportResult(file_name, mode, rows=sum(len(f) for f in frames.values()))
+    try:
+        _apply(con, staging, result, actor, lang, progress)
+    finally:
+        staging.close()
+    result.seconds = time.perf_counter() - started
+    _report(progress, 1.0, t("store.import.finished", lang))
+    return result
+
+
+def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
+           progress: Progress) -> None:
+    now = dt.datetime.now().replace(microsecond=0)
+    names = [n for n in TABLE_ORDER if n in staging.tables]
+    con.execute("begin transaction")
+    try:
+        for i, name in enumerate(names):
+            _report(progress, 0.5 + 0.45 * i / len(names),
+                    t("store.import.writing", lang, table=name))
+            ctx = _Ctx(con, name, staging, now)
+            result.tables[name] = ctx.apply()
+            ctx.log(result.tables[name], actor, result.file_name, result.mode)
+        result.data_version = store.bump_data_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.execute("drop table if exists _m")
+        con.execute("drop table if exists _r")
+
+
+class _Ctx:
+    """Applying one table's rows: history first (old values), then the store."""
+
+    def __init__(self, con, name: str, staging: Staging, now: dt.datetime) -> None:
+        self.con = con
+        self.name = name
+        self.staging = staging
+        self.table = TABLES[name]
+        self.present = staging.tables[name].present
+        self.now = now
+        self.import_id = con.execute("select nextval('import_seq')").fetchall()[0][0]
+        self.params = {"id": self.import_id, "now": now, "tbl": name}
+
+    def run(self, sql: str) -> None:
+        used = set(_PARAM.findall(sql))
+        self.con.execute(sql, {k: v for k, v in self.params.items() if k in used} or None)
+
+    def apply(self) -> TableCounts:
+        name, join = self.name, join_sql(self.name, "m", "s")
+        self.run(f"create or replace temp table _m as select * from _f_{name}")
+        self._history_changes(join)
+        self.run("insert into history select $id, $now, $tbl, "
+                 f"{rid_sql(name, 'm')}, 'added', null, null, null from _m m where m._is_new")
+        if self.staging.replace:
+            self._remove(join)
+        self._update(join)
+        cols = ", ".join(self.table.column_names)
+        self.run(f"insert into main.{name} ({cols}) select {cols} from _m where _is_new")
+        return self._counts()
+
+    def _history_changes(self, join: str) -> None:
+        keys = key_columns(self.name)
+        for col in self.present:
+            if col in keys:
+                continue
+            self.run(
+                f"insert into history select $id, $now, $tbl, {rid_sql(self.name, 'm')}, "
+                f"'changed', '{col}', s.{col}::varchar, m.{col}::varchar "
+                f"from _m m join main.{self.name} s on {join} "
+                f"where not m._is_new and s.{col} is distinct from m.{col}")
+
+    def _remove(self, join: str) -> None:
+        name, rid_s = self.name, rid_sql(self.name, "s")
+        self.run(f"create or replace temp table _r as select {rid_s} as rid "
+                 f"from main.{name} s where not exists (select 1 from _m m where {join})")
+        self.run("insert into history select $id, $now, $tbl, rid, 'removed', null, null, null "
+                 "from _r")
+        self.run(f"delete from main.{name} s where {rid_s} in (select rid from _r)")
+
+    def _update(self, join: str) -> None:
+        keys = key_columns(self.name)
+        sets = [f"{c} = m.{c}" for c in self.table.column_names if c not in keys]
+        if not sets:
+            return
+        self.run(
+            f"update main.{self.name} as s set {', '.join(sets)} from _m as m "
+            f"where {join} and not m._is_new and {rid_sql(self.name, 'm')} in "
+            "(select record_id from history where import_id = $id and change = 'changed')")
+
+    def _counts(self) -> TableCounts:
+        rows = self.con.execute(
+            "select change, count(distinct record_id) from history where import_id = $id "
+            "group by change", {"id": self.import_id}).fetchall()
+        n = dict(rows)
+        return TableCounts(n.get("added", 0), n.get("changed", 0), n.get("removed", 0),
+                           self.import_id)
+
+    def log(self, counts: TableCounts, actor: str, file_name: str, mode: str) -> None:
+        ids = ", ".join(
+            f"coalesce((select list(distinct record_id order by record_id) from history "
+            f"where import_id = $id and change = '{c}'), []::varchar[])"
+            for c in ("added", "changed", "removed"))
+        self.con.execute(
+            f"insert into import_log select $id, $now, $actor, $file, $mode, $tbl, "
+            f"$a, $c, $r, {ids}",
+            {**self.params, "actor": actor, "file": file_name, "mode": mode,
+             "a": counts.added, "c": counts.changed, "r": counts.removed})
