@@ -1,0 +1,462 @@
+"""The weekly review: one ISO week's changes, what is next, what needs a decision.
+
+Pure logic (no Streamlit): the page (`pages/weekly.py`) and the meeting pack
+(`coopdash/pack.py`) both call `review(run, week, today)` with a query runner, so they
+compute the same figures from the same code. `run(name, extra_params) -> DataFrame` runs
+`queries/<name>.sql` with the common parameters (filters, currency, today, ...) plus the
+extras; the page passes the cached `ui.run`, the pack a plain `query.run` on a connection.
+
+The reference day of a review is today when the week holds today, else the nearest day
+of the week (its Monday for a future week, its Sunday for a past one): "overdue",
+"next 14 / 30 days" and "no milestone for 60 days" are counted from it.
+
+Follow-ups edited in the meeting are written through the one importer (mode "edit"), so
+they are validated and recorded in `import_log` / `history` like any workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from coopdash.contract import TABLES
+from coopdash.i18n import code_label, fmt_date, t
+
+Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+SOON_DAYS = 14
+NEXT_DAYS = 30
+EXPIRY_DAYS = 90
+QUIET_DAYS = 60
+FIGURES = ("n_actions_open", "n_actions_overdue", "n_agreements_in_force",
+           "n_programs_next_30", "n_programs_this_year", "n_changes")
+EDIT_FILE_NAME = "weekly review"
+
+
+# --- weeks ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Week:
+    """An ISO week: Monday `start` to Sunday `end`, written `2026-W48`."""
+
+    year: int
+    number: int
+
+    @classmethod
+    def of(cls, day: dt.date) -> Week:
+        iso = day.isocalendar()
+        return cls(iso.year, iso.week)
+
+    @classmethod
+    def parse(cls, text: str | None, default: dt.date | None = None) -> Week:
+        """`2026-W48` (also `2026-w48`); an unreadable text gives the week of `default`
+        (a URL must never crash the page) or raises ValueError without a default."""
+        m = _WEEK.match((text or "").strip().upper())
+        if m:
+            try:
+                dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+                return cls(int(m[1]), int(m[2]))
+            except ValueError:
+                pass
+        if default is None:
+            raise ValueError(f"not an ISO week (expected YYYY-Www, like 2026-W48): {text!r}")
+        return cls.of(default)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.number, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=6)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.number:02d}"
+
+    def shift(self, weeks: int) -> Week:
+        return Week.of(self.start + dt.timedelta(weeks=weeks))
+
+    @property
+    def previous(self) -> Week:
+        return self.shift(-1)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def reference_day(self, today: dt.date) -> dt.date:
+        """Today if the week holds it; else the week's day nearest to today."""
+        return min(max(today, self.start), self.end)
+
+    def describe(self, lang: str) -> str:
+        """`2026-W48 (23 Nov – 29 Nov 2026)`."""
+        return f"{self.label} ({fmt_date(self.start, lang)} – {fmt_date(self.end, lang)})"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def week_choices(today: dt.date, import_days: Iterable[dt.date] = (), back: int = 26,
+                 ahead: int = 4, chosen: Week | None = None) -> list[Week]:
+    """Weeks the picker offers, newest first: `back` weeks before this one to `ahead`
+    after, every week with an import, and the chosen one."""
+    this = Week.of(today)
+    weeks = {this.shift(n) for n in range(-back, ahead + 1)}
+    weeks |= {Week.of(pd.Timestamp(d).date()) for d in import_days if pd.notna(d)}
+    if chosen:
+        weeks.add(chosen)
+    return sorted(weeks, reverse=True)
+
+
+# --- the review ---------------------------------------------------------------------------
+
+@dataclass
+class Review:
+    """Everything the page shows and the pack prints for one week."""
+
+    week: Week
+    ref: dt.date
+    figures: pd.DataFrame  # key, value, previous, delta
+    imports: pd.DataFrame  # one row per import per table
+    changes: pd.DataFrame  # one row per changed field / added or removed record
+    upcoming: pd.DataFrame  # programs starting or ending in the next 30 days
+    expiring: pd.DataFrame  # agreements ending in the next 90 days
+    actions: pd.DataFrame  # every open follow-up
+    stale: pd.DataFrame  # explorations quiet for 60 days
+    late: pd.DataFrame  # programs past their start, still planned
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def actions_due(self) -> pd.DataFrame:
+        """Follow-ups overdue on the reference day, or due by the end of the week."""
+        a = self.actions
+        due = pd.to_datetime(a["due_on"])
+        keep = due.notna() & (due <= pd.Timestamp(self.week.end))
+        return a[keep].reset_index(drop=True)
+
+    @property
+    def n_decisions(self) -> int:
+        return len(self.actions_due) + len(self.stale) + len(self.late)
+
+
+def week_params(week: Week) -> dict[str, Any]:
+    return {"week_start": week.start, "week_end": week.end}
+
+
+def review(run: Runner, week: Week, today: dt.date) -> Review:
+    """The weekly review of `week`, seen from `today` (see the module's docstring)."""
+    ref = week.reference_day(today)
+    imports = run("weekly_imports", week_params(week))
+    previous_imports = run("weekly_imports", week_params(week.previous))
+    return Review(
+        week=week,
+        ref=ref,
+        figures=figures(run, ref, imports, previous_imports),
+        imports=imports,
+        changes=run("weekly_changes", week_params(week)),
+        upcoming=run("weekly_upcoming", {"ref": ref}),
+        expiring=run("weekly_expiring", {"ref": ref}),
+        actions=run("weekly_actions", {"ref": ref}),
+        stale=run("weekly_stale_explorations", {"ref": ref}),
+        late=run("weekly_late_programs", {"ref": ref}),
+    )
+
+
+def _n_changes(imports: pd.DataFrame) -> int:
+    if imports.empty:
+        return 0
+    return int(imports[["n_added", "n_changed", "n_removed"]].to_numpy().sum())
+
+
+def figures(run: Runner, ref: dt.date, imports: pd.DataFrame,
+            previous_imports: pd.DataFrame) -> pd.DataFrame:
+    """Headline figures on `ref` and seven days before, with the change."""
+    now = run("weekly_figures", {"as_of": ref}).iloc[0]
+    before = run("weekly_figures", {"as_of": ref - dt.timedelta(days=7)}).iloc[0]
+    rows = []
+    for key in FIGURES:
+        if key == "n_changes":
+            value, previous = _n_changes(imports), _n_changes(previous_imports)
+        else:
+            value, previous = int(now[key]), int(before[key])
+        rows.append({"key": key, "value": value, "previous": previous,
+                     "delta": value - previous})
+    return pd.DataFrame(rows)
+
+
+# --- readable tables (page and pack show the same words) ----------------------------------
+
+def _codes_of(table: str, column: str | None) -> str | None:
+    tbl = TABLES.get(table)
+    col = tbl.by_name.get(column) if tbl and column else None
+    return col.codes if col is not None else None
+
+
+def value_text(table: str, column: str | None, value: Any, lang: str) -> str:
+    """A history value as a person reads it: code labels, dates by locale, `—` if empty."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return t("common.none", lang)
+    codes = _codes_of(table, column)
+    if codes:
+        return f"{code_label(codes, value, lang)} ({value})"
+    tbl = TABLES.get(table)
+    col = tbl.by_name.get(column) if tbl and column else None
+    if col is not None and col.kind == "date":
+        try:
+            return fmt_date(dt.date.fromisoformat(str(value)[:10]), lang)
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def table_label(table: str, lang: str) -> str:
+    return t(f"weekly.table.{table}", lang)
+
+
+def field_label(field_name: str | None, lang: str) -> str:
+    if not field_name:
+        return ""
+    key = f"weekly.field.{field_name}"
+    text = t(key, lang)
+    return field_name if text == key else text
+
+
+def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
+    """Per table: how many records were added, changed, removed (from the history)."""
+    cols = ["table_name", "n_added", "n_changed", "n_removed"]
+    if changes.empty:
+        return pd.DataFrame(columns=cols)
+    per = (changes.drop_duplicates(["table_name", "record_id", "change"])
+           .pivot_table(index="table_name", columns="change", values="record_id",
+                        aggfunc="count", fill_value=0))
+    out = pd.DataFrame({"table_name": per.index})
+    for change in ("added", "changed", "removed"):
+        out[f"n_{change}"] = per[change].to_numpy() if change in per else 0
+    return out.reset_index(drop=True)[cols]
+
+
+def change_lines(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One readable line per change: table, record, what, field, old -> new, who, when."""
+    cols = ["table", "record", "change", "field", "old", "new", "who", "when"]
+    if changes.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for r in changes.itertuples(index=False):
+        label = r.record_label if isinstance(r.record_label, str) and r.record_label else ""
+        rows.append({
+            "table": table_label(r.table_name, lang),
+            "record": f"{r.record_id} — {label}" if label else str(r.record_id),
+            "change": t(f"weekly.change.{r.change}", lang),
+            "field": field_label(r.field, lang),
+            "old": value_text(r.table_name, r.field, r.old_value, lang)
+            if r.change == "changed" else "",
+            "new": value_text(r.table_name, r.field, r.new_value, lang)
+            if r.change == "changed" else "",
+            "who": r.actor if isinstance(r.actor, str) else "",
+            "when": _when(r.changed_at, lang),
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _when(value: Any, lang: str) -> str:
+    from coopdash.i18n import fmt_datetime
+
+    if value is None or pd.isna(value):
+        return t("common.none", lang)
+    return fmt_datetime(pd.Timestamp(value).to_pydatetime(), lang)
+
+
+def import_lines(imports: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Who loaded what and when, one line per import per table."""
+    cols = ["when", "who", "file", "mode", "table", "added", "changed", "removed"]
+    if imports.empty:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame({
+        "when": [_when(v, lang) for v in imports["imported_at"]],
+        "who": imports["actor"].tolist(),
+        "file": imports["file_name"].tolist(),
+        "mode": [t(f"weekly.mode.{m}", lang) for m in imports["mode"]],
+        "table": [table_label(x, lang) for x in imports["table_name"]],
+        "added": imports["n_added"].astype(int).tolist(),
+        "changed": imports["n_changed"].astype(int).tolist(),
+        "removed": imports["n_removed"].astype(int).tolist(),
+    }, columns=cols)
+
+
+def _seats(seats: Any, confirmed: Any, lang: str) -> str:
+    planned = t("common.none", lang) if seats is None or pd.isna(seats) else str(int(seats))
+    return f"{int(confirmed or 0)} / {planned}"
+
+
+def upcoming_lines(upcoming: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """What is next, readable: when, in how many days, program, readiness per side."""
+    cols = ["when", "days", "event", "program", "partner", "status", "home", "partner_side",
+            "ready"]
+    rows = []
+    for r in upcoming.itertuples(index=False):
+        rows.append({
+            "when": fmt_date(r.event_on, lang),
+            "days": int(r.days_to),
+            "event": t(f"weekly.event.{r.event}", lang),
+            "program": r.title,
+            "partner": r.partner_name,
+            "status": code_label("program_status", r.status, lang),
+            "home": _seats(r.home_seats, r.home_confirmed, lang),
+            "partner_side": _seats(r.partner_seats, r.partner_confirmed, lang),
+            "ready": readiness([(r.home_seats, r.home_confirmed),
+                                (r.partner_seats, r.partner_confirmed)], lang),
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def readiness(sides: list[tuple[Any, Any]], lang: str) -> str:
+    """`ready` when, on every side with seats planned, people confirmed fill them; else
+    how many people are missing in all (a side with more people does not make up for
+    another side's empty seats)."""
+    known = [(int(s), int(c or 0)) for s, c in sides if s is not None and pd.notna(s)]
+    if not known:
+        return t("weekly.ready.no_seats", lang)
+    missing = sum(max(0, s - c) for s, c in known)
+    if missing <= 0:
+        return t("weekly.ready.ok", lang)
+    return t("weekly.ready.missing", lang, n=missing)
+
+
+def action_lines(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = ["due", "state", "title", "owner", "linked"]
+    rows = []
+    for r in actions.itertuples(index=False):
+        linked = " · ".join(x for x in (r.agreement_title, r.program_title)
+                            if isinstance(x, str) and x)
+        late = bool(r.is_overdue) if pd.notna(r.is_overdue) else False
+        rows.append({
+            "due": fmt_date(r.due_on, lang) if pd.notna(r.due_on) else t("common.none", lang),
+            "state": t("weekly.due.overdue", lang, n=int(r.days_late)) if late
+            else t("weekly.due.this_week", lang),
+            "title": r.title,
+            "owner": r.owner,
+            "linked": linked,
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def expiring_lines(expiring: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = ["ends", "days", "agreement", "partner", "stage"]
+    rows = [{"ends": fmt_date(r.ends_on, lang), "days": int(r.days_left), "agreement": r.title,
+             "partner": r.partner_name, "stage": code_label("stage", r.stage, lang)}
+            for r in expiring.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def stale_lines(stale: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = ["last", "days", "agreement", "partner"]
+    none = t("weekly.quiet.never", lang)
+    rows = [{"last": fmt_date(r.last_milestone_on, lang) if pd.notna(r.last_milestone_on)
+             else none,
+             "days": int(r.days_quiet) if pd.notna(r.days_quiet) else None,
+             "agreement": r.title, "partner": r.partner_name}
+            for r in stale.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def late_lines(late: pd.DataFrame, lang: str) -> pd.DataFrame:
+    cols = ["starts", "days", "program", "partner", "status"]
+    rows = [{"starts": fmt_date(r.starts_on, lang), "days": int(r.days_late),
+             "program": r.title, "partner": r.partner_name,
+             "status": code_label("program_status", r.status, lang)}
+            for r in late.itertuples(index=False)]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def headers(kind: str, columns: Iterable[str], lang: str) -> dict[str, str]:
+    """Column headings of a readable table, from the catalogue (`weekly.col.<name>`)."""
+    del kind
+    return {c: t(f"weekly.col.{c}", lang) for c in columns}
+
+
+# --- follow-ups edited in the meeting ------------------------------------------------------
+
+ACTION_COLUMNS = [c.name for c in TABLES["actions"].columns]
+
+
+def new_action_id(today: dt.date) -> str:
+    """A fresh id for a follow-up added in the meeting: `act-20261125-3f9a1c`."""
+    return f"act-{today:%Y%m%d}-{secrets.token_hex(3)}"
+
+
+def _text(value: Any) -> str:
+    """A stored value as workbook text (what the importer reads)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def action_frame(record: dict[str, Any]) -> pd.DataFrame:
+    """One follow-up as a workbook `actions` sheet (every column, as text)."""
+    return pd.DataFrame([{c: _text(record.get(c)) for c in ACTION_COLUMNS}], dtype=str)
+
+
+def save_action(con: duckdb.DuckDBPyConnection, record: dict[str, Any], actor: str,
+                file_name: str = EDIT_FILE_NAME) -> Any:
+    """Write one follow-up (new or changed) through the validator and importer; raises
+    `importer.ValidationFailed` with located errors when a rule is broken."""
+    from coopdash import importer
+
+    return importer.import_frames(con, {"actions": action_frame(record)},
+                                  file_name=file_name, replace=False, actor=actor,
+                                  mode="edit")
+
+
+def closed(record: dict[str, Any], status: str, closed_on: dt.date) -> dict[str, Any]:
+    """The follow-up closed as `done` or `dropped` on `closed_on` (or reopened)."""
+    out = dict(record)
+    out["status"] = status
+    out["closed_on"] = closed_on if status in ("done", "dropped") else None
+    return out
+
+
+def error_lines(exc: Exception, lang: str) -> list[str]:
+    """Located validation errors as plain sentences (table, row, column, value, expected)."""
+    errors = getattr(exc, "issues", None) or getattr(exc, "errors", None)
+    if not errors:
+        return [str(exc)]
+    return [error_text(e, lang) for e in errors]
+
+
+def _part(err: Any, name: str) -> Any:
+    if isinstance(err, dict):
+        return err.get(name)
+    return getattr(err, name, None)
+
+
+def error_text(err: Any, lang: str) -> str:
+    for method in ("format", "describe"):
+        fn = getattr(err, method, None)
+        if callable(fn):
+            try:
+                return str(fn(lang))
+            except TypeError:
+                continue
+    parts = []
+    if _part(err, "table"):
+        parts.append(t("weekly.err.table", lang, table=_part(err, "table")))
+    if _part(err, "row") is not None:
+        parts.append(t("weekly.err.row", lang, row=_part(err, "row")))
+    if _part(err, "column"):
+        parts.append(t("weekly.err.column", lang, column=_part(err, "column")))
+    value = _part(err, "value")
+    parts.append(t("weekly.err.value", lang, value=value if value not in (None, "") else "—"))
+    expected = _part(err, "expected") or _part(err, "message") or str(err)
+    return ", ".join(parts) + ": " + str(expected)
