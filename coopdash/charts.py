@@ -1,0 +1,437 @@
+"""Chart builders and table shapers for the leadership pages (and the meeting pack).
+
+Every function here is pure: a small, already aggregated DataFrame (from `queries/`) and
+the language in, a `plotly.graph_objects.Figure` (or a display DataFrame) out. No
+Streamlit, no session state, no I/O. Code labels come from the catalogue
+(`code_label`), numbers, money and dates from the Babel helpers.
+
+Selections: every bar or marker carries the codes it stands for in `customdata`, so a
+page can turn a chart selection into explorer filters with `selected_values(event)`.
+
+Stable names (the weekly review imports them): `reciprocity_chart`,
+`delegation_sizes_chart`, `province_chart`, `province_map_chart`, `roles_chart`,
+`positions_chart`, `funding_mix_chart`, `funding_stack_chart`, `agreement_timeline_chart`,
+and the table shapers `*_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_number, t
+
+# Fixed colours, so a code has the same colour on every chart and in the meeting pack.
+STAGE_COLOURS = {
+    "exploration": "#9ecae1", "drafting": "#6baed6", "approval": "#4292c6",
+    "signed": "#74c476", "active": "#31a354", "extended": "#006d2c",
+    "expired": "#bdbdbd", "terminated": "#e6550d",
+}
+SOURCE_COLOURS = {
+    "apbn": "#1f77b4", "apbd": "#2ca02c", "partner": "#ff7f0e",
+    "self_funded": "#9467bd", "co_funded": "#17becf", "other": "#7f7f7f",
+}
+DIRECTION_COLOURS = {"outbound": "#d62728", "inbound": "#1f77b4", "other": "#bdbdbd"}
+SIDE_COLOURS = {"home": "#d62728", "partner": "#1f77b4"}
+MEASURE_COLOURS = {"n_seats": "#c6dbef", "n_confirmed": "#6baed6", "n_attended": "#08519c"}
+MILESTONE_SYMBOLS = {
+    "letter": "square", "meeting": "circle", "signing": "star", "extension": "diamond",
+    "review": "triangle-up", "visit": "hexagon", "other": "x",
+}
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend": {"orientation": "h",
+           "y": -0.15}, "dragmode": False, "hovermode": "closest"}
+
+
+def _figure(**layout: Any) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(**{**_LAYOUT, **layout})
+    return fig
+
+
+def _ints(values, lang: str) -> list[str]:
+    return [fmt_int(v, lang) for v in values]
+
+
+def _year_label(year, lang: str) -> str:
+    return t("lead.common.no_date", lang) if pd.isna(year) else str(int(year))
+
+
+def _years(df: pd.DataFrame, lang: str) -> list[str]:
+    """Category order for a `year` column: dated years ascending, then "no date"."""
+    dated = sorted({int(y) for y in df["year"] if not pd.isna(y)})
+    labels = [str(y) for y in dated]
+    if df["year"].isna().any():
+        labels.append(t("lead.common.no_date", lang))
+    return labels
+
+
+def selected_values(event: Any) -> list[list[Any]]:
+    """The `customdata` of every point selected in a `st.plotly_chart(on_select=...)`
+    event (a dict-like); an empty list when nothing is selected."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError, AttributeError):
+        return []
+    out = []
+    for p in points or []:
+        data = p.get("customdata")
+        if data is not None:
+            out.append(list(data) if isinstance(data, list | tuple) else [data])
+    return out
+
+
+# --- delegations -----------------------------------------------------------------------
+
+def reciprocity_chart(df: pd.DataFrame, lang: str, measure: str = "n_seats") -> go.Figure:
+    """Outbound against inbound per program start year (grouped bars).
+
+    `df`: queries/delegations_reciprocity.sql (year, direction, n_seats, n_people).
+    customdata: [direction, year label].
+    """
+    fig = _figure(barmode="group", yaxis_title=t(f"lead.col.{measure[2:]}", lang))
+    order = _years(df, lang) if len(df) else []
+    for direction in ("outbound", "inbound"):
+        rows = df[df["direction"] == direction]
+        x = [_year_label(y, lang) for y in rows["year"]]
+        fig.add_bar(x=x, y=rows[measure].tolist(), name=t(f"lead.common.{direction}", lang),
+                    marker_color=DIRECTION_COLOURS[direction], text=_ints(rows[measure], lang),
+                    customdata=[[direction, v] for v in x],
+                    hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    return fig
+
+
+def delegation_sizes_chart(df: pd.DataFrame, lang: str) -> go.Figure:
+    """Seats planned vs people confirmed vs attended, per program kind (grouped bars).
+
+    `df`: queries/delegations_by_kind.sql (several directions per kind are summed).
+    customdata: [program kind].
+    """
+    fig = _figure(barmode="group")
+    per_kind = df.groupby("program_kind", as_index=False)[
+        ["n_seats", "n_confirmed", "n_attended"]].sum() if len(df) else df
+    labels = [code_label("program_kind", k, lang) for k in per_kind.get("program_kind", [])]
+    for measure in ("n_seats", "n_confirmed", "n_attended"):
+        values = per_kind[measure].tolist() if len(df) else []
+        fig.add_bar(x=labels, y=values, name=t(f"lead.col.{measure[2:]}", lang),
+                    marker_color=MEASURE_COLOURS[measure], text=_ints(values, lang),
+                    customdata=[[k] for k in per_kind.get("program_kind", [])],
+                    hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
+    return fig
+
+
+def province_chart(df: pd.DataFrame, names: Mapping[str, str], lang: str, top: int = 20
+                   ) -> go.Figure:
+    """Home participants per province, ranked (horizontal bars, the largest on top).
+
+    `df`: queries/delegations_provinces.sql. customdata: [province code].
+    """
+    rows = df.sort_values("n_people", ascending=False).head(top).iloc[::-1]
+    labels = [f"{names.get(c, c)} ({c})" for c in rows["province_code"]]
+    fig = _figure(height=max(300, 22 * len(rows) + 80), showlegend=False)
+    fig.add_bar(y=labels, x=rows["n_people"].tolist(), orientation="h",
+                marker_color=DIRECTION_COLOURS["outbound"], text=_ints(rows["n_people"], lang),
+                customdata=[[c] for c in rows["province_code"]],
+                name=t("lead.col.people", lang),
+                hovertemplate="%{y}: %{text}<extra></extra>")
+    return fig
+
+
+def province_map_chart(df: pd.DataFrame, provinces: pd.DataFrame, lang: str) -> go.Figure:
+    """Home participants on province centroids (bubble map, Indonesia only).
+
+    `provinces`: data/reference/provinces.csv (province_code, name, name_en, lat, lon).
+    customdata: [province code].
+    """
+    rows = df.merge(provinces, on="province_code", how="inner")
+    name_col = "name" if lang == "id" else "name_en"
+    biggest = max(int(rows["n_people"].max()), 1) if len(rows) else 1
+    fig = _figure(height=380, showlegend=False)
+    fig.add_scattergeo(lat=rows["lat"].tolist(), lon=rows["lon"].tolist(),
+                       text=[f"{n}: {fmt_int(v, lang)}" for n, v in
+                             zip(rows[name_col], rows["n_people"], strict=True)],
+                       customdata=[[c] for c in rows["province_code"]],
+                       marker={"size": [6 + 34 * (v / biggest) ** 0.5 for v in rows["n_people"]],
+                               "color": DIRECTION_COLOURS["outbound"], "opacity": 0.6},
+                       hovertemplate="%{text}<extra></extra>")
+    fig.update_geos(lataxis_range=[-11.5, 6.5], lonaxis_range=[94, 142], showcountries=True,
+                    showland=True, landcolor="#f2f2f2", projection_type="mercator")
+    return fig
+
+
+def _stacked_by_side(df: pd.DataFrame, cat: str, labeller: Callable[[str], str], lang: str,
+                     horizontal: bool) -> go.Figure:
+    totals = df.groupby(cat)["n_people"].sum().sort_values(ascending=horizontal)
+    fig = _figure(barmode="stack", height=max(300, 24 * len(totals) + 80))
+    for side in ("home", "partner"):
+        rows = df[df["side"] == side].set_index(cat).reindex(totals.index).fillna(0)
+        cats = [labeller(c) for c in totals.index]
+        values = rows["n_people"].astype(int).tolist()
+        xy = {"y": cats, "x": values, "orientation": "h"} if horizontal else {"x": cats,
+                                                                             "y": values}
+        fig.add_bar(**xy, name=code_label("side", side, lang), marker_color=SIDE_COLOURS[side],
+                    text=_ints(values, lang), customdata=[[c, side] for c in totals.index],
+                    hovertemplate="%{text}<extra>%{fullData.name}</extra>")
+    return fig
+
+
+def roles_chart(df: pd.DataFrame, lang: str) -> go.Figure:
+    """People per role, stacked by side. `df`: queries/delegations_roles.sql.
+    customdata: [role, side]."""
+    return _stacked_by_side(df, "role", lambda c: code_label("role", c, lang), lang, False)
+
+
+def positions_chart(df: pd.DataFrame, lang: str) -> go.Figure:
+    """The most frequent positions, stacked by side (horizontal).
+    `df`: queries/delegations_positions.sql. customdata: [position, side]."""
+    return _stacked_by_side(df, "position", lambda c: c or t("common.none", lang), lang, True)
+
+
+# --- funding -----------------------------------------------------------------------------
+
+def funding_mix_chart(df: pd.DataFrame, lang: str, currency: str) -> go.Figure:
+    """The source mix side by side: number of lines, and converted amount.
+
+    `df`: queries/funding_by_source.sql. A source whose lines have no converted amount
+    shows no amount bar (never a zero). customdata: [source].
+    """
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.25, subplot_titles=(
+        t("lead.common.by_lines", lang), t("lead.common.amount", lang, currency=currency)))
+    fig.update_layout(**{**_LAYOUT, "showlegend": False,
+                         "height": max(260, 40 * len(df) + 100)})
+    rows = df.sort_values("n_lines")
+    labels = [code_label("source", s, lang) for s in rows["source"]]
+    colours = [SOURCE_COLOURS.get(s, "#7f7f7f") for s in rows["source"]]
+    custom = [[s] for s in rows["source"]]
+    fig.add_bar(y=labels, x=rows["n_lines"].tolist(), orientation="h", marker_color=colours,
+                text=_ints(rows["n_lines"], lang), customdata=custom, row=1, col=1,
+                hovertemplate="%{y}: %{text}<extra></extra>")
+    amounts = [None if pd.isna(v) else float(v) for v in rows["amount_display"]]
+    fig.add_bar(y=labels, x=amounts, orientation="h", marker_color=colours,
+                text=[fmt_money(v, currency, lang, compact=True) if v is not None
+                      else t("common.unconverted", lang) if u else "–"
+                      for v, u in zip(amounts, rows["n_unconverted"], strict=True)],
+                customdata=custom, row=1, col=2,
+                hovertemplate="%{y}: %{text}<extra></extra>")
+    fig.update_yaxes(showticklabels=False, row=1, col=2)
+    return fig
+
+
+def funding_stack_chart(df: pd.DataFrame, lang: str, currency: str, by: str,
+                        measure: str = "amount_display",
+                        labeller: Callable[[Any], str] | None = None) -> go.Figure:
+    """Funding stacked by source along `by` (`year`, `program_kind` or `partner_name`).
+
+    `df`: queries/funding_over_time.sql, funding_by_kind.sql or funding_by_partner.sql;
+    `measure`: `amount_display` (converted amount) or `n_lines`.
+    customdata: [category, source] (for partners, [partner_id, source]).
+    """
+    labeller = labeller or (lambda v: _category_label(by, v, lang))
+    cats = _years(df, lang) if by == "year" and len(df) else [
+        labeller(v) for v in dict.fromkeys(df[by])]
+    horizontal = by == "partner_name"
+    fig = _figure(barmode="stack", height=max(320, 26 * len(cats) + 100) if horizontal else 380)
+    key_col = "partner_id" if horizontal else by
+    for source, rows in df.groupby("source", sort=False):
+        values = [None if pd.isna(v) else float(v) for v in rows[measure]]
+        text = [_measure_text(v, measure, currency, lang) for v in values]
+        x = [labeller(v) for v in rows[by]]
+        xy = {"y": x, "x": values, "orientation": "h"} if horizontal else {"x": x, "y": values}
+        fig.add_bar(**xy, name=code_label("source", source, lang), text=text,
+                    marker_color=SOURCE_COLOURS.get(source, "#7f7f7f"),
+                    customdata=[[k, source] for k in rows[key_col]],
+                    hovertemplate="%{text}<extra>%{fullData.name}</extra>")
+    axis = fig.update_yaxes if horizontal else fig.update_xaxes
+    axis(type="category", categoryorder="array", categoryarray=cats)
+    return fig
+
+
+def _category_label(by: str, value: Any, lang: str) -> str:
+    if by == "year":
+        return _year_label(value, lang)
+    if by == "program_kind":
+        return code_label("program_kind", value, lang)
+    return str(value)
+
+
+def _measure_text(value: float | None, measure: str, currency: str, lang: str) -> str:
+    if value is None:
+        return "–"
+    if measure == "amount_display":
+        return fmt_money(value, currency, lang, compact=True)
+    return fmt_int(value, lang)
+
+
+# --- agreements ----------------------------------------------------------------------------
+
+def _agreement_label(row: pd.Series, width: int = 38) -> str:
+    title = row["title"] if len(row["title"]) <= width else row["title"][: width - 1] + "…"
+    return f"{title} · {row['agreement_id']}"
+
+
+def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
+                             programs: pd.DataFrame | None, lang: str, today: dt.date
+                             ) -> go.Figure:
+    """A Gantt of agreements (bars from first known date to expiry, or open-ended to
+    today), coloured by stage, with milestones as markers; programs starting per month
+    on the same time axis below when `programs` is given.
+
+    `agreements`: queries/timeline_agreements.sql (bar_from, bar_to, stage...);
+    `milestones`: queries/timeline_milestones.sql; `programs`: timeline_programs.sql.
+    customdata: bars [agreement_id, partner_id]; markers [agreement_id, kind].
+    """
+    with_programs = programs is not None and len(programs) > 0
+    rows = agreements[agreements["bar_from"].notna()].iloc[::-1]
+    height = max(300, 26 * len(rows) + 140) + (160 if with_programs else 0)
+    fig = make_subplots(rows=2 if with_programs else 1, cols=1, shared_xaxes=True,
+                        vertical_spacing=0.04,
+                        row_heights=[0.8, 0.2] if with_programs else None)
+    fig.update_layout(**{**_LAYOUT, "barmode": "overlay", "height": height,
+                         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"}})
+    labels = {r["agreement_id"]: _agreement_label(r) for _, r in rows.iterrows()}
+    _gantt_bars(fig, rows, labels, lang)
+    _milestone_markers(fig, milestones[milestones["agreement_id"].isin(labels)], labels, lang)
+    if with_programs:
+        _program_bars(fig, programs, lang)
+    fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#555")
+    fig.update_yaxes(type="category", categoryorder="array",
+                     categoryarray=list(labels.values()), row=1, col=1)
+    fig.update_xaxes(type="date")
+    return fig
+
+
+def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, labels: dict[str, str], lang: str) -> None:
+    for stage, part in rows.groupby("stage", sort=False):
+        start = pd.to_datetime(part["bar_from"])
+        end = pd.to_datetime(part["bar_to"]) + pd.Timedelta(days=1)
+        hover = [f"{r['partner_name']}<br>{fmt_date(r['bar_from'], lang)} – "
+                 + (t("lead.timeline.open_ended", lang) if r["is_open_ended"]
+                    else fmt_date(r["bar_to"], lang)) for _, r in part.iterrows()]
+        fig.add_bar(base=start.dt.strftime("%Y-%m-%d").tolist(),
+                    x=((end - start).dt.total_seconds() * 1000).tolist(),
+                    y=[labels[a] for a in part["agreement_id"]], orientation="h",
+                    name=code_label("stage", stage, lang),
+                    marker_color=STAGE_COLOURS.get(stage, "#999"), opacity=0.85,
+                    customdata=[[a, p] for a, p in zip(part["agreement_id"],
+                                                       part["partner_id"], strict=True)],
+                    hovertext=hover, hovertemplate="%{y}<br>%{hovertext}<extra>"
+                                                   "%{fullData.name}</extra>",
+                    legendgroup="stage", row=1, col=1)
+
+
+def _milestone_markers(fig: go.Figure, ms: pd.DataFrame, labels: dict[str, str], lang: str
+                       ) -> None:
+    for kind, part in ms.groupby("kind", sort=False):
+        fig.add_scatter(x=pd.to_datetime(part["occurred_on"]).dt.strftime("%Y-%m-%d").tolist(),
+                        y=[labels[a] for a in part["agreement_id"]], mode="markers",
+                        name=code_label("milestone_kind", kind, lang),
+                        marker={"symbol": MILESTONE_SYMBOLS.get(kind, "x"), "size": 11,
+                                "color": "#222", "line": {"color": "white", "width": 1}},
+                        hovertext=[f"{fmt_date(d, lang)}: {ti}" for d, ti in
+                                   zip(part["occurred_on"], part["title"], strict=True)],
+                        customdata=[[a, kind] for a in part["agreement_id"]],
+                        hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
+                        legendgroup="milestone", row=1, col=1)
+
+
+def _program_bars(fig: go.Figure, programs: pd.DataFrame, lang: str) -> None:
+    for kind, part in programs.groupby("kind", sort=False):
+        fig.add_bar(x=pd.to_datetime(part["month_on"]).dt.strftime("%Y-%m-15").tolist(),
+                    y=part["n_programs"].tolist(), name=code_label("program_kind", kind, lang),
+                    customdata=[[kind] for _ in range(len(part))], showlegend=False,
+                    hovertemplate="%{x|%b %Y}: %{y}<extra>%{fullData.name}</extra>",
+                    marker_color="#9e9ac8", row=2, col=1)
+    fig.update_yaxes(title_text=t("lead.timeline.programs_axis", lang), title_font_size=10,
+                     row=2, col=1)
+    fig.update_layout(barmode="stack")
+
+
+# --- tables (the rows behind the charts) ------------------------------------------------------
+
+def labelled_table(df: pd.DataFrame, lang: str, columns: Mapping[str, str],
+                   codes: Mapping[str, str] | None = None, money: str | None = None,
+                   dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A display copy of `df`: the listed `columns` (column -> catalogue key under
+    `lead.col.`), code columns replaced by their labels (`codes`: column -> codelist),
+    counts formatted as localized integers, `amount*` columns as money in `money`, date
+    columns as dates. Missing values show as `–` (an unconverted amount is never 0)."""
+    codes = codes or {}
+    out = pd.DataFrame(index=df.index)
+    for col, key in columns.items():
+        out[t(f"lead.col.{key}", lang, currency=money or "")] = _display(
+            df[col], col, lang, codes.get(col), money, col in dates)
+    return out.reset_index(drop=True)
+
+
+def _display(values: pd.Series, col: str, lang: str, codelist: str | None, money: str | None,
+             is_date: bool) -> list[str]:
+    if codelist:
+        return [code_label(codelist, v, lang) for v in values]
+    if is_date:
+        return [fmt_date(v, lang) if not pd.isna(v) else "–" for v in values]
+    if col == "year":
+        return [_year_label(v, lang) for v in values]
+    if col.startswith("amount") and money:
+        return [fmt_money(v, money, lang) if not pd.isna(v) else "–" for v in values]
+    if col.startswith(("n_", "idr_")) or col == "amount":
+        return [_number(v, lang) for v in values]
+    return ["–" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+            for v in values]
+
+
+def _number(value: Any, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if float(value).is_integer():
+        return fmt_int(value, lang)
+    return fmt_number(value, lang, digits=2)
+
+
+# --- headline figures -----------------------------------------------------------------------
+
+def headline_figures(df: pd.DataFrame) -> dict[str, Any]:
+    """The long rows of queries/overview_headline.sql as one dict of figures:
+    totals, per-code breakdowns (`*_by`), seats/people by direction, funding lines,
+    amount (None when nothing converted), unconverted lines, open/overdue follow-ups
+    with the oldest dates."""
+    def part(metric: str) -> pd.DataFrame:
+        return df[df["metric"] == metric]
+
+    def n(metric: str, code: str | None = None) -> int:
+        rows = part(metric)
+        rows = rows if code is None else rows[rows["code"] == code]
+        return int(rows["n"].fillna(0).sum())
+
+    def first_date(metric: str, code: str):
+        rows = part(metric)
+        rows = rows[(rows["code"] == code) & rows["on_date"].notna()]
+        return rows["on_date"].iloc[0] if len(rows) else None
+
+    funding = part("funding")
+    amounts = funding["amount"].dropna()
+    return {
+        "agreements": n("agreements"),
+        "agreements_by": dict(zip(part("agreements")["code"], part("agreements")["n"]
+                                  .astype(int), strict=True)),
+        "programs": n("programs"),
+        "programs_by": dict(zip(part("programs")["code"], part("programs")["n"].astype(int),
+                                strict=True)),
+        "programs_year": n("programs_year"),
+        **{f"{m}_{short}": n(m, d) for m in ("seats", "people", "attended")
+           for d, short in (("outbound", "out"), ("inbound", "in"))},
+        "funding_lines": n("funding"),
+        "funding_amount": float(amounts.sum()) if len(amounts) else None,
+        "funding_unconverted": int(funding["n_unconverted"].fillna(0).sum()),
+        "funding_no_amount": int(funding["n_no_amount"].fillna(0).sum()),
+        "funding_by": {s: (int(c), None if pd.isna(a) else float(a)) for s, c, a in
+                       zip(funding["code"], funding["n"], funding["amount"], strict=True)},
+        "actions_open": n("actions", "open"),
+        "actions_oldest": first_date("actions", "open"),
+        "actions_overdue": n("actions", "overdue"),
+        "overdue_oldest": first_date("actions", "overdue"),
+    }

@@ -1,0 +1,16 @@
+-- The most frequent positions (as written) by side, at most $limit positions.
+with counted as (
+    select coalesce(position, '') as position, side, count(*) as n_people
+    from f_participants($f)
+    where status <> 'withdrawn'
+    group by all
+),
+top as (
+    select position, sum(n_people) as total
+    from counted group by position order by total desc, position limit $limit
+),
+final as (
+    select c.position, c.side, c.n_people::bigint as n_people
+    from counted c join top t on t.position = c.position
+)
+select * from final order by position, side
