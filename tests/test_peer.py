@@ -251,3 +251,23 @@ def test_page_aggregates_match_sql(demo10k, tiny, name, which):
         f = FILTERS[which]
         sql = query.run(con, name, {**f.params("ID"), "currency": "USD"})
         _same(PAGE_PAIRS[name](fr, f), sql)
+
+
+def _approx_headline(h: dict) -> dict:
+    """Amounts compared to the cent (summary rounds them to two places)."""
+    out = dict(h)
+    out["funding"] = {"by_source": {
+        s: {**v, "amount": pytest.approx(v["amount"], abs=0.01)}
+        for s, v in h["funding"]["by_source"].items()}}
+    return out
+
+
+@pytest.mark.parametrize("currency", ["IDR", "USD"])
+@pytest.mark.parametrize("which", sorted(FILTERS))
+def test_headline_matches_summary(demo10k, tiny, which, currency):
+    """Peer headline == SQL headline (coopdash.summary) for default and narrowing filters."""
+    summary = pytest.importorskip("coopdash.summary")
+    for con, fr in (tiny, demo10k):
+        f = FILTERS[which]
+        sql = summary.headline(con, f, currency, TODAY, "ID")
+        assert sql == _approx_headline(peer.headline(fr, f, currency, TODAY, "ID"))
