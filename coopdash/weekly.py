@@ -28,6 +28,7 @@ import pandas as pd
 
 from coopdash.contract import TABLES
 from coopdash.i18n import code_label, fmt_date, t
+from coopdash.validate import ValidationFailed  # noqa: F401 (re-exported for the page)
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 
@@ -241,6 +242,19 @@ def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
     for change in ("added", "changed", "removed"):
         out[f"n_{change}"] = per[change].to_numpy() if change in per else 0
     return out.reset_index(drop=True)[cols]
+
+
+_CHANGE_ORDER = {"changed": 0, "removed": 1, "added": 2}
+
+
+def ordered_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """Changed fields first (what a meeting discusses), then removals, then additions."""
+    if changes.empty:
+        return changes
+    order = changes["change"].map(_CHANGE_ORDER)
+    return (changes.assign(_o=order)
+            .sort_values(["_o", "table_name", "record_id", "field"], na_position="first")
+            .drop(columns="_o").reset_index(drop=True))
 
 
 def change_lines(changes: pd.DataFrame, lang: str) -> pd.DataFrame:

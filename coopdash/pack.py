@@ -1,0 +1,449 @@
+"""The weekly meeting pack: one self-contained HTML file (and a PDF where Chromium is on
+the machine) of one ISO week's review, for the chosen filters and language.
+
+Pure (no Streamlit). The figures, changes and lists come from `coopdash.weekly.review`,
+the very code behind the Weekly review page, so the pack says what the page said.
+
+The HTML opens offline (Plotly's JS is inlined once, with the first chart) and prints on
+A4 landscape, one page per section (`@page { size: A4 landscape }`; each section is one
+page tall and long lists are cut with "… and N more", the page keeps them whole).
+
+    python -m coopdash pack --week 2026-W48 [--lang id|en] [--out pack.html|pack.pdf]
+                            [--db PATH] [--filter partner=jclair-sg --filter kind=seminar]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from coopdash import pack_charts, query, store, weekly
+from coopdash import settings as settings_mod
+from coopdash.filters import Filters
+from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
+
+ROWS = {"changes": 14, "imports": 6, "next": 7, "expiring": 6, "decisions": 7}
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHART_SIZE = (540, 300)  # px: two charts side by side on A4 landscape
+
+_FILTER_WORDS = {"partners": "filter.partner", "countries": "filter.country",
+                 "kinds": "filter.kind", "statuses": "filter.status",
+                 "sources": "filter.source", "regions": "filter.region", "sides": "filter.side"}
+_FILTER_CODES = {"kinds": "program_kind", "statuses": "program_status", "sources": "source",
+                 "sides": "side"}
+
+CSS = """
+@page { size: A4 landscape; margin: 10mm; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 9.5pt;
+       color: #1f2933; margin: 0; }
+section { height: 188mm; overflow: hidden; page-break-after: always; break-after: page;
+          padding: 2mm 0; }
+section:last-of-type { page-break-after: auto; break-after: auto; }
+@media screen { section { height: auto; min-height: 0; max-width: 277mm; margin: 0 auto 12mm;
+                          border-bottom: 1px solid #d0d7de; padding-bottom: 6mm; } }
+h1 { font-size: 18pt; margin: 0 0 1mm; color: #0b3d91; }
+h2 { font-size: 14pt; margin: 0 0 2mm; color: #0b3d91; border-bottom: 2px solid #0b3d91; }
+h3 { font-size: 10.5pt; margin: 3mm 0 1mm; }
+.meta { color: #52606d; margin: 0 0 3mm; }
+.figures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 3mm; margin: 3mm 0; }
+.figure { border: 1px solid #d0d7de; border-radius: 2mm; padding: 2mm 3mm; }
+.figure .label { color: #52606d; font-size: 9pt; }
+.figure .value { font-size: 20pt; font-weight: 600; }
+.figure .delta { font-size: 9pt; }
+.delta.up { color: #1a7f37; } .delta.down { color: #cf222e; } .delta.same { color: #52606d; }
+table { border-collapse: collapse; width: 100%; table-layout: auto; }
+th, td { text-align: left; padding: 0.6mm 1.5mm; border-bottom: 1px solid #e5e9ee;
+         vertical-align: top; }
+th { background: #f0f4f8; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.none, .more { color: #52606d; font-style: italic; margin: 0.5mm 0; }
+.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
+.chart { break-inside: avoid; }
+ul.summary { margin: 1mm 0; padding-left: 5mm; }
+"""
+
+
+# --- small pieces ---------------------------------------------------------------------------
+
+def esc(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def short(value: Any, width: int = 70) -> str:
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe_filters(filters: Filters, lang: str) -> str:
+    """`Filters: Program kind: Seminar; Partner: jclair-sg` or `No filters (all records)`."""
+    parts = []
+    for name, key in _FILTER_WORDS.items():
+        values = getattr(filters, name)
+        if values:
+            codes = _FILTER_CODES.get(name)
+            shown = [code_label(codes, v, lang) if codes else v for v in values]
+            parts.append(f"{t(key, lang)}: {', '.join(shown)}")
+    if filters.date_from or filters.date_to:
+        span = f"{fmt_date(filters.date_from, lang)} – {fmt_date(filters.date_to, lang)}"
+        parts.append(f"{t('filter.period', lang)}: {span}")
+    if not parts:
+        return t("weekly.filters_none", lang)
+    return t("weekly.filters", lang, text="; ".join(parts))
+
+
+def file_name(week: weekly.Week, lang: str, ext: str) -> str:
+    return f"coopdash-weekly-{week.label}-{lang}.{ext}"
+
+
+def table_html(df: pd.DataFrame, lang: str, limit: int | None = None,
+               numeric: Iterable[str] = ("days", "added", "changed", "removed")) -> str:
+    """A readable table (headings from the catalogue); cut at `limit` rows with a note."""
+    if df.empty:
+        return f'<p class="none">{esc(t("weekly.nothing", lang))}</p>'
+    heads = weekly.headers("", df.columns, lang)
+    nums = set(numeric)
+    shown = df if limit is None else df.head(limit)
+    head = "".join(f'<th class="{"num" if c in nums else ""}">{esc(heads[c])}</th>'
+                   for c in df.columns)
+    body = []
+    for row in shown.itertuples(index=False):
+        cells = "".join(f'<td class="{"num" if c in nums else ""}">{esc(short(v))}</td>'
+                        for c, v in zip(df.columns, row, strict=True))
+        body.append(f"<tr>{cells}</tr>")
+    out = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    hidden = len(df) - len(shown)
+    if hidden > 0:
+        out += f'<p class="more">{esc(t("weekly.more_rows", lang, n=fmt_int(hidden, lang)))}</p>'
+    return out
+
+
+class _Charts:
+    """Figures to HTML: Plotly's JS inline with the first one only, then none."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def __call__(self, fig: go.Figure) -> str:
+        width, height = CHART_SIZE
+        fig.update_layout(width=width, height=height)
+        out = fig.to_html(full_html=False, include_plotlyjs="inline" if self.first else False,
+                          config={"displayModeBar": False, "staticPlot": True})
+        self.first = False
+        return f'<div class="chart">{out}</div>'
+
+
+# --- the sections ---------------------------------------------------------------------------
+
+def _delta_help(f, lang: str) -> str:
+    return t("weekly.delta_help", lang, value=fmt_int(f.previous, lang),
+             now=fmt_int(f.value, lang))
+
+
+def _figures_html(review: weekly.Review, lang: str) -> str:
+    cards = []
+    for f in review.figures.itertuples(index=False):
+        delta = int(f.delta)
+        css = "up" if delta > 0 else "down" if delta < 0 else "same"
+        sign = "+" if delta > 0 else ""
+        cards.append(
+            f'<div class="figure" data-key="{esc(f.key)}" data-value="{int(f.value)}" '
+            f'data-delta="{delta}"><div class="label">{esc(t(f"weekly.fig.{f.key}", lang))}'
+            f'</div><div class="value">{esc(fmt_int(f.value, lang))}</div>'
+            f'<div class="delta {css}">{sign}{esc(fmt_int(delta, lang))} · '
+            f'{esc(_delta_help(f, lang))}'
+            f"</div></div>")
+    return f'<div class="figures">{"".join(cards)}</div>'
+
+
+def _intro(review: weekly.Review, lang: str) -> str:
+    return t("weekly.intro", lang, week=review.week.describe(lang), ref=fmt_date(review.ref, lang))
+
+
+def section_cover(review: weekly.Review, filters: Filters, lang: str, made: dt.datetime,
+                  chart) -> str:
+    title = t("weekly.pack.title", lang, week=review.week.label)
+    summary = weekly.change_summary(review.changes)
+    return (
+        f'<section id="figures"><h1>{esc(title)}</h1>'
+        f'<p class="meta">{esc(t("weekly.pack.subtitle", lang, made=fmt_datetime(made, lang)))}'
+        f"<br>{esc(_intro(review, lang))}"
+        f"<br>{esc(describe_filters(filters, lang))}</p>"
+        f"<h2>{esc(t('weekly.figures', lang))}</h2>{_figures_html(review, lang)}"
+        f'<div class="charts">{chart(pack_charts.changes_chart(summary, lang))}'
+        f"{chart(_actions_chart(review, lang))}</div></section>")
+
+
+def _actions_chart(review: weekly.Review, lang: str) -> go.Figure:
+    return pack_charts.actions_chart(review.actions, review.ref, review.week.end, lang)
+
+
+def section_changes(review: weekly.Review, lang: str) -> str:
+    out = [f'<section id="changes"><h2>{esc(t("weekly.changes", lang))}</h2>']
+    if review.imports.empty:
+        out.append(f'<p class="none">{esc(t("weekly.changes_none", lang))}</p></section>')
+        return "".join(out)
+    items = "".join(
+        "<li>" + esc(t("weekly.by_table", lang, table=weekly.table_label(r.table_name, lang),
+                       added=fmt_int(r.n_added, lang), changed=fmt_int(r.n_changed, lang),
+                       removed=fmt_int(r.n_removed, lang))) + "</li>"
+        for r in weekly.change_summary(review.changes).itertuples(index=False))
+    out.append(f'<ul class="summary">{items}</ul>')
+    out.append(f"<h3>{esc(t('weekly.details', lang))}</h3>")
+    lines = weekly.change_lines(weekly.ordered_changes(review.changes), lang)
+    out.append(table_html(lines.drop(columns=["when"]), lang, ROWS["changes"]))
+    out.append(f"<h3>{esc(t('weekly.imports', lang))}</h3>")
+    out.append(table_html(weekly.import_lines(review.imports, lang), lang, ROWS["imports"]))
+    out.append(f'<p class="more">{esc(t("weekly.changes_note", lang))}</p></section>')
+    return "".join(out)
+
+
+def section_next(review: weekly.Review, lang: str) -> str:
+    soon = review.upcoming["is_within_14"].astype(bool)
+    parts = [
+        f'<section id="next"><h2>{esc(t("weekly.next", lang))}</h2>',
+        f"<h3>{esc(t('weekly.next_14', lang))}</h3>",
+        table_html(weekly.upcoming_lines(review.upcoming[soon], lang), lang, ROWS["next"]),
+        f"<h3>{esc(t('weekly.next_30', lang))}</h3>",
+        table_html(weekly.upcoming_lines(review.upcoming[~soon], lang), lang, ROWS["next"]),
+        f'<p class="more">{esc(t("weekly.readiness_note", lang))}</p>',
+        f"<h3>{esc(t('weekly.expiring', lang))}</h3>",
+        table_html(weekly.expiring_lines(review.expiring, lang), lang, ROWS["expiring"]),
+        "</section>",
+    ]
+    return "".join(parts)
+
+
+def section_decisions(review: weekly.Review, lang: str) -> str:
+    n = ROWS["decisions"]
+    parts = [
+        f'<section id="decisions"><h2>{esc(t("weekly.decisions", lang))}</h2>',
+        f"<h3>{esc(t('weekly.actions_due', lang))}</h3>",
+        table_html(weekly.action_lines(review.actions_due, lang), lang, n),
+        f"<h3>{esc(t('weekly.stale', lang))}</h3>",
+        table_html(weekly.stale_lines(review.stale, lang), lang, n),
+        f"<h3>{esc(t('weekly.late', lang))}</h3>",
+        table_html(weekly.late_lines(review.late, lang), lang, n),
+        "</section>",
+    ]
+    return "".join(parts)
+
+
+def section_charts(review: weekly.Review, lang: str, chart) -> str:
+    figs = [pack_charts.readiness_chart(review.upcoming, lang),
+            *review.extra.get("leadership_charts", [])]
+    body = "".join(chart(f) for f in figs[:4])
+    return (f'<section id="charts"><h2>{esc(t("weekly.charts", lang))}</h2>'
+            f'<div class="charts">{body}</div></section>')
+
+
+def render_html(review: weekly.Review, filters: Filters, lang: str,
+                today: dt.date | None = None, made: dt.datetime | None = None) -> str:
+    """The whole pack as one HTML document (Plotly inline once; A4 landscape)."""
+    del today  # the review already holds its reference day
+    made = made or dt.datetime.now().replace(microsecond=0)
+    chart = _Charts()
+    title = t("weekly.pack.title", lang, week=review.week.label)
+    sections = [section_cover(review, filters, lang, made, chart),
+                section_changes(review, lang), section_next(review, lang),
+                section_decisions(review, lang), section_charts(review, lang, chart)]
+    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+            f"<title>{esc(title)}</title><style>{CSS}</style></head>"
+            f"<body>{''.join(sections)}</body></html>")
+
+
+# --- building from a store ---------------------------------------------------------------------
+
+def params(filters: Filters, settings: settings_mod.Settings, currency: str | None = None,
+           today: dt.date | None = None) -> dict[str, Any]:
+    """The common query parameters, as the page's `Context.params()` makes them."""
+    return {**filters.params(settings.home_country), "currency": currency or settings.currency,
+            "today": today or settings.today(), "home": settings.home_country,
+            "show_names": settings.can("names")}
+
+
+LEADERSHIP_QUERIES = ("delegations_reciprocity", "delegations_by_kind", "funding_by_source")
+
+
+def leadership_frames(run: weekly.Runner) -> dict[str, pd.DataFrame]:
+    """The data of the key leadership charts (a query that is not there is left out)."""
+    frames = {}
+    for name in LEADERSHIP_QUERIES:
+        try:
+            frames[name] = run(name, {})
+        except query.QueryError as exc:  # a chart, not the pack
+            print(f"coopdash pack: chart data {name} left out: {exc}", file=sys.stderr)
+    return frames
+
+
+def leadership_charts(frames: dict[str, pd.DataFrame], lang: str, currency: str
+                      ) -> list[go.Figure]:
+    """The key leadership charts from `coopdash.charts`, when they are there."""
+    try:
+        from coopdash import charts
+    except ImportError:
+        return []
+    builders = {
+        "delegations_reciprocity": lambda df: charts.reciprocity_chart(df, lang),
+        "delegations_by_kind": lambda df: charts.delegation_sizes_chart(df, lang),
+        "funding_by_source": lambda df: charts.funding_mix_chart(df, lang, currency),
+    }
+    figs = []
+    for name, df in frames.items():
+        try:
+            figs.append(builders[name](df))
+        except (AttributeError, KeyError, ValueError) as exc:
+            print(f"coopdash pack: chart {name} left out: {exc}", file=sys.stderr)
+    return figs
+
+
+def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Filters,
+                 lang: str, settings: settings_mod.Settings | None = None,
+                 currency: str | None = None) -> weekly.Review:
+    """The review of `week` computed on `con` (what the page shows for the same inputs)."""
+    settings = settings or settings_mod.get()
+    base = params(filters, settings, currency)
+
+    def run(name: str, extra: dict[str, Any]) -> pd.DataFrame:
+        return query.run(con, name, {**base, **extra})
+
+    review = weekly.review(run, week, settings.today())
+    review.extra["leadership_charts"] = leadership_charts(leadership_frames(run), lang,
+                                                          base["currency"])
+    return review
+
+
+def build_html(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Filters | None = None,
+               lang: str = "id", settings: settings_mod.Settings | None = None) -> str:
+    filters = filters or Filters()
+    review = build_review(con, week, filters, lang, settings)
+    return render_html(review, filters, lang)
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+def chromium() -> str | None:
+    """The Chromium (or Chrome) on this machine: `COOPDASH_CHROMIUM`, else on PATH."""
+    env = os.environ.get("COOPDASH_CHROMIUM")
+    if env:
+        return env if Path(env).is_file() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pdf_available() -> bool:
+    return chromium() is not None
+
+
+class PdfUnavailableError(RuntimeError):
+    """No Chromium on this machine (or it failed): the HTML pack still is."""
+
+
+def html_to_pdf(html_text: str, timeout: float = 120) -> bytes:
+    """Print the pack with headless Chromium (A4 landscape from the page's CSS)."""
+    exe = chromium()
+    if exe is None:
+        raise PdfUnavailableError("no Chromium found")
+    with tempfile.TemporaryDirectory(prefix="coopdash-pack-") as tmp:
+        src, out = Path(tmp) / "pack.html", Path(tmp) / "pack.pdf"
+        src.write_text(html_text, encoding="utf-8")
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--disable-extensions",
+               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
+               f"--print-to-pdf={out}", src.as_uri()]
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        if not out.is_file() or out.stat().st_size == 0:
+            raise PdfUnavailableError(f"Chromium made no PDF (exit {done.returncode}): "
+                                 f"{done.stderr.decode(errors='replace')[-500:]}")
+        return out.read_bytes()
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--week", help="ISO week, like 2026-W48 (default: this week)")
+    parser.add_argument("--lang", choices=("id", "en"), default=None,
+                        help="language of the pack (default: COOPDASH_LANG)")
+    parser.add_argument("--out", help="pack.html or pack.pdf (default: "
+                        "coopdash-weekly-<week>-<lang>.html in the current folder)")
+    parser.add_argument("--db", help="the store (default: COOPDASH_DB)")
+    parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                        help="a sidebar filter as in the page's URL, e.g. partner=jclair-sg "
+                             "or kind=seminar,webinar (repeatable)")
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the `pack` subcommand to `python -m coopdash`."""
+    parser = subparsers.add_parser("pack", help="write the weekly meeting pack (HTML or PDF)")
+    add_arguments(parser)
+    parser.set_defaults(func=main)
+    return parser
+
+
+def _filters(items: list[str]) -> Filters:
+    qp = dict(item.split("=", 1) for item in items if "=" in item)
+    return Filters.from_query_params(qp)
+
+
+def main(args: argparse.Namespace | list[str] | None = None) -> int:
+    """`python -m coopdash pack ...`; returns the exit status."""
+    if not isinstance(args, argparse.Namespace):
+        parser = argparse.ArgumentParser(prog="python -m coopdash pack")
+        add_arguments(parser)
+        args = parser.parse_args(args)
+    settings = settings_mod.get()
+    lang = args.lang or settings.lang
+    try:
+        week = weekly.Week.parse(args.week) if args.week else weekly.Week.of(settings.today())
+    except ValueError as exc:
+        print(f"coopdash pack: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out or file_name(week, lang, "html"))
+    try:
+        con = store.connect(Path(args.db) if args.db else settings.db_path, read_only=True)
+    except store.StoreError as exc:
+        print(f"coopdash pack: {exc}", file=sys.stderr)
+        return 1
+    try:
+        text = build_html(con, week, _filters(args.filter), lang, settings)
+    finally:
+        con.close()
+    return _write(out, text, lang)
+
+
+def _write(out: Path, text: str, lang: str) -> int:
+    if out.suffix.lower() == ".pdf":
+        try:
+            data = html_to_pdf(text)
+        except PdfUnavailableError as exc:
+            print(t("weekly.pack.no_pdf", lang) + f" ({exc})", file=sys.stderr)
+            return 1
+        out.write_bytes(data)
+    else:
+        out.write_text(text, encoding="utf-8")
+    print(t("weekly.pack.written", lang, path=out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
