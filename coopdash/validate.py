@@ -144,7 +144,7 @@ class Issues:
                                                  x.row if x.row is not None else 10**12))
 
 
-class ValidationFailed(Exception):
+class ValidationFailed(Exception):  # noqa: N818 (the name the project uses)
     """The file breaks the contract; nothing was written."""
 
     def __init__(self, issues: list[Issue], total: int | None = None) -> None:
