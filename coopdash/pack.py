@@ -303,10 +303,16 @@ def leadership_charts(frames: dict[str, pd.DataFrame], lang: str, currency: str
         "delegations_by_kind": lambda df: charts.delegation_sizes_chart(df, lang),
         "funding_by_source": lambda df: charts.funding_mix_chart(df, lang, currency),
     }
+    titles = {"delegations_reciprocity": "weekly.chart.reciprocity",
+              "delegations_by_kind": "weekly.chart.sizes",
+              "funding_by_source": "weekly.chart.funding"}
     figs = []
     for name, df in frames.items():
         try:
-            figs.append(builders[name](df))
+            fig = builders[name](df)
+            fig.update_layout(title={"text": t(titles[name], lang), "font": {"size": 13}},
+                              margin={"t": 60})
+            figs.append(fig)
         except (AttributeError, KeyError, ValueError) as exc:
             print(f"coopdash pack: chart {name} left out: {exc}", file=sys.stderr)
     return figs

@@ -30,8 +30,7 @@ def changes_chart(summary: pd.DataFrame, lang: str) -> go.Figure:
 
     `summary`: `weekly.change_summary(...)` (table_name, n_added, n_changed, n_removed).
     """
-    fig = _figure(t("weekly.chart.changes", lang), barmode="stack",
-                  xaxis_title=t("weekly.chart.records", lang))
+    fig = _figure(t("weekly.chart.changes", lang), barmode="stack")
     labels = [t(f"weekly.table.{x}", lang) for x in summary["table_name"]]
     for change in ("added", "changed", "removed"):
         values = summary[f"n_{change}"].astype(int).tolist() if len(summary) else []

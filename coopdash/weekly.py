@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from coopdash.contract import TABLES
+from coopdash.contract import TABLE_ORDER, TABLES
 from coopdash.i18n import code_label, fmt_date, t
 from coopdash.validate import ValidationFailed  # noqa: F401 (re-exported for the page)
 
@@ -241,6 +241,8 @@ def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"table_name": per.index})
     for change in ("added", "changed", "removed"):
         out[f"n_{change}"] = per[change].to_numpy() if change in per else 0
+    order = {name: i for i, name in enumerate(TABLE_ORDER)}
+    out = out.assign(_o=out["table_name"].map(order)).sort_values("_o").drop(columns="_o")
     return out.reset_index(drop=True)[cols]
 
 
