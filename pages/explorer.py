@@ -1,9 +1,292 @@
-"""explorer page (placeholder until its page is built)."""
+"""Explorer: one tab per table, shared filters + search + the tab's own filters, sorted
+and paged in SQL, with exports built from the very query behind the table.
 
+The URL carries the tab (`tab`), search (`q`), sort (`sort`, `-col` descending), page
+(`pg`) and the tab's own filters (short keys in coopdash.explorer.TABS), so a link
+reopens the same rows. Widgets only: the SQL lives in queries/explorer_*.sql and the
+logic in coopdash.explorer / coopdash.exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from coopdash import ui
+from coopdash import explorer as ex
+from coopdash import exports, ui
 
 ctx = ui.context()
-st.title(ctx.t("nav.explorer"))
-ui.demo_banner(ctx)
+SHOW_NAMES = ctx.settings.can("names")
+PAGE_KEYS = ("tab", "q", "pg", "sort", "size")
+FILTER_URL_KEYS = tuple({f.url for tab in ex.TABS.values() for f in tab.filters})
+
+
+# --- state: per-tab values kept outside widgets, so switching tabs keeps them ----------
+
+def _defaults(tab: ex.Tab) -> dict:
+    return {"q": "", "page": 1, "sort": tab.default_sort, "desc": tab.default_desc,
+            "size": ex.DEFAULT_PAGE_SIZE, "filters": {f.param: [] for f in tab.filters}}
+
+
+def _from_url(tab: ex.Tab, qp: dict) -> dict:
+    state = _defaults(tab)
+    state["q"] = str(qp.get("q", ""))[:200]
+    sort = str(qp.get("sort", ""))
+    if sort.lstrip("-") in tab.sortable(SHOW_NAMES):
+        state["sort"], state["desc"] = sort.lstrip("-"), sort.startswith("-")
+    if str(qp.get("pg", "")).isdigit():
+        state["page"] = max(1, int(qp["pg"]))
+    if str(qp.get("size", "")).isdigit() and int(qp["size"]) in ex.PAGE_SIZES:
+        state["size"] = int(qp["size"])
+    for flt in tab.filters:
+        raw = str(qp.get(flt.url, ""))
+        state["filters"][flt.param] = [v for v in raw.split(",") if v in flt.codes]
+    return state
+
+
+def _seed() -> None:
+    """First run of the explorer in this session: the URL decides (a drill-down from
+    another page has already set the tab)."""
+    if st.session_state.get("_ex_seeded"):
+        return
+    qp = st.query_params.to_dict()
+    tab = st.session_state.get("explorer_tab") or qp.get("tab")
+    tab = tab if tab in ex.TABS else ex.DEFAULT_TAB
+    st.session_state["explorer_tab"] = tab
+    st.session_state["_ex_state"] = {tab: _from_url(ex.TABS[tab], qp)}
+    st.session_state["_ex_loaded"] = None
+    st.session_state["_ex_seeded"] = True
+
+
+def _load_widgets(tab: ex.Tab) -> dict:
+    """When the tab changes, put its saved values into the (shared) widget keys."""
+    states = st.session_state.setdefault("_ex_state", {})
+    state = states.setdefault(tab.name, _defaults(tab))
+    if st.session_state.get("_ex_loaded") != tab.name:
+        st.session_state["ex_q"] = state["q"]
+        st.session_state["ex_sort"] = state["sort"]
+        st.session_state["ex_desc"] = state["desc"]
+        st.session_state["ex_size"] = state["size"]
+        st.session_state["ex_page"] = state["page"]
+        for flt in tab.filters:
+            st.session_state[f"ex_f_{flt.param}"] = list(state["filters"].get(flt.param, []))
+        st.session_state["_ex_loaded"] = tab.name
+    return state
+
+
+def _write_url(tab: ex.Tab, state: dict) -> None:
+    wanted = {"tab": tab.name}
+    if state["q"]:
+        wanted["q"] = state["q"]
+    if (state["sort"], state["desc"]) != (tab.default_sort, tab.default_desc):
+        wanted["sort"] = ("-" if state["desc"] else "") + state["sort"]
+    if state["page"] > 1:
+        wanted["pg"] = str(state["page"])
+    if state["size"] != ex.DEFAULT_PAGE_SIZE:
+        wanted["size"] = str(state["size"])
+    for flt in tab.filters:
+        if state["filters"].get(flt.param):
+            wanted[flt.url] = ",".join(state["filters"][flt.param])
+    for key in (*PAGE_KEYS, *FILTER_URL_KEYS):
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+# --- the controls ----------------------------------------------------------------------
+
+def _controls(tab: ex.Tab) -> None:
+    cols = st.columns([3, *([2] * len(tab.filters))])
+    cols[0].text_input(ctx.t("explorer.search"), key="ex_q", help=ctx.t("explorer.search_help"),
+                       placeholder=ctx.t("explorer.search_placeholder"))
+    for col, flt in zip(cols[1:], tab.filters, strict=True):
+        col.multiselect(ctx.t(f"explorer.filter.{flt.param}"), list(flt.codes),
+                        key=f"ex_f_{flt.param}", placeholder=ctx.t("explorer.any"),
+                        format_func=lambda v, cl=flt.codelist: ex.code_label(cl, v, ctx.lang))
+    heads = ex.headers(tab, SHOW_NAMES, ctx.lang, ctx.currency)
+    allowed = tab.sortable(SHOW_NAMES)
+    if st.session_state.get("ex_sort") not in allowed:
+        st.session_state["ex_sort"] = tab.default_sort
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    c1.selectbox(ctx.t("explorer.sort"), allowed, key="ex_sort",
+                 format_func=lambda c: heads.get(c, c))
+    c2.toggle(ctx.t("explorer.descending"), key="ex_desc")
+    c3.selectbox(ctx.t("explorer.page_size"), ex.PAGE_SIZES, key="ex_size")
+
+
+def _read_controls(tab: ex.Tab, state: dict) -> None:
+    state["q"] = (st.session_state.get("ex_q") or "").strip()
+    state["sort"] = st.session_state.get("ex_sort") or tab.default_sort
+    state["desc"] = bool(st.session_state.get("ex_desc"))
+    state["size"] = int(st.session_state.get("ex_size") or ex.DEFAULT_PAGE_SIZE)
+    state["filters"] = {f.param: list(st.session_state.get(f"ex_f_{f.param}") or [])
+                        for f in tab.filters}
+
+
+def _signature(tab: ex.Tab, state: dict, params: dict) -> str:
+    """What decides the rows (not the page): a change sends the reader back to page 1."""
+    shown = {k: v for k, v in params.items() if not k.startswith(("label_", "province_"))}
+    raw = json.dumps([tab.name, state["sort"], state["desc"], state["size"], ctx.lang,
+                      ctx.currency, shown], default=str, sort_keys=True)
+    return hashlib.sha1(raw.encode()).hexdigest()
+
+
+@st.cache_data(ttl=ctx.settings.cache_ttl, max_entries=64, show_spinner=False)
+def _count(db: str, version: int, tab_name: str, params_json: str) -> int:
+    del db, version  # cache key only
+    return ex.count(ui.connection(), ex.TABS[tab_name], ui._from_json(json.loads(params_json)))
+
+
+@st.cache_data(ttl=ctx.settings.cache_ttl, max_entries=64, show_spinner=False)
+def _page(db: str, version: int, tab_name: str, params_json: str, sort: str, desc: bool,
+          page: int, size: int) -> pd.DataFrame:
+    del db, version  # cache key only
+    return ex.fetch(ui.connection(), ex.TABS[tab_name],
+                    ui._from_json(json.loads(params_json)), sort, desc, page, size)
+
+
+def _params(tab: ex.Tab, state: dict) -> dict:
+    return ctx.params(**ex.tab_params(tab, state["q"], state["filters"], ctx.lang))
+
+
+def _key_of(params: dict) -> str:
+    return json.dumps(params, default=ui._jsonable, sort_keys=True)
+
+
+# --- exports ---------------------------------------------------------------------------
+
+FORMATS = ("csv", "xlsx", "parquet")
+
+
+def _export_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "coopdash-exports"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _build(tab: ex.Tab, state: dict, params: dict, fmt: str, sig: str) -> None:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"coopdash-{tab.name}-{stamp}.{fmt}"
+    old = st.session_state.get("_ex_file")
+    if old:
+        Path(old["path"]).unlink(missing_ok=True)
+    path = _export_dir() / f"{sig[:10]}-{name}"
+    spec = exports.TableExport(tab=tab, params=params, sort=state["sort"], desc=state["desc"],
+                               lang=ctx.lang, currency=ctx.currency, filters=ctx.filters,
+                               show_names=SHOW_NAMES)
+    try:
+        with st.spinner(ctx.t("explorer.building")):
+            n = exports.write(ui.connection(), spec, fmt, path)
+    except exports.TooManyRowsError as exc:
+        st.session_state["_ex_file"] = None
+        st.warning(ctx.t("explorer.too_many_rows", max=f"{exc.limit:,}", n=f"{exc.n_rows:,}"),
+                   icon=":material/warning:")
+        return
+    st.session_state["_ex_file"] = {"path": str(path), "name": name, "fmt": fmt,
+                                    "sig": sig, "n": n}
+
+
+def _exports(tab: ex.Tab, state: dict, params: dict, sig: str, n_rows: int) -> None:
+    st.subheader(ctx.t("explorer.export_title"))
+    st.caption(ctx.t("explorer.export_note", n=ex.fmt_int(n_rows, ctx.lang)))
+    cols = st.columns(len(FORMATS))
+    for col, fmt in zip(cols, FORMATS, strict=True):
+        if col.button(ctx.t(f"explorer.build_{fmt}"), key=f"ex_build_{fmt}",
+                      icon=":material/build:", disabled=n_rows == 0):
+            _build(tab, state, params, fmt, sig)
+    built = st.session_state.get("_ex_file")
+    if not built or not Path(built["path"]).exists():
+        return
+    if built["sig"] != sig:
+        st.caption(ctx.t("explorer.stale"))
+        return
+    fmt, path = built["fmt"], built["path"]
+    st.success(ctx.t("explorer.built", n=ex.fmt_int(built["n"], ctx.lang)),
+               icon=":material/check_circle:")
+    st.download_button(ctx.t(f"explorer.download_{fmt}"), data=lambda: Path(path).read_bytes(),
+                       file_name=built["name"], mime=exports.MIME[fmt], key=f"ex_dl_{fmt}",
+                       icon=":material/download:", type="primary", on_click="ignore")
+
+
+def _store_export() -> None:
+    """The whole store as a workbook in the import format: only for roles that may export,
+    built only when asked, and only if this version ships the exporter."""
+    if not ctx.settings.can("export"):
+        return
+    st.subheader(ctx.t("explorer.store_title"))
+    if importlib.util.find_spec("coopdash.exporter") is None:
+        st.caption(ctx.t("explorer.store_unavailable"))
+        return
+    st.caption(ctx.t("explorer.store_note"))
+    if st.button(ctx.t("explorer.build_store"), key="ex_build_store", icon=":material/build:"):
+        with st.spinner(ctx.t("explorer.building")):
+            path = exports.whole_store(ui.connection(), _export_dir())
+        st.session_state["_ex_store_file"] = str(path)
+    path = st.session_state.get("_ex_store_file")
+    if path and Path(path).exists():
+        st.download_button(ctx.t("explorer.download_store"),
+                           data=lambda: Path(path).read_bytes(), file_name=Path(path).name,
+                           mime=exports.MIME["xlsx"], key="ex_dl_store",
+                           icon=":material/download:", type="primary", on_click="ignore")
+
+
+# --- the page --------------------------------------------------------------------------
+
+def main() -> None:
+    st.title(ctx.t("nav.explorer"))
+    ui.demo_banner(ctx)
+    st.caption(ctx.t("explorer.intro"))
+    _seed()
+    st.segmented_control(ctx.t("explorer.table"), ex.TAB_NAMES, key="explorer_tab",
+                         required=True, format_func=lambda v: ctx.t(f"explorer.tab.{v}"),
+                         label_visibility="collapsed")
+    tab = ex.TABS.get(st.session_state.get("explorer_tab")) or ex.TABS[ex.DEFAULT_TAB]
+    state = _load_widgets(tab)
+    _controls(tab)
+    _read_controls(tab, state)
+    if tab.name == "participants" and not SHOW_NAMES:
+        st.info(ctx.t("explorer.names_hidden"), icon=":material/visibility_off:")
+    params = _params(tab, state)
+    key = _key_of(params)
+    sig = _signature(tab, state, params)
+    if state.get("sig") not in (None, sig):
+        state["page"] = 1
+        st.session_state["ex_page"] = 1
+    state["sig"] = sig
+    db = str(ctx.settings.db_path)
+    n_rows = _count(db, ctx.data_version, tab.name, key)
+    pages = ex.n_pages(n_rows, state["size"])
+    st.session_state["ex_page"] = min(max(1, int(st.session_state.get("ex_page") or 1)), pages)
+    _table(tab, state, key, n_rows, pages)
+    _write_url(tab, state)
+    _exports(tab, state, params, sig, n_rows)
+    _store_export()
+
+
+def _table(tab: ex.Tab, state: dict, key: str, n_rows: int, pages: int) -> None:
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    c2.number_input(ctx.t("explorer.page"), min_value=1, max_value=pages, step=1,
+                    key="ex_page")
+    state["page"] = int(st.session_state["ex_page"])
+    c1.markdown("**" + ctx.t("explorer.count", n=ex.fmt_int(n_rows, ctx.lang),
+                             page=ex.fmt_int(state["page"], ctx.lang),
+                             pages=ex.fmt_int(pages, ctx.lang)) + "**")
+    if n_rows == 0:
+        ui.empty_state(ctx, None)
+        return
+    df = _page(str(ctx.settings.db_path), ctx.data_version, tab.name, key, state["sort"],
+               state["desc"], state["page"], state["size"])
+    st.dataframe(ex.for_screen(tab, df, ctx.lang, ctx.currency, SHOW_NAMES), width="stretch",
+                 hide_index=True, key="ex_table")
+
+
+main()

@@ -1,0 +1,46 @@
+-- Explorer, delegations tab: filtered delegations with their program, side, direction
+-- (outbound / inbound as the contract defines them) and seats against people counted.
+-- $q searches the text columns; $direction is the tab's own filter.
+with people as (
+    select delegation_id,
+           count(*) as n_participants,
+           count(*) filter (where status = 'confirmed') as n_confirmed,
+           count(*) filter (where status = 'attended') as n_attended
+    from f_participants($f)
+    group by delegation_id
+),
+base as (
+    select d.*,
+           case when d.is_outbound then 'outbound'
+                when d.is_inbound then 'inbound'
+                else 'other' end as direction
+    from f_delegations($f) d
+),
+final as (
+    select
+        d.delegation_id,
+        d.program_id,
+        p.title as program_title,
+        pa.name as partner_name,
+        map($label_keys, $label_values)['side.' || d.side] as side_label,
+        d.side,
+        map($label_keys, $label_values)['direction.' || d.direction] as direction_label,
+        d.direction,
+        d.host_country,
+        d.program_starts_on,
+        d.seats_planned,
+        coalesce(x.n_participants, 0) as n_participants,
+        coalesce(x.n_confirmed, 0) as n_confirmed,
+        coalesce(x.n_attended, 0) as n_attended
+    from base d
+    join programs p on p.program_id = d.program_id
+    join partners pa on pa.partner_id = d.partner_id
+    left join people x on x.delegation_id = d.delegation_id
+    where in_list($direction, d.direction)
+      and ($q = ''
+           or d.delegation_id ilike '%' || $q || '%'
+           or d.program_id ilike '%' || $q || '%'
+           or p.title ilike '%' || $q || '%'
+           or pa.name ilike '%' || $q || '%')
+)
+select * from final
