@@ -169,9 +169,9 @@ def _stacked_by_side(df: pd.DataFrame, cat: str, labeller: Callable[[str], str],
     totals = df.groupby(cat)["n_people"].sum().sort_values(ascending=horizontal)
     fig = _figure(barmode="stack", height=max(300, 24 * len(totals) + 80))
     for side in ("home", "partner"):
-        rows = df[df["side"] == side].set_index(cat).reindex(totals.index).fillna(0)
+        counts = df[df["side"] == side].set_index(cat)["n_people"]
         cats = [labeller(c) for c in totals.index]
-        values = rows["n_people"].astype(int).tolist()
+        values = counts.reindex(totals.index).fillna(0).astype(int).tolist()
         xy = {"y": cats, "x": values, "orientation": "h"} if horizontal else {"x": cats,
                                                                              "y": values}
         fig.add_bar(**xy, name=code_label("side", side, lang), marker_color=SIDE_COLOURS[side],
@@ -355,12 +355,16 @@ def _program_bars(fig: go.Figure, programs: pd.DataFrame, lang: str) -> None:
 
 def labelled_table(df: pd.DataFrame, lang: str, columns: Mapping[str, str],
                    codes: Mapping[str, str] | None = None, money: str | None = None,
-                   dates: tuple[str, ...] = ()) -> pd.DataFrame:
+                   dates: tuple[str, ...] = (), directions: bool = False) -> pd.DataFrame:
     """A display copy of `df`: the listed `columns` (column -> catalogue key under
     `lead.col.`), code columns replaced by their labels (`codes`: column -> codelist),
     counts formatted as localized integers, `amount*` columns as money in `money`, date
-    columns as dates. Missing values show as `–` (an unconverted amount is never 0)."""
+    columns as dates, `direction` (with `directions=True`) as words. Missing values show
+    as `–` (an unconverted amount is never 0)."""
     codes = codes or {}
+    if directions and "direction" in df:
+        df = df.assign(direction=[t(f"lead.common.{d}" if d != "other" else
+                                    "lead.common.other_direction", lang) for d in df["direction"]])
     out = pd.DataFrame(index=df.index)
     for col, key in columns.items():
         out[t(f"lead.col.{key}", lang, currency=money or "")] = _display(

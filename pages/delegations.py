@@ -1,9 +1,103 @@
-"""delegations page (placeholder until its page is built)."""
+"""Delegations: sizes (seats planned / confirmed / attended), reciprocity over time, home
+participants by province, roles and positions; each chart with the rows behind it."""
 
 import streamlit as st
 
-from coopdash import ui
+from coopdash import charts, regions, ui
 
 ctx = ui.context()
-st.title(ctx.t("nav.delegations"))
+st.title(ctx.t("lead.deleg.title"))
 ui.demo_banner(ctx)
+
+
+def _rows(df, columns: dict, **kw) -> None:
+    with st.expander(ctx.t("lead.common.rows_behind")):
+        st.dataframe(charts.labelled_table(df, ctx.lang, columns, **kw), hide_index=True)
+
+
+def _show(fig, key: str):
+    ev = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points")
+    return charts.selected_values(ev)
+
+
+def _sizes() -> None:
+    st.subheader(ctx.t("lead.deleg.sizes"))
+    st.caption(ctx.t("lead.deleg.sizes_caption"))
+    df = ui.run("delegations_by_kind", ctx)
+    if ui.empty_state(ctx, df):
+        return
+    if sel := _show(charts.delegation_sizes_chart(df, ctx.lang), "dl_sizes"):
+        ui.drill_to("delegations", kinds=sorted({k for k, *_ in sel}))
+    _rows(df, {"program_kind": "kind", "direction": "direction", "n_programs": "programs",
+               "n_delegations": "delegations", "n_seats": "seats", "n_confirmed": "confirmed",
+               "n_attended": "attended"},
+          codes={"program_kind": "program_kind"}, directions=True)
+    st.markdown(f"**{ctx.t('lead.deleg.programs')}**")
+    top = ui.run("delegations_by_program", ctx, limit=25)
+    st.dataframe(charts.labelled_table(
+        top, ctx.lang, {"title": "program", "partner_name": "partner", "program_kind": "kind",
+                        "side": "side", "n_seats": "seats", "n_confirmed": "confirmed",
+                        "n_attended": "attended"},
+        codes={"program_kind": "program_kind", "side": "side"}), hide_index=True)
+
+
+def _reciprocity() -> None:
+    st.subheader(ctx.t("lead.deleg.reciprocity"))
+    df = ui.run("delegations_reciprocity", ctx)
+    if ui.empty_state(ctx, df):
+        return
+    measure = st.segmented_control(
+        ctx.t("lead.common.measure"), ["n_seats", "n_people"], default="n_seats",
+        key="dl_measure", format_func=lambda m: ctx.t(f"lead.deleg.measure_{m[2:]}"))
+    if sel := _show(charts.reciprocity_chart(df, ctx.lang, measure or "n_seats"), "dl_recip"):
+        ui.drill_to("delegations", sides=sorted(
+            {"home" if d == "outbound" else "partner" for d, *_ in sel}))
+    _rows(df, {"year": "year", "direction": "direction", "n_delegations": "delegations",
+               "n_seats": "seats", "n_people": "people"}, directions=True)
+
+
+def _provinces() -> None:
+    st.subheader(ctx.t("lead.deleg.provinces"))
+    df = ui.run("delegations_provinces", ctx)
+    if df.empty:
+        st.info(ctx.t("lead.deleg.provinces_none"), icon=":material/map:")
+        return
+    names = ui.province_names()
+    bar, geo = st.tabs([ctx.t("lead.deleg.provinces"), ctx.t("lead.deleg.map")])
+    with bar:
+        sel = _show(charts.province_chart(df, names, ctx.lang), "dl_prov")
+    with geo:
+        sel = sel or _show(charts.province_map_chart(df, regions.provinces(), ctx.lang),
+                           "dl_map")
+    if sel:
+        ui.drill_to("participants", regions=sorted({c for c, *_ in sel}))
+    _rows(df.assign(province=[f"{names.get(c, c)} ({c})" for c in df["province_code"]]),
+          {"province": "province", "n_people": "people", "n_attended": "attended",
+           "n_outbound": "outbound"})
+
+
+def _roles() -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(ctx.t("lead.deleg.roles"))
+        df = ui.run("delegations_roles", ctx)
+        if not ui.empty_state(ctx, df):
+            if sel := _show(charts.roles_chart(df, ctx.lang), "dl_roles"):
+                ui.drill_to("participants", sides=sorted({s for _, s in sel}))
+            _rows(df, {"role": "role", "side": "side", "n_people": "people",
+                       "n_attended": "attended"}, codes={"role": "role", "side": "side"})
+    with right:
+        st.subheader(ctx.t("lead.deleg.positions"))
+        df = ui.run("delegations_positions", ctx, limit=15)
+        if not ui.empty_state(ctx, df):
+            if sel := _show(charts.positions_chart(df, ctx.lang), "dl_positions"):
+                ui.drill_to("participants", sides=sorted({s for _, s in sel}))
+            _rows(df, {"position": "position", "side": "side", "n_people": "people"},
+                  codes={"side": "side"})
+
+
+st.caption(ctx.t("lead.common.drill_hint"))
+_sizes()
+_reciprocity()
+_provinces()
+_roles()
