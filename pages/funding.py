@@ -1,9 +1,109 @@
-"""funding page (placeholder until its page is built)."""
+"""Funding: the source mix by lines and by amount, over time, by program kind and by
+partner; amounts converted to the display currency with the rates shown, unconverted
+amounts counted and shown apart (never as zero)."""
 
 import streamlit as st
 
-from coopdash import ui
+from coopdash import charts, ui
+from coopdash.i18n import fmt_int
 
 ctx = ui.context()
-st.title(ctx.t("nav.funding"))
+st.title(ctx.t("lead.funding.title"))
 ui.demo_banner(ctx)
+
+_LINES = {"n_lines": "lines", "n_unconverted": "unconverted", "amount_display": "amount"}
+
+
+def _rows(df, columns: dict, **kw) -> None:
+    with st.expander(ctx.t("lead.common.rows_behind")):
+        st.dataframe(charts.labelled_table(df, ctx.lang, columns, money=ctx.currency, **kw),
+                     hide_index=True)
+
+
+def _show(fig, key: str):
+    ev = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points")
+    return charts.selected_values(ev)
+
+
+def _mix(df) -> None:
+    st.subheader(ctx.t("lead.funding.mix"))
+    st.dataframe(charts.labelled_table(
+        df, ctx.lang, {"source": "source", "amount_display": "amount", "n_lines": "lines",
+                       "n_converted": "converted", "n_unconverted": "unconverted",
+                       "n_no_amount": "no_amount"},
+        codes={"source": "source"}, money=ctx.currency), hide_index=True)
+    if sel := _show(charts.funding_mix_chart(df, ctx.lang, ctx.currency), "fu_mix"):
+        ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
+    no_amount = int(df["n_no_amount"].sum())
+    if no_amount:
+        st.caption(ctx.t("lead.funding.no_amount_note", n=fmt_int(no_amount, ctx.lang)))
+
+
+def _stack(title: str, query: str, by: str, key: str, measure: str, **extra) -> None:
+    st.subheader(title)
+    df = ui.run(query, ctx, **extra)
+    if ui.empty_state(ctx, df):
+        return
+    fig = charts.funding_stack_chart(df, ctx.lang, ctx.currency, by, measure)
+    if sel := _show(fig, key):
+        field = {"year": None, "program_kind": "kinds", "partner_name": "partners"}[by]
+        narrowed = {"sources": sorted({s for _, s in sel})}
+        if field:
+            narrowed[field] = sorted({c for c, _ in sel})
+        ui.drill_to("funding", **narrowed)
+    label = {"year": "year", "program_kind": "kind", "partner_name": "partner"}[by]
+    _rows(df, {by: label, "source": "source", **_LINES},
+          codes={"source": "source", **({"program_kind": "program_kind"}
+                                        if by == "program_kind" else {})})
+
+
+def _rates() -> None:
+    st.subheader(ctx.t("lead.funding.rates"))
+    st.caption(ctx.t("lead.funding.converted_note", currency=ctx.currency))
+    rates = ui.run("funding_rates", ctx)
+    if rates.empty:
+        st.caption(ctx.t("lead.funding.rates_none"))
+    else:
+        st.dataframe(charts.labelled_table(
+            rates, ctx.lang, {"currency": "currency", "valid_from": "valid_from",
+                              "idr_per_unit": "rate", "source": "rate_source",
+                              "n_lines": "lines"}, dates=("valid_from",)), hide_index=True)
+
+
+def _unconverted() -> None:
+    st.subheader(ctx.t("lead.funding.unconverted"))
+    df = ui.run("funding_unconverted", ctx)
+    if df.empty:
+        st.caption(ctx.t("lead.funding.unconverted_none"))
+        return
+    st.warning(ctx.t("lead.funding.unconverted_note",
+                     n=fmt_int(int(df["n_lines"].sum()), ctx.lang)),
+               icon=":material/currency_exchange:")
+    st.dataframe(charts.labelled_table(
+        df, ctx.lang, {"currency": "currency", "n_lines": "lines", "amount": "original_amount",
+                       "first_on": "from", "last_on": "to"}, dates=("first_on", "last_on")),
+        hide_index=True)
+
+
+mix = ui.run("funding_by_source", ctx)
+if not ui.empty_state(ctx, mix):
+    st.caption(ctx.t("lead.common.drill_hint"))
+    _mix(mix)
+    measure = st.segmented_control(
+        ctx.t("lead.common.measure"), ["amount_display", "n_lines"], default="amount_display",
+        key="fu_measure", format_func=lambda m: ctx.t(
+            "lead.common.by_amount" if m == "amount_display" else "lead.common.by_lines"),
+    ) or "amount_display"
+    _stack(ctx.t("lead.funding.over_time"), "funding_over_time", "year", "fu_time", measure)
+    left, right = st.columns(2)
+    with left:
+        _stack(ctx.t("lead.funding.by_kind"), "funding_by_kind", "program_kind", "fu_kind",
+               measure)
+    with right:
+        _stack(ctx.t("lead.funding.by_partner"), "funding_by_partner", "partner_name",
+               "fu_partner", measure, limit=15)
+    left, right = st.columns(2)
+    with left:
+        _rates()
+    with right:
+        _unconverted()
