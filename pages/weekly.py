@@ -86,8 +86,8 @@ if flash:
 # --- headline figures --------------------------------------------------------------------------
 
 st.subheader(ctx.t("weekly.figures"))
-cols = st.columns(len(review.figures))
-for col, fig in zip(cols, review.figures.itertuples(index=False), strict=True):
+cols = [c for _ in range(2) for c in st.columns(3)]
+for col, fig in zip(cols, review.figures.itertuples(index=False), strict=False):
     worse_when_up = fig.key in ("n_actions_open", "n_actions_overdue")
     col.metric(ctx.t(f"weekly.fig.{fig.key}"), fmt_int(fig.value, lang),
                delta=int(fig.delta), delta_color="inverse" if worse_when_up else "normal",
@@ -204,8 +204,8 @@ def _update_form() -> None:
                               key=f"wk_upd_owner_{aid}")
         due_on = st.date_input(ctx.t("weekly.edit.due_on"), value=_date(due),
                                key=f"wk_upd_due_{aid}", format="YYYY-MM-DD")
-        status = st.segmented_control(
-            ctx.t("weekly.edit.status"), list(CODES["action_status"]), default="open",
+        status = st.radio(
+            ctx.t("weekly.edit.status"), list(CODES["action_status"]), horizontal=True,
             key=f"wk_upd_status_{aid}", format_func=lambda v: ctx.label("action_status", v))
         closed_on = st.date_input(ctx.t("weekly.edit.closed_on"), value=ctx.today,
                                   key=f"wk_upd_closed_{aid}", format="YYYY-MM-DD")
