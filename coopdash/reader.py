@@ -255,7 +255,8 @@ def _arrow_csv(data: bytes, header: list[str]) -> pd.DataFrame:
     table = pacsv.read_csv(
         pa.BufferReader(data),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
-                                       block_size=8 << 20),
+                                       block_size=len(data) + 1 if len(data) < 64 << 20
+                                       else 16 << 20),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names}, strings_can_be_null=False,

@@ -1,0 +1,62 @@
+"""Helpers for the store tests: real stores, real files, no mocks."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import openpyxl
+
+from coopdash import bootstrap, importer, store
+from coopdash.validate import ValidationFailed
+
+
+def new_store(path: Path, with_: str = "sample") -> Path:
+    store.create(path, bootstrap.populate(with_))
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_csvs(folder: Path, tables: dict[str, str], encoding: str = "utf-8",
+               bom: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        data = text.encode(encoding)
+        (folder / f"{name}.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return folder
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def run_import(db: Path, path: Path, **kw):
+    """Import into the store at `db`; the result, or the ValidationFailed raised."""
+    con = store.connect(db)
+    try:
+        return importer.import_path(con, path, actor="pytest", **kw)
+    except ValidationFailed as exc:
+        return exc
+    finally:
+        con.close()
+
+
+def table_rows(db: Path, table: str) -> list[tuple]:
+    con = store.connect(db, read_only=True)
+    try:
+        from coopdash.contract import key_columns
+
+        order = ", ".join(key_columns(table))
+        return con.execute(f"select * from {table} order by {order}").fetchall()
+    finally:
+        con.close()
