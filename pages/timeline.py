@@ -1,9 +1,74 @@
-"""timeline page (placeholder until its page is built)."""
+"""Agreement timeline: a Gantt of agreements from exploration to expiry coloured by stage,
+milestones as markers, programs on the same time axis; agreements expiring soon and
+explorations that have stalled."""
 
 import streamlit as st
 
-from coopdash import ui
+from coopdash import charts, ui
 
 ctx = ui.context()
-st.title(ctx.t("nav.timeline"))
+st.title(ctx.t("lead.timeline.title"))
 ui.demo_banner(ctx)
+
+STALLED_DAYS = 60
+
+
+def _gantt(agreements) -> None:
+    st.subheader(ctx.t("lead.timeline.gantt"))
+    st.caption(ctx.t("lead.timeline.gantt_caption") + " " + ctx.t("lead.common.drill_hint"))
+    milestones = ui.run("timeline_milestones", ctx)
+    fig = charts.agreement_timeline_chart(agreements, milestones,
+                                          ui.run("timeline_programs", ctx), ctx.lang, ctx.today)
+    ev = st.plotly_chart(fig, key="tl_gantt", on_select="rerun", selection_mode="points")
+    if sel := charts.selected_values(ev):
+        partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
+        partners = sorted({partner_of[a] for a, *_ in sel if a in partner_of})
+        if partners:
+            ui.drill_to("agreements", partners=partners)
+        else:  # a program bar: [kind]
+            ui.drill_to("programs", kinds=sorted({k for k, *_ in sel}))
+    with st.expander(ctx.t("lead.timeline.milestones")):
+        st.dataframe(charts.labelled_table(
+            milestones, ctx.lang, {"occurred_on": "date", "kind": "milestone_kind",
+                                   "title": "milestone", "agreement_title": "agreement"},
+            codes={"kind": "milestone_kind"}, dates=("occurred_on",)), hide_index=True)
+    with st.expander(ctx.t("lead.common.rows_behind")):
+        st.dataframe(charts.labelled_table(
+            agreements, ctx.lang, {"title": "agreement", "partner_name": "partner",
+                                   "stage": "stage", "bar_from": "from", "ends_on": "ends_on"},
+            codes={"stage": "stage"}, dates=("bar_from", "ends_on")), hide_index=True)
+
+
+def _expiring(days: int) -> None:
+    st.markdown(f"**{ctx.t('lead.timeline.expiring', days=days)}**")
+    df = ui.run("timeline_expiring", ctx, days=days)
+    if df.empty:
+        st.caption(ctx.t("lead.timeline.expiring_none", days=days))
+        return
+    st.dataframe(charts.labelled_table(
+        df, ctx.lang, {"title": "agreement", "partner_name": "partner", "stage": "stage",
+                       "ends_on": "ends_on", "n_days_left": "days_left"},
+        codes={"stage": "stage"}, dates=("ends_on",)), hide_index=True)
+
+
+def _stalled() -> None:
+    st.subheader(ctx.t("lead.timeline.stalled", days=STALLED_DAYS))
+    df = ui.run("timeline_stalled", ctx, days=STALLED_DAYS)
+    if df.empty:
+        st.caption(ctx.t("lead.timeline.stalled_none"))
+        return
+    st.dataframe(charts.labelled_table(
+        df, ctx.lang, {"title": "agreement", "partner_name": "partner", "stage": "stage",
+                       "last_milestone_on": "last_milestone", "n_days_quiet": "days_quiet"},
+        codes={"stage": "stage"}, dates=("last_milestone_on",)), hide_index=True)
+
+
+agreements = ui.run("timeline_agreements", ctx)
+if not ui.empty_state(ctx, agreements):
+    _stalled()
+    left, right = st.columns(2)
+    with left:
+        _expiring(90)
+    with right:
+        _expiring(180)
+    _gantt(agreements)

@@ -103,7 +103,7 @@ def test_delegations_sample_tables(app, sample_store):
     at = _open(app(sample_store, lang="en"), "pages/delegations.py")
     assert not at.exception
     first = at.dataframe[0].value
-    seats_col = [c for c in first.columns if "Seats" in c][0]
+    seats_col = next(c for c in first.columns if "Seats" in c)
     assert sum(int(v) for v in first[seats_col]) == sum(
         int(d["seats_planned"] or 0) for d in _csv("delegations"))
     assert "Study visit" in set(first[first.columns[0]])  # labels, never bare codes
@@ -116,7 +116,7 @@ def test_funding_sample_unconverted_never_zero(app, sample_store):
     assert not at.exception
     table = at.dataframe[0].value
     assert "APBD — regional budget" in set(table[table.columns[0]])
-    amount_col = [c for c in table.columns if c.startswith("Amount")][0]
+    amount_col = next(c for c in table.columns if c.startswith("Amount"))
     assert set(table[amount_col]) == {"–"}
 
 
