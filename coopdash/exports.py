@@ -388,11 +388,15 @@ def to_bytes(con: duckdb.DuckDBPyConnection, spec: TableExport, fmt: str) -> byt
         return path.read_bytes()
 
 
-def whole_store(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
+def whole_store(con: duckdb.DuckDBPyConnection, folder: Path, lang: str = "id") -> Path:
     """The whole store as a workbook in the import format, through coopdash.exporter
-    (written by the store's own exporter; imported only when asked)."""
+    (the store's own exporter, imported only when asked). Its ExportError (a table past
+    Excel's rows) reaches the caller with a plain message."""
     from coopdash import exporter
 
-    path = Path(folder) / f"coopdash-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
-    result = exporter.export(con, path)
-    return Path(result) if isinstance(result, str | Path) else path
+    path = Path(folder) / f"coopdash-store-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
+    cur = con.cursor()
+    try:
+        return Path(exporter.export(cur, path, lang=lang))
+    finally:
+        cur.close()

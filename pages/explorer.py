@@ -228,9 +228,13 @@ def _store_export() -> None:
         return
     st.caption(ctx.t("explorer.store_note"))
     if st.button(ctx.t("explorer.build_store"), key="ex_build_store", icon=":material/build:"):
-        with st.spinner(ctx.t("explorer.building")):
-            path = exports.whole_store(ui.connection(), _export_dir())
-        st.session_state["_ex_store_file"] = str(path)
+        try:
+            with st.spinner(ctx.t("explorer.building")):
+                path = exports.whole_store(ui.connection(), _export_dir(), ctx.lang)
+            st.session_state["_ex_store_file"] = str(path)
+        except Exception as exc:  # the exporter's plain message (e.g. too many rows)
+            st.session_state["_ex_store_file"] = None
+            st.warning(str(exc), icon=":material/warning:")
     path = st.session_state.get("_ex_store_file")
     if path and Path(path).exists():
         st.download_button(ctx.t("explorer.download_store"),
