@@ -1,0 +1,292 @@
+"""Weekly review: ISO weeks, the changes of a week from import_log/history, the upcoming and
+overdue lists for a fixed today, and follow-ups added and closed on the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coopdash import importer, query, settings, store, weekly
+from coopdash.filters import Filters
+from coopdash.i18n import t
+from coopdash.settings import SAMPLE_DIR
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday; its ISO week is 2026-W48 (23–29 Nov)
+
+
+def sample(table: str) -> pd.DataFrame:
+    return pd.read_csv(SAMPLE_DIR / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
+def runner(con, show_names: bool = True, filters: Filters | None = None, today=TODAY):
+    base = {**(filters or Filters()).params(), "currency": "IDR", "today": today,
+            "home": "ID", "show_names": show_names}
+    return lambda name, extra: query.run(con, name, {**base, **extra})
+
+
+def _shift_history(con, days: int) -> None:
+    """Move every recorded import `days` back (so it belongs to an earlier week)."""
+    con.execute(f"update import_log set imported_at = imported_at - interval {days} day")
+    con.execute(f"update history set changed_at = changed_at - interval {days} day")
+
+
+# --- weeks ---------------------------------------------------------------------------------
+
+def test_iso_week_bounds_and_parsing():
+    """2026-W48 runs Monday 23 to Sunday 29 November; bad text falls back only if asked."""
+    w = weekly.Week.parse("2026-W48")
+    assert (w.start, w.end, w.label) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29), "2026-W48")
+    assert weekly.Week.of(dt.date(2021, 1, 3)).label == "2020-W53"  # ISO year differs
+    assert weekly.Week.parse("2026-w1").label == "2026-W01"
+    assert w.previous.label == "2026-W47" and w.shift(6).label == "2027-W01"
+    assert weekly.Week.parse("2026-W60", default=TODAY) == w
+    with pytest.raises(ValueError):
+        weekly.Week.parse("2026-11-25")
+    assert w.reference_day(TODAY) == TODAY
+    assert w.reference_day(dt.date(2027, 1, 5)) == w.end
+    assert w.reference_day(dt.date(2026, 1, 5)) == w.start
+
+
+# --- the changes of a week -----------------------------------------------------------------
+
+@pytest.fixture
+def two_imports(store_copy, sample_store):
+    """Sample store; a first workbook (seats 1) imported two weeks ago; then a second one
+    that sets the seats to 2, closes the action and removes a program (replace)."""
+    db = store_copy(sample_store)
+    con = store.connect(db)
+    first = sample("delegations")
+    first.loc[first["delegation_id"] == "jclair-seminar-tokyo-home", "seats_planned"] = "1"
+    importer.import_frames(con, {"delegations": first}, file_name="book-1.xlsx", actor="ana")
+    _shift_history(con, 14)
+    second = {"delegations": sample("delegations"), "actions": sample("actions"),
+              "programs": sample("programs")}
+    second["delegations"].loc[second["delegations"]["delegation_id"]
+                              == "jclair-seminar-tokyo-home", "seats_planned"] = "2"
+    second["actions"].loc[0, ["status", "closed_on"]] = ["done", dt.date.today().isoformat()]
+    second["programs"] = second["programs"][
+        second["programs"]["program_id"] != "jclair-joint-webinars"]
+    importer.import_frames(con, second, file_name="book-2.xlsx", replace=True, actor="budi")
+    yield con
+    con.close()
+
+
+def _norm(v):
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def test_review_lists_exactly_the_changes_of_the_week(two_imports):
+    """The week of the second import lists seats 1 -> 2, the action closed, the program
+    removed — and nothing of the first import or of the sample."""
+    week = weekly.Week.of(dt.date.today())
+    r = weekly.review(runner(two_imports, today=dt.date.today()), week, dt.date.today())
+    got = {(x.table_name, x.record_id, x.change, _norm(x.field), _norm(x.old_value),
+            _norm(x.new_value)) for x in r.changes.itertuples()}
+    today = dt.date.today().isoformat()
+    assert got == {
+        ("delegations", "jclair-seminar-tokyo-home", "changed", "seats_planned", "1", "2"),
+        ("actions", "jclair-hq-follow-up", "changed", "status", "open", "done"),
+        ("actions", "jclair-hq-follow-up", "changed", "closed_on", "", today),
+        ("programs", "jclair-joint-webinars", "removed", "", "", ""),
+    }
+    assert set(r.changes["actor"]) == {"budi"}
+    assert set(r.changes["file_name"]) == {"book-2.xlsx"}
+    summary = weekly.change_summary(r.changes).set_index("table_name")
+    assert summary.loc["programs", "n_removed"] == 1
+    assert summary.loc["delegations", "n_changed"] == 1
+    logged = r.imports.set_index("table_name")
+    assert logged.loc["programs", "n_removed"] == 1 and logged.loc["actions", "n_changed"] == 1
+    # readable: code labels on both sides, the field named in words
+    lines = weekly.change_lines(r.changes, "en")
+    status = lines[lines["field"] == t("weekly.field.status", "en")].iloc[0]
+    assert status["old"] == "Open (open)" or status["old"].endswith("(open)")
+    assert status["new"].endswith("(done)")
+    # two weeks before: the first workbook (with the sample it was imported over)
+    before = weekly.review(runner(two_imports), week.shift(-2), dt.date.today())
+    first = before.changes[before.changes["file_name"] == "book-1.xlsx"]
+    assert [(x.record_id, x.field, x.new_value) for x in first.itertuples()] == [
+        ("jclair-seminar-tokyo-home", "seats_planned", "1")]
+
+
+def test_changes_figure_against_previous_week(two_imports):
+    """The 'changes recorded' figure counts this week's records and shows last week's."""
+    week = weekly.Week.of(dt.date.today())
+    r = weekly.review(runner(two_imports), week, dt.date.today())
+    fig = r.figures.set_index("key").loc["n_changes"]
+    assert fig["value"] == 3  # one delegation changed, one action changed, one program removed
+    assert fig["delta"] == fig["value"] - fig["previous"]
+
+
+# --- upcoming, expiring, overdue for a fixed today --------------------------------------------
+
+def _d(days: int) -> str:
+    return (TODAY + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def dated_store(store_copy, sample_store):
+    """The sample plus records dated around TODAY, one per edge of every list."""
+    db = store_copy(sample_store)
+    con = store.connect(db)
+    programs = pd.DataFrame([
+        # id, status, starts, ends
+        ("p-soon", "confirmed", _d(5), _d(8)),       # starts in 5 days -> 14-day list
+        ("p-later", "planned", _d(20), _d(22)),      # starts in 20 days -> 30-day list
+        ("p-ending", "ongoing", _d(-10), _d(10)),    # ends in 10 days -> 14-day list
+        ("p-far", "planned", _d(45), _d(46)),        # beyond 30 days -> not listed
+        ("p-late", "planned", _d(-3), _d(2)),        # past start, still planned; ends in 2
+        ("p-cancelled", "cancelled", _d(3), _d(4)),  # cancelled -> not listed
+    ], columns=["program_id", "status", "starts_on", "ends_on"]).assign(
+        partner_id="jclair-sg", title=lambda d: "Program " + d["program_id"], kind="seminar",
+        mode="in_person", host_country="JP")
+    delegations = pd.DataFrame({"delegation_id": ["d-soon"], "program_id": ["p-soon"],
+                                "side": ["home"], "seats_planned": ["3"]})
+    participants = pd.DataFrame({
+        "participant_id": ["x1", "x2", "x3"], "delegation_id": ["d-soon"] * 3,
+        "full_name": ["A", "B", "C"], "status": ["confirmed", "attended", "nominated"]})
+    agreements = pd.DataFrame([
+        ("ag-expiring", "active", _d(60)),   # ends within 90 days
+        ("ag-far", "active", _d(120)),       # beyond 90 days
+        ("ag-explore-quiet", "exploration", ""),
+        ("ag-explore-busy", "exploration", ""),
+    ], columns=["agreement_id", "stage", "ends_on"]).assign(
+        partner_id="jclair-sg", title=lambda d: "Agreement " + d["agreement_id"],
+        instrument="mou")
+    milestones = pd.DataFrame([
+        ("m1", "ag-explore-quiet", _d(-61)),  # quiet for 61 days -> listed
+        ("m2", "ag-explore-busy", _d(-10)),   # recent -> not listed
+    ], columns=["milestone_id", "agreement_id", "occurred_on"]).assign(
+        kind="meeting", title="Meeting")
+    actions = pd.DataFrame([
+        ("a-overdue", _d(-2), "open"),      # overdue
+        ("a-this-week", _d(3), "open"),     # due Saturday of this week
+        ("a-next-week", _d(6), "open"),     # due next Tuesday -> not listed
+        ("a-done", _d(-5), "done"),         # closed -> not listed
+    ], columns=["action_id", "due_on", "status"]).assign(
+        title="Do it", owner="Sekretariat", opened_on=_d(-30),
+        closed_on=lambda d: [_d(-1) if s == "done" else "" for s in d["status"]],
+        agreement_id="bpsdm-jclair")
+    importer.import_frames(con, {"programs": programs, "delegations": delegations,
+                                 "participants": participants, "agreements": agreements,
+                                 "milestones": milestones, "actions": actions},
+                           file_name="dated.xlsx", actor="pytest")
+    yield con
+    con.close()
+
+
+def test_upcoming_and_decision_lists_for_a_fixed_today(dated_store):
+    """Each list holds exactly the records whose dates put them there on TODAY."""
+    week = weekly.Week.of(TODAY)
+    r = weekly.review(runner(dated_store), week, TODAY)
+    assert r.ref == TODAY
+    up = r.upcoming.set_index("program_id")
+    assert set(up.index) == {"p-soon", "p-later", "p-ending", "p-late"}
+    assert set(up.index[up["is_within_14"]]) == {"p-soon", "p-ending", "p-late"}
+    assert up.loc["p-soon", "days_to"] == 5 and up.loc["p-ending", "event"] == "ends"
+    assert (up.loc["p-soon", "seats_planned"], up.loc["p-soon", "n_confirmed"]) == (3, 2)
+    assert weekly.upcoming_lines(r.upcoming.loc[r.upcoming["program_id"] == "p-soon"],
+                                 "en")["ready"].iloc[0] == t("weekly.ready.missing", "en", n=1)
+    assert list(r.expiring["agreement_id"]) == ["ag-expiring"]
+    assert r.expiring["days_left"].iloc[0] == 60
+    due = r.actions_due.set_index("action_id")
+    assert set(due.index) == {"a-overdue", "a-this-week"}
+    assert bool(due.loc["a-overdue", "is_overdue"]) and due.loc["a-overdue", "days_late"] == 2
+    # sample's exploration (last milestone 2023) is quiet too
+    assert set(r.stale["agreement_id"]) == {"ag-explore-quiet", "bpsdm-jclair"}
+    assert list(r.late["program_id"]) == ["p-late"]
+    figs = r.figures.set_index("key")["value"]
+    assert figs["n_actions_overdue"] == 1
+    assert figs["n_programs_next_30"] == 2  # p-soon, p-later (start after today)
+
+
+# --- follow-ups on the page ---------------------------------------------------------------------
+
+def _weekly_page(app, db: Path, monkeypatch, role: str | None = None):
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
+    at = app(db, lang="en", role=role)
+    at.run()
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_adds_and_closes_a_follow_up(app, store_copy, sample_store, monkeypatch):
+    """A follow-up added with the form and then closed is in the store and in the history
+    as a page edit, like any import."""
+    db = store_copy(sample_store)
+    at = _weekly_page(app, db, monkeypatch)
+    at.text_input(key="wk_add_title").input("Send the draft MoU to JCLAIR")
+    at.text_input(key="wk_add_owner").input("Pusat Fasilitasi Kerja Sama")
+    at.date_input(key="wk_add_due").set_value(TODAY + dt.timedelta(days=7))
+    at.selectbox(key="wk_add_agreement").set_value("bpsdm-jclair")
+    at.button(key="wk_add_submit").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("Send the draft MoU" in s.value for s in at.success)
+
+    con = store.connect(db)
+    try:
+        row = con.execute("select action_id, status, owner, due_on, opened_on, agreement_id "
+                          "from actions where title = 'Send the draft MoU to JCLAIR'").fetchall()
+        assert len(row) == 1
+        aid, status, owner, due, opened, agreement = row[0]
+        assert (status, owner, due, opened, agreement) == (
+            "open", "Pusat Fasilitasi Kerja Sama", TODAY + dt.timedelta(days=7), TODAY,
+            "bpsdm-jclair")
+    finally:
+        con.close()
+
+    at.selectbox(key="wk_upd_id").set_value(aid).run()
+    at.radio(key=f"wk_upd_status_{aid}").set_value("done")
+    at.date_input(key=f"wk_upd_closed_{aid}").set_value(TODAY)
+    at.button(key=f"wk_upd_submit_{aid}").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+    con = store.connect(db)
+    try:
+        assert con.execute("select status, closed_on from actions where action_id = $id",
+                           {"id": aid}).fetchall() == [("done", TODAY)]
+        hist = con.execute(
+            "select h.change, h.field, h.old_value, h.new_value, l.mode, l.actor "
+            "from history h join import_log l using (import_id) where h.record_id = $id "
+            "order by h.changed_at, h.field nulls first", {"id": aid}).fetchall()
+    finally:
+        con.close()
+    assert ("added", None, None, None, "edit", "pytest") in hist
+    changed = {(c, f, o, n) for c, f, o, n, mode, _ in hist if c == "changed"}
+    assert ("changed", "status", "open", "done") in changed
+    assert ("changed", "closed_on", None, TODAY.isoformat()) in {
+        (c, f, o or None, n) for c, f, o, n in changed}
+
+
+def test_page_shows_located_errors_and_writes_nothing(app, store_copy, sample_store,
+                                                     monkeypatch):
+    """A follow-up with no title is refused with the table, column and what was expected."""
+    db = store_copy(sample_store)
+    at = _weekly_page(app, db, monkeypatch)
+    at.text_input(key="wk_add_owner").input("Bagian Hukum")
+    at.button(key="wk_add_submit").click().run()
+    assert not at.exception
+    assert at.error and "title" in at.error[0].value
+    con = store.connect(db)
+    try:
+        assert con.execute("select count(*) from actions").fetchall()[0][0] == 1
+    finally:
+        con.close()
+
+
+def test_viewer_cannot_edit(app, sample_store, monkeypatch):
+    """A viewer sees the review but no form that writes."""
+    at = _weekly_page(app, sample_store, monkeypatch, role="viewer")
+    assert not [b for b in at.button if str(b.key or "").startswith("wk_add")]
+    assert any(t("weekly.edit.read_only", "en") in c.value for c in at.caption)
+
+
+def test_settings_today_is_the_default_week(monkeypatch):
+    """COOPDASH_TODAY fixes the default week."""
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
+    assert weekly.Week.of(settings.get().today()).label == "2026-W48"
