@@ -1,0 +1,96 @@
+"""Chart builders (coopdash.charts) are pure: inspect the traces of the figures they return."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from coopdash import charts
+
+
+def test_reciprocity_chart_outbound_and_inbound_with_undated_year():
+    """Undated programs land in a "No date" category after the dated years."""
+    df = pd.DataFrame({"year": [2024, None, 2024], "direction": ["outbound", "outbound",
+                                                                  "inbound"],
+                       "n_seats": [5, 12, 3], "n_people": [4, 0, 3]})
+    fig = charts.reciprocity_chart(df, "en")
+    out, inb = fig.data
+    assert (out.name, inb.name) == ("Sent abroad", "Received at home")
+    assert list(out.x) == ["2024", "No date"] and list(out.y) == [5, 12]
+    assert list(fig.layout.xaxis.categoryarray) == ["2024", "No date"]
+    assert out.customdata[0][0] == "outbound"
+
+
+def test_delegation_sizes_chart_sums_directions_per_kind():
+    """Seats, confirmed and attended are summed over directions, labelled, with the code
+    kept in customdata for drilling."""
+    df = pd.DataFrame({"program_kind": ["study_visit", "study_visit"],
+                       "direction": ["outbound", "inbound"], "n_seats": [10, 0],
+                       "n_confirmed": [3, 1], "n_attended": [2, 1]})
+    seats, confirmed, attended = charts.delegation_sizes_chart(df, "id").data
+    assert list(seats.x) == ["Kunjungan studi"] and list(seats.y) == [10]
+    assert list(confirmed.y) == [4] and list(attended.y) == [3]
+    assert seats.customdata[0][0] == "study_visit"
+
+
+def test_funding_mix_unknown_amount_is_not_zero():
+    """A source whose lines have no converted amount shows no amount bar, not 0."""
+    df = pd.DataFrame({"source": ["apbd"], "n_lines": [1], "n_converted": [0],
+                       "n_unconverted": [0], "n_no_amount": [1], "amount_display": [None]})
+    lines, amounts = charts.funding_mix_chart(df, "en", "IDR").data
+    assert list(lines.x) == [1]
+    assert list(amounts.x) == [None]
+    assert list(lines.y) == ["APBD — regional budget"]
+
+
+def test_funding_stack_by_partner_carries_ids():
+    df = pd.DataFrame({"partner_id": ["p1", "p1"], "partner_name": ["JCLAIR", "JCLAIR"],
+                       "source": ["apbn", "partner"], "n_lines": [2, 1],
+                       "n_unconverted": [0, 0], "amount_display": [1.5e6, 2.0e6]})
+    fig = charts.funding_stack_chart(df, "id", "IDR", "partner_name")
+    assert [tr.name for tr in fig.data] == ["APBN — anggaran negara", "Dana mitra"]
+    assert list(fig.data[0].customdata[0]) == ["p1", "apbn"]
+    assert fig.data[0].orientation == "h"
+
+
+def test_agreement_timeline_open_ended_exploration_and_milestones():
+    """An exploration with no dates starts at its first milestone and runs to today;
+    milestones are markers on the same row."""
+    today = dt.date(2026, 1, 1)
+    ag = pd.DataFrame({"agreement_id": ["a1"], "title": ["Kerja sama"], "stage":
+                       ["exploration"], "partner_id": ["p1"], "partner_name": ["JCLAIR"],
+                       "bar_from": [pd.Timestamp("2023-05-19")],
+                       "bar_to": [pd.Timestamp(today)], "is_open_ended": [True]})
+    ms = pd.DataFrame({"agreement_id": ["a1", "a1"], "kind": ["letter", "meeting"],
+                       "occurred_on": [pd.Timestamp("2023-05-19"), pd.Timestamp("2023-05-22")],
+                       "title": ["Surat", "Rapat"]})
+    fig = charts.agreement_timeline_chart(ag, ms, None, "id", today)
+    bar = fig.data[0]
+    assert bar.name == "Penjajakan" and list(bar.base) == ["2023-05-19"]
+    days = bar.x[0] / 86_400_000
+    assert days == (today - dt.date(2023, 5, 19)).days + 1
+    markers = [tr for tr in fig.data if tr.type == "scatter"]
+    assert sorted(tr.name for tr in markers) == ["Rapat", "Surat"]
+    assert markers[0].y[0] == bar.y[0]
+
+
+def test_province_chart_ranked_with_names():
+    df = pd.DataFrame({"province_code": ["32", "35"], "n_people": [5, 9],
+                       "n_attended": [1, 2], "n_outbound": [1, 1]})
+    fig = charts.province_chart(df, {"32": "Jawa Barat", "35": "Jawa Timur"}, "id")
+    assert list(fig.data[0].y) == ["Jawa Barat (32)", "Jawa Timur (35)"]  # largest on top
+
+
+def test_labelled_table_localizes_and_keeps_missing():
+    df = pd.DataFrame({"source": ["apbd"], "n_lines": [1234], "amount_display": [None]})
+    out = charts.labelled_table(df, "id", {"source": "source", "n_lines": "lines",
+                                           "amount_display": "amount"},
+                                codes={"source": "source"}, money="IDR")
+    assert out.iloc[0].tolist() == ["APBD — anggaran daerah", "1.234", "–"]
+
+
+def test_selected_values_reads_plotly_events():
+    ev = {"selection": {"points": [{"customdata": ["apbd"]}, {"x": 1}]}}
+    assert charts.selected_values(ev) == [["apbd"]]
+    assert charts.selected_values(None) == []
