@@ -1,0 +1,144 @@
+"""The meeting pack: same figures as the page, self-contained HTML that shows its charts
+in a browser with no network, a PDF of one page per section, the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from coopdash import pack, store, weekly
+from coopdash.filters import Filters
+from coopdash.i18n import t
+
+TODAY = dt.date(2026, 11, 25)
+WEEK = weekly.Week.parse("2026-W48")
+SECTIONS = ("figures", "changes", "next", "decisions", "charts")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
+    return TODAY
+
+
+@pytest.fixture
+def pack_html(store_copy, demo_store, today):
+    con = store.connect(store_copy(demo_store))
+    try:
+        yield pack.build_html(con, WEEK, Filters(), "en")
+    finally:
+        con.close()
+
+
+def _pack_figures(html_text: str) -> dict[str, int]:
+    return {k: int(v) for k, v in
+            re.findall(r'data-key="([a-z_0-9]+)" data-value="(-?\d+)"', html_text)}
+
+
+def test_pack_figures_equal_the_page(app, store_copy, demo_store, today):
+    """For the same week and filters, the pack prints the figures the page shows."""
+    db = store_copy(demo_store)
+    at = app(db, lang="en")
+    at.run()
+    at.switch_page("pages/weekly.py").run()
+    at.multiselect(key="flt_kinds").set_value(["seminar", "study_visit"]).run()
+    assert not at.exception, at.exception
+    shown = {m.label: int(re.sub(r"\D", "", m.value)) for m in at.metric}
+    con = store.connect(db)
+    try:
+        html_text = pack.build_html(con, WEEK, Filters(kinds=("seminar", "study_visit")), "en")
+    finally:
+        con.close()
+    printed = _pack_figures(html_text)
+    assert set(printed) == set(weekly.FIGURES)
+    assert {t(f"weekly.fig.{k}", "en"): v for k, v in printed.items()} == shown
+    assert any(v for k, v in printed.items() if k != "n_changes")  # not all zero
+
+
+def test_pack_html_is_self_contained(pack_html):
+    """Plotly's JS is inlined exactly once; no script or style comes from the network."""
+    assert pack_html.count("window.PlotlyConfig") == 1
+    assert not re.search(r'<script[^>]+src="https?:', pack_html)
+    assert "@page { size: A4 landscape" in pack_html
+    for section in SECTIONS:
+        assert f'<section id="{section}"' in pack_html
+    assert t("weekly.pack.title", "en", week="2026-W48") in pack_html
+
+
+@pytest.mark.browser
+def test_pack_opens_offline_in_chromium(pack_html, tmp_path):
+    """Opened from disk with every network request refused, the pack draws its charts."""
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "pack.html"
+    path.write_text(pack_html, encoding="utf-8")
+    refused = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith("file://") or "://localhost" in url or "://127.0.0.1" in url:
+            return r.continue_()
+        refused.append(url)
+        return r.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", route)
+            page.goto(path.as_uri())
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+            n_charts = page.locator(".js-plotly-plot").count()
+            n_svgs = page.locator(".js-plotly-plot .main-svg").count()
+        finally:
+            browser.close()
+    assert refused == []
+    assert n_charts >= 3 and n_svgs >= n_charts
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not pack.pdf_available(), reason="no Chromium on this machine")
+def test_pack_pdf_has_one_page_per_section(pack_html):
+    """The PDF has one A4 landscape page per section and the week in its title."""
+    pdf = pack.html_to_pdf(pack_html)
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(SECTIONS)
+    assert b"2026-W48" in pdf
+    assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+84[12][.\d]*\s+59[45]", pdf)  # landscape A4
+
+
+def test_cli_writes_html_and_refuses_a_bad_week(store_copy, sample_store, tmp_path, today,
+                                                capsys):
+    """`python -m coopdash pack --week ... --out x.html` writes the pack; a bad week is a
+    plain error."""
+    db = store_copy(sample_store)
+    out = tmp_path / "pack.html"
+    assert pack.main(["--week", "2026-W48", "--lang", "id", "--out", str(out),
+                      "--db", str(db)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert t("weekly.pack.title", "id", week="2026-W48") in text
+    assert pack.main(["--week", "2026-48", "--db", str(db)]) == 2
+    assert "2026-W48" in capsys.readouterr().err
+
+
+def test_cli_without_chromium_says_so(store_copy, sample_store, tmp_path, today,
+                                      monkeypatch, capsys):
+    """With no Chromium, asking for a PDF says so plainly and writes nothing."""
+    monkeypatch.setenv("COOPDASH_CHROMIUM", str(tmp_path / "no-such-browser"))
+    assert not pack.pdf_available()
+    out = tmp_path / "pack.pdf"
+    assert pack.main(["--week", "2026-W48", "--lang", "en", "--out", str(out),
+                      "--db", str(store_copy(sample_store))]) == 1
+    assert not out.exists()
+    assert t("weekly.pack.no_pdf", "en") in capsys.readouterr().err
+
+
+def test_filters_are_described_in_words():
+    """The pack names the filters it was made with, in the chosen language."""
+    text = pack.describe_filters(Filters(kinds=("seminar",), partners=("jclair-sg",)), "en")
+    assert "Seminar" in text and "jclair-sg" in text
+    assert pack.describe_filters(Filters(), "id") == t("weekly.filters_none", "id")
