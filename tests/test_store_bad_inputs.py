@@ -177,7 +177,7 @@ def test_formula_cell_value_is_used(tmp_path, sample_store, store_copy):
     result = run_import(db, path)
     assert result.tables["partners"].added == 1
     from tests.fixtures_store import table_rows
-    row = [r for r in table_rows(db, "partners") if r[0] == "f-1"][0]
+    row = next(r for r in table_rows(db, "partners") if r[0] == "f-1")
     assert row[1:3] == ("City of Osaka", "JP")
 
 
