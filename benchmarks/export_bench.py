@@ -1,0 +1,93 @@
+"""Benchmark: export 1,000,000 participants (the explorer's participants tab, no filter)
+to CSV and Parquet, and report time, file size and peak memory of each.
+
+    .venv/bin/python benchmarks/export_bench.py [--participants 1000000] [--store PATH]
+
+The store is built once with the demo generator's quick raw load (`demo.load_into`) and
+kept (default /tmp/coopdash-bench-<n>.duckdb). Each export runs in a fresh child process
+so that its peak memory (ru_maxrss) is its own, and is reported beside the baseline of a
+child that only opens the store and counts the rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build(path: Path, participants: int) -> None:
+    from coopdash import demo, store
+
+    t0 = time.perf_counter()
+    frames = demo.generate(participants=participants, seed=7, today=dt.date(2025, 1, 1))
+    store.create(path, lambda con: demo.load_into(con, frames))
+    print(f"built {path} with {participants:,} participants in "
+          f"{time.perf_counter() - t0:.1f} s", flush=True)
+
+
+def _spec(show_names: bool = True):
+    from coopdash import explorer as ex
+    from coopdash import exports
+    from coopdash.filters import Filters
+
+    tab = ex.TABS["participants"]
+    flt = Filters()
+    params = {**flt.params("ID"), "currency": "IDR", "today": dt.date(2025, 1, 1),
+              "home": "ID", "show_names": show_names, **ex.tab_params(tab, "", {}, "id")}
+    return exports.TableExport(tab=tab, params=params, lang="id", currency="IDR",
+                               filters=flt, show_names=show_names)
+
+
+def _child(db: str, fmt: str, out: str, queue) -> None:
+    import duckdb
+
+    from coopdash import exports
+
+    con = duckdb.connect(db, read_only=True)
+    t0 = time.perf_counter()
+    if fmt == "count":
+        n = exports.count(con, _spec())
+    else:
+        n = exports.write(con, _spec(), fmt, Path(out))
+    seconds = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size_mb = Path(out).stat().st_size / 2**20 if fmt != "count" else 0.0
+    queue.put({"format": fmt, "rows": n, "seconds": round(seconds, 2),
+               "peak_rss_mb": round(peak_mb, 1), "file_mb": round(size_mb, 1)})
+
+
+def measure(db: Path, fmt: str, folder: Path) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(str(db), fmt, str(folder / f"bench.{fmt}"), queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--participants", type=int, default=1_000_000)
+    ap.add_argument("--store", type=Path, default=None)
+    args = ap.parse_args()
+    db = args.store or Path(tempfile.gettempdir()) / f"coopdash-bench-{args.participants}.duckdb"
+    if not db.exists():
+        build(db, args.participants)
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in ("count", "csv", "parquet"):
+            print(json.dumps(measure(db, fmt, Path(tmp))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
