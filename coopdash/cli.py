@@ -6,7 +6,7 @@
     template PATH.xlsx                           an empty workbook to fill in
     demo --out PATH --participants N [--seed S]  write synthetic demo data
     summary [--db] [--json] [--currency] [--as-of]  headline figures
-    pack                                         (reserved: the meeting pack)
+    pack --week 2026-W48 [--out pack.html|pack.pdf] [--filter partner=...]
 
 Exit codes: 0 done, 1 the input was refused (every problem printed, nothing changed),
 2 usage or store problems.
@@ -155,9 +155,10 @@ def _print_tree(data, indent: int = 0) -> None:
             print(" " * indent + f"{key}: {value}")
 
 
-def cmd_pack(args) -> int:  # the meeting pack: another engineer's slot
-    print(t("store.cli.pack_todo", args.lang), file=sys.stderr)
-    return 2
+def cmd_pack(args) -> int:  # the meeting pack: the body is coopdash/pack.py::main
+    from coopdash import pack
+
+    return pack.main(args)
 
 
 def _date(text: str) -> dt.date:
@@ -202,7 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", default=cfg.currency, type=str.upper)
     p.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_summary)
-    p = sub.add_parser("pack", parents=[common], help="meeting pack (not available yet)")
+    p = sub.add_parser("pack", parents=[common], help="the weekly meeting pack (HTML or PDF)")
+    p.add_argument("--week", help="ISO week, like 2026-W48 (default: this week)")
+    p.add_argument("--out", help="pack.html or pack.pdf (default: "
+                   "coopdash-weekly-<week>-<lang>.html here)")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
     p.set_defaults(func=cmd_pack)
     return parser
 

@@ -429,7 +429,7 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
         con = store.connect(Path(args.db) if args.db else settings.db_path, read_only=True)
     except store.StoreError as exc:
         print(f"coopdash pack: {exc}", file=sys.stderr)
-        return 1
+        return 2
     try:
         text = build_html(con, week, _filters(args.filter), lang, settings)
     finally:
