@@ -1,9 +1,115 @@
-"""data page (placeholder until its page is built)."""
+"""Data: the template, an upload checked before it is loaded, the whole store out."""
 
+import pandas as pd
 import streamlit as st
 
-from coopdash import ui
+from coopdash import dataops, ui
+from coopdash.validate import ValidationFailed
 
 ctx = ui.context()
-st.title(ctx.t("nav.data"))
+st.title(ctx.t("data.title"))
+st.caption(ctx.t("data.intro"))
 ui.demo_banner(ctx)
+
+
+@st.cache_data(show_spinner=False)
+def _template() -> bytes:
+    return dataops.template_bytes()
+
+
+st.subheader(ctx.t("data.template_title"))
+st.caption(ctx.t("data.template_help"))
+st.download_button(ctx.t("data.template_button"), data=_template,
+                   file_name="coopdash-template.xlsx", key="data_template",
+                   icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _issues_frame(issues) -> pd.DataFrame:
+    df = pd.DataFrame([i.as_dict(ctx.lang) for i in issues])
+    return df.rename(columns={c: ctx.t(f"data.col.{c}") for c in df.columns})
+
+
+def _show_report(report: dataops.CheckReport) -> None:
+    if report.ok:
+        st.success(ctx.t("data.check_ok", rows=sum(report.rows.values()),
+                         tables=len(report.rows)), icon=":material/check_circle:")
+        table = report.table()
+        st.dataframe(table.rename(columns={c: ctx.t(f"data.col.{c}") for c in table.columns}),
+                     hide_index=True, key="data_report_table")
+        return
+    st.error(ctx.t("data.check_failed", n=report.total_issues), icon=":material/error:")
+    if report.total_issues > len(report.issues):
+        st.caption(ctx.t("data.check_more", shown=len(report.issues), n=report.total_issues))
+    st.dataframe(_issues_frame(report.issues), hide_index=True, key="data_issues")
+
+
+def _apply(upload, replace: bool) -> None:
+    bar = st.progress(0.0)
+    try:
+        result = dataops.apply_upload(
+            ui.connection(), upload.name, upload.getvalue(), replace=replace,
+            actor=ctx.settings.actor, lang=ctx.lang,
+            progress=lambda f, msg: bar.progress(f, text=msg))
+    except ValidationFailed as exc:  # the store changed since the check
+        st.error(exc.report(ctx.lang))
+        return
+    ui.after_write()
+    st.session_state.pop("data_check", None)
+    st.success(ctx.t("data.applied", file=upload.name) + "\n\n" + "\n".join(
+        f"- {line.strip()}" for line in result.lines(ctx.lang)[1:]))
+
+
+st.subheader(ctx.t("data.upload_title"))
+if not ctx.settings.can("write"):
+    st.info(ctx.t("data.no_write"), icon=":material/lock:")
+else:
+    upload = st.file_uploader(ctx.t("data.upload_label"), type=["xlsx", "zip", "csv"],
+                              key="data_upload")
+    mode = st.radio(ctx.t("data.mode"), ["upsert", "replace"], key="data_mode",
+                    format_func=lambda m: ctx.t(f"data.mode_{m}"))
+    if upload is not None:
+        replace = mode == "replace"
+        check_key = (upload.file_id, mode, ctx.data_version)
+        if st.button(ctx.t("data.check_button"), key="data_check_button",
+                     icon=":material/rule:"):
+            report = dataops.check_upload(ui.connection(), upload.name, upload.getvalue(),
+                                          replace)
+            st.session_state["data_check"] = (check_key, report)
+        checked = st.session_state.get("data_check")
+        if checked and checked[0] == check_key:
+            _show_report(checked[1])
+            if checked[1].ok and st.button(ctx.t("data.apply_button"), type="primary",
+                                           key="data_apply_button",
+                                           icon=":material/upload:"):
+                _apply(upload, replace)
+
+st.subheader(ctx.t("data.export_title"))
+if not ctx.settings.can("export"):
+    st.info(ctx.t("data.no_export"), icon=":material/lock:")
+else:
+    st.caption(ctx.t("data.export_help"))
+    fmt = st.radio(ctx.t("data.export_format"), ["xlsx", "zip"], horizontal=True,
+                   key="data_export_format",
+                   format_func=lambda f: {"xlsx": "Excel (.xlsx)", "zip": "CSV (.zip)"}[f])
+    if st.button(ctx.t("data.export_prepare"), key="data_export_prepare"):
+        st.session_state["data_export"] = (fmt, ctx.data_version,
+                                           dataops.store_bytes(ui.connection(), fmt, ctx.lang))
+    ready = st.session_state.get("data_export")
+    if ready and ready[0] == fmt and ready[1] == ctx.data_version:
+        name = f"coopdash-store.{fmt}"
+        st.download_button(ctx.t("data.export_download", file=name), data=ready[2],
+                           file_name=name, key="data_export_download",
+                           icon=":material/download:")
+
+st.subheader(ctx.t("data.log_title"))
+log = ui.run("data_import_log", ctx)
+if log.empty:
+    st.caption(ctx.t("data.log_empty"))
+else:
+    log = log.drop(columns=["import_id"]).rename(columns={
+        "imported_at": ctx.t("data.col.when"), "actor": ctx.t("data.col.actor"),
+        "file_name": ctx.t("data.col.file"), "mode": ctx.t("data.col.mode"),
+        "table_name": ctx.t("data.col.table"), "n_added": ctx.t("data.col.added"),
+        "n_changed": ctx.t("data.col.changed"), "n_removed": ctx.t("data.col.removed")})
+    st.dataframe(log, hide_index=True, key="data_log")
