@@ -142,3 +142,13 @@ def test_filters_are_described_in_words():
     text = pack.describe_filters(Filters(kinds=("seminar",), partners=("jclair-sg",)), "en")
     assert "Seminar" in text and "jclair-sg" in text
     assert pack.describe_filters(Filters(), "id") == t("weekly.filters_none", "id")
+
+
+def test_python_m_coopdash_pack_is_wired(store_copy, sample_store, tmp_path, today):
+    """`python -m coopdash pack` runs the pack (coopdash/cli.py hands over to pack.main)."""
+    from coopdash import cli
+
+    out = tmp_path / "via-cli.html"
+    assert cli.main(["pack", "--week", "2026-W48", "--lang", "en", "--out", str(out),
+                     "--db", str(store_copy(sample_store))]) == 0
+    assert 'data-key="n_actions_open"' in out.read_text(encoding="utf-8")
