@@ -128,10 +128,11 @@ with right:
             ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
 
 st.subheader(ctx.t("lead.overview.chart_timeline"))
-agreements = ui.run("timeline_agreements", ctx)
+agreements = ui.run("timeline_agreements", ctx, limit=15)
 if not ui.empty_state(ctx, agreements):
-    fig = charts.agreement_timeline_chart(agreements, ui.run("timeline_milestones", ctx),
-                                          None, ctx.lang, ctx.today)
+    milestones = ui.run("timeline_milestones", ctx,
+                        agreement_ids=agreements["agreement_id"].tolist())
+    fig = charts.agreement_timeline_chart(agreements, milestones, None, ctx.lang, ctx.today)
     ev = st.plotly_chart(fig, key="ov_timeline", on_select="rerun", selection_mode="points")
     if sel := charts.selected_values(ev):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))

@@ -5,6 +5,7 @@ explorations that have stalled."""
 import streamlit as st
 
 from coopdash import charts, ui
+from coopdash.i18n import fmt_int
 
 ctx = ui.context()
 st.title(ctx.t("lead.timeline.title"))
@@ -16,7 +17,11 @@ STALLED_DAYS = 60
 def _gantt(agreements) -> None:
     st.subheader(ctx.t("lead.timeline.gantt"))
     st.caption(ctx.t("lead.timeline.gantt_caption") + " " + ctx.t("lead.common.drill_hint"))
-    milestones = ui.run("timeline_milestones", ctx)
+    if len(agreements) and agreements["n_total"].iloc[0] > len(agreements):
+        st.caption(ctx.t("lead.timeline.showing", n=fmt_int(len(agreements), ctx.lang),
+                         total=fmt_int(agreements["n_total"].iloc[0], ctx.lang)))
+    milestones = ui.run("timeline_milestones", ctx,
+                        agreement_ids=agreements["agreement_id"].tolist())
     fig = charts.agreement_timeline_chart(agreements, milestones,
                                           ui.run("timeline_programs", ctx), ctx.lang, ctx.today)
     ev = st.plotly_chart(fig, key="tl_gantt", on_select="rerun", selection_mode="points")
@@ -63,7 +68,7 @@ def _stalled() -> None:
         codes={"stage": "stage"}, dates=("last_milestone_on",)), hide_index=True)
 
 
-agreements = ui.run("timeline_agreements", ctx)
+agreements = ui.run("timeline_agreements", ctx, limit=40)
 if not ui.empty_state(ctx, agreements):
     _stalled()
     left, right = st.columns(2)

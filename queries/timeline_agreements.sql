@@ -1,5 +1,7 @@
 -- Each agreement as a bar from its first known date to expiry: it starts at the first of
 -- its first milestone, signing or start, and ends at ends_on, or is open-ended to $today.
+-- At most $limit agreements: the live ones (not expired or terminated) with the most
+-- recent activity first; n_total says how many there are in all.
 with ms as (
     select agreement_id, min(occurred_on) as first_on, max(occurred_on) as last_on,
            count(*) as n_milestones
@@ -16,5 +18,12 @@ final as (
     from f_agreements($f) a
     join partners pa on pa.partner_id = a.partner_id
     left join ms on ms.agreement_id = a.agreement_id
+),
+ranked as (
+    select *, count(*) over () as n_total
+    from final
+    order by stage in ('expired', 'terminated'),
+             greatest(last_milestone_on, signed_on, starts_on) desc nulls last, agreement_id
+    limit $limit
 )
-select * from final order by bar_from nulls last, agreement_id
+select * from ranked order by bar_from nulls last, agreement_id

@@ -7,4 +7,4 @@ with final as (
     where a.ends_on between $today::date and $today::date + to_days($days::integer)
       and a.stage not in ('expired', 'terminated')
 )
-select * from final order by ends_on, agreement_id
+select *, count(*) over () as n_total from final order by ends_on, agreement_id limit 100

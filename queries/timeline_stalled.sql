@@ -13,4 +13,4 @@ final as (
     where a.stage in ('exploration', 'drafting', 'approval')
       and (ms.last_on is null or ms.last_on <= $today::date - to_days($days::integer))
 )
-select * from final order by last_milestone_on nulls first, agreement_id
+select *, count(*) over () as n_total from final order by last_milestone_on nulls first, agreement_id limit 100
