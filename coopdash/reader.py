@@ -179,9 +179,17 @@ def drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     filled = np.zeros(len(frame), dtype=bool)
+    for name in frame.columns:  # a cheap test first: any cell not empty
+        filled |= (frame[name].str.len() > 0).to_numpy(dtype=bool, na_value=False)
+    if not filled.all():
+        frame = frame[filled]
+    blank = np.ones(len(frame), dtype=bool)  # rows of spaces only: rare, checked apart
     for name in frame.columns:
-        filled |= (frame[name].str.strip() != "").to_numpy(dtype=bool, na_value=False)
-    return frame if filled.all() else frame[filled]
+        blank &= ~frame[name].str.contains(r"\S", regex=True).to_numpy(dtype=bool,
+                                                                         na_value=False)
+        if not blank.any():
+            return frame
+    return frame[~blank]
 
 
 # --- CSV ----------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from coopdash.contract import CODES, TABLE_ORDER, TABLES, Column, key_columns
 from coopdash.i18n import t
@@ -234,8 +236,11 @@ def _drop_duplicates(name: str, frame: pd.DataFrame, rid: pd.Series,
 
 def clean_column(table: str, col: Column, raw: pd.Series, issues: Issues) -> pd.Series:
     """The column in stored text form (NaN = missing or bad); problems go to `issues`."""
-    value = raw.str.replace("\r\n", "\n", regex=False).str.strip()
-    empty = (value == "").to_numpy(dtype=bool)
+    value = raw
+    if _contains(raw, "\r").any():
+        value = value.str.replace("\r\n", "\n", regex=False)
+    value = value.str.strip()
+    empty = _bools(pc.equal(_arrow(value), ""))
     checker = _CHECKERS[col.kind]
     clean, problems = checker(value, col)
     bad = np.zeros(len(value), dtype=bool)
@@ -254,8 +259,20 @@ def clean_column(table: str, col: Column, raw: pd.Series, issues: Issues) -> pd.
     return clean.mask(empty | bad)
 
 
+def _bools(result) -> np.ndarray:
+    return pc.fill_null(result, False).to_numpy(zero_copy_only=False)
+
+
+def _arrow(value: pd.Series) -> pa.ChunkedArray | pa.Array:
+    return pa.array(value, type=pa.large_string()) if value.dtype == object else pa.array(value)
+
+
 def _fullmatch(value: pd.Series, pattern: str) -> np.ndarray:
-    return value.str.fullmatch(pattern).to_numpy(dtype=bool, na_value=False)
+    return _bools(pc.match_substring_regex(_arrow(value), pattern=f"^(?:{pattern})$"))
+
+
+def _contains(value: pd.Series, pattern: str) -> np.ndarray:
+    return _bools(pc.match_substring_regex(_arrow(value), pattern=pattern))
 
 
 def _check_id(value, col):
@@ -263,8 +280,8 @@ def _check_id(value, col):
 
 
 def _check_text(value, col):
-    length = value.str.len().to_numpy()
-    control = value.str.contains(CTRL_RE, regex=True).to_numpy(dtype=bool, na_value=False)
+    length = pc.fill_null(pc.utf8_length(_arrow(value)), 0).to_numpy(zero_copy_only=False)
+    control = _contains(value, CTRL_RE)
     return value, [(length > MAX_TEXT, "text_too_long", {"per_row": {"length": length}}),
                    (control, "text_control", {})]
 
