@@ -54,7 +54,6 @@ MIME = {
     "parquet": "application/vnd.apache.parquet",
 }
 _DANGEROUS = re.compile(r"^[=+\-@\t\r]")
-_DANGEROUS_ARROW = r"^[=+\-@\t\r]"
 
 
 class TooManyRowsError(RuntimeError):
@@ -103,13 +102,20 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+_RISKY_FIRST = pa.array(["=", "+", "-", "@", "\t", "\r"])
+
+
+def _neutralise_array(array: pa.Array) -> pa.Array:
+    first = pc.utf8_slice_codeunits(array, 0, 1)
+    risky = pc.fill_null(pc.is_in(first, value_set=_RISKY_FIRST), False)
+    if not pc.any(risky).as_py():  # the common case: nothing to change
+        return array
+    return pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
+
+
 def _neutralise_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    arrays = []
-    for array in batch.columns:
-        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-            risky = pc.fill_null(pc.match_substring_regex(array, _DANGEROUS_ARROW), False)
-            array = pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
-        arrays.append(array)
+    arrays = [_neutralise_array(a) if pa.types.is_string(a.type)
+              or pa.types.is_large_string(a.type) else a for a in batch.columns]
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
