@@ -290,3 +290,12 @@ def test_settings_today_is_the_default_week(monkeypatch):
     """COOPDASH_TODAY fixes the default week."""
     monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
     assert weekly.Week.of(settings.get().today()).label == "2026-W48"
+
+
+def test_page_opens_on_an_empty_store(app, empty_store):
+    """With nothing imported yet, the weekly page opens and says there is nothing."""
+    at = app(empty_store, lang="id")
+    at.run()
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception, at.exception
+    assert any(t("weekly.changes_none", "id") in i.value for i in at.info)
