@@ -126,6 +126,7 @@ def _import(con, frames, issues: Issues, *, file_name, replace, actor, lang, pro
             started) -> ImportResult:
     mode = mode or ("replace" if replace else "upsert")
     actor = actor or settings.get().actor
+    con.execute("set enable_progress_bar = false")  # DuckDB's own bar would print to stdout
     _report(progress, 0.1, t("store.import.checking", lang))
     staging = validate(con, frames, replace=replace, issues=issues)
     result = ImportResult(file_name, mode, rows=sum(len(f) for f in frames.values()))
