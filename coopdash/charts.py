@@ -292,7 +292,7 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
                         vertical_spacing=0.04,
                         row_heights=[0.8, 0.2] if with_programs else None)
     fig.update_layout(**{**_LAYOUT, "barmode": "overlay", "height": height,
-                         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"}})
+                         "legend": {"orientation": "v", "x": 1.02, "y": 1}})
     labels = {r["agreement_id"]: _agreement_label(r) for _, r in rows.iterrows()}
     _gantt_bars(fig, rows, labels, lang)
     _milestone_markers(fig, milestones[milestones["agreement_id"].isin(labels)], labels, lang)

@@ -48,7 +48,10 @@ def _reciprocity_text() -> tuple[str, str]:
         pct = ctx.t("lead.overview.reciprocity_none")
     else:
         pct = fmt_percent(now["seats_in"] / now["seats_out"], ctx.lang)
-    return value, ctx.t("lead.overview.reciprocity_line", pct=pct,
+    ratio = value
+    if now["seats_out"] and len(value) > 7:  # large numbers: the share fits the card
+        value = pct
+    return value, ctx.t("lead.overview.reciprocity_line", pct=pct, ratio=ratio,
                         people_in=fmt_int(now["people_in"], ctx.lang),
                         people_out=fmt_int(now["people_out"], ctx.lang))
 
