@@ -23,7 +23,7 @@ from coopdash import bootstrap, query, store
 from coopdash import settings as settings_mod
 from coopdash.contract import CODES
 from coopdash.filters import Filters
-from coopdash.i18n import code_label, locale, t
+from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 
 _CTX_KEY = "_coopdash_ctx"
@@ -70,6 +70,9 @@ def connection(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
     """The process-wide connection to the store (created with the first-run data if the
     store does not exist yet). Queries run on cursors of it."""
     s = settings or settings_mod.get()
+    if not s.db_path.exists():
+        with st.spinner(t("app.first_run", s.lang)):
+            return _connection(str(s.db_path), s.first_run)
     return _connection(str(s.db_path), s.first_run)
 
 
@@ -199,10 +202,9 @@ def sidebar(settings: Settings, version: int) -> Filters:
     st.session_state.setdefault("lang", settings.lang)
     st.session_state.setdefault("currency", settings.currency)
     with st.sidebar:
-        c1, c2 = st.columns(2)
-        lang = c1.selectbox(t("app.language", st.session_state["lang"]), LANGS, key="lang",
+        lang = st.selectbox(t("app.language", st.session_state["lang"]), LANGS, key="lang",
                             format_func=lambda v: {"id": "Bahasa Indonesia", "en": "English"}[v])
-        c2.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency")
+        st.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency")
         st.subheader(t("filter.title", lang))
         opts = _options(settings, version)["filter_options"]
         _filter_widgets(opts, lang)
@@ -327,4 +329,5 @@ def demo_banner(ctx: Context) -> None:
     df = run("demo_records", ctx)
     n = int(df["n_demo"].iloc[0]) if len(df) else 0
     if n:
-        st.caption(":material/science: " + ctx.t("common.demo_banner", n=f"{n:,}"))
+        st.caption(":material/science: " + ctx.t("common.demo_banner",
+                                                 n=fmt_int(n, ctx.lang)))
