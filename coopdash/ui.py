@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 from babel import Locale
+from streamlit.runtime.pages_manager import PagesManager
 
 from coopdash import bootstrap, query, store
 from coopdash import settings as settings_mod
@@ -288,7 +289,18 @@ def build_context() -> Context:
     return ctx
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Streamlit sees our `pages/` folder and, until dashboard.py has called
+    st.navigation once in this process, runs a deep link (`/explorer`) as the page file
+    alone — no frame, no sidebar, no wide layout. Turn that mode off and run again, so
+    dashboard.py draws the frame and opens the linked page."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def context() -> Context:
+    _leave_legacy_pages_mode()
     ctx = st.session_state.get(_CTX_KEY)
     if ctx is None:  # a page run on its own (tests): build the frame's context
         ctx = build_context()

@@ -1,0 +1,64 @@
+"""Small helpers for the Playwright tests: waiting for Streamlit, reading what is shown."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from playwright.sync_api import Page
+
+PAGES = ("overview", "delegations", "funding", "timeline", "explorer", "weekly", "data")
+
+
+def wait_idle(page: Page, timeout: float = 30.0) -> None:
+    """Wait until Streamlit has finished the run: the frame (navigation) and the page's
+    title are drawn and no run has been going for a moment."""
+    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout * 1000)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        if running:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 1.0:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("Streamlit kept running")
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """Label -> value of every st.metric on the page."""
+    out = {}
+    for m in page.locator('[data-testid="stMetric"]').all():
+        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        out[label] = m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return out
+
+
+def chart_data(page: Page) -> list[str]:
+    """The data of every Plotly chart drawn, as JSON text (to see a chart change)."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+                 .map(el => JSON.stringify((el.data || []).map(t => [t.x, t.y, t.values])))"""
+    )
+
+
+def exceptions(page: Page) -> list[str]:
+    return [e.inner_text() for e in page.locator('[data-testid="stException"]').all()]
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the sidebar select / multiselect whose label is `label`."""
+    widget = page.locator('[data-testid="stSidebar"]').locator(
+        '[data-testid="stMultiSelect"], [data-testid="stSelectbox"]'
+    ).filter(has_text=label).first
+    widget.locator("input").first.click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+    page.keyboard.press("Escape")
+
+
+def dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=1)
