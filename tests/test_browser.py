@@ -1,0 +1,64 @@
+"""The dashboard in a real Chromium, served by a real `streamlit run` over the demo store."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from browser_util import PAGES, chart_data, choose, exceptions, metrics, wait_idle
+from conftest import OUTPUT
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_page_opens_and_is_screenshotted(server, page):
+    """A newcomer opens each page by its link: no error, something drawn, a screenshot."""
+    OUTPUT.mkdir(exist_ok=True)
+    for name in PAGES:
+        page.goto(f"{server}/{name}")
+        wait_idle(page)
+        assert exceptions(page) == [], name
+        assert page.locator("h1").count() >= 1, name
+        page.screenshot(path=str(OUTPUT / f"page-{name}.png"), full_page=True)
+
+
+def test_filter_changes_figures_and_chart(server, page):
+    """Choosing a program kind in the sidebar changes the headline figures and a chart,
+    and lands in the URL so the link reproduces the view."""
+    page.goto(f"{server}/overview")
+    wait_idle(page)
+    before_metrics, before_charts = metrics(page), chart_data(page)
+    assert before_metrics and before_charts
+    choose(page, "Jenis program", "Seminar")
+    wait_idle(page)
+    after_metrics, after_charts = metrics(page), chart_data(page)
+    assert after_metrics != before_metrics
+    assert after_charts != before_charts
+    assert "kind=seminar" in page.url
+    # the link reproduces the view in a new tab
+    other = page.context.new_page()
+    other.goto(page.url)
+    wait_idle(other)
+    assert metrics(other) == after_metrics
+
+
+def test_language_switch(server, page):
+    """Switching to English turns the navigation and headings into English."""
+    page.goto(f"{server}/overview")
+    wait_idle(page)
+    assert page.get_by_text("Ikhtisar").count() > 0
+    choose(page, "Bahasa", "English")
+    wait_idle(page)
+    assert page.get_by_text("Overview").count() > 0
+    assert "lang=en" in page.url
+    page.screenshot(path=str(OUTPUT / "page-overview-en.png"), full_page=True)
+
+
+def test_warm_page_change_shows_charts(server, page):
+    """A page change after the first load draws its charts (time is in the benchmarks)."""
+    page.goto(f"{server}/overview")
+    wait_idle(page)
+    start = time.monotonic()
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Pendanaan").click()
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    assert time.monotonic() - start < 30
