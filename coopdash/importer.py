@@ -152,7 +152,7 @@ def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
             result.tables[name] = ctx.apply()
             ctx.log(result.tables[name], actor, result.file_name, result.mode)
         result.data_version = store.bump_data_version(con)
-        con.execute("commit")
+        _commit(con)
     except BaseException:
         con.execute("rollback")
         raise
@@ -161,8 +161,17 @@ def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
         con.execute("drop table if exists _r")
 
 
+def _commit(con) -> None:
+    con.execute("commit")
+
+
 class _Ctx:
-    """Applying one table's rows: history first (old values), then the store."""
+    """Applying one table's rows: history first (old values), then the store.
+
+    A table whose file rows are all new is written straight from the staging view; only
+    when some rows update stored records is the merge frozen in `_m` first (the view
+    reads the store, which the update changes).
+    """
 
     def __init__(self, con, name: str, staging: Staging, now: dt.datetime) -> None:
         self.con = con
@@ -178,20 +187,36 @@ class _Ctx:
         used = set(_PARAM.findall(sql))
         self.con.execute(sql, {k: v for k, v in self.params.items() if k in used} or None)
 
+    def count(self, sql: str) -> int:
+        used = set(_PARAM.findall(sql))
+        return self.con.execute(sql, {k: v for k, v in self.params.items() if k in used}
+                                or None).fetchall()[0][0]
+
     def apply(self) -> TableCounts:
         name, join = self.name, join_sql(self.name, "m", "s")
-        self.run(f"create or replace temp table _m as select * from _f_{name}")
-        self._history_changes(join)
+        src = f"_f_{name}"
+        counts = TableCounts(import_id=self.import_id)
+        counts.added, updates = self.con.execute(
+            f"select count(*) filter (where _is_new), count(*) filter (where not _is_new) "
+            f"from {src}").fetchall()[0]
+        if updates:
+            self.run(f"create or replace temp table _m as select * from {src}")
+            src = "_m"
+            self._history_changes(join, src)
+            counts.changed = self.count(
+                "select count(distinct record_id) from history where import_id = $id "
+                "and change = 'changed'")
         self.run("insert into history select $id, $now, $tbl, "
-                 f"{rid_sql(name, 'm')}, 'added', null, null, null from _m m where m._is_new")
+                 f"{rid_sql(name, 'm')}, 'added', null, null, null from {src} m where m._is_new")
         if self.staging.replace:
-            self._remove(join)
-        self._update(join)
+            counts.removed = self._remove(join)
+        if counts.changed:
+            self._update(join, src)
         cols = ", ".join(self.table.column_names)
-        self.run(f"insert into main.{name} ({cols}) select {cols} from _m where _is_new")
-        return self._counts()
+        self.run(f"insert into main.{name} ({cols}) select {cols} from {src} where _is_new")
+        return counts
 
-    def _history_changes(self, join: str) -> None:
+    def _history_changes(self, join: str, src: str) -> None:
         keys = key_columns(self.name)
         for col in self.present:
             if col in keys:
@@ -199,40 +224,37 @@ class _Ctx:
             self.run(
                 f"insert into history select $id, $now, $tbl, {rid_sql(self.name, 'm')}, "
                 f"'changed', '{col}', s.{col}::varchar, m.{col}::varchar "
-                f"from _m m join main.{self.name} s on {join} "
+                f"from {src} m join main.{self.name} s on {join} "
                 f"where not m._is_new and s.{col} is distinct from m.{col}")
 
-    def _remove(self, join: str) -> None:
+    def _remove(self, join: str) -> int:
         name, rid_s = self.name, rid_sql(self.name, "s")
         self.run(f"create or replace temp table _r as select {rid_s} as rid "
-                 f"from main.{name} s where not exists (select 1 from _m m where {join})")
-        self.run("insert into history select $id, $now, $tbl, rid, 'removed', null, null, null "
-                 "from _r")
-        self.run(f"delete from main.{name} s where {rid_s} in (select rid from _r)")
+                 f"from main.{name} s where not exists (select 1 from _f_{name} m where {join})")
+        removed = self.count("select count(*) from _r")
+        if removed:
+            self.run("insert into history select $id, $now, $tbl, rid, 'removed', null, null, "
+                     "null from _r")
+            self.run(f"delete from main.{name} s where {rid_s} in (select rid from _r)")
+        return removed
 
-    def _update(self, join: str) -> None:
+    def _update(self, join: str, src: str) -> None:
         keys = key_columns(self.name)
         sets = [f"{c} = m.{c}" for c in self.table.column_names if c not in keys]
         if not sets:
             return
         self.run(
-            f"update main.{self.name} as s set {', '.join(sets)} from _m as m "
+            f"update main.{self.name} as s set {', '.join(sets)} from {src} as m "
             f"where {join} and not m._is_new and {rid_sql(self.name, 'm')} in "
             "(select record_id from history where import_id = $id and change = 'changed')")
 
-    def _counts(self) -> TableCounts:
-        rows = self.con.execute(
-            "select change, count(distinct record_id) from history where import_id = $id "
-            "group by change", {"id": self.import_id}).fetchall()
-        n = dict(rows)
-        return TableCounts(n.get("added", 0), n.get("changed", 0), n.get("removed", 0),
-                           self.import_id)
-
     def log(self, counts: TableCounts, actor: str, file_name: str, mode: str) -> None:
         ids = ", ".join(
-            f"coalesce((select list(distinct record_id order by record_id) from history "
-            f"where import_id = $id and change = '{c}'), []::varchar[])"
-            for c in ("added", "changed", "removed"))
+            f"coalesce((select list({'distinct ' if c == 'changed' else ''}record_id "
+            f"order by record_id) from history where import_id = $id and change = '{c}'), "
+            "[]::varchar[])" if n else "[]::varchar[]"
+            for c, n in (("added", counts.added), ("changed", counts.changed),
+                         ("removed", counts.removed)))
         self.con.execute(
             f"insert into import_log select $id, $now, $actor, $file, $mode, $tbl, "
             f"$a, $c, $r, {ids}",

@@ -17,10 +17,10 @@ Nothing here writes to the store: views and registrations are temporary and drop
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -168,16 +168,19 @@ class ValidationFailed(Exception):  # noqa: N818 (the name the project uses)
 
 @dataclass
 class CleanTable:
+    """One table's cells checked: the clean, typed rows live in DuckDB as `_c_<name>`
+    (`_row` = row as seen, then the present columns; missing or bad cells are NULL;
+    repeated ids dropped), on the connection that checked them."""
+
     name: str
-    frame: pd.DataFrame  # present contract columns, clean text, NaN = missing; index = row
     present: list[str]
-    record_id: pd.Series  # the record id (fx_rates: currency@valid_from); NaN if bad
+    rows: int
 
 
 def as_text(series: pd.Series, kind: str | None = None) -> pd.Series:
     """Any column (from a reader or an edit form) as str with "" for missing."""
     if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
-        return series.fillna("")
+        return series.fillna("") if series.hasnans else series
     from coopdash.reader import cell_text
 
     return pd.Series([cell_text(None if _isna(v) else v, kind) for v in series],
@@ -191,7 +194,24 @@ def _isna(value) -> bool:
         return False
 
 
-def clean_table(name: str, raw: pd.DataFrame, issues: Issues) -> CleanTable | None:
+def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
+    arr = series.array
+    out = arr.__arrow_array__() if hasattr(arr, "__arrow_array__") else pa.array(
+        series.to_numpy(dtype=object), type=pa.large_string())
+    return out if isinstance(out, pa.ChunkedArray) else pa.chunked_array([out])
+
+
+def _normalized(series: pd.Series) -> pa.ChunkedArray:
+    """The cells as the rules read them: `\r\n` -> `\n`, trimmed (Unicode whitespace)."""
+    value = _arrow_text(series)
+    if pc.any(pc.match_substring(value, "\r")).as_py():
+        value = pc.replace_substring(value, "\r\n", "\n")
+    return pc.utf8_trim_whitespace(value)
+
+
+def clean_table(con: duckdb.DuckDBPyConnection, name: str, raw: pd.DataFrame,
+                issues: Issues) -> CleanTable | None:
+    """Check every cell of `raw` (one DuckDB pass) into the temp table `_c_<name>`."""
     table = TABLES[name]
     unknown = [c for c in raw.columns if c not in table.by_name]
     for col in unknown:
@@ -202,152 +222,151 @@ def clean_table(name: str, raw: pd.DataFrame, issues: Issues) -> CleanTable | No
         issues.add(Issue(name, 1, key, None, "missing_key", {"column": key}))
     if missing_keys:
         return None
-    present = [c for c in table.column_names if c in raw.columns]
-    clean = {}
-    for col in present:
-        clean[col] = clean_column(name, table.by_name[col],
-                                  as_text(raw[col], table.by_name[col].kind), issues)
-    frame = pd.DataFrame(clean, index=raw.index)
-    record_id = _record_id(name, frame)
-    keep = _drop_duplicates(name, frame, record_id, issues)
-    return CleanTable(name, frame[keep], present, record_id[keep])
+    columns = [c for c in table.columns if c.name in raw.columns]
+    check_cells(con, name, columns, raw, issues)
+    _drop_duplicates(con, name, issues)
+    rows = con.execute(f"select count(*) from _c_{name}").fetchall()[0][0]
+    return CleanTable(name, [c.name for c in columns], rows)
 
 
-def _record_id(name: str, frame: pd.DataFrame) -> pd.Series:
-    keys = key_columns(name)
-    if len(keys) == 1:
-        return frame[keys[0]]
-    return frame[keys[0]] + "@" + frame[keys[1]]
+def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column],
+                raw: pd.DataFrame, issues: Issues) -> None:
+    """Every cell of `columns` by its kind, in one query: the clean typed values go to the
+    temp table `_c_<name>` (with `_row` and a problem code per column, `_e<i>`); the
+    problems, read back from it, go to `issues` with the value as found in `raw`."""
+    texts = {c.name: as_text(raw[c.name], c.kind) for c in columns}
+    with ThreadPoolExecutor(max_workers=2) as pool:  # arrow kernels release the GIL
+        arrays = list(pool.map(_normalized, texts.values()))
+    data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")), *arrays],
+                    names=["_row", *(f"v{i}" for i in range(len(columns)))])
+    con.register(f"_raw_{name}", data)
+    try:
+        codes = ", ".join(f"{_problem_sql(c, f'v{i}')} as _e{i}" for i, c in enumerate(columns))
+        clean = ", ".join(f"case when _e{i} is null and v{i} <> '' then "
+                          f"({_clean_sql(c, f'v{i}')})::{SQL_TYPES.get(c.kind, 'varchar')} end "
+                          f"as {c.name}, _e{i}" for i, c in enumerate(columns))
+        con.execute(f"create or replace temp table _c_{name} as select _row, {clean} from "
+                    f"(select _row, {', '.join(f'v{i}' for i in range(len(columns)))}, "
+                    f"{codes} from _raw_{name})")
+    finally:
+        con.unregister(f"_raw_{name}")
+    if not columns:
+        return
+    counts = con.execute("select " + ", ".join(f"count(_e{i})" for i in range(len(columns)))
+                         + f" from _c_{name}").fetchall()[0]
+    for i, col in enumerate(columns):
+        if counts[i]:
+            _report_cells(con, name, i, col, texts[col.name], data.column(i + 1), issues)
 
 
-def _drop_duplicates(name: str, frame: pd.DataFrame, rid: pd.Series,
-                     issues: Issues) -> np.ndarray:
-    """Mask of rows to keep: a repeated id is an error on every repeat."""
-    dup = (rid.duplicated(keep="first") & rid.notna()).to_numpy(dtype=bool)
-    if dup.any():
-        first = rid[~rid.duplicated(keep="first") & rid.notna()]
-        first_row = pd.Series(first.index, index=first.to_numpy())
-        repeats = rid[dup]
-        issues.add_rows(name, key_columns(name)[0], "duplicate_key", repeats.index,
-                        repeats.to_numpy(), per_row={
-                            "first_row": first_row.reindex(repeats.to_numpy()).to_numpy()})
-    return ~dup
+def _report_cells(con, name: str, i: int, col: Column, raw: pd.Series,
+                  value: pa.ChunkedArray, issues: Issues) -> None:
+    found = con.execute(f"select _row, _e{i} from _c_{name} where _e{i} is not null "
+                        "order by _row").fetchall()
+    by_code: dict[str, list[int]] = {}
+    for row, code in found:
+        by_code.setdefault(code, []).append(row)
+    where = raw.index.get_indexer
+    for code, params in [*_PROBLEMS[col.kind], ("required", {})]:
+        rows = by_code.get(code)
+        if not rows:
+            continue
+        pos = where(rows)
+        params = dict(params)
+        per_row = None
+        if code == "code":
+            params["expected"] = ", ".join(CODES[col.codes])
+        elif code == "text_too_long":
+            per_row = {"length": pc.utf8_length(value.take(pos)).to_numpy()}
+        issues.add_rows(name, col.name, code, rows, raw.to_numpy()[pos], params, per_row)
+
+
+def _sql_list(values) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in sorted(values)) + "]"
+
+
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIMED = _ISO + r"[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+V = "{v}"  # the cell, in the templates below
+
+# Per kind: (condition on the trimmed, non-empty cell `{v}`, problem code) in the order
+# they are tried (the first that holds is reported), and the clean value's SQL.
+_RULES = {
+    "id": ([(f"not regexp_full_match({V}, '{ID_RE}')", "id_format")], V),
+    "text": ([(f"length({V}) > {MAX_TEXT}", "text_too_long"),
+              (f"regexp_matches({V}, '{CTRL_RE}')", "text_control")], V),
+    "date": ([(f"regexp_full_match({V}, '{_TIMED}')", "date_time"),
+              (f"not regexp_full_match({V}, '{_ISO}')", "date_format"),
+              ("try_cast({v} as date) is null or {v} < '0001'", "date_invalid")],
+             "try_cast({v} as date)"),
+    "integer": ([("not regexp_full_match({v}, '[0-9]{1,10}') "
+                  f"or try_cast({V} as bigint) > {MAX_INT}", "integer")],
+                "try_cast({v} as integer)"),
+    "amount": ([(r"regexp_full_match({v}, '-\s*[0-9.,]+')", "amount_negative"),
+                (r"not regexp_full_match({v}, '[0-9]+(\.[0-9]{1,2})?')", "amount_format"),
+                ("length(ltrim(split_part({v}, '.', 1), '0')) > 16", "amount_too_large")],
+               "try_cast({v} as decimal(18, 2))"),
+    "code": ([("not list_contains({codes}, lower({v}))", "code")], "lower({v})"),
+    "country": ([("not list_contains({countries}, upper({v}))", "country")], "upper({v})"),
+    "currency": ([("not list_contains({currencies}, upper({v}))", "currency")],
+                 "upper({v})"),
+    "region": ([(r"not regexp_full_match({v}, '[0-9]{2}(\.[0-9]{2})?')", "region")],
+               "{v}"),
+}
+_RULES["ref"] = _RULES["id"]
+_PROBLEMS = {kind: [(code, {}) for _, code in rules] for kind, (rules, _) in _RULES.items()}
+
+
+def _fill(template: str, col: Column, v: str) -> str:
+    if "{codes}" in template:
+        template = template.replace("{codes}", _sql_list(CODES[col.codes]))
+    if "{countries}" in template:
+        template = template.replace("{countries}", _sql_list(countries()))
+    if "{currencies}" in template:
+        template = template.replace("{currencies}", _sql_list(currencies()))
+    return template.replace(V, v)
+
+
+def _problem_sql(col: Column, v: str) -> str:
+    """The problem code of one cell (NULL when fine): rules in order, `required` if empty."""
+    rules, _ = _RULES[col.kind]
+    whens = " ".join(f"when {_fill(cond, col, v)} then '{code}'" for cond, code in rules)
+    empty = "'required'" if col.required else "null"
+    return f"case when {v} = '' then {empty} {whens} end"
+
+
+def _clean_sql(col: Column, v: str) -> str:
+    return _fill(_RULES[col.kind][1], col, v)
+
+
+def _drop_duplicates(con, name: str, issues: Issues) -> None:
+    """A repeated id is an error on every repeat; the repeats leave `_c_<name>`."""
+    rid = rid_sql(name, "c")
+    n = con.execute(f"select count({rid}) - count(distinct {rid}) from _c_{name} c"
+                    ).fetchall()[0][0]
+    if not n:
+        return
+    found = con.execute(
+        f"select _row, rid, first_row from (select _row, {rid} as rid, min(_row) over "
+        f"(partition by {rid}) as first_row from _c_{name} c where {rid} is not null) "
+        "where _row <> first_row order by _row").df()
+    issues.add_rows(name, key_columns(name)[0], "duplicate_key", found["_row"],
+                    found["rid"].to_numpy(), per_row={"first_row": found["first_row"].to_numpy()})
+    con.execute(f"delete from _c_{name} where list_contains($rows, _row)",
+                {"rows": found["_row"].astype("int64").tolist()})
 
 
 def clean_column(table: str, col: Column, raw: pd.Series, issues: Issues) -> pd.Series:
-    """The column in stored text form (NaN = missing or bad); problems go to `issues`."""
-    value = raw
-    if _contains(raw, "\r").any():
-        value = value.str.replace("\r\n", "\n", regex=False)
-    value = value.str.strip()
-    empty = _bools(pc.equal(_arrow(value), ""))
-    checker = _CHECKERS[col.kind]
-    clean, problems = checker(value, col)
-    bad = np.zeros(len(value), dtype=bool)
-    for mask, code, params in problems:
-        mask = np.asarray(mask, dtype=bool) & ~empty & ~bad
-        if mask.any():
-            per_row = params.pop("per_row", None)
-            if per_row is not None:
-                per_row = {k: np.asarray(v)[mask] for k, v in per_row.items()}
-            issues.add_rows(table, col.name, code, value.index[mask], raw.to_numpy()[mask],
-                            params, per_row)
-            bad |= mask
-    if col.required:
-        issues.add_rows(table, col.name, "required", value.index[empty],
-                        raw.to_numpy()[empty])
-    return clean.mask(empty | bad)
-
-
-def _bools(result) -> np.ndarray:
-    return pc.fill_null(result, False).to_numpy(zero_copy_only=False)
-
-
-def _arrow(value: pd.Series) -> pa.ChunkedArray | pa.Array:
-    return pa.array(value, type=pa.large_string()) if value.dtype == object else pa.array(value)
-
-
-def _fullmatch(value: pd.Series, pattern: str) -> np.ndarray:
-    return _bools(pc.match_substring_regex(_arrow(value), pattern=f"^(?:{pattern})$"))
-
-
-def _contains(value: pd.Series, pattern: str) -> np.ndarray:
-    return _bools(pc.match_substring_regex(_arrow(value), pattern=pattern))
-
-
-def _check_id(value, col):
-    return value, [(~_fullmatch(value, ID_RE), "id_format", {})]
-
-
-def _check_text(value, col):
-    length = pc.fill_null(pc.utf8_length(_arrow(value)), 0).to_numpy(zero_copy_only=False)
-    control = _contains(value, CTRL_RE)
-    return value, [(length > MAX_TEXT, "text_too_long", {"per_row": {"length": length}}),
-                   (control, "text_control", {})]
-
-
-def _check_date(value, col):
-    iso = _fullmatch(value, r"\d{4}-\d{2}-\d{2}")
-    timed = _fullmatch(value, r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
-    return value, [(timed, "date_time", {}), (~iso & ~timed, "date_format", {}),
-                   (iso & ~_real_dates(value, iso), "date_invalid", {})]
-
-
-def _real_dates(value: pd.Series, iso: np.ndarray) -> np.ndarray:
-    digits = value.where(iso, "2000-01-01")
-    year = digits.str.slice(0, 4).astype(int).to_numpy()
-    month = digits.str.slice(5, 7).astype(int).to_numpy()
-    day = digits.str.slice(8, 10).astype(int).to_numpy()
-    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
-    days = days + ((month == 2) & leap)
-    return (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
-
-
-def _check_integer(value, col):
-    digits = _fullmatch(value, r"\d{1,10}")
-    number = pd.to_numeric(value.where(digits, "0"), errors="coerce").to_numpy()
-    ok = digits & (number <= MAX_INT)
-    clean = value.str.lstrip("0").replace("", "0")
-    return clean, [(~ok, "integer", {})]
-
-
-def _check_amount(value, col):
-    negative = _fullmatch(value, r"-\s*[\d.,]+")
-    plain = _fullmatch(value, r"\d+(\.\d{1,2})?")
-    whole = value.str.replace(r"\..*$", "", regex=True).str.lstrip("0").replace("", "0")
-    fraction = value.str.replace(r"^[^.]*\.?", "", regex=True)
-    large = plain & (whole.str.len().to_numpy() > 16)
-    clean = whole + "." + fraction.str.ljust(2, "0")
-    return clean, [(negative, "amount_negative", {}), (~plain, "amount_format", {}),
-                   (large, "amount_too_large", {})]
-
-
-def _check_code(value, col):
-    allowed = CODES[col.codes]
-    lower = value.str.lower()
-    return lower, [(~lower.isin(allowed).to_numpy(), "code", {"expected": ", ".join(allowed)})]
-
-
-def _check_country(value, col):
-    upper = value.str.upper()
-    return upper, [(~upper.isin(countries()).to_numpy(), "country", {})]
-
-
-def _check_currency(value, col):
-    upper = value.str.upper()
-    return upper, [(~upper.isin(currencies()).to_numpy(), "currency", {})]
-
-
-def _check_region(value, col):
-    return value, [(~_fullmatch(value, r"\d{2}(\.\d{2})?"), "region", {})]
-
-
-_CHECKERS = {
-    "id": _check_id, "ref": _check_id, "text": _check_text, "date": _check_date,
-    "integer": _check_integer, "amount": _check_amount, "code": _check_code,
-    "country": _check_country, "currency": _check_currency, "region": _check_region,
-}
+    """One column checked on its own (in a private DuckDB): stored text form, NaN if
+    missing or bad; problems go to `issues`."""
+    con = duckdb.connect()
+    try:
+        check_cells(con, table, [col], raw.to_frame(col.name), issues)
+        out = con.execute(f"select {col.name}::varchar as v from _c_{table} order by _row"
+                          ).df()["v"]
+    finally:
+        con.close()
+    return pd.Series(out.to_numpy(), index=raw.index, dtype=str)
 
 
 # --- Pass 2: the store after import -----------------------------------------------------
@@ -365,19 +384,19 @@ def join_sql(table: str, file_alias: str, store_alias: str) -> str:
 
 
 def _typed(col: Column, expr: str) -> str:
-    sql = f"try_cast({expr} as {SQL_TYPES.get(col.kind, 'varchar')})"
-    return f"coalesce({sql}, '{col.default}')" if col.default else sql
+    """A clean typed value, or the column's default when missing (participants.role)."""
+    return f"coalesce({expr}, '{col.default}')" if col.default else expr
 
 
 class Staging:
-    """The clean frames registered in DuckDB and the after-import views `_a_<table>`."""
+    """The clean tables `_c_<table>` and the after-import views `_a_<table>` in DuckDB."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, tables: dict[str, CleanTable],
                  replace: bool) -> None:
         self.con = con
         self.tables = tables
         self.replace = replace
-        self.names: list[str] = []
+        self.names: list[str] = [f"_c_{name}" for name in tables]  # dropped by close()
 
     def build(self) -> None:
         for name in TABLE_ORDER:
@@ -387,10 +406,6 @@ class Staging:
             self._after_view(name)
 
     def _register(self, ct: CleanTable) -> None:
-        frame = ct.frame.copy()
-        frame["_row"] = frame.index.to_numpy(dtype="int64")
-        self.con.register(f"_in_{ct.name}", frame.reset_index(drop=True))
-        self.names.append(f"_in_{ct.name}")
         table = TABLES[ct.name]
         cols = []
         for col in table.columns:
@@ -402,15 +417,9 @@ class Staging:
         self.con.execute(
             f"create or replace temp view _f_{ct.name} as "
             f"select {', '.join(cols)}, f._row, s.{first_key} is null as _is_new "
-            f"from (select {', '.join(self._typed_keys(ct.name))}, * exclude "
-            f"({', '.join(key_columns(ct.name))}) from _in_{ct.name}) f "
+            f"from _c_{ct.name} f "
             f"left join main.{ct.name} s on {join_sql(ct.name, 'f', 's')}")
         self.names.append(f"_f_{ct.name}")
-
-    @staticmethod
-    def _typed_keys(name: str) -> list[str]:
-        table = TABLES[name]
-        return [f"{_typed(table.by_name[k], k)} as {k}" for k in key_columns(name)]
 
     def _after_view(self, name: str) -> None:
         if name not in self.tables:
@@ -431,10 +440,8 @@ class Staging:
 
     def close(self) -> None:
         for obj in reversed(self.names):
-            if obj.startswith("_in_"):
-                self.con.unregister(obj)
-            else:
-                self.con.execute(f"drop view if exists {obj}")
+            kind = "table" if obj.startswith("_c_") else "view"
+            self.con.execute(f"drop {kind} if exists {obj}")
         self.names.clear()
 
     def query(self, sql: str) -> pd.DataFrame:
@@ -447,9 +454,10 @@ def check_new_rows(staging: Staging, issues: Issues) -> None:
         absent = [c for c in TABLES[name].columns if c.required and c.name not in ct.present]
         if not absent:
             continue
-        stored = staging.stored_ids(name)
-        new = ct.record_id.notna() & ~ct.record_id.isin(stored)
-        rows = ct.record_id.index[new.to_numpy(dtype=bool)]
+        rows = [r for (r,) in staging.con.execute(
+            f"select c._row from _c_{name} c where {rid_sql(name, 'c')} is not null and "
+            f"not exists (select 1 from main.{name} s where {join_sql(name, 'c', 's')}) "
+            "order by c._row").fetchall()]
         for col in absent:
             issues.add_rows(name, col.name, "missing_column", rows, [None] * len(rows),
                             {"column": col.name})
@@ -559,14 +567,15 @@ def validate(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,
     """Check `frames` against the contract and the store; return the staging (views
     built) for the importer. Raises ValidationFailed with every problem found."""
     issues = issues if issues is not None else Issues()
-    tables = {}
-    for name in TABLE_ORDER:
-        if name in frames:
-            ct = clean_table(name, frames[name], issues)
-            if ct is not None:
-                tables[name] = ct
+    tables: dict[str, CleanTable] = {}
     staging = Staging(con, tables, replace)
     try:
+        for name in TABLE_ORDER:
+            if name in frames:
+                staging.names.append(f"_c_{name}")
+                ct = clean_table(con, name, frames[name], issues)
+                if ct is not None:
+                    tables[name] = ct
         staging.build()
         for rule in (check_new_rows, check_references, check_row_rules,
                      check_funding_delegation, check_program_partner):
