@@ -176,17 +176,15 @@ def _float_text(value: float, kind: str | None) -> str:
 
 
 def drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without the rows whose every cell is empty or spaces (kept: the row numbers)."""
     if frame.empty:
         return frame
-    filled = np.zeros(len(frame), dtype=bool)
-    for name in frame.columns:  # a cheap test first: any cell not empty
-        filled |= (frame[name].str.len() > 0).to_numpy(dtype=bool, na_value=False)
-    if not filled.all():
-        frame = frame[filled]
-    blank = np.ones(len(frame), dtype=bool)  # rows of spaces only: rare, checked apart
-    for name in frame.columns:
-        blank &= ~frame[name].str.contains(r"\S", regex=True).to_numpy(dtype=bool,
-                                                                         na_value=False)
+    blank = np.ones(len(frame), dtype=bool)  # rows still possibly blank
+    for name in frame.columns:  # usually the first column settles every row
+        idx = np.flatnonzero(blank)
+        col = frame[name] if len(idx) == len(frame) else frame[name].iloc[idx]
+        filled = col.str.contains(r"\S", regex=True).to_numpy(dtype=bool, na_value=False)
+        blank[idx[filled]] = False
         if not blank.any():
             return frame
     return frame[~blank]
@@ -231,16 +229,12 @@ def read_csv_bytes(table: str, data: bytes, book: Workbook) -> pd.DataFrame | No
         book.issues.append(Issue(table, None, None, None, "empty_file"))
         return None
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start:exc.start + 1]
-        book.issues.append(Issue(table, None, None, repr(bad)[2:-1], "encoding", {"line": line}))
-        return None
-    header = _csv_header(data)
-    try:
-        frame = _arrow_csv(data, header)
+        header = _csv_header(data)
+        frame = _arrow_csv(data, header)  # checks UTF-8 itself: no decoding of the whole file
     except (pa.ArrowInvalid, ValueError):
+        if not _is_utf8(table, data, book):
+            return None
+        header = _csv_header(data)
         frame = _pandas_csv(table, data, book)
         if frame is None:
             return None
@@ -251,6 +245,18 @@ def read_csv_bytes(table: str, data: bytes, book: Workbook) -> pd.DataFrame | No
     for name in frame.columns[repeated]:
         book.issues.append(Issue(table, 1, name, name, "duplicate_column"))
     return drop_empty_rows(frame.loc[:, ~repeated])
+
+
+def _is_utf8(table: str, data: bytes, book: Workbook) -> bool:
+    """False (and a located issue: the line of the first bad byte) unless UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 1]
+        book.issues.append(Issue(table, None, None, repr(bad)[2:-1], "encoding", {"line": line}))
+        return False
+    return True
 
 
 def _csv_header(data: bytes) -> list[str]:

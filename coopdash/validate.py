@@ -17,13 +17,11 @@ Nothing here writes to the store: views and registrations are temporary and drop
 from __future__ import annotations
 
 import functools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from coopdash.contract import CODES, TABLE_ORDER, TABLES, Column, key_columns
 from coopdash.i18n import t
@@ -195,18 +193,29 @@ def _isna(value) -> bool:
 
 
 def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
+    """The text column as Arrow, without a copy when pandas already holds it so."""
     arr = series.array
     out = arr.__arrow_array__() if hasattr(arr, "__arrow_array__") else pa.array(
         series.to_numpy(dtype=object), type=pa.large_string())
     return out if isinstance(out, pa.ChunkedArray) else pa.chunked_array([out])
 
 
-def _normalized(series: pd.Series) -> pa.ChunkedArray:
-    """The cells as the rules read them: `\r\n` -> `\n`, trimmed (Unicode whitespace)."""
-    value = _arrow_text(series)
-    if pc.any(pc.match_substring(value, "\r")).as_py():
-        value = pc.replace_substring(value, "\r\n", "\n")
-    return pc.utf8_trim_whitespace(value)
+# Whitespace as Python's str.strip() sees it (Unicode separators, ASCII and C1 spaces).
+_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]"
+
+
+def _edge_space(expr: str) -> str:
+    """A cheap test that the first code point of `expr` may be whitespace."""
+    return f"(unicode({expr}) <= 32 or unicode({expr}) in (133, 160) or unicode({expr}) >= 5760)"
+
+
+def _normalized_sql(c: str) -> str:
+    """The cell as the rules read it: CR LF -> LF, trimmed; the costly trim only runs
+    when the first or last character may be a space."""
+    c = (f"(case when contains({c}, chr(13)) then replace({c}, chr(13) || chr(10), chr(10)) "
+         f"else {c} end)")
+    return (f"case when {_edge_space(c)} or {_edge_space(f'right({c}, 1)')} then "
+            f"regexp_replace({c}, '^{_WS}+|{_WS}+$', '', 'g') else {c} end")
 
 
 def clean_table(con: duckdb.DuckDBPyConnection, name: str, raw: pd.DataFrame,
@@ -231,54 +240,50 @@ def clean_table(con: duckdb.DuckDBPyConnection, name: str, raw: pd.DataFrame,
 
 def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column],
                 raw: pd.DataFrame, issues: Issues) -> None:
-    """Every cell of `columns` by its kind, in one query: the clean typed values go to the
-    temp table `_c_<name>` (with `_row` and a problem code per column, `_e<i>`); the
-    problems, read back from it, go to `issues` with the value as found in `raw`."""
+    """Every cell of `columns` by its kind: the temp view `_c_<name>` over the registered
+    text (`_raw_<name>`, kept registered) gives `_row`, the clean typed value of each column
+    (NULL if missing or bad) and its problem code `_e<i>`. Checking reads the codes once;
+    only the failing rows come back to Python, with the value as found in `raw`."""
     texts = {c.name: as_text(raw[c.name], c.kind) for c in columns}
-    with ThreadPoolExecutor(max_workers=2) as pool:  # arrow kernels release the GIL
-        arrays = list(pool.map(_normalized, texts.values()))
-    data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")), *arrays],
-                    names=["_row", *(f"v{i}" for i in range(len(columns)))])
+    data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")),
+                     *(_arrow_text(x) for x in texts.values())],
+                    names=["_row", *(f"r{i}" for i in range(len(columns)))])
     con.register(f"_raw_{name}", data)
-    try:
-        codes = ", ".join(f"{_problem_sql(c, f'v{i}')} as _e{i}" for i, c in enumerate(columns))
-        clean = ", ".join(f"case when _e{i} is null and v{i} <> '' then "
-                          f"({_clean_sql(c, f'v{i}')})::{SQL_TYPES.get(c.kind, 'varchar')} end "
-                          f"as {c.name}, _e{i}" for i, c in enumerate(columns))
-        con.execute(f"create or replace temp table _c_{name} as select _row, {clean} from "
-                    f"(select _row, {', '.join(f'v{i}' for i in range(len(columns)))}, "
-                    f"{codes} from _raw_{name})")
-    finally:
-        con.unregister(f"_raw_{name}")
+    n = range(len(columns))
+    norm = ", ".join(f"{_normalized_sql(f'r{i}')} as v{i}" for i in n)
+    codes = ", ".join(f"{_problem_sql(c, f'v{i}')} as _e{i}" for i, c in enumerate(columns))
+    clean = ", ".join(f"case when _e{i} is null and v{i} <> '' then "
+                      f"({_clean_sql(c, f'v{i}')})::{SQL_TYPES.get(c.kind, 'varchar')} end "
+                      f"as {c.name}, _e{i}, v{i}" for i, c in enumerate(columns))
+    con.execute(f"create or replace temp view _c_{name} as select _row, {clean} from "
+                f"(select *, {codes} from (select _row, {norm} from _raw_{name}))")
     if not columns:
         return
-    counts = con.execute("select " + ", ".join(f"count(_e{i})" for i in range(len(columns)))
+    counts = con.execute("select " + ", ".join(f"count(_e{i})" for i in n)
                          + f" from _c_{name}").fetchall()[0]
     for i, col in enumerate(columns):
         if counts[i]:
-            _report_cells(con, name, i, col, texts[col.name], data.column(i + 1), issues)
+            _report_cells(con, name, i, col, texts[col.name], issues)
 
 
 def _report_cells(con, name: str, i: int, col: Column, raw: pd.Series,
-                  value: pa.ChunkedArray, issues: Issues) -> None:
-    found = con.execute(f"select _row, _e{i} from _c_{name} where _e{i} is not null "
-                        "order by _row").fetchall()
-    by_code: dict[str, list[int]] = {}
-    for row, code in found:
-        by_code.setdefault(code, []).append(row)
-    where = raw.index.get_indexer
+                  issues: Issues) -> None:
+    found = con.execute(f"select _row, _e{i}, length(v{i}) from _c_{name} "
+                        f"where _e{i} is not null order by _row").fetchall()
+    by_code: dict[str, list[tuple[int, int]]] = {}
+    for row, code, length in found:
+        by_code.setdefault(code, []).append((row, length))
     for code, params in [*_PROBLEMS[col.kind], ("required", {})]:
-        rows = by_code.get(code)
-        if not rows:
+        hits = by_code.get(code)
+        if not hits:
             continue
-        pos = where(rows)
+        rows = [r for r, _ in hits]
         params = dict(params)
-        per_row = None
+        per_row = {"length": [n for _, n in hits]} if code == "text_too_long" else None
         if code == "code":
             params["expected"] = ", ".join(CODES[col.codes])
-        elif code == "text_too_long":
-            per_row = {"length": pc.utf8_length(value.take(pos)).to_numpy()}
-        issues.add_rows(name, col.name, code, rows, raw.to_numpy()[pos], params, per_row)
+        issues.add_rows(name, col.name, code, rows,
+                        raw.to_numpy()[raw.index.get_indexer(rows)], params, per_row)
 
 
 def _sql_list(values) -> str:
@@ -352,8 +357,11 @@ def _drop_duplicates(con, name: str, issues: Issues) -> None:
         "where _row <> first_row order by _row").df()
     issues.add_rows(name, key_columns(name)[0], "duplicate_key", found["_row"],
                     found["rid"].to_numpy(), per_row={"first_row": found["first_row"].to_numpy()})
-    con.execute(f"delete from _c_{name} where list_contains($rows, _row)",
+    # the file is refused anyway; the checks that follow see each id once
+    con.execute(f"create or replace temp table _d_{name} as select * from _c_{name} "
+                "where not list_contains($rows, _row)",
                 {"rows": found["_row"].astype("int64").tolist()})
+    con.execute(f"create or replace temp view _c_{name} as select * from _d_{name}")
 
 
 def clean_column(table: str, col: Column, raw: pd.Series, issues: Issues) -> pd.Series:
@@ -440,8 +448,13 @@ class Staging:
 
     def close(self) -> None:
         for obj in reversed(self.names):
-            kind = "table" if obj.startswith("_c_") else "view"
-            self.con.execute(f"drop {kind} if exists {obj}")
+            if obj.startswith("_c_"):
+                name = obj[3:]
+                self.con.execute(f"drop view if exists _c_{name}")
+                self.con.execute(f"drop table if exists _d_{name}")
+                self.con.unregister(f"_raw_{name}")
+            else:
+                self.con.execute(f"drop view if exists {obj}")
         self.names.clear()
 
     def query(self, sql: str) -> pd.DataFrame:
