@@ -20,6 +20,7 @@ import functools
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -204,18 +205,42 @@ def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
 _WS = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]"
 
 
-def _edge_space(expr: str) -> str:
-    """A cheap test that the first code point of `expr` may be whitespace."""
-    return f"(unicode({expr}) <= 32 or unicode({expr}) in (133, 160) or unicode({expr}) >= 5760)"
+def _needs_normalizing(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Per cell, from the raw UTF-8 bytes (numpy, no decoding): may it need trimming or
+    CR LF -> LF? True when it holds a CR or its first or last byte is a space, a control
+    or part of a non-ASCII character (a superset: the exact SQL then decides)."""
+    out = []
+    for chunk in arr.chunks:
+        if len(chunk) == 0:
+            out.append(pa.array([], type=pa.bool_()))
+            continue
+        _, offsets, values = chunk.buffers()[:3]
+        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+        offs = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32)
+        offs = offs[chunk.offset:chunk.offset + len(chunk) + 1].astype(np.int64)
+        data = np.frombuffer(values, dtype=np.uint8) if values is not None else np.zeros(
+            0, dtype=np.uint8)
+        start, end = offs[:-1], offs[1:]
+        filled = end > start
+        if not filled.any():
+            out.append(pa.array(np.zeros(len(chunk), dtype=bool)))
+            continue
+        first = data[np.where(filled, start, 0)]
+        last = data[np.where(filled, end - 1, 0)]
+        flag = filled & ((first <= 32) | (first >= 127) | (last <= 32) | (last >= 127))
+        cr = np.flatnonzero(data[offs[0]:offs[-1]] == 13) + offs[0]
+        if len(cr):
+            flag[np.searchsorted(offs, cr, side="right") - 1] = True
+        out.append(pa.array(flag))
+    return pa.chunked_array(out, type=pa.bool_())
 
 
-def _normalized_sql(c: str) -> str:
-    """The cell as the rules read it: CR LF -> LF, trimmed; the costly trim only runs
-    when the first or last character may be a space."""
-    c = (f"(case when contains({c}, chr(13)) then replace({c}, chr(13) || chr(10), chr(10)) "
-         f"else {c} end)")
-    return (f"case when {_edge_space(c)} or {_edge_space(f'right({c}, 1)')} then "
-            f"regexp_replace({c}, '^{_WS}+|{_WS}+$', '', 'g') else {c} end")
+def _normalized_sql(c: str, flag: str) -> str:
+    """The cell as the rules read it: CR LF -> LF, trimmed (only where `flag` says it may
+    be needed: the regular expression is the costly part)."""
+    exact = (f"regexp_replace(replace({c}, chr(13) || chr(10), chr(10)), "
+             f"'^{_WS}+|{_WS}+$', '', 'g')")
+    return f"case when {flag} then {exact} else {c} end"
 
 
 def clean_table(con: duckdb.DuckDBPyConnection, name: str, raw: pd.DataFrame,
@@ -245,12 +270,14 @@ def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column]
     (NULL if missing or bad) and its problem code `_e<i>`. Checking reads the codes once;
     only the failing rows come back to Python, with the value as found in `raw`."""
     texts = {c.name: as_text(raw[c.name], c.kind) for c in columns}
-    data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")),
-                     *(_arrow_text(x) for x in texts.values())],
-                    names=["_row", *(f"r{i}" for i in range(len(columns)))])
+    arrays = [_arrow_text(x) for x in texts.values()]
+    data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")), *arrays,
+                     *(_needs_normalizing(a) for a in arrays)],
+                    names=["_row", *(f"r{i}" for i in range(len(columns))),
+                           *(f"t{i}" for i in range(len(columns)))])
     con.register(f"_raw_{name}", data)
     n = range(len(columns))
-    norm = ", ".join(f"{_normalized_sql(f'r{i}')} as v{i}" for i in n)
+    norm = ", ".join(f"{_normalized_sql(f'r{i}', f't{i}')} as v{i}" for i in n)
     codes = ", ".join(f"{_problem_sql(c, f'v{i}')} as _e{i}" for i, c in enumerate(columns))
     clean = ", ".join(f"case when _e{i} is null and v{i} <> '' then "
                       f"({_clean_sql(c, f'v{i}')})::{SQL_TYPES.get(c.kind, 'varchar')} end "
