@@ -7,7 +7,9 @@ import time
 
 from playwright.sync_api import Page
 
-PAGES = ("overview", "delegations", "funding", "timeline", "explorer", "weekly", "data")
+# url path of each page; the default page (overview) lives at the root
+PAGES = {"overview": "", "delegations": "delegations", "funding": "funding",
+         "timeline": "timeline", "explorer": "explorer", "weekly": "weekly", "data": "data"}
 
 
 def wait_idle(page: Page, timeout: float = 30.0) -> None:
@@ -27,6 +29,15 @@ def wait_idle(page: Page, timeout: float = 30.0) -> None:
             return
         time.sleep(0.1)
     raise TimeoutError("Streamlit kept running")
+
+
+def wait_charts(page: Page, timeout: float = 30.0) -> None:
+    """Wait until Plotly has drawn every chart on the page."""
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=timeout * 1000)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+                 .every(el => el.querySelector('.main-svg'))""",
+        timeout=timeout * 1000)
 
 
 def metrics(page: Page) -> dict[str, str]:

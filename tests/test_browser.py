@@ -5,7 +5,15 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser_util import PAGES, chart_data, choose, exceptions, metrics, wait_idle
+from browser_util import (
+    PAGES,
+    chart_data,
+    choose,
+    exceptions,
+    metrics,
+    wait_charts,
+    wait_idle,
+)
 from conftest import OUTPUT
 
 pytestmark = pytest.mark.browser
@@ -14,10 +22,11 @@ pytestmark = pytest.mark.browser
 def test_every_page_opens_and_is_screenshotted(server, page):
     """A newcomer opens each page by its link: no error, something drawn, a screenshot."""
     OUTPUT.mkdir(exist_ok=True)
-    for name in PAGES:
-        page.goto(f"{server}/{name}")
+    for name, path in PAGES.items():
+        page.goto(f"{server}/{path}")
         wait_idle(page)
         assert exceptions(page) == [], name
+        assert page.get_by_role("dialog").count() == 0, name  # e.g. "Page not found"
         assert page.locator("h1").count() >= 1, name
         page.screenshot(path=str(OUTPUT / f"page-{name}.png"), full_page=True)
 
@@ -25,12 +34,14 @@ def test_every_page_opens_and_is_screenshotted(server, page):
 def test_filter_changes_figures_and_chart(server, page):
     """Choosing a program kind in the sidebar changes the headline figures and a chart,
     and lands in the URL so the link reproduces the view."""
-    page.goto(f"{server}/overview")
+    page.goto(f"{server}/")
     wait_idle(page)
+    wait_charts(page)
     before_metrics, before_charts = metrics(page), chart_data(page)
     assert before_metrics and before_charts
     choose(page, "Jenis program", "Seminar")
     wait_idle(page)
+    wait_charts(page)
     after_metrics, after_charts = metrics(page), chart_data(page)
     assert after_metrics != before_metrics
     assert after_charts != before_charts
@@ -39,12 +50,13 @@ def test_filter_changes_figures_and_chart(server, page):
     other = page.context.new_page()
     other.goto(page.url)
     wait_idle(other)
+    wait_charts(other)
     assert metrics(other) == after_metrics
 
 
 def test_language_switch(server, page):
     """Switching to English turns the navigation and headings into English."""
-    page.goto(f"{server}/overview")
+    page.goto(f"{server}/")
     wait_idle(page)
     assert page.get_by_text("Ikhtisar").count() > 0
     choose(page, "Bahasa", "English")
@@ -56,7 +68,7 @@ def test_language_switch(server, page):
 
 def test_warm_page_change_shows_charts(server, page):
     """A page change after the first load draws its charts (time is in the benchmarks)."""
-    page.goto(f"{server}/overview")
+    page.goto(f"{server}/")
     wait_idle(page)
     start = time.monotonic()
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Pendanaan").click()

@@ -15,8 +15,6 @@ from coopdash.i18n import t
 TODAY = dt.date(2026, 11, 25)
 WEEK = weekly.Week.parse("2026-W48")
 SECTIONS = ("figures", "changes", "next", "decisions", "charts")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -70,10 +68,8 @@ def test_pack_html_is_self_contained(pack_html):
 
 
 @pytest.mark.browser
-def test_pack_opens_offline_in_chromium(pack_html, tmp_path):
+def test_pack_opens_offline_in_chromium(pack_html, tmp_path, browser):
     """Opened from disk with every network request refused, the pack draws its charts."""
-    from playwright.sync_api import sync_playwright
-
     path = tmp_path / "pack.html"
     path.write_text(pack_html, encoding="utf-8")
     refused = []
@@ -85,17 +81,16 @@ def test_pack_opens_offline_in_chromium(pack_html, tmp_path):
         refused.append(url)
         return r.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", route)
-            page.goto(path.as_uri())
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
-            n_charts = page.locator(".js-plotly-plot").count()
-            n_svgs = page.locator(".js-plotly-plot .main-svg").count()
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route("**/*", route)
+        page.goto(path.as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+        n_charts = page.locator(".js-plotly-plot").count()
+        n_svgs = page.locator(".js-plotly-plot .main-svg").count()
+    finally:
+        context.close()
     assert refused == []
     assert n_charts >= 3 and n_svgs >= n_charts
 
