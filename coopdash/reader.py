@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from coopdash.contract import TABLES
@@ -183,11 +184,34 @@ def drop_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
     for name in frame.columns:  # usually the first column settles every row
         idx = np.flatnonzero(blank)
         col = frame[name] if len(idx) == len(frame) else frame[name].iloc[idx]
-        filled = col.str.contains(r"\S", regex=True).to_numpy(dtype=bool, na_value=False)
-        blank[idx[filled]] = False
+        blank[idx[_has_text(col)]] = False
         if not blank.any():
             return frame
     return frame[~blank]
+
+
+# First bytes that may start a space (Python's str.isspace: ASCII, 0x1c-0x1f, non-ASCII)
+_SPACE_BYTES = np.array([9, 10, 11, 12, 13, 28, 29, 30, 31, 32, *range(128, 256)],
+                        dtype=np.uint8)
+
+
+def _has_text(col: pd.Series) -> np.ndarray:
+    """Per cell: holds a character other than a space? Decided from the first byte for
+    almost every cell (numpy over the Arrow buffers); the rest by a regular expression."""
+    from coopdash.validate import WS_CLASS, _arrow_text, as_text, utf8_edges
+
+    arr = _arrow_text(as_text(col))
+    parts = []
+    for chunk in arr.chunks:
+        first, _, filled = utf8_edges(chunk)
+        sure = filled & ~np.isin(first, _SPACE_BYTES)
+        unsure = np.flatnonzero(filled & ~sure)
+        if len(unsure):
+            found = pc.match_substring_regex(chunk.take(pa.array(unsure)),
+                                             "[^" + WS_CLASS + "]")
+            sure[unsure] = found.to_numpy(zero_copy_only=False)
+        parts.append(sure)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 # --- CSV ----------------------------------------------------------------------------

@@ -202,7 +202,8 @@ def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
 
 
 # Whitespace as Python's str.strip() sees it (Unicode separators, ASCII and C1 spaces).
-_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}]"
+WS_CLASS = r"\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}"
+_WS = f"[{WS_CLASS}]"
 
 
 def _needs_normalizing(arr: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -211,28 +212,38 @@ def _needs_normalizing(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     or part of a non-ASCII character (a superset: the exact SQL then decides)."""
     out = []
     for chunk in arr.chunks:
-        if len(chunk) == 0:
-            out.append(pa.array([], type=pa.bool_()))
-            continue
-        _, offsets, values = chunk.buffers()[:3]
-        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
-        offs = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32)
-        offs = offs[chunk.offset:chunk.offset + len(chunk) + 1].astype(np.int64)
-        data = np.frombuffer(values, dtype=np.uint8) if values is not None else np.zeros(
-            0, dtype=np.uint8)
-        start, end = offs[:-1], offs[1:]
-        filled = end > start
-        if not filled.any():
-            out.append(pa.array(np.zeros(len(chunk), dtype=bool)))
-            continue
-        first = data[np.where(filled, start, 0)]
-        last = data[np.where(filled, end - 1, 0)]
+        first, last, filled = utf8_edges(chunk)
         flag = filled & ((first <= 32) | (first >= 127) | (last <= 32) | (last >= 127))
-        cr = np.flatnonzero(data[offs[0]:offs[-1]] == 13) + offs[0]
+        offs, data = _buffers(chunk)
+        cr = np.flatnonzero(data[offs[0]:offs[-1]] == 13) + offs[0] if len(chunk) else []
         if len(cr):
             flag[np.searchsorted(offs, cr, side="right") - 1] = True
-        out.append(pa.array(flag))
+        out.append(pa.array(flag, type=pa.bool_()))
     return pa.chunked_array(out, type=pa.bool_())
+
+
+def _buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's offsets (int64, one per cell + 1) and UTF-8 bytes, as numpy."""
+    _, offsets, values = chunk.buffers()[:3]
+    wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+    offs = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32) if offsets else \
+        np.zeros(1, dtype=np.int64)
+    offs = offs[chunk.offset:chunk.offset + len(chunk) + 1].astype(np.int64)
+    data = np.frombuffer(values, dtype=np.uint8) if values is not None else np.zeros(
+        1, dtype=np.uint8)
+    return offs, data
+
+
+def utf8_edges(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell of a string array: first byte, last byte (0 when empty), non-empty."""
+    offs, data = _buffers(chunk)
+    start, end = offs[:-1], offs[1:]
+    filled = end > start
+    if len(data) == 0:
+        data = np.zeros(1, dtype=np.uint8)
+    first = np.where(filled, data[np.where(filled, start, 0)], 0)
+    last = np.where(filled, data[np.where(filled, end - 1, 0)], 0)
+    return first, last, filled
 
 
 def _normalized_sql(c: str, flag: str) -> str:
