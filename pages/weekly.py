@@ -114,7 +114,8 @@ else:
     summary = weekly.change_summary(review.changes)
     st.markdown("\n".join(
         "- " + ctx.t("weekly.by_table", table=weekly.table_label(r.table_name, lang),
-                     added=r.n_added, changed=r.n_changed, removed=r.n_removed)
+                     added=fmt_int(r.n_added, lang), changed=fmt_int(r.n_changed, lang),
+                     removed=fmt_int(r.n_removed, lang))
         for r in summary.itertuples(index=False)))
     st.caption(ctx.t("weekly.changes_note"))
     st.markdown("**" + ctx.t("weekly.details") + "**")
