@@ -105,8 +105,11 @@ def cmd_export(args) -> int:
 def _open(args, read_only: bool = False):
     try:
         return store.connect(args.db, read_only=read_only)
-    except store.StoreError:
+    except store.StoreMissingError:
         print(t("store.cli.no_store", args.lang, path=args.db), file=sys.stderr)
+        return None
+    except store.StoreBusyError:
+        print(t("store.cli.busy", args.lang, path=args.db), file=sys.stderr)
         return None
 
 

@@ -21,6 +21,14 @@ class StoreError(RuntimeError):
     """The store cannot be opened or created as asked."""
 
 
+class StoreMissingError(StoreError):
+    """There is no store at that path."""
+
+
+class StoreBusyError(StoreError):
+    """Another program (a running dashboard, an import) holds the store file."""
+
+
 def migrations() -> list[Path]:
     return sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
@@ -32,11 +40,11 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     """Open a store that exists, migrating it to the current schema if it is older."""
     path = Path(path)
     if not path.exists():
-        raise StoreError(f"no store at {path}: create one with `python -m coopdash init`")
+        raise StoreMissingError(f"no store at {path}: create one with `python -m coopdash init`")
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:  # another process holds the file
-        raise StoreError(f"the store {path} is in use by another program: {exc}") from exc
+        raise StoreBusyError(f"the store {path} is in use by another program: {exc}") from exc
     if not read_only and schema_version(con) < SCHEMA_VERSION:
         migrate(con)
     return con
