@@ -71,10 +71,14 @@ def connection(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
     """The process-wide connection to the store (created with the first-run data if the
     store does not exist yet). Queries run on cursors of it."""
     s = settings or settings_mod.get()
-    if not s.db_path.exists():
-        with st.spinner(t("app.first_run", s.lang)):
-            return _connection(str(s.db_path), s.first_run)
-    return _connection(str(s.db_path), s.first_run)
+    try:
+        if not s.db_path.exists():
+            with st.spinner(t("app.first_run", s.lang)):
+                return _connection(str(s.db_path), s.first_run)
+        return _connection(str(s.db_path), s.first_run)
+    except store.StoreBusyError:
+        st.error(t("store.cli.busy", s.lang, path=s.db_path), icon=":material/lock:")
+        st.stop()
 
 
 def data_version(settings: Settings | None = None) -> int:
