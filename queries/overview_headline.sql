@@ -46,14 +46,18 @@ seats as (
            coalesce(sum(seats_planned), 0) as n
     from known_delegations group by all
 ),
-people as (
-    select case when x.status = 'attended' then 'attended' else 'people' end as metric,
-           case when x.is_outbound then 'outbound' else 'inbound' end as code,
-           count(*) as n
+people_rows as (
+    select x.status, case when x.is_outbound then 'outbound' else 'inbound' end as code
     from f_participants($f) x
     where x.delegation_id in (select delegation_id from known_delegations)
       and x.status <> 'withdrawn'
-    group by all
+),
+-- people recorded (every status but withdrawn), and of them those who attended
+people as (
+    select 'people' as metric, code, count(*) as n from people_rows group by code
+    union all
+    select 'attended' as metric, code, count(*) as n
+    from people_rows where status = 'attended' group by code
 ),
 known_funding as (
     select fu.* from f_funding($f, $currency) fu

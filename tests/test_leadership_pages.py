@@ -144,3 +144,23 @@ def test_headline_agrees_with_summary(request, which):
     assert mine["actions_overdue"] == theirs["actions"]["overdue"]
     assert {s: n for s, (n, _) in mine["funding_by"].items()} == {
         s: v["lines"] for s, v in theirs["funding"]["by_source"].items()}
+
+
+def test_overview_people_recorded_include_those_who_attended(app, demo_store):
+    """Under 'Seats abroad', people recorded (all but withdrawn) include the attended ones:
+    both counted straight from the store's rows, outbound as the contract defines it."""
+    con = store.connect(demo_store, read_only=True)
+    rows = con.execute(
+        "select x.status from participants x "
+        "join delegations d on d.delegation_id = x.delegation_id "
+        "join programs p on p.program_id = d.program_id "
+        "where d.side = 'home' and p.host_country is not null and p.host_country <> 'ID' "
+        "and (p.mode in ('in_person', 'hybrid') or p.mode is null)").fetchall()
+    con.close()
+    recorded = sum(1 for (s,) in rows if s != "withdrawn")
+    attended = sum(1 for (s,) in rows if s == "attended")
+    at = _open(app(demo_store, lang="en"), "pages/overview.py")
+    captions = [c.value for c in at.caption]
+    expected = f"{recorded:,} people recorded · {attended:,} attended"
+    assert expected in captions, captions
+    assert attended <= recorded
