@@ -40,6 +40,26 @@ _WRAP = [
 ]
 
 
+STATEMENTS: dict[str, float] = defaultdict(float)
+
+
+def _wrap_statements() -> None:
+    """Time every SQL statement the importer's `_Ctx.run` sends (by its first words)."""
+    from coopdash import importer
+
+    run = importer._Ctx.run
+
+    def timed(self, sql: str, _run=run):
+        t0 = time.perf_counter()
+        try:
+            return _run(self, sql)
+        finally:
+            STATEMENTS[f"{self.name}: {' '.join(sql.split()[:4])[:50]}"] += (
+                time.perf_counter() - t0)
+
+    importer._Ctx.run = timed
+
+
 def _wrap() -> None:
     import functools
     import importlib
@@ -80,6 +100,7 @@ def run(src: Path, profile: bool) -> None:
     from coopdash import importer, store
 
     _wrap()
+    _wrap_statements()
     db = WORK / f"profile-{src.name}.duckdb"
     for p in (db, Path(f"{db}.wal")):
         p.unlink(missing_ok=True)
@@ -109,6 +130,8 @@ def run(src: Path, profile: bool) -> None:
           f"peak RSS {peak:,.0f} MB; store {db.stat().st_size / 2**20:.0f} MB")
     for phase, sec in PHASES.items():
         print(f"  {phase:<48} {sec:6.2f} s")
+    for label, sec in sorted(STATEMENTS.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"    {label:<58} {sec:6.2f} s")
     with contextlib.suppress(OSError):
         db.unlink()
     if profiler is not None:

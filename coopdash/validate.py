@@ -276,52 +276,56 @@ def clean_table(con: duckdb.DuckDBPyConnection, name: str, raw: pd.DataFrame,
 
 def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column],
                 raw: pd.DataFrame, issues: Issues) -> None:
-    """Every cell of `columns` by its kind: the temp view `_c_<name>` over the registered
-    text (`_raw_<name>`, kept registered) gives `_row`, the clean typed value of each column
-    (NULL if missing or bad) and its problem code `_e<i>`. Checking reads the codes once;
-    only the failing rows come back to Python, with the value as found in `raw`."""
+    """Every cell of `columns` by its kind, in one DuckDB query over the text registered as
+    Arrow. Its result (an Arrow table registered as `_k_<name>`, read through the temp
+    view `_c_<name>`) holds `_row`, the clean typed value of each column (NULL if missing
+    or bad) and its problem code `_e<i>`; only the failing rows come back to Python, with
+    the value as found in `raw`."""
     texts = {c.name: as_text(raw[c.name], c.kind) for c in columns}
     arrays = [_arrow_text(x) for x in texts.values()]
     data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")), *arrays,
                      *(_needs_normalizing(a) for a in arrays)],
                     names=["_row", *(f"r{i}" for i in range(len(columns))),
                            *(f"t{i}" for i in range(len(columns)))])
-    con.register(f"_raw_{name}", data)
     n = range(len(columns))
     norm = ", ".join(f"{_normalized_sql(f'r{i}', f't{i}')} as v{i}" for i in n)
     codes = ", ".join(f"{_problem_sql(c, f'v{i}')} as _e{i}" for i, c in enumerate(columns))
     clean = ", ".join(f"case when _e{i} is null and v{i} <> '' then "
                       f"({_clean_sql(c, f'v{i}')})::{SQL_TYPES.get(c.kind, 'varchar')} end "
-                      f"as {c.name}, _e{i}, v{i}" for i, c in enumerate(columns))
-    con.execute(f"create or replace temp view _c_{name} as select _row, {clean} from "
-                f"(select *, {codes} from (select _row, {norm} from _raw_{name}))")
-    if not columns:
-        return
-    counts = con.execute("select " + ", ".join(f"count(_e{i})" for i in n)
-                         + f" from _c_{name}").fetchall()[0]
+                      f"as {c.name}, _e{i}" for i, c in enumerate(columns))
+    con.register(f"_raw_{name}", data)
+    try:  # one parallel pass; the result (typed values + codes) is read many times after
+        checked = con.sql(f"select _row, {clean} from (select *, {codes} from "
+                          f"(select _row, {norm} from _raw_{name}))").to_arrow_table()
+    finally:
+        con.unregister(f"_raw_{name}")
+    con.register(f"_k_{name}", checked)
+    con.execute(f"create or replace temp view _c_{name} as select * from _k_{name}")
     for i, col in enumerate(columns):
-        if counts[i]:
-            _report_cells(con, name, i, col, texts[col.name], issues)
+        if checked.column(f"_e{i}").null_count < len(checked):
+            _report_cells(con, name, i, col, texts[col.name], data.column(f"r{i}"), issues)
 
 
 def _report_cells(con, name: str, i: int, col: Column, raw: pd.Series,
-                  issues: Issues) -> None:
-    found = con.execute(f"select _row, _e{i}, length(v{i}) from _c_{name} "
-                        f"where _e{i} is not null order by _row").fetchall()
-    by_code: dict[str, list[tuple[int, int]]] = {}
-    for row, code, length in found:
-        by_code.setdefault(code, []).append((row, length))
+                  text: pa.ChunkedArray, issues: Issues) -> None:
+    found = con.execute(f"select _row, _e{i} from _c_{name} where _e{i} is not null "
+                        "order by _row").fetchall()
+    by_code: dict[str, list[int]] = {}
+    for row, code in found:
+        by_code.setdefault(code, []).append(row)
     for code, params in [*_PROBLEMS[col.kind], ("required", {})]:
-        hits = by_code.get(code)
-        if not hits:
+        rows = by_code.get(code)
+        if not rows:
             continue
-        rows = [r for r, _ in hits]
+        pos = raw.index.get_indexer(rows)
         params = dict(params)
-        per_row = {"length": [n for _, n in hits]} if code == "text_too_long" else None
+        per_row = None
+        if code == "text_too_long":  # the length once trimmed
+            per_row = {"length": [len(v.replace("\r\n", "\n").strip())
+                                  for v in text.take(pa.array(pos)).to_pylist()]}
         if code == "code":
             params["expected"] = ", ".join(CODES[col.codes])
-        issues.add_rows(name, col.name, code, rows,
-                        raw.to_numpy()[raw.index.get_indexer(rows)], params, per_row)
+        issues.add_rows(name, col.name, code, rows, raw.to_numpy()[pos], params, per_row)
 
 
 def _sql_list(values) -> str:
@@ -490,7 +494,7 @@ class Staging:
                 name = obj[3:]
                 self.con.execute(f"drop view if exists _c_{name}")
                 self.con.execute(f"drop table if exists _d_{name}")
-                self.con.unregister(f"_raw_{name}")
+                self.con.unregister(f"_k_{name}")
             else:
                 self.con.execute(f"drop view if exists {obj}")
         self.names.clear()
