@@ -419,6 +419,8 @@ def headline_figures(df: pd.DataFrame) -> dict[str, Any]:
     funding = part("funding")
     amounts = funding["amount"].dropna()
     return {
+        "partners": n("partners"),
+        "explorations_since": first_date("agreements", "exploration"),
         "agreements": n("agreements"),
         "agreements_by": dict(zip(part("agreements")["code"], part("agreements")["n"]
                                   .astype(int), strict=True)),

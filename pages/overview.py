@@ -81,8 +81,11 @@ if not any(now[k] for k in ("agreements", "programs", "funding_lines", "actions_
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
-_metric(c1, ctx.t("lead.overview.agreements"), "agreements",
-        _breakdown(now["agreements_by"], "stage"))
+_metric(c1, ctx.t("lead.overview.agreements"), "agreements", " · ".join(filter(None, [
+    ctx.t("lead.overview.partners", n=fmt_int(now["partners"], ctx.lang)),
+    _breakdown(now["agreements_by"], "stage"),
+    now["explorations_since"] and _since("explorations_since", "lead.overview.explore_since"),
+])))
 _metric(c2, ctx.t("lead.overview.programs"), "programs",
         _breakdown(now["programs_by"], "program_status") + " · " + ctx.t(
             "lead.overview.programs_year", year=ctx.today.year,

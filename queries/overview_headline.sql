@@ -16,7 +16,7 @@ known_agreements as (
     where ad.agreement_id in (select agreement_id from f_agreements($f))
 ),
 agreements_by_stage as (
-    select 'agreements' as metric, stage as code, count(*) as n
+    select 'agreements' as metric, stage as code, count(*) as n, min(known_on) as on_date
     from known_agreements
     where $as_of::date >= $today::date or known_on <= $as_of::date
     group by stage
@@ -84,10 +84,23 @@ actions as (
     select 'actions', 'overdue', count(*), min(due_on)
     from open_actions where due_on < $as_of::date
 ),
+-- partners with an agreement or a program known by then
+partners_known as (
+    select 'partners' as metric, null as code, count(distinct partner_id) as n
+    from (
+        select a.partner_id from agreements a
+        where a.agreement_id in (
+            select agreement_id from known_agreements
+            where $as_of::date >= $today::date or known_on <= $as_of::date)
+        union all
+        select partner_id from known_programs
+    )
+),
 final as (
     select metric, code, n::bigint as n, null::double as amount, null::bigint as n_unconverted,
-           null::bigint as n_no_amount, null::date as on_date
+           null::bigint as n_no_amount, on_date::date as on_date
     from agreements_by_stage
+    union all select metric, code, n, null, null, null, null from partners_known
     union all select metric, code, n, null, null, null, null from programs_by_status
     union all select metric, code, n, null, null, null, null from programs_this_year
     union all select metric, code, n, null, null, null, null from seats

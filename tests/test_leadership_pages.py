@@ -164,3 +164,14 @@ def test_overview_people_recorded_include_those_who_attended(app, demo_store):
     expected = f"{recorded:,} people recorded · {attended:,} attended"
     assert expected in captions, captions
     assert attended <= recorded
+
+
+def test_overview_names_the_partner_and_the_exploration_date(app, sample_store):
+    """The sample case at a glance: one partner, exploring since the first milestone
+    (the letter of 19 May 2023), both taken from the sample CSVs."""
+    partners = {r["partner_id"] for r in _csv("partners")}
+    first = min(dt.date.fromisoformat(m["occurred_on"]) for m in _csv("milestones"))
+    at = _open(app(sample_store, lang="en"), "pages/overview.py")
+    caption = next(c.value for c in at.caption if c.value.startswith("Partners:"))
+    assert caption.startswith(f"Partners: {len(partners)} · 1 Exploration")
+    assert f"exploring since {first.day} {first.strftime('%B %Y')}" in caption
