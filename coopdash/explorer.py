@@ -248,7 +248,8 @@ def _ident(name: str, allowed: Iterable[str]) -> str:
 
 def sql(tab: Tab, show_names: bool, sort: str | None = None, desc: bool = False,
         paged: bool = False) -> str:
-    """The tab's query wrapped with its visible columns, a sort and (optionally) paging."""
+    """The wrapper (see `query.run`) that selects the tab's visible columns, sorts and
+    (optionally) pages the rows of the tab's query file."""
     allowed = tab.column_names(show_names)
     cols = ", ".join(_ident(c, allowed) for c in allowed)
     sort = sort if sort in allowed else (tab.default_sort or tab.key)
@@ -256,33 +257,10 @@ def sql(tab: Tab, show_names: bool, sort: str | None = None, desc: bool = False,
     order = f"{_ident(sort, allowed)} {direction} nulls last"
     if sort != tab.key:
         order += f", {_ident(tab.key, allowed)} asc"
-    body = query.sql_text(tab.query).rstrip().rstrip(";")
-    text = f"select {cols}\nfrom (\n{body}\n) as explorer_rows\norder by {order}"
+    text = f"select {cols}\nfrom (\n{{query}}\n) as explorer_rows\norder by {order}"
     if paged:
         text += "\nlimit $limit offset $offset"
     return text
-
-
-def bind(tab: Tab, params: dict[str, Any], paged: bool = False) -> dict[str, Any]:
-    """Only the parameters the query file names (plus paging); a missing one is an error."""
-    wanted = set(query.param_names(tab.query)) | ({"limit", "offset"} if paged else set())
-    missing = wanted - params.keys()
-    if missing:
-        raise query.QueryError(f"query {tab.query}: parameters not given: {sorted(missing)}")
-    return {k: params[k] for k in wanted}
-
-
-def _execute(con: duckdb.DuckDBPyConnection, tab: Tab, text: str, bound: dict[str, Any]
-             ) -> pd.DataFrame:
-    cur = query.prepare(con)
-    try:
-        return cur.execute(text, bound).df()
-    except duckdb.Error as exc:
-        shown = {k: v for k, v in bound.items() if not k.startswith(("label_", "province_"))}
-        raise query.QueryError(f"query {tab.query} failed with parameters {shown}: {exc}"
-                               ) from exc
-    finally:
-        cur.close()
 
 
 def fetch(con: duckdb.DuckDBPyConnection, tab: Tab, params: dict[str, Any],
@@ -291,16 +269,15 @@ def fetch(con: duckdb.DuckDBPyConnection, tab: Tab, params: dict[str, Any],
     """Rows of the tab, sorted; one page of them when `page` (1-based) is given."""
     show = bool(params.get("show_names"))
     paged = page is not None
-    bound = bind(tab, params)
-    if paged:
-        bound |= {"limit": int(page_size), "offset": (max(int(page), 1) - 1) * int(page_size)}
-    return _execute(con, tab, sql(tab, show, sort, desc, paged), bound)
+    extra = ({"limit": int(page_size), "offset": (max(int(page), 1) - 1) * int(page_size)}
+             if paged else None)
+    return query.run(con, tab.query, params, wrap=sql(tab, show, sort, desc, paged),
+                     extra=extra)
 
 
 def count(con: duckdb.DuckDBPyConnection, tab: Tab, params: dict[str, Any]) -> int:
-    body = query.sql_text(tab.query).rstrip().rstrip(";")
-    df = _execute(con, tab, f"select count(*) as n_rows from (\n{body}\n) as explorer_rows",
-                  bind(tab, params))
+    df = query.run(con, tab.query, params,
+                   wrap="select count(*) as n_rows from (\n{query}\n) as explorer_rows")
     return int(df["n_rows"].iloc[0])
 
 
@@ -308,15 +285,14 @@ def rates(con: duckdb.DuckDBPyConnection, tab: Tab, params: dict[str, Any]) -> p
     """The exchange rates the tab's rows were converted with (funding only)."""
     if not tab.has_rates:
         return pd.DataFrame()
-    body = query.sql_text(tab.query).rstrip().rstrip(";")
-    text = (
+    wrap = (
         "select currency, display_currency, rate_valid_from, rate_idr_per_unit, rate_source,"
         " display_rate_valid_from, display_idr_per_unit, min(rate_used) as rate_used,"
         " count(*) as n_lines\n"
-        f"from (\n{body}\n) as explorer_rows\n"
+        "from (\n{query}\n) as explorer_rows\n"
         "where amount is not null group by all order by all"
     )
-    return _execute(con, tab, text, bind(tab, params))
+    return query.run(con, tab.query, params, wrap=wrap)
 
 
 def n_pages(n_rows: int, page_size: int) -> int:

@@ -87,10 +87,11 @@ class TableExport:
         return [heads[c] for c in self.columns]
 
     def sql(self) -> str:
+        """The wrapper around the tab's query file (see `query.run`)."""
         return ex.sql(self.tab, self.show_names, self.sort, self.desc, paged=False)
 
-    def bound(self) -> dict[str, Any]:
-        return ex.bind(self.tab, {**self.params, "show_names": self.show_names})
+    def query_params(self) -> dict[str, Any]:
+        return {**self.params, "show_names": self.show_names}
 
 
 # --- neutralising formulas ---------------------------------------------------------------
@@ -126,15 +127,9 @@ def batches(con: duckdb.DuckDBPyConnection, spec: TableExport,
             batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatchReader]:
     """The rows of the export as an Arrow reader, streamed from DuckDB (a lazy relation on
     its own cursor: nothing is materialised beyond one batch)."""
-    cur = query.prepare(con)
-    try:
-        try:
-            reader = cur.sql(spec.sql(), params=spec.bound()).to_arrow_reader(batch_rows)
-        except duckdb.Error as exc:
-            raise query.QueryError(f"export of {spec.tab.query} failed: {exc}") from exc
+    with query.stream(con, spec.tab.query, spec.query_params(), wrap=spec.sql(),
+                      batch_rows=batch_rows) as reader:
         yield reader
-    finally:
-        cur.close()
 
 
 def count(con: duckdb.DuckDBPyConnection, spec: TableExport) -> int:
