@@ -125,7 +125,8 @@ def sheet_frame(table: str, rows: list[list], book: Workbook) -> pd.DataFrame | 
     data: dict[str, list[str]] = {}
     for j, name in enumerate(header[:width]):
         kind = _kind(table, name)
-        values = [cell_text(v, kind) for v in columns[j]] if j < len(columns) else []
+        values = [v if type(v) is str else cell_text(v, kind)  # text cells as they are
+                  for v in columns[j]] if j < len(columns) else []
         if not name:
             if any(v.strip() for v in values):
                 book.issues.append(Issue(table, 1, None, None, "unnamed_column"))
@@ -136,7 +137,8 @@ def sheet_frame(table: str, rows: list[list], book: Workbook) -> pd.DataFrame | 
         data[name] = values
     if not data:
         return None
-    frame = pd.DataFrame(data, index=pd.RangeIndex(2, len(body) + 2, name=ROW_INDEX), dtype=str)
+    frame = pa.table({k: pa.array(v, type=pa.string()) for k, v in data.items()}).to_pandas()
+    frame.index = pd.RangeIndex(2, len(body) + 2, name=ROW_INDEX)
     return drop_empty_rows(frame)
 
 
