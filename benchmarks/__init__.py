@@ -1,0 +1,1 @@
+"""Benchmarks: scripts with results written down (docs/benchmarks.md), not tests."""
