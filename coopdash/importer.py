@@ -8,8 +8,13 @@
 Everything is validated first (`coopdash.validate`); any problem raises
 `ValidationFailed` and nothing is written. Then one transaction applies the changes
 table by table with set-based SQL (never row by row), writes `history` (one row per
-changed field, old -> new as workbook text; one per added or removed record) and
-`import_log` (one row per table), and bumps `meta.data_version`.
+changed field, old -> new as workbook text; one per removed record) and `import_log`
+(one row per table, naming the records added, changed and removed: added records have no
+`history` row since schema version 2), and bumps `meta.data_version`.
+
+While writing, `preserve_insertion_order` is off on the connection (no statement of the
+write depends on row order, every list it stores is sorted; the store's readers order
+explicitly); it is set back afterwards.
 """
 
 from __future__ import annotations
@@ -143,6 +148,8 @@ def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
            progress: Progress) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     names = [n for n in TABLE_ORDER if n in staging.tables]
+    order = con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("set preserve_insertion_order = false")
     con.execute("begin transaction")
     try:
         for i, name in enumerate(names):
@@ -151,6 +158,7 @@ def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
             ctx = _Ctx(con, name, staging, now)
             result.tables[name] = ctx.apply()
             ctx.log(result.tables[name], actor, result.file_name, result.mode)
+            ctx.drop_frozen()
         result.data_version = store.bump_data_version(con)
         _commit(con)
     except BaseException:
@@ -159,6 +167,8 @@ def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
     finally:
         con.execute("drop table if exists _m")
         con.execute("drop table if exists _r")
+        con.execute("drop table if exists _n")
+        con.execute(f"set preserve_insertion_order = {bool(order)}")
 
 
 def _commit(con) -> None:
@@ -206,12 +216,14 @@ class _Ctx:
             counts.changed = self.count(
                 "select count(distinct record_id) from history where import_id = $id "
                 "and change = 'changed'")
-        self.run("insert into history select $id, $now, $tbl, "
-                 f"{rid_sql(name, 'm')}, 'added', null, null, null from {src} m where m._is_new")
         if self.staging.replace:
             counts.removed = self._remove(join)
         if counts.changed:
             self._update(join, src)
+        if counts.added:  # named in import_log (no history row): read before the insert
+            self.run("create or replace temp table _n as select "
+                     f"list({rid_sql(name, 'm')} order by {rid_sql(name, 'm')}) as ids "
+                     f"from {src} m where m._is_new")
         cols = ", ".join(self.table.column_names)
         self.run(f"insert into main.{name} ({cols}) select {cols} from {src} where _is_new")
         return counts
@@ -248,13 +260,19 @@ class _Ctx:
             f"where {join} and not m._is_new and {rid_sql(self.name, 'm')} in "
             "(select record_id from history where import_id = $id and change = 'changed')")
 
+    def drop_frozen(self) -> None:
+        self.con.execute("drop table if exists _m")
+        self.con.execute("drop table if exists _n")
+
     def log(self, counts: TableCounts, actor: str, file_name: str, mode: str) -> None:
         ids = ", ".join(
-            f"coalesce((select list({'distinct ' if c == 'changed' else ''}record_id "
-            f"order by record_id) from history where import_id = $id and change = '{c}'), "
-            "[]::varchar[])" if n else "[]::varchar[]"
-            for c, n in (("added", counts.added), ("changed", counts.changed),
-                         ("removed", counts.removed)))
+            f"coalesce(({sql}), []::varchar[])" if n else "[]::varchar[]"
+            for sql, n in (
+                ("select ids from _n", counts.added),
+                ("select list(distinct record_id order by record_id) from history "
+                 "where import_id = $id and change = 'changed'", counts.changed),
+                ("select list(record_id order by record_id) from history "
+                 "where import_id = $id and change = 'removed'", counts.removed)))
         self.con.execute(
             f"insert into import_log select $id, $now, $actor, $file, $mode, $tbl, "
             f"$a, $c, $r, {ids}",

@@ -112,8 +112,10 @@ def file_name(week: weekly.Week, lang: str, ext: str) -> str:
 
 
 def table_html(df: pd.DataFrame, lang: str, limit: int | None = None,
-               numeric: Iterable[str] = ("days", "added", "changed", "removed")) -> str:
-    """A readable table (headings from the catalogue); cut at `limit` rows with a note."""
+               numeric: Iterable[str] = ("days", "added", "changed", "removed"),
+               total: int | None = None) -> str:
+    """A readable table (headings from the catalogue); cut at `limit` rows with a note.
+    `total`: how many rows the whole list has when `df` holds only its first ones."""
     if df.empty:
         return f'<p class="none">{esc(t("weekly.nothing", lang))}</p>'
     heads = weekly.headers("", df.columns, lang)
@@ -127,7 +129,7 @@ def table_html(df: pd.DataFrame, lang: str, limit: int | None = None,
                         for c, v in zip(df.columns, row, strict=True))
         body.append(f"<tr>{cells}</tr>")
     out = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    hidden = len(df) - len(shown)
+    hidden = max(len(df), total or 0) - len(shown)
     if hidden > 0:
         out += f'<p class="more">{esc(t("weekly.more_rows", lang, n=fmt_int(hidden, lang)))}</p>'
     return out
@@ -178,7 +180,7 @@ def _intro(review: weekly.Review, lang: str) -> str:
 def section_cover(review: weekly.Review, filters: Filters, lang: str, made: dt.datetime,
                   chart) -> str:
     title = t("weekly.pack.title", lang, week=review.week.label)
-    summary = weekly.change_summary(review.changes)
+    summary = review.summary
     return (
         f'<section id="figures"><h1>{esc(title)}</h1>'
         f'<p class="meta">{esc(t("weekly.pack.subtitle", lang, made=fmt_datetime(made, lang)))}'
@@ -202,11 +204,12 @@ def section_changes(review: weekly.Review, lang: str) -> str:
         "<li>" + esc(t("weekly.by_table", lang, table=weekly.table_label(r.table_name, lang),
                        added=fmt_int(r.n_added, lang), changed=fmt_int(r.n_changed, lang),
                        removed=fmt_int(r.n_removed, lang))) + "</li>"
-        for r in weekly.change_summary(review.changes).itertuples(index=False))
+        for r in review.summary.itertuples(index=False))
     out.append(f'<ul class="summary">{items}</ul>')
     out.append(f"<h3>{esc(t('weekly.details', lang))}</h3>")
-    lines = weekly.change_lines(weekly.ordered_changes(review.changes), lang)
-    out.append(table_html(lines.drop(columns=["when"]), lang, ROWS["changes"]))
+    lines = weekly.change_lines(review.changes.head(ROWS["changes"]), lang)
+    out.append(table_html(lines.drop(columns=["when"]), lang, ROWS["changes"],
+                          total=review.n_change_lines))
     out.append(f"<h3>{esc(t('weekly.imports', lang))}</h3>")
     out.append(table_html(weekly.import_lines(review.imports, lang), lang, ROWS["imports"]))
     out.append(f'<p class="more">{esc(t("weekly.changes_note", lang))}</p></section>')
@@ -328,7 +331,7 @@ def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Fil
     def run(name: str, extra: dict[str, Any]) -> pd.DataFrame:
         return query.run(con, name, {**base, **extra})
 
-    review = weekly.review(run, week, settings.today())
+    review = weekly.review(run, week, settings.today(), lines=ROWS["changes"])
     review.extra["leadership_charts"] = leadership_charts(leadership_frames(run), lang,
                                                           base["currency"])
     return review

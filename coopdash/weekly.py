@@ -10,6 +10,13 @@ The reference day of a review is today when the week holds today, else the neare
 of the week (its Monday for a future week, its Sunday for a past one): "overdue",
 "next 14 / 30 days" and "no milestone for 60 days" are counted from it.
 
+The change list is counted in SQL (`weekly_change_counts`: per table, records added /
+changed / removed and the number of lines) and only its first `LINES` lines are fetched
+(`weekly_changes`, the meaningful ones first: changed fields old -> new, then removals,
+then additions), so a week with a million-row import reviews as fast as a quiet one. The
+whole list is `full_change_list` (built only when asked for). Records added are named by
+`import_log.added_ids`, not by `history` (schema version 2).
+
 Follow-ups edited in the meeting are written through the one importer (mode "edit"), so
 they are validated and recorded in `import_log` / `history` like any workbook.
 """
@@ -17,10 +24,12 @@ they are validated and recorded in `import_log` / `history` like any workbook.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -40,6 +49,7 @@ QUIET_DAYS = 60
 FIGURES = ("n_actions_open", "n_actions_overdue", "n_agreements_in_force",
            "n_programs_next_30", "n_programs_this_year", "n_changes")
 EDIT_FILE_NAME = "weekly review"
+LINES = 100  # change lines fetched for the page (the pack prints fewer)
 
 
 # --- weeks ------------------------------------------------------------------------------
@@ -99,7 +109,7 @@ class Week:
 
     def describe(self, lang: str) -> str:
         """`2026-W48 (23 Nov – 29 Nov 2026)`."""
-        return f"{self.label} ({fmt_date(self.start, lang)} – {fmt_date(self.end, lang)})"
+        return f"{self.label} ({_date(self.start, lang)} – {_date(self.end, lang)})"
 
     def __str__(self) -> str:
         return self.label
@@ -127,7 +137,8 @@ class Review:
     ref: dt.date
     figures: pd.DataFrame  # key, value, previous, delta
     imports: pd.DataFrame  # one row per import per table
-    changes: pd.DataFrame  # one row per changed field / added or removed record
+    changes: pd.DataFrame  # the first LINES change lines (changed, removed, then added)
+    change_counts: pd.DataFrame  # per table: n_added, n_changed, n_removed, n_lines
     upcoming: pd.DataFrame  # programs starting or ending in the next 30 days
     expiring: pd.DataFrame  # agreements ending in the next 90 days
     actions: pd.DataFrame  # every open follow-up
@@ -144,6 +155,21 @@ class Review:
         return a[keep].reset_index(drop=True)
 
     @property
+    def summary(self) -> pd.DataFrame:
+        """Per table (in workbook order): records added, changed, removed this week."""
+        return self.change_counts[["table_name", "n_added", "n_changed", "n_removed"]]
+
+    @property
+    def n_change_lines(self) -> int:
+        """How many lines the whole change list has (`changes` holds the first ones)."""
+        return int(self.change_counts["n_lines"].sum()) if len(self.change_counts) else 0
+
+    @property
+    def n_more_changes(self) -> int:
+        """Change lines not in `changes` ("… and N more")."""
+        return max(0, self.n_change_lines - len(self.changes))
+
+    @property
     def n_decisions(self) -> int:
         return len(self.actions_due) + len(self.stale) + len(self.late)
 
@@ -152,8 +178,9 @@ def week_params(week: Week) -> dict[str, Any]:
     return {"week_start": week.start, "week_end": week.end}
 
 
-def review(run: Runner, week: Week, today: dt.date) -> Review:
-    """The weekly review of `week`, seen from `today` (see the module's docstring)."""
+def review(run: Runner, week: Week, today: dt.date, lines: int = LINES) -> Review:
+    """The weekly review of `week`, seen from `today`, with the first `lines` change lines
+    (see the module's docstring)."""
     ref = week.reference_day(today)
     imports = run("weekly_imports", week_params(week))
     previous_imports = run("weekly_imports", week_params(week.previous))
@@ -162,7 +189,8 @@ def review(run: Runner, week: Week, today: dt.date) -> Review:
         ref=ref,
         figures=figures(run, ref, imports, previous_imports),
         imports=imports,
-        changes=run("weekly_changes", week_params(week)),
+        changes=run("weekly_changes", {**week_params(week), "limit": lines}),
+        change_counts=in_table_order(run("weekly_change_counts", week_params(week))),
         upcoming=run("weekly_upcoming", {"ref": ref}),
         expiring=run("weekly_expiring", {"ref": ref}),
         actions=run("weekly_actions", {"ref": ref}),
@@ -191,6 +219,31 @@ def figures(run: Runner, ref: dt.date, imports: pd.DataFrame,
         rows.append({"key": key, "value": value, "previous": previous,
                      "delta": value - previous})
     return pd.DataFrame(rows)
+
+
+CHANGE_LIST_COLUMNS = ("changed_at", "actor", "file_name", "mode", "table_name", "record_id",
+                       "record_label", "change", "field", "old_value", "new_value")
+
+
+def write_change_list(con: duckdb.DuckDBPyConnection, week: Week, params: dict[str, Any],
+                      path: Path) -> int:
+    """The week's whole change list as CSV (UTF-8, codes and ISO times as stored, in the
+    page's order) at `path`, streamed in batches; returns the number of lines. `params`:
+    the common query parameters (`show_names` hides participants' names as on the page)."""
+    import pyarrow.csv as pacsv
+
+    from coopdash import query
+
+    cols = ", ".join(CHANGE_LIST_COLUMNS)
+    bound = {**params, **week_params(week), "limit": 2**62}
+    n = 0
+    wrap = f"select {cols} from ({{query}})"
+    with query.stream(con, "weekly_changes", bound, wrap=wrap) as reader, \
+            pacsv.CSVWriter(path, reader.schema) as out:
+        for batch in reader:
+            out.write_batch(batch)
+            n += batch.num_rows
+    return n
 
 
 # --- readable tables (page and pack show the same words) ----------------------------------
@@ -230,8 +283,18 @@ def field_label(field_name: str | None, lang: str) -> str:
     return field_name if text == key else text
 
 
+def in_table_order(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a per-table frame (`table_name`) in workbook order."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    order = {name: i for i, name in enumerate(TABLE_ORDER)}
+    return (df.assign(_o=df["table_name"].map(order)).sort_values(["_o", "table_name"])
+            .drop(columns="_o").reset_index(drop=True))
+
+
 def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
-    """Per table: how many records were added, changed, removed (from the history)."""
+    """Per table: how many records were added, changed, removed, counted on a whole list
+    of change lines (the page and the pack use `Review.summary`, counted in SQL)."""
     cols = ["table_name", "n_added", "n_changed", "n_removed"]
     if changes.empty:
         return pd.DataFrame(columns=cols)
@@ -250,7 +313,8 @@ _CHANGE_ORDER = {"changed": 0, "removed": 1, "added": 2}
 
 
 def ordered_changes(changes: pd.DataFrame) -> pd.DataFrame:
-    """Changed fields first (what a meeting discusses), then removals, then additions."""
+    """Changed fields first (what a meeting discusses), then removals, then additions (the
+    order `weekly_changes.sql` already returns)."""
     if changes.empty:
         return changes
     order = changes["change"].map(_CHANGE_ORDER)
@@ -260,24 +324,33 @@ def ordered_changes(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def change_lines(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One readable line per change: table, record, what, field, old -> new, who, when."""
+    """One readable line per change: table, record, what, field, old -> new, who, when.
+
+    Words and times repeat from line to line (one import, a few tables and fields), so each
+    distinct one is formatted once."""
     cols = ["table", "record", "change", "field", "old", "new", "who", "when"]
     if changes.empty:
         return pd.DataFrame(columns=cols)
+    words: dict[tuple, str] = {}
+
+    def once(key: tuple, make: Callable[[], str]) -> str:
+        if key not in words:
+            words[key] = make()
+        return words[key]
+
     rows = []
     for r in changes.itertuples(index=False):
         label = r.record_label if isinstance(r.record_label, str) and r.record_label else ""
+        changed = r.change == "changed"
         rows.append({
-            "table": table_label(r.table_name, lang),
+            "table": once(("t", r.table_name), lambda r=r: table_label(r.table_name, lang)),
             "record": f"{r.record_id} — {label}" if label else str(r.record_id),
-            "change": t(f"weekly.change.{r.change}", lang),
-            "field": field_label(r.field, lang),
-            "old": value_text(r.table_name, r.field, r.old_value, lang)
-            if r.change == "changed" else "",
-            "new": value_text(r.table_name, r.field, r.new_value, lang)
-            if r.change == "changed" else "",
+            "change": once(("c", r.change), lambda r=r: t(f"weekly.change.{r.change}", lang)),
+            "field": once(("f", r.field), lambda r=r: field_label(r.field, lang)),
+            "old": value_text(r.table_name, r.field, r.old_value, lang) if changed else "",
+            "new": value_text(r.table_name, r.field, r.new_value, lang) if changed else "",
             "who": r.actor if isinstance(r.actor, str) else "",
-            "when": _when(r.changed_at, lang),
+            "when": once(("w", r.changed_at), lambda r=r: _when(r.changed_at, lang)),
         })
     return pd.DataFrame(rows, columns=cols)
 
@@ -312,6 +385,23 @@ def _seats(seats: Any, confirmed: Any, lang: str) -> str:
     return f"{int(confirmed or 0)} / {planned}"
 
 
+@functools.lru_cache(maxsize=8192)
+def _date_text(value: Any, lang: str) -> str:
+    return fmt_date(value, lang)
+
+
+def _date(value: Any, lang: str) -> str:
+    """`fmt_date`, each distinct day formatted once (lists repeat the same days)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return fmt_date(None, lang)
+    return _date_text(value, lang)
+
+
+@functools.lru_cache(maxsize=1024)
+def _label(codelist: str, code: Any, lang: str) -> str:
+    return code_label(codelist, code, lang)
+
+
 def upcoming_lines(upcoming: pd.DataFrame, lang: str) -> pd.DataFrame:
     """What is next, readable: when, in how many days, program, readiness per side."""
     cols = ["when", "days", "event", "program", "partner", "status", "home", "partner_side",
@@ -319,12 +409,12 @@ def upcoming_lines(upcoming: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = []
     for r in upcoming.itertuples(index=False):
         rows.append({
-            "when": fmt_date(r.event_on, lang),
+            "when": _date(r.event_on, lang),
             "days": int(r.days_to),
             "event": t(f"weekly.event.{r.event}", lang),
             "program": r.title,
             "partner": r.partner_name,
-            "status": code_label("program_status", r.status, lang),
+            "status": _label("program_status", r.status, lang),
             "home": _seats(r.home_seats, r.home_confirmed, lang),
             "partner_side": _seats(r.partner_seats, r.partner_confirmed, lang),
             "ready": readiness([(r.home_seats, r.home_confirmed),
@@ -354,7 +444,7 @@ def action_lines(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
                             if isinstance(x, str) and x)
         late = bool(r.is_overdue) if pd.notna(r.is_overdue) else False
         rows.append({
-            "due": fmt_date(r.due_on, lang) if pd.notna(r.due_on) else t("common.none", lang),
+            "due": _date(r.due_on, lang) if pd.notna(r.due_on) else t("common.none", lang),
             "state": t("weekly.due.overdue", lang, n=int(r.days_late)) if late
             else t("weekly.due.this_week", lang),
             "title": r.title,
@@ -366,8 +456,8 @@ def action_lines(actions: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def expiring_lines(expiring: pd.DataFrame, lang: str) -> pd.DataFrame:
     cols = ["ends", "days", "agreement", "partner", "stage"]
-    rows = [{"ends": fmt_date(r.ends_on, lang), "days": int(r.days_left), "agreement": r.title,
-             "partner": r.partner_name, "stage": code_label("stage", r.stage, lang)}
+    rows = [{"ends": _date(r.ends_on, lang), "days": int(r.days_left), "agreement": r.title,
+             "partner": r.partner_name, "stage": _label("stage", r.stage, lang)}
             for r in expiring.itertuples(index=False)]
     return pd.DataFrame(rows, columns=cols)
 
@@ -375,7 +465,7 @@ def expiring_lines(expiring: pd.DataFrame, lang: str) -> pd.DataFrame:
 def stale_lines(stale: pd.DataFrame, lang: str) -> pd.DataFrame:
     cols = ["last", "days", "agreement", "partner"]
     none = t("weekly.quiet.never", lang)
-    rows = [{"last": fmt_date(r.last_milestone_on, lang) if pd.notna(r.last_milestone_on)
+    rows = [{"last": _date(r.last_milestone_on, lang) if pd.notna(r.last_milestone_on)
              else none,
              "days": int(r.days_quiet) if pd.notna(r.days_quiet) else None,
              "agreement": r.title, "partner": r.partner_name}
@@ -385,9 +475,9 @@ def stale_lines(stale: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def late_lines(late: pd.DataFrame, lang: str) -> pd.DataFrame:
     cols = ["starts", "days", "program", "partner", "status"]
-    rows = [{"starts": fmt_date(r.starts_on, lang), "days": int(r.days_late),
+    rows = [{"starts": _date(r.starts_on, lang), "days": int(r.days_late),
              "program": r.title, "partner": r.partner_name,
-             "status": code_label("program_status", r.status, lang)}
+             "status": _label("program_status", r.status, lang)}
             for r in late.itertuples(index=False)]
     return pd.DataFrame(rows, columns=cols)
 

@@ -2,10 +2,16 @@
 follow-ups worked on in the meeting; the meeting pack to take away.
 
 Widgets and layout only: the review comes from `coopdash.weekly` (the same code the
-meeting pack uses), edits go through the one importer.
+meeting pack uses), edits go through the one importer. Every query goes through the
+cached `ui.run` (keyed on the data version), so a rerun costs no SQL; the change list is
+counted in SQL and only its first lines are fetched; the meeting pack and the whole change
+list are built only when their button is pressed, then offered for download.
 """
 
 import datetime as dt
+import json
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -47,36 +53,67 @@ week = weekly.Week.parse(label, default=ctx.today)
 if st.query_params.get("week") != week.label:
     st.query_params["week"] = week.label
 
-review = weekly.review(_run, week, ctx.today)
+# everything the review depends on: the data, the week, language, currency, filters, today
+signature = json.dumps([ctx.data_version, week.label, lang, ctx.currency, ctx.params()],
+                       default=str, sort_keys=True)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _page_data(db: str, sig: str) -> tuple[weekly.Review, dict[str, pd.DataFrame]]:
+    """The review and its readable tables, computed once per signature (a rerun only reads
+    them back): the review's queries go through the cached `ui.run`."""
+    del db, sig  # the cache key
+    r = weekly.review(_run, week, ctx.today)
+    soon = r.upcoming["is_within_14"].astype(bool)
+    return r, {
+        "changes": weekly.change_lines(r.changes, lang),
+        "imports": weekly.import_lines(r.imports, lang),
+        "next_14": weekly.upcoming_lines(r.upcoming[soon], lang),
+        "next_30": weekly.upcoming_lines(r.upcoming[~soon], lang),
+        "expiring": weekly.expiring_lines(r.expiring, lang),
+        "actions_due": weekly.action_lines(r.actions_due, lang),
+        "stale": weekly.stale_lines(r.stale, lang),
+        "late": weekly.late_lines(r.late, lang),
+    }
+
+
+review, tables = _page_data(str(ctx.settings.db_path), signature)
 filters_text = pack.describe_filters(ctx.filters, lang)
 st.caption(ctx.t("weekly.intro", week=week.describe(lang), ref=fmt_date(review.ref, lang))
            + " " + filters_text)
 
 
-# --- the meeting pack ------------------------------------------------------------------------
+# --- the meeting pack (built only when asked for) ---------------------------------------------
 
-lead_frames = pack.leadership_frames(_run)
+# a pack built for another signature (data, week, language, filters) is stale
 
-
-def _pack_html() -> str:
-    review.extra["leadership_charts"] = pack.leadership_charts(lead_frames, lang, ctx.currency)
-    return pack.render_html(review, ctx.filters, lang, today=ctx.today)
-
-
-def _pack_pdf() -> bytes:
-    return pack.html_to_pdf(_pack_html())
+def _build_pack() -> None:
+    with st.spinner(ctx.t("weekly.pack.building")):
+        review.extra["leadership_charts"] = pack.leadership_charts(
+            pack.leadership_frames(_run), lang, ctx.currency)
+        html_text = pack.render_html(review, ctx.filters, lang, today=ctx.today)
+    st.session_state["wk_pack"] = {"sig": signature, "html": html_text.encode("utf-8")}
 
 
-top[1].download_button(ctx.t("weekly.pack.download_html"), _pack_html,
-                       file_name=pack.file_name(week, lang, "html"), mime="text/html",
-                       on_click="ignore", icon=":material/download:", key="wk_pack_html")
-if pack.pdf_available():
-    top[2].download_button(ctx.t("weekly.pack.download_pdf"), _pack_pdf,
-                           file_name=pack.file_name(week, lang, "pdf"),
-                           mime="application/pdf", on_click="ignore",
-                           icon=":material/picture_as_pdf:", key="wk_pack_pdf")
-else:
-    top[2].caption(ctx.t("weekly.pack.no_pdf"))
+if top[1].button(ctx.t("weekly.pack.prepare"), key="wk_pack_prepare", icon=":material/build:"):
+    _build_pack()
+built = st.session_state.get("wk_pack")
+if built and built["sig"] == signature:
+    html_bytes = built["html"]
+    top[1].download_button(ctx.t("weekly.pack.download_html"), data=html_bytes,
+                           file_name=pack.file_name(week, lang, "html"), mime="text/html",
+                           on_click="ignore", icon=":material/download:", key="wk_pack_html",
+                           type="primary")
+    if pack.pdf_available():  # printed by Chromium only when this button is clicked
+        top[2].download_button(ctx.t("weekly.pack.download_pdf"),
+                               data=lambda: pack.html_to_pdf(html_bytes.decode("utf-8")),
+                               file_name=pack.file_name(week, lang, "pdf"),
+                               mime="application/pdf", on_click="ignore",
+                               icon=":material/picture_as_pdf:", key="wk_pack_pdf")
+    else:
+        top[2].caption(ctx.t("weekly.pack.no_pdf"))
+elif built:
+    top[2].caption(ctx.t("weekly.pack.stale"))
 
 flash = st.session_state.pop("wk_flash", None)
 if flash:
@@ -96,8 +133,9 @@ for col, fig in zip(cols, review.figures.itertuples(index=False), strict=False):
                border=True)
 
 
-def _table(df: pd.DataFrame, key: str) -> None:
+def _table(key: str) -> None:
     """A readable table with headings from the catalogue, or 'None.'"""
+    df = tables[key]
     if df.empty:
         st.caption(ctx.t("weekly.nothing"))
         return
@@ -107,11 +145,39 @@ def _table(df: pd.DataFrame, key: str) -> None:
 
 # --- what changed ------------------------------------------------------------------------------
 
+def _build_change_list() -> None:
+    old = st.session_state.get("wk_list")
+    if old:
+        Path(old["path"]).unlink(missing_ok=True)
+    folder = Path(tempfile.gettempdir()) / "coopdash-exports"
+    folder.mkdir(exist_ok=True)
+    name = f"coopdash-changes-{week.label}.csv"
+    path = folder / f"{abs(hash(signature)):x}-{name}"
+    with st.spinner(ctx.t("weekly.list.building")):
+        n = weekly.write_change_list(ui.connection(), week, ctx.params(), path)
+    st.session_state["wk_list"] = {"sig": signature, "path": str(path), "name": name, "n": n}
+
+
+def _change_list() -> None:
+    """The whole change list as CSV: written when asked for, then offered for download."""
+    if st.button(ctx.t("weekly.list.prepare"), key="wk_list_prepare",
+                 icon=":material/build:"):
+        _build_change_list()
+    built = st.session_state.get("wk_list")
+    if not built or built["sig"] != signature or not Path(built["path"]).exists():
+        return
+    path = built["path"]
+    st.download_button(ctx.t("weekly.list.download", n=fmt_int(built["n"], lang)),
+                       data=lambda: Path(path).read_bytes(), file_name=built["name"],
+                       mime="text/csv", on_click="ignore", icon=":material/download:",
+                       key="wk_list_download", type="primary")
+
+
 st.subheader(ctx.t("weekly.changes"))
 if review.imports.empty:
     st.info(ctx.t("weekly.changes_none"), icon=":material/history:")
 else:
-    summary = weekly.change_summary(review.changes)
+    summary = review.summary
     st.markdown("\n".join(
         "- " + ctx.t("weekly.by_table", table=weekly.table_label(r.table_name, lang),
                      added=fmt_int(r.n_added, lang), changed=fmt_int(r.n_changed, lang),
@@ -119,34 +185,36 @@ else:
         for r in summary.itertuples(index=False)))
     st.caption(ctx.t("weekly.changes_note"))
     st.markdown("**" + ctx.t("weekly.details") + "**")
-    _table(weekly.change_lines(weekly.ordered_changes(review.changes), lang), "changes")
+    _table("changes")
+    if review.n_more_changes:
+        st.caption(ctx.t("weekly.more_lines", n=fmt_int(review.n_more_changes, lang),
+                         total=fmt_int(review.n_change_lines, lang)))
+        _change_list()
     st.markdown("**" + ctx.t("weekly.imports") + "**")
-    _table(weekly.import_lines(review.imports, lang), "imports")
+    _table("imports")
 
 
 # --- what is next ------------------------------------------------------------------------------
 
 st.subheader(ctx.t("weekly.next"))
-soon = review.upcoming[review.upcoming["is_within_14"].astype(bool)]
-later = review.upcoming[~review.upcoming["is_within_14"].astype(bool)]
 st.markdown("**" + ctx.t("weekly.next_14") + "**")
-_table(weekly.upcoming_lines(soon, lang), "next_14")
+_table("next_14")
 st.markdown("**" + ctx.t("weekly.next_30") + "**")
-_table(weekly.upcoming_lines(later, lang), "next_30")
+_table("next_30")
 st.caption(ctx.t("weekly.readiness_note"))
 st.markdown("**" + ctx.t("weekly.expiring") + "**")
-_table(weekly.expiring_lines(review.expiring, lang), "expiring")
+_table("expiring")
 
 
 # --- what needs a decision -----------------------------------------------------------------------
 
 st.subheader(ctx.t("weekly.decisions"))
 st.markdown("**" + ctx.t("weekly.actions_due") + "**")
-_table(weekly.action_lines(review.actions_due, lang), "actions_due")
+_table("actions_due")
 st.markdown("**" + ctx.t("weekly.stale") + "**")
-_table(weekly.stale_lines(review.stale, lang), "stale")
+_table("stale")
 st.markdown("**" + ctx.t("weekly.late") + "**")
-_table(weekly.late_lines(review.late, lang), "late")
+_table("late")
 
 
 # --- follow-ups worked on in the meeting ----------------------------------------------

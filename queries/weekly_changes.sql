@@ -1,12 +1,55 @@
--- Every recorded change of one ISO week, one row per changed field (or per record added /
--- removed), with who loaded it and a readable name of the record when it still exists.
--- Participants' names are personal data: shown only when $show_names.
-with h as (
-    select h.*, l.actor, l.file_name, l.mode, l.imported_at
+-- The first $limit lines of one ISO week's change list, the meaningful ones first:
+-- changed fields (old -> new), then removed records, then added records; within each, by
+-- table, record and field. One line per changed field, per removed record (history) and
+-- per added record (import_log.added_ids, unnested only up to $limit lines). With who
+-- loaded it and a readable name of the record when it still exists. The totals are in
+-- weekly_change_counts.sql. Participants' names are personal data: shown only when
+-- $show_names. History rows 'added' of schema version 1 are ignored (import_log has them).
+with week_log as (
+    select import_id, imported_at, actor, file_name, mode, table_name, added_ids
+    from import_log
+    where imported_at >= $week_start::timestamp
+      and imported_at < ($week_end::date + 1)::timestamp
+),
+
+logged as (
+    select
+        h.import_id,
+        h.changed_at,
+        h.table_name,
+        h.record_id,
+        h.change,
+        h.field,
+        h.old_value,
+        h.new_value
     from history h
-    left join import_log l on l.import_id = h.import_id
     where h.changed_at >= $week_start::timestamp
       and h.changed_at < ($week_end::date + 1)::timestamp
+      and h.change <> 'added'
+    order by h.change = 'removed', h.table_name, h.record_id, h.field nulls first,
+        h.changed_at
+    limit $limit
+),
+
+added as (
+    select import_id, imported_at as changed_at, table_name, record_id
+    from (
+        select import_id, imported_at, table_name, unnest(added_ids) as record_id
+        from week_log
+        where len(added_ids) > 0
+    )
+    order by table_name, record_id, changed_at
+    limit $limit
+),
+
+lines as (
+    select * from logged
+    union all
+    select import_id, changed_at, table_name, record_id, 'added', null, null, null
+    from added
+    order by change = 'added', change = 'removed', table_name, record_id, field nulls first,
+        changed_at
+    limit $limit
 ),
 
 names as (
@@ -33,23 +76,25 @@ names as (
 
 final as (
     select
-        h.changed_at,
-        h.import_id,
-        h.actor,
-        h.file_name,
-        h.mode,
-        h.table_name,
-        h.record_id,
+        x.changed_at,
+        x.import_id,
+        l.actor,
+        l.file_name,
+        l.mode,
+        x.table_name,
+        x.record_id,
         n.record_label,
-        h.change,
-        h.field,
-        case when h.table_name = 'participants' and h.field = 'full_name' and not $show_names
-             then '•••' else h.old_value end as old_value,
-        case when h.table_name = 'participants' and h.field = 'full_name' and not $show_names
-             then '•••' else h.new_value end as new_value
-    from h
-    left join names n on n.table_name = h.table_name and n.record_id = h.record_id
+        x.change,
+        x.field,
+        case when x.table_name = 'participants' and x.field = 'full_name' and not $show_names
+             then '•••' else x.old_value end as old_value,
+        case when x.table_name = 'participants' and x.field = 'full_name' and not $show_names
+             then '•••' else x.new_value end as new_value
+    from lines x
+    left join week_log l on l.import_id = x.import_id
+    left join names n on n.table_name = x.table_name and n.record_id = x.record_id
 )
 
 select * from final
-order by table_name, record_id, changed_at, field nulls first
+order by change = 'added', change = 'removed', table_name, record_id, field nulls first,
+    changed_at

@@ -254,9 +254,17 @@ def test_page_adds_and_closes_a_follow_up(app, store_copy, sample_store, monkeyp
             "select h.change, h.field, h.old_value, h.new_value, l.mode, l.actor "
             "from history h join import_log l using (import_id) where h.record_id = $id "
             "order by h.changed_at, h.field nulls first", {"id": aid}).fetchall()
+        # an added record is named by its import's log (schema version 2), not by history
+        added = con.execute("select l.mode, l.actor, l.file_name from import_log l "
+                            "where list_contains(l.added_ids, $id)", {"id": aid}).fetchall()
+        lines = weekly.review(runner(con), weekly.Week.of(dt.date.today()), TODAY).changes
     finally:
         con.close()
-    assert ("added", None, None, None, "edit", "pytest") in hist
+    assert added == [("edit", "pytest", weekly.EDIT_FILE_NAME)]
+    assert not [h for h in hist if h[0] == "added"]
+    mine = lines[lines["record_id"] == aid]
+    assert ("added", "edit", "pytest") in set(zip(mine["change"], mine["mode"], mine["actor"],
+                                                  strict=True))
     changed = {(c, f, o, n) for c, f, o, n, mode, _ in hist if c == "changed"}
     assert ("changed", "status", "open", "done") in changed
     assert ("changed", "closed_on", None, TODAY.isoformat()) in {

@@ -137,8 +137,10 @@ create table import_log (
     removed_ids varchar[]
 );
 
--- One row per changed field (change = 'changed'), or one per record added / removed
--- (field null). Values are kept as the workbook text.
+-- One row per changed field (change = 'changed'), or one per record removed (field
+-- null). Values are kept as the workbook text. (Schema version 1 also wrote one 'added'
+-- row per added record; since version 2, `002_added_in_import_log.sql`, added records are
+-- named only by `import_log.added_ids`.)
 create table history (
     import_id integer not null,
     changed_at timestamp not null,

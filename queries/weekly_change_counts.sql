@@ -1,0 +1,41 @@
+-- What one ISO week's imports (and page edits) did, per table: records added (named by
+-- import_log, which lists them), records changed and removed (distinct records in
+-- history), and how many lines the week's change list has (one per changed field, per
+-- removed record, per added record). Counted here, never by fetching the lines.
+-- History rows 'added' (written by schema version 1, dropped by migration 002) are
+-- ignored: import_log names those records too.
+with log as (
+    select table_name, sum(n_added) as n_added
+    from import_log
+    where imported_at >= $week_start::timestamp
+      and imported_at < ($week_end::date + 1)::timestamp
+    group by table_name
+),
+
+hist as (
+    select
+        table_name,
+        count(distinct record_id) filter (where change = 'changed') as n_changed,
+        count(distinct record_id) filter (where change = 'removed') as n_removed,
+        count(*) as n_lines
+    from history
+    where changed_at >= $week_start::timestamp
+      and changed_at < ($week_end::date + 1)::timestamp
+      and change <> 'added'
+    group by table_name
+),
+
+final as (
+    select
+        coalesce(l.table_name, h.table_name) as table_name,
+        coalesce(l.n_added, 0)::bigint as n_added,
+        coalesce(h.n_changed, 0)::bigint as n_changed,
+        coalesce(h.n_removed, 0)::bigint as n_removed,
+        (coalesce(h.n_lines, 0) + coalesce(l.n_added, 0))::bigint as n_lines
+    from log l
+    full join hist h on h.table_name = l.table_name
+)
+
+select * from final
+where n_added + n_changed + n_removed > 0
+order by table_name
