@@ -125,6 +125,7 @@ def default_params(filters=None, today: dt.date = TODAY) -> dict[str, Any]:
 
     f = filters or Filters()
     return {**f.params(HOME), "currency": "IDR", "today": today, "as_of": today,
+            "before": today.replace(year=today.year - 1),
             "ref": today, "home": HOME, "show_names": True, "limit": 25, "days": 90,
             "week_start": today - dt.timedelta(days=7), "week_end": today}
 

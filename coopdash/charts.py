@@ -388,6 +388,15 @@ def _display(values: pd.Series, col: str, lang: str, codelist: str | None, money
             for v in values]
 
 
+def province_table(df: pd.DataFrame, names: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """The rows behind the province charts: `Name (code)`, people, attended, outbound.
+    `df`: queries/delegations_provinces.sql; `names`: province code -> name."""
+    labelled = df.assign(province=[f"{names.get(c, c)} ({c})" for c in df["province_code"]])
+    return labelled_table(labelled, lang, {"province": "province", "n_people": "people",
+                                           "n_attended": "attended",
+                                           "n_outbound": "outbound"})
+
+
 def _number(value: Any, lang: str) -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -398,11 +407,14 @@ def _number(value: Any, lang: str) -> str:
 
 # --- headline figures -----------------------------------------------------------------------
 
-def headline_figures(df: pd.DataFrame) -> dict[str, Any]:
-    """The long rows of queries/overview_headline.sql as one dict of figures:
-    totals, per-code breakdowns (`*_by`), seats/people by direction, funding lines,
-    amount (None when nothing converted), unconverted lines, open/overdue follow-ups
-    with the oldest dates."""
+def headline_figures(df: pd.DataFrame, period: str = "now") -> dict[str, Any]:
+    """The long rows of queries/overview_headline.sql for one `period` (`now`: $as_of,
+    `before`: $before) as one dict of figures: totals, per-code breakdowns (`*_by`),
+    seats/people by direction, funding lines, amount (None when nothing converted),
+    unconverted lines, open/overdue follow-ups with the oldest dates."""
+    if "period" in df:
+        df = df[df["period"] == period]
+
     def part(metric: str) -> pd.DataFrame:
         return df[df["metric"] == metric]
 

@@ -4,12 +4,21 @@ the shared sidebar (filters, language, currency) and the page context.
 Pages call `ctx = ui.context()` and then `ui.run(name, ctx, **extra)`; they hold no SQL
 and touch no files. Caching sits here, at the one boundary: results are keyed by query,
 parameters and the store's data version, so any write invalidates them.
+
+What pages build from those results (Plotly figures, display tables, headline figures)
+is cached here too, with `ui.view(builder, *args, **kw)` (and its shorthands `ui.chart`,
+`ui.table`): the pure builder of `coopdash.charts` runs once per distinct input and the
+object is shared by every later rerun and session. A frame from `ui.run` is keyed by
+where it came from (query, parameters, data version), any other frame by its content.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +29,7 @@ import streamlit as st
 from babel import Locale
 from streamlit.runtime.pages_manager import PagesManager
 
-from coopdash import bootstrap, query, store
+from coopdash import bootstrap, charts, query, store
 from coopdash import settings as settings_mod
 from coopdash.contract import CODES
 from coopdash.filters import Filters
@@ -92,6 +101,7 @@ def data_version(settings: Settings | None = None) -> int:
 def after_write() -> None:
     """Call after any write to the store: drop every cached result."""
     _cached.clear()
+    _view.clear()
 
 
 def _jsonable(value: Any) -> Any:
@@ -126,10 +136,80 @@ def _cached(db_path: str, version: int, name: str, params_json: str) -> pd.DataF
 
 
 def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
-    """Run `queries/<name>.sql` with the page context's parameters (cached)."""
+    """Run `queries/<name>.sql` with the page context's parameters (cached). Treat the
+    frame as read-only: `ui.view` knows it by where it came from."""
     params = {k: v for k, v in ctx.params(**extra).items() if k in query.param_names(name)}
     key = json.dumps(params, default=_jsonable, sort_keys=True)
-    return _cached(str(ctx.settings.db_path), ctx.data_version, name, key)
+    db = str(ctx.settings.db_path)
+    df = _cached(db, ctx.data_version, name, key)
+    _remember(df, (db, ctx.data_version, name, key))
+    return df
+
+
+# --- view models: what pages build from query results, cached -----------------------------
+
+# id(frame) -> (weak reference to the frame, (db, data version, query, parameters)) for the
+# frames `run` handed out; an entry goes when its frame does.
+_sources: dict[int, tuple[weakref.ref, tuple]] = {}
+_sources_lock = threading.RLock()
+
+
+def _remember(df: pd.DataFrame, source: tuple) -> None:
+    ident = id(df)
+
+    def forget(ref: weakref.ref, ident: int = ident) -> None:
+        with _sources_lock:
+            if _sources.get(ident, (None,))[0] is ref:
+                del _sources[ident]
+
+    with _sources_lock:
+        _sources[ident] = (weakref.ref(df, forget), source)
+
+
+def _key_part(value: Any) -> Any:
+    """A frame from `run` stands for its source; anything else is hashed as it is (a frame
+    by its content)."""
+    if isinstance(value, pd.DataFrame):
+        entry = _sources.get(id(value))
+        if entry is not None and entry[0]() is value:
+            return ("query", *entry[1])
+    return value
+
+
+@st.cache_resource(ttl=_TTL, max_entries=_ENTRIES, show_spinner=False)
+def _view(name: str, key: tuple, _build: Callable[..., Any], _args: tuple, _kwargs: dict
+          ) -> Any:
+    del name, key  # the cache key only
+    return _build(*_args, **_kwargs)
+
+
+def view(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`build(*args, **kwargs)`, cached per distinct input (see the module docstring).
+
+    `build` must be pure (a `coopdash.charts` builder). The object is shared: a figure
+    goes to `st.plotly_chart` as it is (which only reads it); a frame or dict comes back as
+    a shallow copy (pandas copy-on-write), so a page may change its copy freely.
+    """
+    key = (tuple(_key_part(a) for a in args),
+           tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())))
+    out = _view(f"{build.__module__}.{build.__qualname__}", key, build, args, kwargs)
+    if isinstance(out, pd.DataFrame | dict):
+        return out.copy() if isinstance(out, dict) else out.copy(deep=False)
+    return out
+
+
+def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> list[list[Any]]:
+    """Draw the cached figure `build(*args, **kwargs)` as a selectable chart; returns the
+    `customdata` of the points selected (empty when none)."""
+    event = st.plotly_chart(view(build, *args, **kwargs), key=key, on_select="rerun",
+                            selection_mode="points")
+    return charts.selected_values(event)
+
+
+def table(ctx: Context, df: pd.DataFrame, columns: dict[str, str], **kwargs: Any) -> None:
+    """Show `charts.labelled_table(df, lang, columns, ...)` (cached) as a dataframe."""
+    st.dataframe(view(charts.labelled_table, df, ctx.lang, columns, **kwargs),
+                 hide_index=True)
 
 
 # --- the sidebar and the context ---------------------------------------------------------
@@ -329,6 +409,16 @@ def province_names() -> dict[str, str]:
         return {}
     df = regions.provinces()
     return dict(zip(df["province_code"].astype(str), df["name"], strict=True))
+
+
+def provinces() -> pd.DataFrame:
+    """The provinces reference list (`coopdash.regions.provinces()`), known to `view` by
+    name: it ships with the code and never changes while the server runs."""
+    from coopdash import regions
+
+    df = regions.provinces()
+    _remember(df, ("reference", "provinces"))
+    return df
 
 
 # --- small shared pieces of page layout ---------------------------------------------------

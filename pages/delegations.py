@@ -3,7 +3,7 @@ participants by province, roles and positions; each chart with the rows behind i
 
 import streamlit as st
 
-from coopdash import charts, regions, ui
+from coopdash import charts, ui
 
 ctx = ui.context()
 st.title(ctx.t("lead.deleg.title"))
@@ -12,12 +12,7 @@ ui.demo_banner(ctx)
 
 def _rows(df, columns: dict, **kw) -> None:
     with st.expander(ctx.t("lead.common.rows_behind")):
-        st.dataframe(charts.labelled_table(df, ctx.lang, columns, **kw), hide_index=True)
-
-
-def _show(fig, key: str):
-    ev = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points")
-    return charts.selected_values(ev)
+        ui.table(ctx, df, columns, **kw)
 
 
 def _sizes() -> None:
@@ -26,7 +21,7 @@ def _sizes() -> None:
     df = ui.run("delegations_by_kind", ctx)
     if ui.empty_state(ctx, df):
         return
-    if sel := _show(charts.delegation_sizes_chart(df, ctx.lang), "dl_sizes"):
+    if sel := ui.chart(charts.delegation_sizes_chart, df, ctx.lang, key="dl_sizes"):
         ui.drill_to("delegations", kinds=sorted({k for k, *_ in sel}))
     _rows(df, {"program_kind": "kind", "direction": "direction", "n_programs": "programs",
                "n_delegations": "delegations", "n_seats": "seats", "n_confirmed": "confirmed",
@@ -34,11 +29,10 @@ def _sizes() -> None:
           codes={"program_kind": "program_kind"}, directions=True)
     st.markdown(f"**{ctx.t('lead.deleg.programs')}**")
     top = ui.run("delegations_by_program", ctx, limit=25)
-    st.dataframe(charts.labelled_table(
-        top, ctx.lang, {"title": "program", "partner_name": "partner", "program_kind": "kind",
+    ui.table(ctx, top, {"title": "program", "partner_name": "partner", "program_kind": "kind",
                         "side": "side", "n_seats": "seats", "n_confirmed": "confirmed",
                         "n_attended": "attended"},
-        codes={"program_kind": "program_kind", "side": "side"}), hide_index=True)
+             codes={"program_kind": "program_kind", "side": "side"})
 
 
 def _reciprocity() -> None:
@@ -49,7 +43,8 @@ def _reciprocity() -> None:
     measure = st.segmented_control(
         ctx.t("lead.common.measure"), ["n_seats", "n_people"], default="n_seats",
         key="dl_measure", format_func=lambda m: ctx.t(f"lead.deleg.measure_{m[2:]}"))
-    if sel := _show(charts.reciprocity_chart(df, ctx.lang, measure or "n_seats"), "dl_recip"):
+    if sel := ui.chart(charts.reciprocity_chart, df, ctx.lang, measure or "n_seats",
+                       key="dl_recip"):
         ui.drill_to("delegations", sides=sorted(
             {"home" if d == "outbound" else "partner" for d, *_ in sel}))
     _rows(df, {"year": "year", "direction": "direction", "n_delegations": "delegations",
@@ -65,15 +60,14 @@ def _provinces() -> None:
     names = ui.province_names()
     bar, geo = st.tabs([ctx.t("lead.deleg.provinces"), ctx.t("lead.deleg.map")])
     with bar:
-        sel = _show(charts.province_chart(df, names, ctx.lang), "dl_prov")
+        sel = ui.chart(charts.province_chart, df, names, ctx.lang, key="dl_prov")
     with geo:
-        sel = sel or _show(charts.province_map_chart(df, regions.provinces(), ctx.lang),
-                           "dl_map")
+        sel = sel or ui.chart(charts.province_map_chart, df, ui.provinces(), ctx.lang,
+                              key="dl_map")
     if sel:
         ui.drill_to("participants", regions=sorted({c for c, *_ in sel}))
-    _rows(df.assign(province=[f"{names.get(c, c)} ({c})" for c in df["province_code"]]),
-          {"province": "province", "n_people": "people", "n_attended": "attended",
-           "n_outbound": "outbound"})
+    with st.expander(ctx.t("lead.common.rows_behind")):
+        st.dataframe(ui.view(charts.province_table, df, names, ctx.lang), hide_index=True)
 
 
 def _roles() -> None:
@@ -82,7 +76,7 @@ def _roles() -> None:
         st.subheader(ctx.t("lead.deleg.roles"))
         df = ui.run("delegations_roles", ctx)
         if not ui.empty_state(ctx, df):
-            if sel := _show(charts.roles_chart(df, ctx.lang), "dl_roles"):
+            if sel := ui.chart(charts.roles_chart, df, ctx.lang, key="dl_roles"):
                 ui.drill_to("participants", sides=sorted({s for _, s in sel}))
             _rows(df, {"role": "role", "side": "side", "n_people": "people",
                        "n_attended": "attended"}, codes={"role": "role", "side": "side"})
@@ -90,7 +84,7 @@ def _roles() -> None:
         st.subheader(ctx.t("lead.deleg.positions"))
         df = ui.run("delegations_positions", ctx, limit=15)
         if not ui.empty_state(ctx, df):
-            if sel := _show(charts.positions_chart(df, ctx.lang), "dl_positions"):
+            if sel := ui.chart(charts.positions_chart, df, ctx.lang, key="dl_positions"):
                 ui.drill_to("participants", sides=sorted({s for _, s in sel}))
             _rows(df, {"position": "position", "side": "side", "n_people": "people"},
                   codes={"side": "side"})

@@ -16,23 +16,16 @@ _LINES = {"n_lines": "lines", "n_unconverted": "unconverted", "amount_display": 
 
 def _rows(df, columns: dict, **kw) -> None:
     with st.expander(ctx.t("lead.common.rows_behind")):
-        st.dataframe(charts.labelled_table(df, ctx.lang, columns, money=ctx.currency, **kw),
-                     hide_index=True)
-
-
-def _show(fig, key: str):
-    ev = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points")
-    return charts.selected_values(ev)
+        ui.table(ctx, df, columns, money=ctx.currency, **kw)
 
 
 def _mix(df) -> None:
     st.subheader(ctx.t("lead.funding.mix"))
-    st.dataframe(charts.labelled_table(
-        df, ctx.lang, {"source": "source", "amount_display": "amount", "n_lines": "lines",
+    ui.table(ctx, df, {"source": "source", "amount_display": "amount", "n_lines": "lines",
                        "n_converted": "converted", "n_unconverted": "unconverted",
                        "n_no_amount": "no_amount"},
-        codes={"source": "source"}, money=ctx.currency), hide_index=True)
-    if sel := _show(charts.funding_mix_chart(df, ctx.lang, ctx.currency), "fu_mix"):
+             codes={"source": "source"}, money=ctx.currency)
+    if sel := ui.chart(charts.funding_mix_chart, df, ctx.lang, ctx.currency, key="fu_mix"):
         ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
     no_amount = int(df["n_no_amount"].sum())
     if no_amount:
@@ -44,8 +37,8 @@ def _stack(title: str, query: str, by: str, key: str, measure: str, **extra) -> 
     df = ui.run(query, ctx, **extra)
     if ui.empty_state(ctx, df):
         return
-    fig = charts.funding_stack_chart(df, ctx.lang, ctx.currency, by, measure)
-    if sel := _show(fig, key):
+    if sel := ui.chart(charts.funding_stack_chart, df, ctx.lang, ctx.currency, by, measure,
+                       key=key):
         field = {"year": None, "program_kind": "kinds", "partner_name": "partners"}[by]
         narrowed = {"sources": sorted({s for _, s in sel})}
         if field:
@@ -64,10 +57,9 @@ def _rates() -> None:
     if rates.empty:
         st.caption(ctx.t("lead.funding.rates_none"))
     else:
-        st.dataframe(charts.labelled_table(
-            rates, ctx.lang, {"currency": "currency", "valid_from": "valid_from",
+        ui.table(ctx, rates, {"currency": "currency", "valid_from": "valid_from",
                               "idr_per_unit": "rate", "source": "rate_source",
-                              "n_lines": "lines"}, dates=("valid_from",)), hide_index=True)
+                              "n_lines": "lines"}, dates=("valid_from",))
 
 
 def _unconverted() -> None:
@@ -79,10 +71,8 @@ def _unconverted() -> None:
     st.warning(ctx.t("lead.funding.unconverted_note",
                      n=fmt_int(int(df["n_lines"].sum()), ctx.lang)),
                icon=":material/currency_exchange:")
-    st.dataframe(charts.labelled_table(
-        df, ctx.lang, {"currency": "currency", "n_lines": "lines", "amount": "original_amount",
-                       "first_on": "from", "last_on": "to"}, dates=("first_on", "last_on")),
-        hide_index=True)
+    ui.table(ctx, df, {"currency": "currency", "n_lines": "lines", "amount": "original_amount",
+                       "first_on": "from", "last_on": "to"}, dates=("first_on", "last_on"))
 
 
 mix = ui.run("funding_by_source", ctx)

@@ -73,8 +73,9 @@ choice = st.segmented_control(
     format_func=lambda v: ctx.t(f"lead.overview.compare_{v}")) or "year"
 ref = _reference_date(choice)
 st.caption(ctx.t("lead.overview.since", date=fmt_date(ref, ctx.lang, long=True)))
-now = charts.headline_figures(ui.run("overview_headline", ctx, as_of=ctx.today))
-before = charts.headline_figures(ui.run("overview_headline", ctx, as_of=ref))
+headline = ui.run("overview_headline", ctx, as_of=ctx.today, before=ref)  # both dates at once
+now = ui.view(charts.headline_figures, headline, "now")
+before = ui.view(charts.headline_figures, headline, "before")
 
 if not any(now[k] for k in ("agreements", "programs", "funding_lines", "actions_open")):
     ui.empty_state(ctx)
@@ -118,28 +119,24 @@ left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("lead.overview.chart_reciprocity"))
     df = ui.run("delegations_reciprocity", ctx)
-    if not ui.empty_state(ctx, df):
-        ev = st.plotly_chart(charts.reciprocity_chart(df, ctx.lang), key="ov_recip",
-                             on_select="rerun", selection_mode="points")
-        if sel := charts.selected_values(ev):
-            ui.drill_to("delegations", sides=sorted(
-                {"home" if d == "outbound" else "partner" for d, _ in sel}))
+    if not ui.empty_state(ctx, df) and (
+            sel := ui.chart(charts.reciprocity_chart, df, ctx.lang, key="ov_recip")):
+        ui.drill_to("delegations", sides=sorted(
+            {"home" if d == "outbound" else "partner" for d, _ in sel}))
 with right:
     st.subheader(ctx.t("lead.overview.chart_funding"))
     df = ui.run("funding_by_source", ctx)
-    if not ui.empty_state(ctx, df):
-        ev = st.plotly_chart(charts.funding_mix_chart(df, ctx.lang, ctx.currency),
-                             key="ov_funding", on_select="rerun", selection_mode="points")
-        if sel := charts.selected_values(ev):
-            ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
+    if not ui.empty_state(ctx, df) and (
+            sel := ui.chart(charts.funding_mix_chart, df, ctx.lang, ctx.currency,
+                            key="ov_funding")):
+        ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
 
 st.subheader(ctx.t("lead.overview.chart_timeline"))
 agreements = ui.run("timeline_agreements", ctx, limit=15)
 if not ui.empty_state(ctx, agreements):
     milestones = ui.run("timeline_milestones", ctx,
                         agreement_ids=agreements["agreement_id"].tolist())
-    fig = charts.agreement_timeline_chart(agreements, milestones, None, ctx.lang, ctx.today)
-    ev = st.plotly_chart(fig, key="ov_timeline", on_select="rerun", selection_mode="points")
-    if sel := charts.selected_values(ev):
+    if sel := ui.chart(charts.agreement_timeline_chart, agreements, milestones, None, ctx.lang,
+                       ctx.today, key="ov_timeline"):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
         ui.drill_to("agreements", partners=sorted({partner_of[a] for a, *_ in sel}))

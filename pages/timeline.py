@@ -22,10 +22,8 @@ def _gantt(agreements) -> None:
                          total=fmt_int(agreements["n_total"].iloc[0], ctx.lang)))
     milestones = ui.run("timeline_milestones", ctx,
                         agreement_ids=agreements["agreement_id"].tolist())
-    fig = charts.agreement_timeline_chart(agreements, milestones,
-                                          ui.run("timeline_programs", ctx), ctx.lang, ctx.today)
-    ev = st.plotly_chart(fig, key="tl_gantt", on_select="rerun", selection_mode="points")
-    if sel := charts.selected_values(ev):
+    if sel := ui.chart(charts.agreement_timeline_chart, agreements, milestones,
+                       ui.run("timeline_programs", ctx), ctx.lang, ctx.today, key="tl_gantt"):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
         partners = sorted({partner_of[a] for a, *_ in sel if a in partner_of})
         if partners:
@@ -33,15 +31,13 @@ def _gantt(agreements) -> None:
         else:  # a program bar: [kind]
             ui.drill_to("programs", kinds=sorted({k for k, *_ in sel}))
     with st.expander(ctx.t("lead.timeline.milestones")):
-        st.dataframe(charts.labelled_table(
-            milestones, ctx.lang, {"occurred_on": "date", "kind": "milestone_kind",
+        ui.table(ctx, milestones, {"occurred_on": "date", "kind": "milestone_kind",
                                    "title": "milestone", "agreement_title": "agreement"},
-            codes={"kind": "milestone_kind"}, dates=("occurred_on",)), hide_index=True)
+                 codes={"kind": "milestone_kind"}, dates=("occurred_on",))
     with st.expander(ctx.t("lead.common.rows_behind")):
-        st.dataframe(charts.labelled_table(
-            agreements, ctx.lang, {"title": "agreement", "partner_name": "partner",
+        ui.table(ctx, agreements, {"title": "agreement", "partner_name": "partner",
                                    "stage": "stage", "bar_from": "from", "ends_on": "ends_on"},
-            codes={"stage": "stage"}, dates=("bar_from", "ends_on")), hide_index=True)
+                 codes={"stage": "stage"}, dates=("bar_from", "ends_on"))
 
 
 def _expiring(days: int) -> None:
@@ -50,10 +46,9 @@ def _expiring(days: int) -> None:
     if df.empty:
         st.caption(ctx.t("lead.timeline.expiring_none", days=days))
         return
-    st.dataframe(charts.labelled_table(
-        df, ctx.lang, {"title": "agreement", "partner_name": "partner", "stage": "stage",
+    ui.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
                        "ends_on": "ends_on", "n_days_left": "days_left"},
-        codes={"stage": "stage"}, dates=("ends_on",)), hide_index=True)
+             codes={"stage": "stage"}, dates=("ends_on",))
 
 
 def _stalled() -> None:
@@ -62,10 +57,9 @@ def _stalled() -> None:
     if df.empty:
         st.caption(ctx.t("lead.timeline.stalled_none"))
         return
-    st.dataframe(charts.labelled_table(
-        df, ctx.lang, {"title": "agreement", "partner_name": "partner", "stage": "stage",
+    ui.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
                        "last_milestone_on": "last_milestone", "n_days_quiet": "days_quiet"},
-        codes={"stage": "stage"}, dates=("last_milestone_on",)), hide_index=True)
+             codes={"stage": "stage"}, dates=("last_milestone_on",))
 
 
 agreements = ui.run("timeline_agreements", ctx, limit=40)

@@ -1,112 +1,134 @@
--- The headline figures of the overview as they stood on $as_of (today, or the same date
--- a year / a week ago for the change). Long rows: metric, code, n, amount, on_date.
+-- The headline figures of the overview as they stood on two dates at once: $as_of
+-- (today) and $before (the same date a year / a week ago, for the change). One pass over
+-- the filtered rows serves both: each row carries the date it became known, and the
+-- counts are taken per date (`period`: 'now' / 'before').
+-- Long rows: period, metric, code, n, amount, n_unconverted, n_no_amount, on_date.
 -- A record counts from its own date (first milestone, program start, recorded_on,
 -- opened_on); an undated program counts from its agreement's first date, and a record
--- with no date at all counts from today (we only know it exists now).
-with first_milestones as (
+-- with no date at all counts from today (we only know it exists now). A date on or after
+-- today counts everything that exists.
+with dates as (
+    select period, as_of, as_of >= $today::date as is_all
+    from (values ('now', $as_of::date), ('before', $before::date)) v(period, as_of)
+),
+first_milestones as (
     select agreement_id, min(occurred_on) as first_on from milestones group by agreement_id
 ),
 agreement_dates as (
-    select a.agreement_id, a.stage,
+    select a.agreement_id, a.partner_id, a.stage,
            coalesce(least(a.signed_on, a.starts_on, fm.first_on), $today::date) as known_on
     from agreements a left join first_milestones fm on fm.agreement_id = a.agreement_id
 ),
 known_agreements as (
-    select ad.* from agreement_dates ad
+    select d.period, ad.*
+    from agreement_dates ad
+    join dates d on d.is_all or ad.known_on <= d.as_of
     where ad.agreement_id in (select agreement_id from f_agreements($f))
 ),
 agreements_by_stage as (
-    select 'agreements' as metric, stage as code, count(*) as n, min(known_on) as on_date
-    from known_agreements
-    where $as_of::date >= $today::date or known_on <= $as_of::date
-    group by stage
+    select period, 'agreements' as metric, stage as code, count(*) as n, min(known_on) as on_date
+    from known_agreements group by period, stage
 ),
-known_programs as (
-    select p.*, coalesce(p.starts_on, ad.known_on, $today::date) as known_on
+program_dates as (
+    select p.program_id, p.partner_id, p.status, p.starts_on,
+           coalesce(p.starts_on, ad.known_on, $today::date) as known_on
     from f_programs($f) p
     left join agreement_dates ad on ad.agreement_id = p.agreement_id
-    where $as_of::date >= $today::date
-       or coalesce(p.starts_on, ad.known_on, $today::date) <= $as_of::date
+),
+known_programs as (
+    select d.period, d.as_of, d.is_all, pd.*
+    from program_dates pd join dates d on d.is_all or pd.known_on <= d.as_of
 ),
 programs_by_status as (
-    select 'programs' as metric, status as code, count(*) as n
-    from known_programs group by status
+    select period, 'programs' as metric, status as code, count(*) as n
+    from known_programs group by period, status
 ),
 programs_this_year as (
-    select 'programs_year' as metric, status as code, count(*) as n
-    from known_programs where year(starts_on) = year($as_of::date) group by status
+    select period, 'programs_year' as metric, status as code, count(*) as n
+    from known_programs where year(starts_on) = year(as_of) group by period, status
 ),
 known_delegations as (
-    select d.* from f_delegations($f) d
-    where d.program_id in (select program_id from known_programs)
-      and (d.is_outbound or d.is_inbound)
+    select kp.period, d.delegation_id, d.seats_planned,
+           case when d.is_outbound then 'outbound' else 'inbound' end as code
+    from f_delegations($f) d
+    join known_programs kp on kp.program_id = d.program_id
+    where d.is_outbound or d.is_inbound
 ),
 seats as (
-    select 'seats' as metric, case when is_outbound then 'outbound' else 'inbound' end as code,
-           coalesce(sum(seats_planned), 0) as n
-    from known_delegations group by all
+    select period, 'seats' as metric, code, coalesce(sum(seats_planned), 0) as n
+    from known_delegations group by period, code
 ),
-people_rows as (
-    select x.status, case when x.is_outbound then 'outbound' else 'inbound' end as code
-    from f_participants($f) x
-    where x.delegation_id in (select delegation_id from known_delegations)
-      and x.status <> 'withdrawn'
+-- people recorded (every status but withdrawn), and of them those who attended: counted
+-- per delegation once, then summed per date over the delegations known by then
+people_by_delegation as (
+    select delegation_id, count(*) as n_people,
+           count(*) filter (where status = 'attended') as n_attended
+    from f_participants($f)
+    where status <> 'withdrawn'
+    group by delegation_id
 ),
--- people recorded (every status but withdrawn), and of them those who attended
+people_known as (
+    select kd.period, kd.code, pd.n_people, pd.n_attended
+    from people_by_delegation pd join known_delegations kd using (delegation_id)
+),
 people as (
-    select 'people' as metric, code, count(*) as n from people_rows group by code
+    select period, 'people' as metric, code, sum(n_people) as n
+    from people_known group by period, code
     union all
-    select 'attended' as metric, code, count(*) as n
-    from people_rows where status = 'attended' group by code
+    select period, 'attended' as metric, code, sum(n_attended) as n
+    from people_known group by period, code having sum(n_attended) > 0
 ),
 known_funding as (
-    select fu.* from f_funding($f, $currency) fu
+    select kp.period, fu.source, fu.amount, fu.amount_display, fu.is_unconverted
+    from f_funding($f, $currency) fu
     join known_programs kp on kp.program_id = fu.program_id
-    where $as_of::date >= $today::date or coalesce(fu.recorded_on, kp.known_on) <= $as_of::date
+    where kp.is_all or coalesce(fu.recorded_on, kp.known_on) <= kp.as_of
 ),
 funding_by_source as (
-    select 'funding' as metric, source as code, count(*) as n,
+    select period, 'funding' as metric, source as code, count(*) as n,
            sum(amount_display) as amount,
            count(*) filter (where is_unconverted) as n_unconverted,
            count(*) filter (where amount is null) as n_no_amount
-    from known_funding group by source
+    from known_funding group by period, source
 ),
 open_actions as (
-    select * from f_actions($f) ac
-    where ac.opened_on <= $as_of::date
-      and (ac.status = 'open' or ac.closed_on > $as_of::date)
+    select d.period, d.as_of, ac.opened_on, ac.due_on
+    from f_actions($f) ac
+    join dates d on ac.opened_on <= d.as_of
+                and (ac.status = 'open' or ac.closed_on > d.as_of)
 ),
 actions as (
-    select 'actions' as metric, 'open' as code, count(*) as n,
-           min(opened_on) as on_date
-    from open_actions
+    select d.period, 'actions' as metric, 'open' as code, count(oa.period) as n,
+           min(oa.opened_on) as on_date
+    from dates d left join open_actions oa on oa.period = d.period
+    group by d.period
     union all
-    select 'actions', 'overdue', count(*), min(due_on)
-    from open_actions where due_on < $as_of::date
+    select d.period, 'actions', 'overdue', count(oa.period), min(oa.due_on)
+    from dates d left join open_actions oa on oa.period = d.period and oa.due_on < oa.as_of
+    group by d.period
 ),
 -- partners with an agreement or a program known by then
 partners_known as (
-    select 'partners' as metric, null as code, count(distinct partner_id) as n
-    from (
-        select a.partner_id from agreements a
-        where a.agreement_id in (
-            select agreement_id from known_agreements
-            where $as_of::date >= $today::date or known_on <= $as_of::date)
+    select d.period, 'partners' as metric, null as code, count(distinct k.partner_id) as n
+    from dates d
+    left join (
+        select period, partner_id from known_agreements
         union all
-        select partner_id from known_programs
-    )
+        select period, partner_id from known_programs
+    ) k on k.period = d.period
+    group by d.period
 ),
 final as (
-    select metric, code, n::bigint as n, null::double as amount, null::bigint as n_unconverted,
-           null::bigint as n_no_amount, on_date::date as on_date
+    select period, metric, code, n::bigint as n, null::double as amount,
+           null::bigint as n_unconverted, null::bigint as n_no_amount, on_date::date as on_date
     from agreements_by_stage
-    union all select metric, code, n, null, null, null, null from partners_known
-    union all select metric, code, n, null, null, null, null from programs_by_status
-    union all select metric, code, n, null, null, null, null from programs_this_year
-    union all select metric, code, n, null, null, null, null from seats
-    union all select metric, code, n, null, null, null, null from people
-    union all select metric, code, n, amount, n_unconverted, n_no_amount, null
+    union all select period, metric, code, n, null, null, null, null from partners_known
+    union all select period, metric, code, n, null, null, null, null from programs_by_status
+    union all select period, metric, code, n, null, null, null, null from programs_this_year
+    union all select period, metric, code, n, null, null, null, null from seats
+    union all select period, metric, code, n, null, null, null, null from people
+    union all select period, metric, code, n, amount, n_unconverted, n_no_amount, null
               from funding_by_source
-    union all select metric, code, n, null, null, null, on_date from actions
+    union all select period, metric, code, n, null, null, null, on_date from actions
 )
-select * from final order by metric, code
+select * from final order by period, metric, code
