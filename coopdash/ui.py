@@ -15,6 +15,7 @@ where it came from (query, parameters, data version), any other frame by its con
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 import weakref
@@ -102,6 +103,7 @@ def after_write() -> None:
     """Call after any write to the store: drop every cached result."""
     _cached.clear()
     _view.clear()
+    _choices.clear()
 
 
 def _jsonable(value: Any) -> Any:
@@ -166,18 +168,31 @@ def _remember(df: pd.DataFrame, source: tuple) -> None:
         _sources[ident] = (weakref.ref(df, forget), source)
 
 
-def _key_part(value: Any) -> Any:
-    """A frame from `run` stands for its source; anything else is hashed as it is (a frame
-    by its content)."""
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
+def _key_text(value: Any) -> str:
+    """A text that stands for `value` in a cache key: a frame from `run` by its source,
+    another frame by its content, plain values (and tuples, lists, dicts of them) by their
+    repr. Streamlit's own hasher walks nested values item by item, far slower."""
     if isinstance(value, pd.DataFrame):
         entry = _sources.get(id(value))
         if entry is not None and entry[0]() is value:
-            return ("query", *entry[1])
-    return value
+            return repr(("query", *entry[1]))
+        content = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        return repr(("frame", tuple(value.columns), tuple(map(str, value.dtypes)),
+                     hashlib.blake2b(content, digest_size=16).hexdigest()))
+    if isinstance(value, tuple | list):
+        return type(value).__name__ + "(" + ",".join(_key_text(v) for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ",".join(_key_text(k) + ":" + _key_text(v) for k, v in value.items()) + "}"
+    if isinstance(value, _PLAIN):
+        return repr(value)
+    raise TypeError(f"ui.view: no cache key for a {type(value).__name__}")
 
 
 @st.cache_resource(ttl=_TTL, max_entries=_ENTRIES, show_spinner=False)
-def _view(name: str, key: tuple, _build: Callable[..., Any], _args: tuple, _kwargs: dict
+def _view(name: str, key: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict
           ) -> Any:
     del name, key  # the cache key only
     return _build(*_args, **_kwargs)
@@ -186,12 +201,13 @@ def _view(name: str, key: tuple, _build: Callable[..., Any], _args: tuple, _kwar
 def view(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`build(*args, **kwargs)`, cached per distinct input (see the module docstring).
 
-    `build` must be pure (a `coopdash.charts` builder). The object is shared: a figure
-    goes to `st.plotly_chart` as it is (which only reads it); a frame or dict comes back as
-    a shallow copy (pandas copy-on-write), so a page may change its copy freely.
+    `build` must be pure (a `coopdash.charts` builder); its arguments frames and plain
+    values. The object is shared: a figure goes to `st.plotly_chart` as it is (which only
+    reads it); a frame or dict comes back as a shallow copy (pandas copy-on-write), so a
+    page may change its copy freely.
     """
-    key = (tuple(_key_part(a) for a in args),
-           tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())))
+    text = _key_text(args) + _key_text(dict(sorted(kwargs.items())))
+    key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     out = _view(f"{build.__module__}.{build.__qualname__}", key, build, args, kwargs)
     if isinstance(out, pd.DataFrame | dict):
         return out.copy() if isinstance(out, dict) else out.copy(deep=False)
@@ -268,17 +284,50 @@ def _seed_from_url() -> None:
     st.session_state["_seeded"] = True
 
 
-def _options(settings: Settings, version: int) -> dict[str, pd.DataFrame]:
+_CODED = {"flt_kinds": "program_kind", "flt_statuses": "program_status",
+          "flt_sources": "source", "flt_sides": "side"}  # widget key -> codelist
+
+
+@st.cache_resource(ttl=_TTL, max_entries=16, show_spinner=False)
+def _choices(db_path: str, version: int, lang: str
+             ) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Widget key -> (options, option -> label) of every sidebar filter, and the program
+    years under `years`: read from the store and labelled once per data version and
+    language, not on every rerun."""
+    settings = settings_mod.get()
     ctx0 = Context(settings, "en", "IDR", Filters(), version, settings.today())
-    return {"filter_options": run("filter_options", ctx0)}
+    opts = run("filter_options", ctx0)
+    by_kind = {kind: rows for kind, rows in opts.groupby("kind", sort=False)}
+    empty = opts.iloc[0:0]
+
+    def listed(kind: str) -> list[str]:
+        return by_kind.get(kind, empty)["value"].tolist()
+
+    partners = by_kind.get("partner", empty)
+    provinces = province_names()
+    out = {
+        "flt_partners": (listed("partner"), dict(zip(partners["value"], partners["label"],
+                                                     strict=True))),
+        "flt_countries": (listed("country"), {v: f"{country_name(v, lang)} ({v})"
+                                              for v in listed("country")}),
+        "flt_regions": (listed("province"), {v: f"{provinces.get(v, v)} ({v})"
+                                             for v in listed("province")}),
+        "years": (listed("year"), {}),
+    }
+    for key, codelist in _CODED.items():
+        codes = list(CODES[codelist])
+        out[key] = (codes, {c: code_label(codelist, c, lang) for c in codes})
+    return out
 
 
-def _multiselect(key: str, label: str, options: list[str], fmt) -> None:
+def _multiselect(key: str, label: str, choices: tuple[list[str], dict[str, str]],
+                 lang: str) -> None:
+    options, labels = choices
     # keep only still-existing values (a URL may name a partner that was removed)
-    current = [v for v in st.session_state.get(key, []) if v in options]
+    current = [v for v in st.session_state.get(key, []) if v in labels]
     st.session_state[key] = current
-    st.multiselect(label, options, key=key, format_func=fmt, placeholder=t("common.all",
-                   st.session_state.get("lang", "id")))
+    st.multiselect(label, options, key=key, format_func=labels.__getitem__,
+                   placeholder=t("common.all", lang))
 
 
 def sidebar(settings: Settings, version: int) -> Filters:
@@ -291,37 +340,20 @@ def sidebar(settings: Settings, version: int) -> Filters:
                             format_func=lambda v: {"id": "Bahasa Indonesia", "en": "English"}[v])
         st.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency")
         st.subheader(t("filter.title", lang))
-        opts = _options(settings, version)["filter_options"]
-        _filter_widgets(opts, lang)
+        _filter_widgets(_choices(str(settings.db_path), version, lang), lang)
     flt = _filters_from_state()
     _write_url(flt, lang)
     return flt
 
 
-def _options_of(opts: pd.DataFrame, kind: str) -> tuple[list[str], dict[str, str]]:
-    rows = opts[opts["kind"] == kind]
-    return rows["value"].tolist(), dict(zip(rows["value"], rows["label"], strict=True))
-
-
-def _filter_widgets(opts: pd.DataFrame, lang: str) -> None:
-    values, names = _options_of(opts, "partner")
-    _multiselect("flt_partners", t("filter.partner", lang), values, lambda v: names.get(v, v))
-    values, _ = _options_of(opts, "country")
-    _multiselect("flt_countries", t("filter.country", lang), values,
-                 lambda v: f"{country_name(v, lang)} ({v})")
-    _multiselect("flt_kinds", t("filter.kind", lang), list(CODES["program_kind"]),
-                 lambda v: code_label("program_kind", v, lang))
-    _multiselect("flt_statuses", t("filter.status", lang), list(CODES["program_status"]),
-                 lambda v: code_label("program_status", v, lang))
-    _period_widget(opts, lang)
-    _multiselect("flt_sources", t("filter.source", lang), list(CODES["source"]),
-                 lambda v: code_label("source", v, lang))
-    values, _ = _options_of(opts, "province")
-    names = province_names()
-    _multiselect("flt_regions", t("filter.region", lang), values,
-                 lambda v: f"{names.get(v, v)} ({v})")
-    _multiselect("flt_sides", t("filter.side", lang), list(CODES["side"]),
-                 lambda v: code_label("side", v, lang))
+def _filter_widgets(choices: dict[str, tuple[list[str], dict[str, str]]], lang: str) -> None:
+    for key, label in (("flt_partners", "partner"), ("flt_countries", "country"),
+                       ("flt_kinds", "kind"), ("flt_statuses", "status")):
+        _multiselect(key, t(f"filter.{label}", lang), choices[key], lang)
+    _period_widget(choices["years"][0], lang)
+    for key, label in (("flt_sources", "source"), ("flt_regions", "region"),
+                       ("flt_sides", "side")):
+        _multiselect(key, t(f"filter.{label}", lang), choices[key], lang)
     if st.button(t("filter.reset", lang), key="flt_reset", width="stretch"):
         for key in (*_WIDGETS, "flt_from", "flt_to"):
             st.session_state.pop(key, None)
@@ -330,9 +362,8 @@ def _filter_widgets(opts: pd.DataFrame, lang: str) -> None:
         st.rerun()
 
 
-def _period_widget(opts: pd.DataFrame, lang: str) -> None:
-    years, _ = _options_of(opts, "year")
-    years = sorted(int(y) for y in years) or [dt.date.today().year]
+def _period_widget(year_values: list[str], lang: str) -> None:
+    years = sorted(int(y) for y in year_values) or [dt.date.today().year]
     lo, hi = years[0], years[-1]
     cur_from, cur_to = st.session_state.get("flt_from"), st.session_state.get("flt_to")
     value = (cur_from.year if cur_from else lo, cur_to.year if cur_to else hi)
