@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import streamlit as st
@@ -58,14 +59,36 @@ signature = json.dumps([ctx.data_version, week.label, lang, ctx.currency, ctx.pa
                        default=str, sort_keys=True)
 
 
+SHOWN = 300  # rows of a list on the page, and choices in a form's selectbox
+
+
+def _choices(df: pd.DataFrame, key: str) -> dict[str, str]:
+    return dict(zip(df[key], df["title"], strict=True))
+
+
+def _shown(key: str, df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    head = df.head(SHOWN)
+    return head.rename(columns=weekly.headers(key, df.columns, lang)), len(df)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def _page_data(db: str, sig: str) -> tuple[weekly.Review, dict[str, pd.DataFrame]]:
-    """The review and its readable tables, computed once per signature (a rerun only reads
-    them back): the review's queries go through the cached `ui.run`."""
+def _page_data(db: str, sig: str) -> tuple[SimpleNamespace, dict]:
+    """The review as the page shows it (readable tables cut at SHOWN rows) and the forms'
+    choices, computed once per signature (a rerun only reads them back): the review's
+    queries go through the cached `ui.run`; the pack recomputes the review from them."""
     del db, sig  # the cache key
     r = weekly.review(_run, week, ctx.today)
     soon = r.upcoming["is_within_14"].astype(bool)
-    return r, {
+    links = _run("weekly_link_options", {"limit": SHOWN})
+    open_actions = r.actions.sort_values(["due_on", "action_id"], na_position="last")
+    choices = {
+        "agreement": _choices(links[links["kind"] == "agreement"], "record_id"),
+        "program": _choices(links[links["kind"] == "program"], "record_id"),
+        "n_links": dict(zip(links["kind"], links["n_of_kind"], strict=True)),
+        "actions": open_actions.head(SHOWN).reset_index(drop=True),
+        "n_actions": len(open_actions),
+    }
+    tables = {
         "changes": weekly.change_lines(r.changes, lang),
         "imports": weekly.import_lines(r.imports, lang),
         "next_14": weekly.upcoming_lines(r.upcoming[soon], lang),
@@ -75,9 +98,15 @@ def _page_data(db: str, sig: str) -> tuple[weekly.Review, dict[str, pd.DataFrame
         "stale": weekly.stale_lines(r.stale, lang),
         "late": weekly.late_lines(r.late, lang),
     }
+    # what the page shows of the review: small, read back from the cache on every rerun
+    view = SimpleNamespace(ref=r.ref, figures=r.figures, has_imports=not r.imports.empty,
+                           summary=r.summary, n_change_lines=r.n_change_lines,
+                           n_more_changes=r.n_more_changes,
+                           tables={k: _shown(k, df) for k, df in tables.items()})
+    return view, choices
 
 
-review, tables = _page_data(str(ctx.settings.db_path), signature)
+review, choices = _page_data(str(ctx.settings.db_path), signature)
 filters_text = pack.describe_filters(ctx.filters, lang)
 st.caption(ctx.t("weekly.intro", week=week.describe(lang), ref=fmt_date(review.ref, lang))
            + " " + filters_text)
@@ -89,9 +118,10 @@ st.caption(ctx.t("weekly.intro", week=week.describe(lang), ref=fmt_date(review.r
 
 def _build_pack() -> None:
     with st.spinner(ctx.t("weekly.pack.building")):
-        review.extra["leadership_charts"] = pack.leadership_charts(
+        full = weekly.review(_run, week, ctx.today)  # the page's queries: cached
+        full.extra["leadership_charts"] = pack.leadership_charts(
             pack.leadership_frames(_run), lang, ctx.currency)
-        html_text = pack.render_html(review, ctx.filters, lang, today=ctx.today)
+        html_text = pack.render_html(full, ctx.filters, lang, today=ctx.today)
     st.session_state["wk_pack"] = {"sig": signature, "html": html_text.encode("utf-8")}
 
 
@@ -135,12 +165,13 @@ for col, fig in zip(cols, review.figures.itertuples(index=False), strict=False):
 
 def _table(key: str) -> None:
     """A readable table with headings from the catalogue, or 'None.'"""
-    df = tables[key]
-    if df.empty:
+    shown, total = review.tables[key]
+    if shown.empty:
         st.caption(ctx.t("weekly.nothing"))
         return
-    st.dataframe(df.rename(columns=weekly.headers(key, df.columns, lang)), hide_index=True,
-                 width="stretch", key=f"wk_tbl_{key}")
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"wk_tbl_{key}")
+    if total > len(shown) and key != "changes":  # the change list says its own total
+        st.caption(ctx.t("weekly.more_shown", n=fmt_int(total - len(shown), lang)))
 
 
 # --- what changed ------------------------------------------------------------------------------
@@ -174,7 +205,7 @@ def _change_list() -> None:
 
 
 st.subheader(ctx.t("weekly.changes"))
-if review.imports.empty:
+if not review.has_imports:
     st.info(ctx.t("weekly.changes_none"), icon=":material/history:")
 else:
     summary = review.summary
@@ -234,10 +265,7 @@ def _save(record: dict) -> None:
 
 
 def _add_form() -> None:
-    links = _run("weekly_link_options", {})
-    by_kind = {k: dict(zip(g["record_id"], g["title"], strict=True))
-               for k, g in links.groupby("kind")}
-    agreements, programs = by_kind.get("agreement", {}), by_kind.get("program", {})
+    agreements, programs = choices["agreement"], choices["program"]
     none = ctx.t("weekly.edit.none")
     with st.form("wk_add", clear_on_submit=True, border=True):
         st.markdown("**" + ctx.t("weekly.edit.add") + "**")
@@ -250,6 +278,8 @@ def _add_form() -> None:
                                  format_func=lambda v: agreements.get(v, none))
         program = st.selectbox(ctx.t("weekly.edit.program"), ["", *programs],
                                key="wk_add_program", format_func=lambda v: programs.get(v, none))
+        if max(choices["n_links"].values(), default=0) > SHOWN:
+            st.caption(ctx.t("weekly.edit.some_links", n=fmt_int(SHOWN, lang)))
         if st.form_submit_button(ctx.t("weekly.edit.submit_add"), type="primary",
                                  key="wk_add_submit"):
             _save({"action_id": weekly.new_action_id(ctx.today), "title": title,
@@ -258,8 +288,11 @@ def _add_form() -> None:
 
 
 def _update_form() -> None:
-    open_actions = review.actions
+    open_actions = choices["actions"]
     st.markdown("**" + ctx.t("weekly.edit.update") + "**")
+    if choices["n_actions"] > len(open_actions):
+        st.caption(ctx.t("weekly.edit.some_actions", n=fmt_int(len(open_actions), lang),
+                         total=fmt_int(choices["n_actions"], lang)))
     if open_actions.empty:
         st.caption(ctx.t("weekly.edit.no_open"))
         return
