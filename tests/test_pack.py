@@ -147,3 +147,56 @@ def test_python_m_coopdash_pack_is_wired(store_copy, sample_store, tmp_path, tod
     assert cli.main(["pack", "--week", "2026-W48", "--lang", "en", "--out", str(out),
                      "--db", str(store_copy(sample_store))]) == 0
     assert 'data-key="n_actions_open"' in out.read_text(encoding="utf-8")
+
+
+def test_page_builds_the_pack_only_when_asked(app, store_copy, demo_store, monkeypatch):
+    """The weekly page renders no pack on its runs: the prepare button builds it once, then
+    the download is offered; a rerun does not build it again. The change list says how many
+    lines it does not show and writes them all as CSV when asked."""
+    monkeypatch.setenv("COOPDASH_TODAY", dt.date.today().isoformat())  # the demo's import week
+    built = []
+    real = pack.render_html
+    monkeypatch.setattr(pack, "render_html",
+                        lambda *a, **kw: built.append(1) or real(*a, **kw))
+    at = app(store_copy(demo_store), lang="en")
+    at.run()
+    at.switch_page("pages/weekly.py").run()
+    at.run()
+    assert not at.exception, at.exception
+    assert built == [] and not at.get("download_button")
+    at.button(key="wk_pack_prepare").click().run()
+    assert not at.exception, at.exception
+    assert built == [1]
+    assert any(d.proto.label == t("weekly.pack.download_html", "en")
+               for d in at.get("download_button"))
+    at.run()
+    assert built == [1]
+    # the change list: the first lines, "… and N more", the whole list on demand
+    more = [c.value for c in at.caption if "more lines" in c.value]
+    assert more, [c.value for c in at.caption]
+    at.button(key="wk_list_prepare").click().run()
+    assert not at.exception, at.exception
+    listed = at.session_state["wk_list"]
+    total = int(re.sub(r"\D", "", more[0].split("(")[1]))
+    assert listed["n"] == total > weekly.LINES
+    with open(listed["path"], encoding="utf-8") as fh:
+        assert sum(1 for _ in fh) == total + 1  # with its header
+
+
+def test_pack_cuts_the_change_list_with_the_whole_count(store_copy, demo_store, monkeypatch):
+    """The pack prints the first change lines and '… and N more' counted over the whole week
+    (in SQL), with the per-table summary the page shows."""
+    monkeypatch.setenv("COOPDASH_TODAY", dt.date.today().isoformat())
+    week = weekly.Week.of(dt.date.today())
+    con = store.connect(store_copy(demo_store))
+    try:
+        review = pack.build_review(con, week, Filters(), "en")
+        text = pack.build_html(con, week, Filters(), "en")
+    finally:
+        con.close()
+    assert len(review.changes) == pack.ROWS["changes"] < review.n_change_lines
+    hidden = review.n_change_lines - pack.ROWS["changes"]
+    changes = text[text.index('<section id="changes"'):text.index('<section id="next"')]
+    assert t("weekly.more_rows", "en", n=f"{hidden:,}") in changes
+    for r in review.summary.itertuples(index=False):
+        assert f"{r.n_added:,} added" in changes

@@ -226,3 +226,37 @@ def test_summary_json_on_the_sample(sample_store):
     assert study == ["apbd"] and got["funding"]["by_source"]["apbd"]["lines"] == 1
     assert got["partners"] == len(_sample("partners"))
     assert sum(got["programs"]["by_kind"].values()) == len(programs)
+
+
+def test_added_records_are_named_by_the_import_log_only(tmp_path, sample_store, store_copy):
+    """Since schema version 2 an added record writes no history row: the import log lists
+    it (sorted), changed fields and removals still write history; the connection's
+    preserve_insertion_order is as it was before the import."""
+    db = store_copy(sample_store)
+    folder = write_csvs(tmp_path / "b", {
+        "programs": PROG + "zz-new-2,jclair-sg,,New B,seminar,planned,,,,,\n"
+                           "zz-new-1,jclair-sg,,New A,seminar,planned,,,,,\n"
+                           "jclair-seminar-tokyo,jclair-sg,bpsdm-jclair,Seminar renamed,"
+                           "seminar,planned,in_person,JP,Tokyo,2026-12-01,2026-12-03\n"})
+    con = store.connect(db)
+    try:
+        con.execute("set preserve_insertion_order = true")
+        result = importer.import_path(con, folder, actor="ana")
+        assert con.execute("select current_setting('preserve_insertion_order')"
+                           ).fetchall()[0][0] is True
+        con.execute("set preserve_insertion_order = false")
+        importer.import_path(con, write_csvs(tmp_path / "c", {"programs": PROG}), actor="ana")
+        assert con.execute("select current_setting('preserve_insertion_order')"
+                           ).fetchall()[0][0] is False
+        log = con.execute("select n_added, added_ids, n_changed from import_log "
+                          "where import_id = $i", {"i": result.tables["programs"].import_id}
+                          ).fetchall()[0]
+        changes = con.execute("select distinct change from history where import_id = $i",
+                              {"i": result.tables["programs"].import_id}).fetchall()
+        n_added_rows = con.execute("select count(*) from history where change = 'added'"
+                                   ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert log == (2, ["zz-new-1", "zz-new-2"], 1)
+    assert changes == [("changed",)]
+    assert n_added_rows == 0

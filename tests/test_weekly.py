@@ -307,3 +307,107 @@ def test_page_opens_on_an_empty_store(app, empty_store):
     at.switch_page("pages/weekly.py").run()
     assert not at.exception, at.exception
     assert any(t("weekly.changes_none", "id") in i.value for i in at.info)
+
+
+# --- a big week: counted in SQL, only the first lines fetched ---------------------------------
+
+def test_big_week_counts_in_sql_and_fetches_the_first_lines(two_imports, tmp_path):
+    """The summary is counted in SQL over the whole week while only the first `lines` change
+    lines are fetched: changed fields first, then removals, then additions; the rest is
+    '… and N more', and the whole list (CSV) holds every line."""
+    con = two_imports
+    new = pd.DataFrame({"participant_id": [f"big-{i:03d}" for i in range(40)],
+                        "delegation_id": "jclair-seminar-tokyo-home",
+                        "full_name": [f"Person {i}" for i in range(40)], "status": "nominated"})
+    importer.import_frames(con, {"participants": new}, file_name="book-3.xlsx", actor="citra")
+    week = weekly.Week.of(dt.date.today())
+    whole = weekly.review(runner(con), week, dt.date.today(), lines=10_000)
+    r = weekly.review(runner(con), week, dt.date.today(), lines=5)
+    summary = r.summary.set_index("table_name")
+    assert summary.loc["participants", "n_added"] == 40
+    assert summary.loc["programs", "n_removed"] == 1
+    assert summary.loc["delegations", "n_changed"] == 1
+    assert list(r.summary["table_name"]) == [n for n in weekly.TABLE_ORDER
+                                             if n in set(r.summary["table_name"])]
+    # the SQL counts agree with counting the whole list of lines
+    assert (weekly.change_summary(whole.changes).set_index("table_name")[
+        ["n_added", "n_changed", "n_removed"]].sort_index()
+        == summary[["n_added", "n_changed", "n_removed"]].sort_index()).all().all()
+    assert r.n_change_lines == len(whole.changes) == 4 + 40
+    assert len(r.changes) == 5 and r.n_more_changes == 39
+    assert list(r.changes["change"]) == ["changed", "changed", "changed", "removed", "added"]
+    assert list(whole.changes["change"]) == ["changed"] * 3 + ["removed"] + ["added"] * 40
+    added = whole.changes[whole.changes["change"] == "added"]
+    assert list(added["record_id"]) == sorted(new["participant_id"])
+    assert set(added["actor"]) == {"citra"} and set(added["file_name"]) == {"book-3.xlsx"}
+    assert set(added["record_label"]) == set(new["full_name"])  # names shown to this role
+    hidden = weekly.review(runner(con, show_names=False), week, dt.date.today(), lines=100)
+    assert hidden.changes.loc[hidden.changes["change"] == "added", "record_label"].isna().all()
+    out = tmp_path / "changes.csv"
+    base = {**Filters().params(), "currency": "IDR", "today": TODAY, "home": "ID",
+            "show_names": True}
+    assert weekly.write_change_list(con, week, base, out) == 44
+    listed = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(listed.columns) == list(weekly.CHANGE_LIST_COLUMNS)
+    assert list(listed["change"]) == list(whole.changes["change"])
+
+
+def _as_schema_v1(con) -> None:
+    """Make a store look as schema version 1 left it: one history row 'added' per record
+    added (what version 1 wrote), and the schema version 1 in meta."""
+    con.execute("insert into history select import_id, imported_at, table_name, rid, 'added', "
+                "null, null, null from (select *, unnest(added_ids) as rid from import_log)")
+    con.execute("update meta set value = '1' where key = 'schema_version'")
+
+
+def test_a_schema_v1_store_migrates_and_reviews_the_same(two_imports):
+    """A store of schema version 1 (one 'added' history row per added record) opens, is
+    migrated (the rows go, the import log names those records), and reviews the same; read
+    only before migrating it reviews the same too."""
+    con = two_imports
+    week = weekly.Week.of(dt.date.today())
+    before_week = week.shift(-2)
+
+    def seen(c):
+        out = []
+        for w in (week, before_week):
+            r = weekly.review(runner(c), w, dt.date.today(), lines=10_000)
+            out.append((r.summary.to_dict("records"), r.n_change_lines,
+                        r.changes.drop(columns=["record_label"]).to_dict("records"),
+                        r.figures.to_dict("records")))
+        return out
+
+    expected = seen(con)
+    n_added = con.execute("select sum(n_added) from import_log").fetchall()[0][0]
+    assert n_added > 0
+    _as_schema_v1(con)
+    assert seen(con) == expected  # the queries ignore version 1's 'added' rows
+    # a log whose list lost its ids (a hand-edited store) is repaired from the rows
+    broken = con.execute("select import_id, added_ids from import_log where n_added > 0 "
+                         "order by import_id limit 1").fetchall()[0]
+    con.execute("update import_log set added_ids = [] where import_id = $i", {"i": broken[0]})
+    db = Path(con.execute("select path from duckdb_databases() where database_name = "
+                          "current_database()").fetchall()[0][0])
+    con.close()
+
+    ro = store.connect(db, read_only=True)  # not migrated: reads ignore the old rows
+    try:
+        assert store.schema_version(ro) == 1
+        assert ro.execute("select count(*) from history where change = 'added'"
+                          ).fetchall()[0][0] == n_added
+        con_ro_log = ro.execute("select added_ids from import_log where import_id = $i",
+                                {"i": broken[0]}).fetchall()[0][0]
+        assert con_ro_log == []
+    finally:
+        ro.close()
+
+    con = store.connect(db)  # migrated to the current schema
+    try:
+        assert store.schema_version(con) == store.SCHEMA_VERSION >= 2
+        assert con.execute("select count(*) from history where change = 'added'"
+                           ).fetchall()[0][0] == 0
+        assert con.execute("select added_ids from import_log where import_id = $i",
+                           {"i": broken[0]}).fetchall()[0][0] == sorted(broken[1])
+        assert seen(con) == expected
+    finally:
+        con.close()
