@@ -395,6 +395,7 @@ def _write_url(flt: Filters, lang: str) -> None:
 
 def build_context() -> Context:
     """Called once per run by dashboard.py; pages read it with `context()`."""
+    _leave_legacy_pages_mode()  # before any widget: see there
     settings = settings_mod.get()
     version = data_version(settings)
     flt = sidebar(settings, version)
@@ -406,9 +407,13 @@ def build_context() -> Context:
 
 def _leave_legacy_pages_mode() -> None:
     """Streamlit sees our `pages/` folder and, until dashboard.py has called
-    st.navigation once in this process, runs a deep link (`/explorer`) as the page file
-    alone — no frame, no sidebar, no wide layout. Turn that mode off and run again, so
-    dashboard.py draws the frame and opens the linked page."""
+    st.navigation once in this process, runs in the legacy pages mode: a deep link
+    (`/explorer`) runs the page file alone (no frame, no sidebar, no wide layout), and
+    the root runs dashboard.py under another script hash, so the sidebar widgets drawn in
+    that first run get other ids than in every later run. The language selectbox then
+    came back as a new widget on the first page change, at its first option (Bahasa
+    Indonesia), whatever the session had chosen. Turn that mode off and run again before
+    any widget is drawn, so the frame and its widgets keep one identity."""
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
