@@ -1,0 +1,123 @@
+"""The view-model cache of coopdash.ui (`ui.view`, `ui.chart`, `ui.table`): a builder runs
+once per distinct input, the shared objects are never changed by their users, and what is
+shown still follows the language chosen."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from coopdash import charts, ui
+
+CALLS: list[tuple] = []
+
+
+def _counted(df: pd.DataFrame, lang: str, scale: int = 1) -> pd.DataFrame:
+    CALLS.append((len(df), lang, scale))
+    return df.assign(v=df["n"] * scale)
+
+
+@pytest.fixture(autouse=True)
+def _no_calls():
+    CALLS.clear()
+
+
+def test_view_builds_once_per_distinct_input():
+    df = pd.DataFrame({"n": [1, 2, 3]})
+    first = ui.view(_counted, df, "en", scale=2)
+    again = ui.view(_counted, df.copy(), "en", scale=2)  # same content: a hit
+    assert len(CALLS) == 1
+    assert again["v"].tolist() == first["v"].tolist() == [2, 4, 6]
+    ui.view(_counted, df, "id", scale=2)  # another language
+    ui.view(_counted, df, "en", scale=3)  # another builder argument
+    ui.view(_counted, df.assign(n=[1, 2, 4]), "en", scale=2)  # other content
+    assert len(CALLS) == 4
+
+
+def test_a_page_may_change_its_copy_of_a_cached_frame():
+    df = pd.DataFrame({"n": [1, 2]})
+    mine = ui.view(_counted, df, "en")
+    mine["v"] = [0, 0]
+    assert ui.view(_counted, df, "en")["v"].tolist() == [1, 2]
+    assert len(CALLS) == 1
+
+
+def test_frames_from_run_stand_for_their_query():
+    """A frame `ui.run` handed out is keyed by its source, not by its content; a frame
+    derived from it (a new object) by its content."""
+    df = pd.DataFrame({"n": [1, 2]})
+    ui._remember(df, ("db", 3, "some_query", "{}"))
+    assert "some_query" in ui._key_text(df)
+    derived = df.assign(m=1)
+    assert "some_query" not in ui._key_text(derived)
+    assert ui._key_text(derived).startswith("('frame'")
+
+
+def test_plain_values_only_in_a_key():
+    with pytest.raises(TypeError):
+        ui._key_text(object())
+
+
+def _plotly_chart_script():
+    import json
+
+    import pandas as pd
+    import streamlit as st
+
+    from coopdash import charts
+
+    df = pd.DataFrame({"year": [2024, 2025, 2024], "direction": ["outbound", "outbound",
+                                                                  "inbound"],
+                       "n_seats": [5, 12, 3], "n_people": [4, 0, 3]})
+    fig = charts.reciprocity_chart(df, "en")
+    before = json.dumps(fig.to_plotly_json(), sort_keys=True, default=str)
+    st.plotly_chart(fig, key="c", on_select="rerun", selection_mode="points")
+    st.plotly_chart(fig, key="d")
+    after = json.dumps(fig.to_plotly_json(), sort_keys=True, default=str)
+    st.text("same" if before == after else "changed")
+
+
+def test_plotly_chart_does_not_change_the_figure_it_draws():
+    """The cache hands the same figure object to every rerun and session: Streamlit
+    must only read it."""
+    at = AppTest.from_function(_plotly_chart_script).run()
+    assert not at.exception
+    assert at.text[0].value == "same"
+
+
+def _cells(at: AppTest) -> list[str]:
+    return [str(v) for df in at.dataframe for col in df.value.columns
+            for v in df.value[col]]
+
+
+def test_tables_read_in_the_chosen_language_warm_and_after_a_switch(app, demo_store):
+    """Counts in the rows behind the charts use `.` for thousands in Bahasa Indonesia and
+    `,` in English, on a warm (cached) rerun too and after switching the language."""
+    at = app(demo_store, lang="id")
+    at.run()
+    at.switch_page("pages/delegations.py").run()
+    assert not at.exception
+    thousands_id = re.compile(r"^\d{1,3}(\.\d{3})+$")
+    thousands_en = re.compile(r"^\d{1,3}(,\d{3})+$")
+    first = _cells(at)
+    assert any(thousands_id.match(c) for c in first), first[:40]
+    assert not any(thousands_en.match(c) for c in first)
+    at.run()  # warm: every table from the cache
+    assert _cells(at) == first
+    at.selectbox(key="lang").set_value("en").run()
+    english = _cells(at)
+    assert any(thousands_en.match(c) for c in english), english[:40]
+    assert not any(thousands_id.match(c) for c in english)
+
+
+def test_headline_figures_per_period():
+    """One result of overview_headline.sql holds both dates; each reads its own rows."""
+    rows = pd.DataFrame({
+        "period": ["now", "before"], "metric": ["programs", "programs"],
+        "code": ["active", "active"], "n": [7, 4], "amount": [None, None],
+        "n_unconverted": [None, None], "n_no_amount": [None, None], "on_date": [None, None]})
+    assert charts.headline_figures(rows)["programs"] == 7
+    assert charts.headline_figures(rows, "before")["programs"] == 4
