@@ -206,9 +206,12 @@ class _Ctx:
         name, join = self.name, join_sql(self.name, "m", "s")
         src = f"_f_{name}"
         counts = TableCounts(import_id=self.import_id)
-        counts.added, updates = self.con.execute(
-            f"select count(*) filter (where _is_new), count(*) filter (where not _is_new) "
-            f"from {src}").fetchall()[0]
+        if self.con.execute(f"select count(*) from main.{name}").fetchall()[0][0] == 0:
+            counts.added, updates = self.staging.tables[name].rows, 0  # all new: no scan
+        else:
+            counts.added, updates = self.con.execute(
+                f"select count(*) filter (where _is_new), count(*) filter (where not _is_new) "
+                f"from {src}").fetchall()[0]
         if updates:
             self.run(f"create or replace temp table _m as select * from {src}")
             src = "_m"
