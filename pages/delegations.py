@@ -58,12 +58,17 @@ def _provinces() -> None:
         st.info(ctx.t("lead.deleg.provinces_none"), icon=":material/map:")
         return
     names = ui.province_names()
-    bar, geo = st.tabs([ctx.t("lead.deleg.provinces"), ctx.t("lead.deleg.map")])
-    with bar:
-        sel = ui.chart(charts.province_chart, df, names, ctx.lang, key="dl_prov")
-    with geo:
-        sel = sel or ui.chart(charts.province_map_chart, df, ui.provinces(), ctx.lang,
-                              key="dl_map")
+    # only the open tab is drawn: the map (the heaviest chart to draw) waits for its tab
+    bar, geo = st.tabs([ctx.t("lead.deleg.provinces"), ctx.t("lead.deleg.map")],
+                       key="dl_prov_tab", on_change="rerun")
+    sel = []
+    if geo.open:
+        with geo:
+            sel = ui.chart(charts.province_map_chart, df, ui.provinces(), ctx.lang,
+                           key="dl_map")
+    else:
+        with bar:
+            sel = ui.chart(charts.province_chart, df, names, ctx.lang, key="dl_prov")
     if sel:
         ui.drill_to("participants", regions=sorted({c for c, *_ in sel}))
     with st.expander(ctx.t("lead.common.rows_behind")):
