@@ -230,8 +230,7 @@ def test_summary_json_on_the_sample(sample_store):
 
 def test_added_records_are_named_by_the_import_log_only(tmp_path, sample_store, store_copy):
     """Since schema version 2 an added record writes no history row: the import log lists
-    it (sorted), changed fields and removals still write history; the connection's
-    preserve_insertion_order is as it was before the import."""
+    it (sorted), changed fields and removals still write history."""
     db = store_copy(sample_store)
     folder = write_csvs(tmp_path / "b", {
         "programs": PROG + "zz-new-2,jclair-sg,,New B,seminar,planned,,,,,\n"
@@ -240,14 +239,7 @@ def test_added_records_are_named_by_the_import_log_only(tmp_path, sample_store, 
                            "seminar,planned,in_person,JP,Tokyo,2026-12-01,2026-12-03\n"})
     con = store.connect(db)
     try:
-        con.execute("set preserve_insertion_order = true")
         result = importer.import_path(con, folder, actor="ana")
-        assert con.execute("select current_setting('preserve_insertion_order')"
-                           ).fetchall()[0][0] is True
-        con.execute("set preserve_insertion_order = false")
-        importer.import_path(con, write_csvs(tmp_path / "c", {"programs": PROG}), actor="ana")
-        assert con.execute("select current_setting('preserve_insertion_order')"
-                           ).fetchall()[0][0] is False
         log = con.execute("select n_added, added_ids, n_changed from import_log "
                           "where import_id = $i", {"i": result.tables["programs"].import_id}
                           ).fetchall()[0]
