@@ -19,7 +19,8 @@ import hashlib
 import json
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,14 +219,40 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> lis
     """Draw the cached figure `build(*args, **kwargs)` as a selectable chart; returns the
     `customdata` of the points selected (empty when none)."""
     event = st.plotly_chart(view(build, *args, **kwargs), key=key, on_select="rerun",
-                            selection_mode="points")
+                            selection_mode="points", config=_CHART_CONFIG)
     return charts.selected_values(event)
+
+
+# no mode bar: one toolbar less to build per chart on every page change (the charts stay
+# clickable; zoom and download are not offered, the rows behind each chart are)
+_CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
+@contextmanager
+def lazy_expander(label: str, key: str) -> Iterator[bool]:
+    """An expander whose content is built only while it is open: yields whether it is.
+
+    Opening or closing it reruns the page (`on_change="rerun"`), so a closed expander
+    costs the browser nothing (a data grid is the heaviest element to mount on a page
+    change). Its open state lives in `st.session_state[key]`."""
+    box = st.expander(label, key=key, on_change="rerun")
+    with box:
+        yield bool(box.open)
 
 
 def table(ctx: Context, df: pd.DataFrame, columns: dict[str, str], **kwargs: Any) -> None:
     """Show `charts.labelled_table(df, lang, columns, ...)` (cached) as a dataframe."""
     st.dataframe(view(charts.labelled_table, df, ctx.lang, columns, **kwargs),
                  hide_index=True)
+
+
+def rows_behind(ctx: Context, key: str, df: pd.DataFrame, columns: dict[str, str],
+                **kwargs: Any) -> None:
+    """The rows behind a chart in a lazy expander (`lazy_expander`): the table is built
+    and drawn only once an analyst opens it."""
+    with lazy_expander(ctx.t("lead.common.rows_behind"), key) as is_open:
+        if is_open:
+            table(ctx, df, columns, **kwargs)
 
 
 # --- the sidebar and the context ---------------------------------------------------------

@@ -10,9 +10,8 @@ st.title(ctx.t("lead.deleg.title"))
 ui.demo_banner(ctx)
 
 
-def _rows(df, columns: dict, **kw) -> None:
-    with st.expander(ctx.t("lead.common.rows_behind")):
-        ui.table(ctx, df, columns, **kw)
+def _rows(key: str, df, columns: dict, **kw) -> None:
+    ui.rows_behind(ctx, key, df, columns, **kw)  # built only once opened
 
 
 def _sizes() -> None:
@@ -23,9 +22,10 @@ def _sizes() -> None:
         return
     if sel := ui.chart(charts.delegation_sizes_chart, df, ctx.lang, key="dl_sizes"):
         ui.drill_to("delegations", kinds=sorted({k for k, *_ in sel}))
-    _rows(df, {"program_kind": "kind", "direction": "direction", "n_programs": "programs",
-               "n_delegations": "delegations", "n_seats": "seats", "n_confirmed": "confirmed",
-               "n_attended": "attended"},
+    _rows("dl_rows_sizes", df, {
+        "program_kind": "kind", "direction": "direction", "n_programs": "programs",
+        "n_delegations": "delegations", "n_seats": "seats", "n_confirmed": "confirmed",
+        "n_attended": "attended"},
           codes={"program_kind": "program_kind"}, directions=True)
     st.markdown(f"**{ctx.t('lead.deleg.programs')}**")
     top = ui.run("delegations_by_program", ctx, limit=25)
@@ -47,8 +47,9 @@ def _reciprocity() -> None:
                        key="dl_recip"):
         ui.drill_to("delegations", sides=sorted(
             {"home" if d == "outbound" else "partner" for d, *_ in sel}))
-    _rows(df, {"year": "year", "direction": "direction", "n_delegations": "delegations",
-               "n_seats": "seats", "n_people": "people"}, directions=True)
+    _rows("dl_rows_recip", df, {"year": "year", "direction": "direction",
+                                "n_delegations": "delegations", "n_seats": "seats",
+                                "n_people": "people"}, directions=True)
 
 
 def _provinces() -> None:
@@ -71,28 +72,34 @@ def _provinces() -> None:
             sel = ui.chart(charts.province_chart, df, names, ctx.lang, key="dl_prov")
     if sel:
         ui.drill_to("participants", regions=sorted({c for c, *_ in sel}))
-    with st.expander(ctx.t("lead.common.rows_behind")):
-        st.dataframe(ui.view(charts.province_table, df, names, ctx.lang), hide_index=True)
+    with ui.lazy_expander(ctx.t("lead.common.rows_behind"), "dl_rows_prov") as is_open:
+        if is_open:
+            st.dataframe(ui.view(charts.province_table, df, names, ctx.lang), hide_index=True)
 
 
 def _roles() -> None:
-    left, right = st.columns(2)
-    with left:
-        st.subheader(ctx.t("lead.deleg.roles"))
+    # roles and positions share one place; only the open tab is built and drawn
+    roles, positions = st.tabs([ctx.t("lead.deleg.roles"), ctx.t("lead.deleg.positions")],
+                               key="dl_people_tab", on_change="rerun")
+    if positions.open:
+        with positions:
+            df = ui.run("delegations_positions", ctx, limit=15)
+            if not ui.empty_state(ctx, df):
+                if sel := ui.chart(charts.positions_chart, df, ctx.lang, key="dl_positions"):
+                    ui.drill_to("participants", sides=sorted({s for _, s in sel}))
+                _rows("dl_rows_positions", df, {"position": "position", "side": "side",
+                                                "n_people": "people"}, codes={"side": "side"})
+        return
+    with roles:
         df = ui.run("delegations_roles", ctx)
         if not ui.empty_state(ctx, df):
             if sel := ui.chart(charts.roles_chart, df, ctx.lang, key="dl_roles"):
                 ui.drill_to("participants", sides=sorted({s for _, s in sel}))
-            _rows(df, {"role": "role", "side": "side", "n_people": "people",
-                       "n_attended": "attended"}, codes={"role": "role", "side": "side"})
-    with right:
-        st.subheader(ctx.t("lead.deleg.positions"))
-        df = ui.run("delegations_positions", ctx, limit=15)
-        if not ui.empty_state(ctx, df):
-            if sel := ui.chart(charts.positions_chart, df, ctx.lang, key="dl_positions"):
-                ui.drill_to("participants", sides=sorted({s for _, s in sel}))
-            _rows(df, {"position": "position", "side": "side", "n_people": "people"},
-                  codes={"side": "side"})
+            # an ordinary expander: these rows are few, and built with the chart
+            with st.expander(ctx.t("lead.common.rows_behind")):
+                ui.table(ctx, df, {"role": "role", "side": "side", "n_people": "people",
+                                   "n_attended": "attended"},
+                         codes={"role": "role", "side": "side"})
 
 
 st.caption(ctx.t("lead.common.drill_hint"))

@@ -14,19 +14,19 @@ ui.demo_banner(ctx)
 _LINES = {"n_lines": "lines", "n_unconverted": "unconverted", "amount_display": "amount"}
 
 
-def _rows(df, columns: dict, **kw) -> None:
-    with st.expander(ctx.t("lead.common.rows_behind")):
-        ui.table(ctx, df, columns, money=ctx.currency, **kw)
+def _rows(key: str, df, columns: dict, **kw) -> None:
+    ui.rows_behind(ctx, key, df, columns, money=ctx.currency, **kw)  # built once opened
 
 
 def _mix(df) -> None:
     st.subheader(ctx.t("lead.funding.mix"))
+    # the chart first: it is what the page is waited for; the table follows it
+    if sel := ui.chart(charts.funding_mix_chart, df, ctx.lang, ctx.currency, key="fu_mix"):
+        ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
     ui.table(ctx, df, {"source": "source", "amount_display": "amount", "n_lines": "lines",
                        "n_converted": "converted", "n_unconverted": "unconverted",
                        "n_no_amount": "no_amount"},
              codes={"source": "source"}, money=ctx.currency)
-    if sel := ui.chart(charts.funding_mix_chart, df, ctx.lang, ctx.currency, key="fu_mix"):
-        ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
     no_amount = int(df["n_no_amount"].sum())
     if no_amount:
         st.caption(ctx.t("lead.funding.no_amount_note", n=fmt_int(no_amount, ctx.lang)))
@@ -45,7 +45,7 @@ def _stack(title: str, query: str, by: str, key: str, measure: str, **extra) -> 
             narrowed[field] = sorted({c for c, _ in sel})
         ui.drill_to("funding", **narrowed)
     label = {"year": "year", "program_kind": "kind", "partner_name": "partner"}[by]
-    _rows(df, {by: label, "source": "source", **_LINES},
+    _rows(f"{key}_rows", df, {by: label, "source": "source", **_LINES},
           codes={"source": "source", **({"program_kind": "program_kind"}
                                         if by == "program_kind" else {})})
 

@@ -30,14 +30,15 @@ def _gantt(agreements) -> None:
             ui.drill_to("agreements", partners=partners)
         else:  # a program bar: [kind]
             ui.drill_to("programs", kinds=sorted({k for k, *_ in sel}))
-    with st.expander(ctx.t("lead.timeline.milestones")):
-        ui.table(ctx, milestones, {"occurred_on": "date", "kind": "milestone_kind",
-                                   "title": "milestone", "agreement_title": "agreement"},
-                 codes={"kind": "milestone_kind"}, dates=("occurred_on",))
-    with st.expander(ctx.t("lead.common.rows_behind")):
-        ui.table(ctx, agreements, {"title": "agreement", "partner_name": "partner",
-                                   "stage": "stage", "bar_from": "from", "ends_on": "ends_on"},
-                 codes={"stage": "stage"}, dates=("bar_from", "ends_on"))
+    with ui.lazy_expander(ctx.t("lead.timeline.milestones"), "tl_rows_ms") as is_open:
+        if is_open:
+            ui.table(ctx, milestones, {"occurred_on": "date", "kind": "milestone_kind",
+                                       "title": "milestone", "agreement_title": "agreement"},
+                     codes={"kind": "milestone_kind"}, dates=("occurred_on",))
+    ui.rows_behind(ctx, "tl_rows", agreements,
+                   {"title": "agreement", "partner_name": "partner", "stage": "stage",
+                    "bar_from": "from", "ends_on": "ends_on"},
+                   codes={"stage": "stage"}, dates=("bar_from", "ends_on"))
 
 
 def _expiring(days: int) -> None:

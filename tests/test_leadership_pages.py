@@ -99,8 +99,14 @@ def test_overview_empty_filter_shows_empty_state(app, sample_store):
 
 
 def test_delegations_sample_tables(app, sample_store):
-    """The delegations page lists the sizes behind the chart: 12 seats planned abroad."""
+    """The delegations page lists the sizes behind the chart: 12 seats planned abroad.
+    The rows behind a chart are built only once their expander is opened."""
     at = _open(app(sample_store, lang="en"), "pages/delegations.py")
+    assert not at.exception
+    closed = [df.value for df in at.dataframe]
+    assert not any("Direction" in df.columns for df in closed), "built while closed"
+    at.session_state["dl_rows_sizes"] = True  # the analyst opens "the rows behind"
+    at.run()
     assert not at.exception
     first = at.dataframe[0].value
     seats_col = next(c for c in first.columns if "Seats" in c)
