@@ -32,8 +32,9 @@ def _mix(df) -> None:
         st.caption(ctx.t("lead.funding.no_amount_note", n=fmt_int(no_amount, ctx.lang)))
 
 
-def _stack(title: str, query: str, by: str, key: str, measure: str, **extra) -> None:
-    st.subheader(title)
+def _stack(title: str | None, query: str, by: str, key: str, measure: str, **extra) -> None:
+    if title:
+        st.subheader(title)
     df = ui.run(query, ctx, **extra)
     if ui.empty_state(ctx, df):
         return
@@ -85,13 +86,17 @@ if not ui.empty_state(ctx, mix):
             "lead.common.by_amount" if m == "amount_display" else "lead.common.by_lines"),
     ) or "amount_display"
     _stack(ctx.t("lead.funding.over_time"), "funding_over_time", "year", "fu_time", measure)
-    left, right = st.columns(2)
-    with left:
-        _stack(ctx.t("lead.funding.by_kind"), "funding_by_kind", "program_kind", "fu_kind",
-               measure)
-    with right:
-        _stack(ctx.t("lead.funding.by_partner"), "funding_by_partner", "partner_name",
-               "fu_partner", measure, limit=15)
+    # by kind and by partner share one place; only the open tab is built and drawn
+    by_kind, by_partner = st.tabs(
+        [ctx.t("lead.funding.by_kind"), ctx.t("lead.funding.by_partner")],
+        key="fu_split_tab", on_change="rerun")
+    if by_partner.open:
+        with by_partner:
+            _stack(None, "funding_by_partner", "partner_name", "fu_partner", measure,
+                   limit=15)
+    else:
+        with by_kind:
+            _stack(None, "funding_by_kind", "program_kind", "fu_kind", measure)
     left, right = st.columns(2)
     with left:
         _rates()
