@@ -132,12 +132,23 @@ def profile_misses(results: dict, work: Path) -> list[str]:
     return written
 
 
+def _portable(value):
+    """Paths inside the project written relative to it: nothing machine-specific in docs/."""
+    root = str(Path(__file__).resolve().parent.parent) + "/"
+    if isinstance(value, dict):
+        return {k: _portable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_portable(v) for v in value]
+    text = str(value) if isinstance(value, Path) else value
+    return text.replace(root, "") if isinstance(text, str) else value
+
+
 def save(results: dict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     results["notes"] = NOTES.read_text(encoding="utf-8") if NOTES.is_file() else ""
-    out.with_suffix(".json").write_text(json.dumps(results, indent=1, default=str) + "\n",
-                                        encoding="utf-8")
-    out.write_text(report.markdown(results), encoding="utf-8")
+    out.with_suffix(".json").write_text(
+        json.dumps(_portable(results), indent=1, default=str) + "\n", encoding="utf-8")
+    out.write_text(report.markdown(_portable(results)), encoding="utf-8")
 
 
 def command(args: argparse.Namespace, argv: list[str] | None) -> str:

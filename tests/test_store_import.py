@@ -171,13 +171,14 @@ def test_export_then_replace_gives_identical_tables(tmp_path, target):
     assert _all_tables(db2) == _all_tables(db)
 
 
-def test_excel_export_refuses_too_many_rows(monkeypatch, sample_store):
+def test_excel_export_refuses_too_many_rows(monkeypatch, sample_store, tmp_path):
     """More rows than Excel holds: a plain error, and CSV still works."""
     monkeypatch.setattr(exporter, "EXCEL_MAX_ROWS", 7)  # 6 programs fit, 7 participants do not
     con = store.connect(sample_store, read_only=True)
     with pytest.raises(exporter.ExportError, match="participants"):
-        exporter.export_xlsx(con, "/tmp/never-written.xlsx", "en")
+        exporter.export_xlsx(con, tmp_path / "never-written.xlsx", "en")
     con.close()
+    assert not (tmp_path / "never-written.xlsx").exists()
 
 
 def _cli(*args, env_db=None):
