@@ -207,7 +207,8 @@ def _counts(series: pd.Series) -> dict[str, int]:
 def _funding_by_source(fu: pd.DataFrame) -> dict[str, dict[str, Any]]:
     out = {}
     for source, g in fu.groupby("source", sort=True):
-        out[str(source)] = {"lines": len(g), "amount": float(g["amount_display"].sum()),
+        total = g["amount_display"].sum(min_count=1)  # NaN when nothing converted
+        out[str(source)] = {"lines": len(g), "amount": None if pd.isna(total) else float(total),
                             "unconverted_lines": int(g["is_unconverted"].sum())}
     return out
 
@@ -217,7 +218,7 @@ def headline(fr: Frames, filters: Filters | None = None, currency: str = "IDR",
     """The overview's headline figures (the shape of `coopdash.summary.headline`).
 
     Code dicts hold only codes with at least one record. `funding.by_source[s].amount` is
-    the sum of the converted amounts (0.0 when none converted); unconverted lines are
+    the sum of the converted amounts (None when none converted); unconverted lines are
     counted apart. `actions.overdue` = open actions due before `as_of` (default today).
     """
     f = filters or Filters()

@@ -8,7 +8,7 @@
      "programs": {"by_status": {...}, "by_kind": {...}},
      "seats_planned": {"outbound": 12, "inbound": 0},
      "participants": {"by_status": {...}},
-     "funding": {"by_source": {"apbd": {"lines": 1, "amount": 0.0, "unconverted_lines": 0}}},
+     "funding": {"by_source": {"apbd": {"lines": 1, "amount": None, "unconverted_lines": 0}}},
      "actions": {"open": 1, "overdue": 0}}
 """
 
@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from coopdash.filters import Filters
 from coopdash.query import run
@@ -25,6 +26,11 @@ from coopdash.query import run
 
 def _counts(df, key: str) -> dict[str, int]:
     return {str(k): int(n) for k, n in zip(df[key], df["n"], strict=True)}
+
+
+def _amount(value) -> float | None:
+    """The converted total, or None when no line had a converted amount (not zero)."""
+    return None if pd.isna(value) else round(float(value), 2)
 
 
 def headline(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
@@ -47,7 +53,7 @@ def headline(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
         "participants": {"by_status": _counts(run(con, "headline_participants", params),
                                               "status")},
         "funding": {"by_source": {
-            str(r.source): {"lines": int(r.n_lines), "amount": round(float(r.amount), 2),
+            str(r.source): {"lines": int(r.n_lines), "amount": _amount(r.amount),
                             "unconverted_lines": int(r.n_unconverted)}
             for r in funding.itertuples()}},
         "actions": {"open": int(actions["n_open"]), "overdue": int(actions["n_overdue"])},

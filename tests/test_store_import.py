@@ -225,6 +225,9 @@ def test_summary_json_on_the_sample(sample_store):
     assert got["actions"]["open"] == sum(a["status"] == "open" for a in _sample("actions")) == 1
     study = [f["source"] for f in _sample("funding") if "study-visit" in f["program_id"]]
     assert study == ["apbd"] and got["funding"]["by_source"]["apbd"]["lines"] == 1
+    # the study visit's amount is unknown: the total is null, never a made-up zero
+    assert [f["amount"] for f in _sample("funding")] == [""]
+    assert got["funding"]["by_source"]["apbd"]["amount"] is None
     assert got["partners"] == len(_sample("partners"))
     assert sum(got["programs"]["by_kind"].values()) == len(programs)
 
