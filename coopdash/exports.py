@@ -381,14 +381,6 @@ def write(con: duckdb.DuckDBPyConnection, spec: TableExport, fmt: str, path: Pat
     return n
 
 
-def to_bytes(con: duckdb.DuckDBPyConnection, spec: TableExport, fmt: str) -> bytes:
-    """The export as bytes (small selections and tests)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"export.{fmt}"
-        write(con, spec, fmt, path)
-        return path.read_bytes()
-
-
 def whole_store(con: duckdb.DuckDBPyConnection, folder: Path, lang: str = "id") -> Path:
     """The whole store as a workbook in the import format, through coopdash.exporter
     (the store's own exporter, imported only when asked). Its ExportError (a table past

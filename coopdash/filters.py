@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any
 
 # URL key for each list field (ids never contain commas: the contract allows A-Za-z0-9._-).
@@ -40,12 +40,6 @@ class Filters:
         for name in _LIST_KEYS:  # normalise: sorted tuples, so equal filters compare equal
             object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
 
-    def is_empty(self) -> bool:
-        return self == Filters()
-
-    def with_(self, **changes: Any) -> Filters:
-        return replace(self, **changes)
-
     def params(self, home_country: str = "ID") -> dict[str, Any]:
         """The `$f` struct every query's filter macros read."""
         values = {name: list(getattr(self, name)) for name in _LIST_KEYS}
@@ -76,15 +70,6 @@ class Filters:
                 with contextlib.suppress(ValueError):
                     kw[name] = dt.date.fromisoformat(str(raw)[:10])
         return cls(**kw)
-
-    def describe(self) -> dict[str, str]:
-        """Field -> readable value, for export headers and the meeting pack."""
-        out = {}
-        for f in fields(self):
-            value = asdict(self)[f.name]
-            if value:
-                out[f.name] = ", ".join(value) if isinstance(value, tuple) else str(value)
-        return out
 
     @property
     def url_keys(self) -> tuple[str, ...]:

@@ -113,6 +113,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def params_key(params: dict[str, Any]) -> str:
+    """Query parameters as one text (dates kept): a cache key that `params_from_key`
+    turns back into the parameters."""
+    return json.dumps(params, default=_jsonable, sort_keys=True)
+
+
+def params_from_key(key: str) -> dict[str, Any]:
+    return _from_json(json.loads(key))
+
+
 def _from_json(value: Any) -> Any:
     if isinstance(value, dict) and "__date__" in value:
         return dt.date.fromisoformat(value["__date__"])
@@ -134,15 +144,14 @@ _TTL, _ENTRIES = _cache_settings()
 @st.cache_data(ttl=_TTL, max_entries=_ENTRIES, show_spinner=False)
 def _cached(db_path: str, version: int, name: str, params_json: str) -> pd.DataFrame:
     del version  # part of the cache key only
-    params = _from_json(json.loads(params_json))
-    return query.run(connection(), name, params)
+    return query.run(connection(), name, params_from_key(params_json))
 
 
 def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
     """Run `queries/<name>.sql` with the page context's parameters (cached). Treat the
     frame as read-only: `ui.view` knows it by where it came from."""
     params = {k: v for k, v in ctx.params(**extra).items() if k in query.param_names(name)}
-    key = json.dumps(params, default=_jsonable, sort_keys=True)
+    key = params_key(params)
     db = str(ctx.settings.db_path)
     df = _cached(db, ctx.data_version, name, key)
     _remember(df, (db, ctx.data_version, name, key))

@@ -484,10 +484,6 @@ class Staging:
         self.con.execute(f"create or replace temp view _a_{name} as {body}")
         self.names.append(f"_a_{name}")
 
-    def stored_ids(self, name: str) -> pd.Series:
-        return self.con.execute(f"select {rid_sql(name, 's')} as rid from main.{name} s"
-                                ).df()["rid"]
-
     def close(self) -> None:
         for obj in reversed(self.names):
             if obj.startswith("_c_"):

@@ -169,10 +169,6 @@ class Review:
         """Change lines not in `changes` ("… and N more")."""
         return max(0, self.n_change_lines - len(self.changes))
 
-    @property
-    def n_decisions(self) -> int:
-        return len(self.actions_due) + len(self.stale) + len(self.late)
-
 
 def week_params(week: Week) -> dict[str, Any]:
     return {"week_start": week.start, "week_end": week.end}
@@ -307,20 +303,6 @@ def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
     order = {name: i for i, name in enumerate(TABLE_ORDER)}
     out = out.assign(_o=out["table_name"].map(order)).sort_values("_o").drop(columns="_o")
     return out.reset_index(drop=True)[cols]
-
-
-_CHANGE_ORDER = {"changed": 0, "removed": 1, "added": 2}
-
-
-def ordered_changes(changes: pd.DataFrame) -> pd.DataFrame:
-    """Changed fields first (what a meeting discusses), then removals, then additions (the
-    order `weekly_changes.sql` already returns)."""
-    if changes.empty:
-        return changes
-    order = changes["change"].map(_CHANGE_ORDER)
-    return (changes.assign(_o=order)
-            .sort_values(["_o", "table_name", "record_id", "field"], na_position="first")
-            .drop(columns="_o").reset_index(drop=True))
 
 
 def change_lines(changes: pd.DataFrame, lang: str) -> pd.DataFrame:

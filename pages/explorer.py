@@ -143,7 +143,7 @@ def _signature(tab: ex.Tab, state: dict, params: dict) -> str:
 @st.cache_data(ttl=ctx.settings.cache_ttl, max_entries=64, show_spinner=False)
 def _count(db: str, version: int, tab_name: str, params_json: str) -> int:
     del db, version  # cache key only
-    return ex.count(ui.connection(), ex.TABS[tab_name], ui._from_json(json.loads(params_json)))
+    return ex.count(ui.connection(), ex.TABS[tab_name], ui.params_from_key(params_json))
 
 
 @st.cache_data(ttl=ctx.settings.cache_ttl, max_entries=64, show_spinner=False)
@@ -151,15 +151,11 @@ def _page(db: str, version: int, tab_name: str, params_json: str, sort: str, des
           page: int, size: int) -> pd.DataFrame:
     del db, version  # cache key only
     return ex.fetch(ui.connection(), ex.TABS[tab_name],
-                    ui._from_json(json.loads(params_json)), sort, desc, page, size)
+                    ui.params_from_key(params_json), sort, desc, page, size)
 
 
 def _params(tab: ex.Tab, state: dict) -> dict:
     return ctx.params(**ex.tab_params(tab, state["q"], state["filters"], ctx.lang))
-
-
-def _key_of(params: dict) -> str:
-    return json.dumps(params, default=ui._jsonable, sort_keys=True)
 
 
 # --- exports ---------------------------------------------------------------------------
@@ -260,7 +256,7 @@ def main() -> None:
     if tab.name == "participants" and not SHOW_NAMES:
         st.info(ctx.t("explorer.names_hidden"), icon=":material/visibility_off:")
     params = _params(tab, state)
-    key = _key_of(params)
+    key = ui.params_key(params)
     sig = _signature(tab, state, params)
     if state.get("sig") not in (None, sig):
         state["page"] = 1
