@@ -6,8 +6,8 @@ currency, filters — kept in the URL), and runs the chosen page.
 
 import streamlit as st
 
-from coopdash import ui
 from coopdash.i18n import t
+from coopdash.web import ui
 
 st.set_page_config(page_title="coopdash", page_icon=":material/handshake:", layout="wide")
 

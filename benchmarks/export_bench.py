@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def build(path: Path, participants: int) -> None:
-    from coopdash import demo, store
+    from coopdash import store
+    from coopdash.workbook import demo
 
     t0 = time.perf_counter()
     frames = demo.generate(participants=participants, seed=7, today=dt.date(2025, 1, 1))
@@ -36,9 +37,9 @@ def build(path: Path, participants: int) -> None:
 
 
 def _spec(show_names: bool = True):
-    from coopdash import explorer as ex
-    from coopdash import exports
-    from coopdash.filters import Filters
+    from coopdash.figures import explorer as ex
+    from coopdash.figures import exports
+    from coopdash.figures.filters import Filters
 
     tab = ex.TABS["participants"]
     flt = Filters()
@@ -51,7 +52,7 @@ def _spec(show_names: bool = True):
 def _child(db: str, fmt: str, out: str, queue, memory_limit: str | None) -> None:
     import duckdb
 
-    from coopdash import exports
+    from coopdash.figures import exports
 
     config = {"memory_limit": memory_limit,
               "temp_directory": tempfile.gettempdir()} if memory_limit else {}

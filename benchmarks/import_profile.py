@@ -26,17 +26,17 @@ PHASES: dict[str, float] = defaultdict(float)
 
 # (module, attribute path, phase name): wrapped if present, so the script survives refactors
 _WRAP = [
-    ("coopdash.reader", "read_path", "read files"),
-    ("coopdash.validate", "clean_table", "cell checks"),
-    ("coopdash.validate", "Staging.build", "staging views"),
-    ("coopdash.validate", "check_new_rows", "cross checks"),
-    ("coopdash.validate", "check_references", "cross checks"),
-    ("coopdash.validate", "check_row_rules", "cross checks"),
-    ("coopdash.validate", "check_funding_delegation", "cross checks"),
-    ("coopdash.validate", "check_program_partner", "cross checks"),
-    ("coopdash.importer", "_Ctx.apply", "write tables+history"),
-    ("coopdash.importer", "_Ctx.log", "write import_log"),
-    ("coopdash.importer", "_commit", "commit"),
+    ("coopdash.workbook.reader", "read_path", "read files"),
+    ("coopdash.workbook.validate", "clean_table", "cell checks"),
+    ("coopdash.workbook.validate", "Staging.build", "staging views"),
+    ("coopdash.workbook.validate", "check_new_rows", "cross checks"),
+    ("coopdash.workbook.validate", "check_references", "cross checks"),
+    ("coopdash.workbook.validate", "check_row_rules", "cross checks"),
+    ("coopdash.workbook.validate", "check_funding_delegation", "cross checks"),
+    ("coopdash.workbook.validate", "check_program_partner", "cross checks"),
+    ("coopdash.workbook.importer", "_Ctx.apply", "write tables+history"),
+    ("coopdash.workbook.importer", "_Ctx.log", "write import_log"),
+    ("coopdash.workbook.importer", "_commit", "commit"),
 ]
 
 
@@ -45,7 +45,7 @@ STATEMENTS: dict[str, float] = defaultdict(float)
 
 def _wrap_statements() -> None:
     """Time every SQL statement the importer's `_Ctx.run` sends (by its first words)."""
-    from coopdash import importer
+    from coopdash.workbook import importer
 
     run = importer._Ctx.run
 
@@ -84,7 +84,7 @@ def _wrap() -> None:
 
 def source(n: int, xlsx: bool) -> Path:
     """The demo data for `n` participants, generated once (never someone else's folder)."""
-    from coopdash import demo
+    from coopdash.workbook import demo
 
     target = WORK / (f"import-{n}.xlsx" if xlsx else f"import-{n}")
     if not target.exists():
@@ -97,7 +97,8 @@ def source(n: int, xlsx: bool) -> Path:
 
 
 def run(src: Path, profile: bool) -> None:
-    from coopdash import importer, store
+    from coopdash import store
+    from coopdash.workbook import importer
 
     _wrap()
     _wrap_statements()

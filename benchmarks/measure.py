@@ -73,7 +73,7 @@ def bench_env(db: Path | str) -> dict[str, str]:
 
 def generate(participants: int, folder: Path, xlsx: bool) -> dict[str, Any]:
     """Demo data for `participants` written as a CSV folder (and an .xlsx when asked)."""
-    from coopdash import demo
+    from coopdash.workbook import demo
 
     folder.mkdir(parents=True, exist_ok=True)
     gen_ms, frames = timed(lambda: demo.generate(participants, seed=SEED, today=TODAY))
@@ -94,7 +94,8 @@ def generate(participants: int, folder: Path, xlsx: bool) -> dict[str, Any]:
 def _import_child(src: str, db: str) -> dict[str, Any]:
     import psutil
 
-    from coopdash import importer, store
+    from coopdash import store
+    from coopdash.workbook import importer
 
     base = psutil.Process().memory_info().rss / 2**20
     got: dict[str, Any] = {}
@@ -121,7 +122,7 @@ def import_store(src: Path | str, db: Path) -> dict[str, Any]:
 
 def default_params(filters=None, today: dt.date = TODAY) -> dict[str, Any]:
     """Every parameter any query names, at its default (filters empty, IDR, fixed today)."""
-    from coopdash.filters import Filters
+    from coopdash.figures.filters import Filters
 
     f = filters or Filters()
     return {**f.params(HOME), "currency": "IDR", "today": today, "as_of": today,
@@ -132,7 +133,7 @@ def default_params(filters=None, today: dt.date = TODAY) -> dict[str, Any]:
 
 def _derived_params(con, name: str, params: dict[str, Any]) -> dict[str, Any]:
     """Parameters a query takes from another query's result (as its page passes them)."""
-    from coopdash import query
+    from coopdash.store import query
 
     if "agreement_ids" in query.param_names(name):  # the agreements the timeline shows
         shown = query.run(con, "timeline_agreements", params)
@@ -141,8 +142,8 @@ def _derived_params(con, name: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _query_call(con, name: str) -> Callable[[], pd.DataFrame]:
-    from coopdash import explorer as ex
-    from coopdash import query
+    from coopdash.figures import explorer as ex
+    from coopdash.store import query
 
     params = _derived_params(con, name, default_params())
     tab = next((t for t in ex.TABS.values() if t.query == name), None)
@@ -156,7 +157,7 @@ def _query_call(con, name: str) -> Callable[[], pd.DataFrame]:
 def time_queries(con, repeats: int) -> list[dict[str, Any]]:
     """Median warm time of every `queries/*.sql` with the default parameters (a query
     that fails is recorded with its error, not fatal)."""
-    from coopdash import query
+    from coopdash.store import query
 
     out = []
     for name in query.query_names():
@@ -175,7 +176,9 @@ def _aggregates():
     """name -> (DuckDB call, peer call); each call takes (con or frames, Filters).
     The peer's semantics and its hand-checked tests live in coopdash/peer.py and
     tests/test_peer.py; here the same pairs are timed (and checked once more)."""
-    from coopdash import peer, query, summary
+    from benchmarks import peer
+    from coopdash.figures import summary
+    from coopdash.store import query
 
     def sql(name: str):
         return lambda con, f: query.run(con, name, {**default_params(f)})
@@ -201,7 +204,7 @@ PEER_OF_PAGE = {
 
 
 def filters_by_name() -> dict[str, Any]:
-    from coopdash.filters import Filters
+    from coopdash.figures.filters import Filters
 
     return {"default": Filters(), "narrow": Filters(kinds=(NARROW_KIND,))}
 
@@ -238,7 +241,7 @@ def frame_diff(sql: pd.DataFrame, mine: pd.DataFrame) -> list[str]:
 
 
 def load_peer(con) -> tuple[float, dict[str, pd.DataFrame]]:
-    from coopdash import peer
+    from benchmarks import peer
 
     return timed(lambda: peer.load(con))
 
@@ -282,7 +285,7 @@ def measure_data(db: Path, repeats: int, peer_repeats: int) -> dict[str, Any]:
 def sql_clock() -> Iterator[dict[str, float]]:
     """Sum the time spent in the one query runner (the explorer's pages and counts too)
     while inside."""
-    from coopdash import query
+    from coopdash.store import query
 
     spent = {"ms": 0.0, "n": 0}
     originals = {(query, "run"): query.run}

@@ -36,7 +36,7 @@ def _bar(fraction: float, message: str) -> None:
 
 
 def cmd_init(args) -> int:
-    from coopdash import bootstrap
+    from coopdash.workbook import bootstrap
 
     path = Path(args.db)
     if path.exists():
@@ -52,13 +52,13 @@ def cmd_init(args) -> int:
 
 
 def _failed():
-    from coopdash.validate import ValidationFailed
+    from coopdash.workbook.validate import ValidationFailed
 
     return ValidationFailed
 
 
 def cmd_import(args) -> int:
-    from coopdash import importer
+    from coopdash.workbook import importer
 
     path = Path(args.db)
     results = []
@@ -86,14 +86,14 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from coopdash import exporter
+    from coopdash.workbook import writer
 
     con = _open(args, read_only=True)
     if con is None:
         return 2
     try:
-        out = exporter.export(con, args.path, args.lang)
-    except exporter.ExportError as exc:
+        out = writer.export(con, args.path, args.lang)
+    except writer.ExportError as exc:
         print(exc, file=sys.stderr)
         return 1
     finally:
@@ -114,7 +114,7 @@ def _open(args, read_only: bool = False):
 
 
 def cmd_template(args) -> int:
-    from coopdash import template
+    from coopdash.workbook import template
 
     out = template.write_template(args.path)
     print(t("store.cli.template_done", args.lang, path=out))
@@ -122,7 +122,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from coopdash import demo
+    from coopdash.workbook import demo
 
     frames = demo.generate(participants=args.participants, seed=args.seed)
     out = demo.write(frames, args.out)
@@ -131,7 +131,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from coopdash import summary
+    from coopdash.figures import summary
 
     con = _open(args, read_only=True)
     if con is None:
@@ -159,7 +159,7 @@ def _print_tree(data, indent: int = 0) -> None:
 
 
 def cmd_pack(args) -> int:  # the meeting pack: the body is coopdash/pack.py::main
-    from coopdash import pack
+    from coopdash.meeting import pack
 
     return pack.main(args)
 

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from coopdash import dataops, ui
-from coopdash.validate import ValidationFailed
+from coopdash.web import ui
+from coopdash.workbook import intake
+from coopdash.workbook.validate import ValidationFailed
 
 ctx = ui.context()
 st.title(ctx.t("data.title"))
@@ -14,7 +15,7 @@ ui.demo_banner(ctx)
 
 @st.cache_data(show_spinner=False)
 def _template() -> bytes:
-    return dataops.template_bytes()
+    return intake.template_bytes()
 
 
 st.subheader(ctx.t("data.template_title"))
@@ -30,7 +31,7 @@ def _issues_frame(issues) -> pd.DataFrame:
     return df.rename(columns={c: ctx.t(f"data.col.{c}") for c in df.columns})
 
 
-def _show_report(report: dataops.CheckReport) -> None:
+def _show_report(report: intake.CheckReport) -> None:
     if report.ok:
         st.success(ctx.t("data.check_ok", rows=sum(report.rows.values()),
                          tables=len(report.rows)), icon=":material/check_circle:")
@@ -47,7 +48,7 @@ def _show_report(report: dataops.CheckReport) -> None:
 def _apply(upload, replace: bool) -> None:
     bar = st.progress(0.0)
     try:
-        result = dataops.apply_upload(
+        result = intake.apply_upload(
             ui.connection(), upload.name, upload.getvalue(), replace=replace,
             actor=ctx.settings.actor, lang=ctx.lang,
             progress=lambda f, msg: bar.progress(f, text=msg))
@@ -73,7 +74,7 @@ else:
         check_key = (upload.file_id, mode, ctx.data_version)
         if st.button(ctx.t("data.check_button"), key="data_check_button",
                      icon=":material/rule:"):
-            report = dataops.check_upload(ui.connection(), upload.name, upload.getvalue(),
+            report = intake.check_upload(ui.connection(), upload.name, upload.getvalue(),
                                           replace)
             st.session_state["data_check"] = (check_key, report)
         checked = st.session_state.get("data_check")
@@ -94,7 +95,7 @@ else:
                    format_func=lambda f: {"xlsx": "Excel (.xlsx)", "zip": "CSV (.zip)"}[f])
     if st.button(ctx.t("data.export_prepare"), key="data_export_prepare"):
         st.session_state["data_export"] = (fmt, ctx.data_version,
-                                           dataops.store_bytes(ui.connection(), fmt, ctx.lang))
+                                           intake.store_bytes(ui.connection(), fmt, ctx.lang))
     ready = st.session_state.get("data_export")
     if ready and ready[0] == fmt and ready[1] == ctx.data_version:
         name = f"coopdash-store.{fmt}"

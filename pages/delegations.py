@@ -3,7 +3,8 @@ participants by province, roles and positions; each chart with the rows behind i
 
 import streamlit as st
 
-from coopdash import charts, ui
+from coopdash.charts import leadership
+from coopdash.web import ui
 
 ctx = ui.context()
 st.title(ctx.t("lead.deleg.title"))
@@ -20,7 +21,7 @@ def _sizes() -> None:
     df = ui.run("delegations_by_kind", ctx)
     if ui.empty_state(ctx, df):
         return
-    if sel := ui.chart(charts.delegation_sizes_chart, df, ctx.lang, key="dl_sizes"):
+    if sel := ui.chart(leadership.delegation_sizes_chart, df, ctx.lang, key="dl_sizes"):
         ui.drill_to("delegations", kinds=sorted({k for k, *_ in sel}))
     _rows("dl_rows_sizes", df, {
         "program_kind": "kind", "direction": "direction", "n_programs": "programs",
@@ -43,7 +44,7 @@ def _reciprocity() -> None:
     measure = st.segmented_control(
         ctx.t("lead.common.measure"), ["n_seats", "n_people"], default="n_seats",
         key="dl_measure", format_func=lambda m: ctx.t(f"lead.deleg.measure_{m[2:]}"))
-    if sel := ui.chart(charts.reciprocity_chart, df, ctx.lang, measure or "n_seats",
+    if sel := ui.chart(leadership.reciprocity_chart, df, ctx.lang, measure or "n_seats",
                        key="dl_recip"):
         ui.drill_to("delegations", sides=sorted(
             {"home" if d == "outbound" else "partner" for d, *_ in sel}))
@@ -65,16 +66,16 @@ def _provinces() -> None:
     sel = []
     if geo.open:
         with geo:
-            sel = ui.chart(charts.province_map_chart, df, ui.provinces(), ctx.lang,
+            sel = ui.chart(leadership.province_map_chart, df, ui.provinces(), ctx.lang,
                            key="dl_map")
     else:
         with bar:
-            sel = ui.chart(charts.province_chart, df, names, ctx.lang, key="dl_prov")
+            sel = ui.chart(leadership.province_chart, df, names, ctx.lang, key="dl_prov")
     if sel:
         ui.drill_to("participants", regions=sorted({c for c, *_ in sel}))
     with ui.lazy_expander(ctx.t("lead.common.rows_behind"), "dl_rows_prov") as is_open:
         if is_open:
-            st.dataframe(ui.view(charts.province_table, df, names, ctx.lang), hide_index=True)
+            st.dataframe(ui.view(leadership.province_table, df, names, ctx.lang), hide_index=True)
 
 
 def _roles() -> None:
@@ -85,7 +86,7 @@ def _roles() -> None:
         with positions:
             df = ui.run("delegations_positions", ctx, limit=15)
             if not ui.empty_state(ctx, df):
-                if sel := ui.chart(charts.positions_chart, df, ctx.lang, key="dl_positions"):
+                if sel := ui.chart(leadership.positions_chart, df, ctx.lang, key="dl_positions"):
                     ui.drill_to("participants", sides=sorted({s for _, s in sel}))
                 _rows("dl_rows_positions", df, {"position": "position", "side": "side",
                                                 "n_people": "people"}, codes={"side": "side"})
@@ -93,7 +94,7 @@ def _roles() -> None:
     with roles:
         df = ui.run("delegations_roles", ctx)
         if not ui.empty_state(ctx, df):
-            if sel := ui.chart(charts.roles_chart, df, ctx.lang, key="dl_roles"):
+            if sel := ui.chart(leadership.roles_chart, df, ctx.lang, key="dl_roles"):
                 ui.drill_to("participants", sides=sorted({s for _, s in sel}))
             # an ordinary expander: these rows are few, and built with the chart
             with st.expander(ctx.t("lead.common.rows_behind")):

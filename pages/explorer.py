@@ -2,9 +2,9 @@
 and paged in SQL, with exports built from the very query behind the table.
 
 The URL carries the tab (`tab`), search (`q`), sort (`sort`, `-col` descending), page
-(`pg`) and the tab's own filters (short keys in coopdash.explorer.TABS), so a link
+(`pg`) and the tab's own filters (short keys in coopdash.figures.explorer.TABS), so a link
 reopens the same rows. Widgets only: the SQL lives in queries/explorer_*.sql and the
-logic in coopdash.explorer / coopdash.exports.
+logic in coopdash.figures.explorer / coopdash.figures.exports.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from coopdash import explorer as ex
-from coopdash import exports, ui
+from coopdash.figures import explorer as ex
+from coopdash.figures import exports
+from coopdash.web import ui
 
 ctx = ui.context()
 SHOW_NAMES = ctx.settings.can("names")
@@ -219,7 +220,7 @@ def _store_export() -> None:
     if not ctx.settings.can("export"):
         return
     st.subheader(ctx.t("explorer.store_title"))
-    if importlib.util.find_spec("coopdash.exporter") is None:
+    if importlib.util.find_spec("coopdash.workbook.writer") is None:
         st.caption(ctx.t("explorer.store_unavailable"))
         return
     st.caption(ctx.t("explorer.store_note"))

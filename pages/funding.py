@@ -4,8 +4,9 @@ amounts counted and shown apart (never as zero)."""
 
 import streamlit as st
 
-from coopdash import charts, ui
+from coopdash.charts import leadership
 from coopdash.i18n import fmt_int
+from coopdash.web import ui
 
 ctx = ui.context()
 st.title(ctx.t("lead.funding.title"))
@@ -21,7 +22,7 @@ def _rows(key: str, df, columns: dict, **kw) -> None:
 def _mix(df) -> None:
     st.subheader(ctx.t("lead.funding.mix"))
     # the chart first: it is what the page is waited for; the table follows it
-    if sel := ui.chart(charts.funding_mix_chart, df, ctx.lang, ctx.currency, key="fu_mix"):
+    if sel := ui.chart(leadership.funding_mix_chart, df, ctx.lang, ctx.currency, key="fu_mix"):
         ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
     ui.table(ctx, df, {"source": "source", "amount_display": "amount", "n_lines": "lines",
                        "n_converted": "converted", "n_unconverted": "unconverted",
@@ -38,7 +39,7 @@ def _stack(title: str | None, query: str, by: str, key: str, measure: str, **ext
     df = ui.run(query, ctx, **extra)
     if ui.empty_state(ctx, df):
         return
-    if sel := ui.chart(charts.funding_stack_chart, df, ctx.lang, ctx.currency, by, measure,
+    if sel := ui.chart(leadership.funding_stack_chart, df, ctx.lang, ctx.currency, by, measure,
                        key=key):
         field = {"year": None, "program_kind": "kinds", "partner_name": "partners"}[by]
         narrowed = {"sources": sorted({s for _, s in sel})}

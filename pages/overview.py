@@ -5,8 +5,9 @@ import datetime as dt
 
 import streamlit as st
 
-from coopdash import charts, ui
+from coopdash.charts import leadership
 from coopdash.i18n import fmt_date, fmt_int, fmt_money, fmt_percent
+from coopdash.web import ui
 
 ctx = ui.context()
 st.title(ctx.t("lead.overview.title"))
@@ -74,8 +75,8 @@ choice = st.segmented_control(
 ref = _reference_date(choice)
 st.caption(ctx.t("lead.overview.since", date=fmt_date(ref, ctx.lang, long=True)))
 headline = ui.run("overview_headline", ctx, as_of=ctx.today, before=ref)  # both dates at once
-now = ui.view(charts.headline_figures, headline, "now")
-before = ui.view(charts.headline_figures, headline, "before")
+now = ui.view(leadership.headline_figures, headline, "now")
+before = ui.view(leadership.headline_figures, headline, "before")
 
 if not any(now[k] for k in ("agreements", "programs", "funding_lines", "actions_open")):
     ui.empty_state(ctx)
@@ -120,14 +121,14 @@ with left:
     st.subheader(ctx.t("lead.overview.chart_reciprocity"))
     df = ui.run("delegations_reciprocity", ctx)
     if not ui.empty_state(ctx, df) and (
-            sel := ui.chart(charts.reciprocity_chart, df, ctx.lang, key="ov_recip")):
+            sel := ui.chart(leadership.reciprocity_chart, df, ctx.lang, key="ov_recip")):
         ui.drill_to("delegations", sides=sorted(
             {"home" if d == "outbound" else "partner" for d, _ in sel}))
 with right:
     st.subheader(ctx.t("lead.overview.chart_funding"))
     df = ui.run("funding_by_source", ctx)
     if not ui.empty_state(ctx, df) and (
-            sel := ui.chart(charts.funding_mix_chart, df, ctx.lang, ctx.currency,
+            sel := ui.chart(leadership.funding_mix_chart, df, ctx.lang, ctx.currency,
                             key="ov_funding")):
         ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
 
@@ -136,7 +137,7 @@ agreements = ui.run("timeline_agreements", ctx, limit=15)
 if not ui.empty_state(ctx, agreements):
     milestones = ui.run("timeline_milestones", ctx,
                         agreement_ids=agreements["agreement_id"].tolist())
-    if sel := ui.chart(charts.agreement_timeline_chart, agreements, milestones, None, ctx.lang,
+    if sel := ui.chart(leadership.agreement_timeline_chart, agreements, milestones, None, ctx.lang,
                        ctx.today, key="ov_timeline"):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
         ui.drill_to("agreements", partners=sorted({partner_of[a] for a, *_ in sel}))

@@ -4,8 +4,9 @@ explorations that have stalled."""
 
 import streamlit as st
 
-from coopdash import charts, ui
+from coopdash.charts import leadership
 from coopdash.i18n import fmt_int
+from coopdash.web import ui
 
 ctx = ui.context()
 st.title(ctx.t("lead.timeline.title"))
@@ -22,7 +23,7 @@ def _gantt(agreements) -> None:
                          total=fmt_int(agreements["n_total"].iloc[0], ctx.lang)))
     milestones = ui.run("timeline_milestones", ctx,
                         agreement_ids=agreements["agreement_id"].tolist())
-    if sel := ui.chart(charts.agreement_timeline_chart, agreements, milestones,
+    if sel := ui.chart(leadership.agreement_timeline_chart, agreements, milestones,
                        ui.run("timeline_programs", ctx), ctx.lang, ctx.today, key="tl_gantt"):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
         partners = sorted({partner_of[a] for a, *_ in sel if a in partner_of})

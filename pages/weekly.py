@@ -1,7 +1,7 @@
 """Weekly review: what changed this ISO week, what is next, what needs a decision; the
 follow-ups worked on in the meeting; the meeting pack to take away.
 
-Widgets and layout only: the review comes from `coopdash.weekly` (the same code the
+Widgets and layout only: the review comes from `coopdash.figures.weekly` (the same code the
 meeting pack uses), edits go through the one importer. Every query goes through the
 cached `ui.run` (keyed on the data version), so a rerun costs no SQL; the change list is
 counted in SQL and only its first lines are fetched; the meeting pack and the whole change
@@ -17,9 +17,11 @@ from types import SimpleNamespace
 import pandas as pd
 import streamlit as st
 
-from coopdash import pack, ui, weekly
 from coopdash.contract import CODES
+from coopdash.figures import weekly
 from coopdash.i18n import fmt_date, fmt_int
+from coopdash.meeting import pack
+from coopdash.web import ui
 
 ctx = ui.context()
 lang = ctx.lang

@@ -16,7 +16,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from coopdash import bootstrap, store
+from coopdash import store
+from coopdash.workbook import bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PARTICIPANTS = 5000

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import openpyxl
 
-from coopdash import bootstrap, importer, store
-from coopdash.validate import ValidationFailed
+from coopdash import store
+from coopdash.workbook import bootstrap, importer
+from coopdash.workbook.validate import ValidationFailed
 
 
 def new_store(path: Path, with_: str = "sample") -> Path:

@@ -1,4 +1,4 @@
-"""Chart builders (coopdash.charts) are pure: inspect the traces of the figures they return."""
+"""Chart builders (coopdash.charts.leadership): pure functions, tested through their traces."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from coopdash import charts
+from coopdash.charts import leadership
 
 
 def test_reciprocity_chart_outbound_and_inbound_with_undated_year():
@@ -14,7 +14,7 @@ def test_reciprocity_chart_outbound_and_inbound_with_undated_year():
     df = pd.DataFrame({"year": [2024, None, 2024], "direction": ["outbound", "outbound",
                                                                   "inbound"],
                        "n_seats": [5, 12, 3], "n_people": [4, 0, 3]})
-    fig = charts.reciprocity_chart(df, "en")
+    fig = leadership.reciprocity_chart(df, "en")
     out, inb = fig.data
     assert (out.name, inb.name) == ("Sent abroad", "Received at home")
     assert list(out.x) == ["2024", "No date"] and list(out.y) == [5, 12]
@@ -28,7 +28,7 @@ def test_delegation_sizes_chart_sums_directions_per_kind():
     df = pd.DataFrame({"program_kind": ["study_visit", "study_visit"],
                        "direction": ["outbound", "inbound"], "n_seats": [10, 0],
                        "n_confirmed": [3, 1], "n_attended": [2, 1]})
-    seats, confirmed, attended = charts.delegation_sizes_chart(df, "id").data
+    seats, confirmed, attended = leadership.delegation_sizes_chart(df, "id").data
     assert list(seats.x) == ["Kunjungan studi"] and list(seats.y) == [10]
     assert list(confirmed.y) == [4] and list(attended.y) == [3]
     assert seats.customdata[0][0] == "study_visit"
@@ -38,7 +38,7 @@ def test_funding_mix_unknown_amount_is_not_zero():
     """A source whose lines have no converted amount shows no amount bar, not 0."""
     df = pd.DataFrame({"source": ["apbd"], "n_lines": [1], "n_converted": [0],
                        "n_unconverted": [0], "n_no_amount": [1], "amount_display": [None]})
-    lines, amounts = charts.funding_mix_chart(df, "en", "IDR").data
+    lines, amounts = leadership.funding_mix_chart(df, "en", "IDR").data
     assert list(lines.x) == [1]
     assert list(amounts.x) == [None]
     assert list(lines.y) == ["APBD — regional budget"]
@@ -48,7 +48,7 @@ def test_funding_stack_by_partner_carries_ids():
     df = pd.DataFrame({"partner_id": ["p1", "p1"], "partner_name": ["JCLAIR", "JCLAIR"],
                        "source": ["apbn", "partner"], "n_lines": [2, 1],
                        "n_unconverted": [0, 0], "amount_display": [1.5e6, 2.0e6]})
-    fig = charts.funding_stack_chart(df, "id", "IDR", "partner_name")
+    fig = leadership.funding_stack_chart(df, "id", "IDR", "partner_name")
     assert [tr.name for tr in fig.data] == ["APBN — anggaran negara", "Dana mitra"]
     assert list(fig.data[0].customdata[0]) == ["p1", "apbn"]
     assert fig.data[0].orientation == "h"
@@ -65,7 +65,7 @@ def test_agreement_timeline_open_ended_exploration_and_milestones():
     ms = pd.DataFrame({"agreement_id": ["a1", "a1"], "kind": ["letter", "meeting"],
                        "occurred_on": [pd.Timestamp("2023-05-19"), pd.Timestamp("2023-05-22")],
                        "title": ["Surat", "Rapat"]})
-    fig = charts.agreement_timeline_chart(ag, ms, None, "id", today)
+    fig = leadership.agreement_timeline_chart(ag, ms, None, "id", today)
     bar = fig.data[0]
     assert bar.name == "Penjajakan" and list(bar.base) == ["2023-05-19"]
     days = bar.x[0] / 86_400_000
@@ -78,13 +78,13 @@ def test_agreement_timeline_open_ended_exploration_and_milestones():
 def test_province_chart_ranked_with_names():
     df = pd.DataFrame({"province_code": ["32", "35"], "n_people": [5, 9],
                        "n_attended": [1, 2], "n_outbound": [1, 1]})
-    fig = charts.province_chart(df, {"32": "Jawa Barat", "35": "Jawa Timur"}, "id")
+    fig = leadership.province_chart(df, {"32": "Jawa Barat", "35": "Jawa Timur"}, "id")
     assert list(fig.data[0].y) == ["Jawa Barat (32)", "Jawa Timur (35)"]  # largest on top
 
 
 def test_labelled_table_localizes_and_keeps_missing():
     df = pd.DataFrame({"source": ["apbd"], "n_lines": [1234], "amount_display": [None]})
-    out = charts.labelled_table(df, "id", {"source": "source", "n_lines": "lines",
+    out = leadership.labelled_table(df, "id", {"source": "source", "n_lines": "lines",
                                            "amount_display": "amount"},
                                 codes={"source": "source"}, money="IDR")
     assert out.iloc[0].tolist() == ["APBD — anggaran daerah", "1.234", "–"]
@@ -92,5 +92,5 @@ def test_labelled_table_localizes_and_keeps_missing():
 
 def test_selected_values_reads_plotly_events():
     ev = {"selection": {"points": [{"customdata": ["apbd"]}, {"x": 1}]}}
-    assert charts.selected_values(ev) == [["apbd"]]
-    assert charts.selected_values(None) == []
+    assert leadership.selected_values(ev) == [["apbd"]]
+    assert leadership.selected_values(None) == []

@@ -8,9 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from coopdash import demo, store, validate
+from coopdash import store
 from coopdash.contract import CODES, TABLE_ORDER, TABLES
-from coopdash.regions import provinces
+from coopdash.workbook import demo, validate
+from coopdash.workbook.regions import provinces
 
 TODAY = dt.date(2025, 6, 1)
 ISO = TODAY.isoformat()

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from coopdash import explorer as ex
-from coopdash import ui
-from coopdash.filters import Filters
+from coopdash.figures import explorer as ex
+from coopdash.figures.filters import Filters
+from coopdash.web import ui
 
 PAGE = "pages/explorer.py"
 

@@ -18,9 +18,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from coopdash import explorer as ex
-from coopdash import exports, store
-from coopdash.filters import Filters
+from coopdash import store
+from coopdash.figures import explorer as ex
+from coopdash.figures import exports
+from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label
 
 TODAY = dt.date(2024, 6, 30)

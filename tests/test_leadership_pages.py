@@ -8,10 +8,12 @@ import datetime as dt
 
 import pytest
 
-from coopdash import query, store, summary
-from coopdash.charts import headline_figures
-from coopdash.filters import Filters
+from coopdash import store
+from coopdash.charts.leadership import headline_figures
+from coopdash.figures import summary
+from coopdash.figures.filters import Filters
 from coopdash.settings import SAMPLE_DIR
+from coopdash.store import query
 
 PAGES = ("pages/overview.py", "pages/delegations.py", "pages/funding.py",
          "pages/timeline.py")
@@ -136,7 +138,7 @@ def test_timeline_sample_stalled(app, sample_store):
 
 @pytest.mark.parametrize("which", ["sample_store", "demo_store"])
 def test_headline_agrees_with_summary(request, which):
-    """The overview's figures agree with coopdash.summary.headline (the CLI summary)."""
+    """The overview's figures agree with coopdash.figures.summary.headline (the CLI summary)."""
     con = store.connect(request.getfixturevalue(which), read_only=True)
     today = dt.date.today()
     params = {**Filters().params("ID"), "currency": "IDR", "today": today, "as_of": today,

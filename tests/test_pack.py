@@ -8,9 +8,11 @@ import re
 
 import pytest
 
-from coopdash import pack, store, weekly
-from coopdash.filters import Filters
+from coopdash import store
+from coopdash.figures import weekly
+from coopdash.figures.filters import Filters
 from coopdash.i18n import t
+from coopdash.meeting import pack
 
 TODAY = dt.date(2026, 11, 25)
 WEEK = weekly.Week.parse("2026-W48")

@@ -8,9 +8,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from coopdash import demo, peer, query, store
+from benchmarks import peer
+from coopdash import store
 from coopdash.contract import TABLE_ORDER, TABLES
-from coopdash.filters import Filters
+from coopdash.figures.filters import Filters
+from coopdash.store import query
+from coopdash.workbook import demo
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -266,8 +269,8 @@ def _approx_headline(h: dict) -> dict:
 @pytest.mark.parametrize("currency", ["IDR", "USD"])
 @pytest.mark.parametrize("which", sorted(FILTERS))
 def test_headline_matches_summary(demo10k, tiny, which, currency):
-    """Peer headline == SQL headline (coopdash.summary) for default and narrowing filters."""
-    summary = pytest.importorskip("coopdash.summary")
+    """Peer headline == SQL headline (figures.summary), default and narrowing filters."""
+    summary = pytest.importorskip("coopdash.figures.summary")
     for con, fr in (tiny, demo10k):
         f = FILTERS[which]
         sql = summary.headline(con, f, currency, TODAY, "ID")

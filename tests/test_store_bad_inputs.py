@@ -7,7 +7,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from coopdash.validate import ValidationFailed
+from coopdash.workbook.validate import ValidationFailed
 from tests.fixtures_store import run_import, sha256, write_csvs, write_xlsx
 
 DELEG = "delegation_id,program_id,side,seats_planned\n"

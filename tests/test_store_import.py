@@ -10,9 +10,10 @@ import sys
 import pandas as pd
 import pytest
 
-from coopdash import demo, exporter, importer, reader, store, validate
+from coopdash import store
 from coopdash.contract import TABLE_ORDER
 from coopdash.settings import ROOT, SAMPLE_DIR
+from coopdash.workbook import demo, importer, reader, validate, writer
 from tests.fixtures_store import new_store, run_import, sha256, table_rows, write_csvs
 
 PROG = "program_id,partner_id,agreement_id,title,kind,status,mode,host_country,host_city," \
@@ -163,7 +164,7 @@ def test_export_then_replace_gives_identical_tables(tmp_path, target):
         importer.import_frames(con, frames, file_name="demo", actor="t")
     store.create(db, fill)
     con = store.connect(db, read_only=True)
-    out = exporter.export(con, tmp_path / target)
+    out = writer.export(con, tmp_path / target)
     con.close()
     db2 = new_store(tmp_path / "b.duckdb", "none")
     result = run_import(db2, out, replace=True)
@@ -173,10 +174,10 @@ def test_export_then_replace_gives_identical_tables(tmp_path, target):
 
 def test_excel_export_refuses_too_many_rows(monkeypatch, sample_store, tmp_path):
     """More rows than Excel holds: a plain error, and CSV still works."""
-    monkeypatch.setattr(exporter, "EXCEL_MAX_ROWS", 7)  # 6 programs fit, 7 participants do not
+    monkeypatch.setattr(writer, "EXCEL_MAX_ROWS", 7)  # 6 programs fit, 7 participants do not
     con = store.connect(sample_store, read_only=True)
-    with pytest.raises(exporter.ExportError, match="participants"):
-        exporter.export_xlsx(con, tmp_path / "never-written.xlsx", "en")
+    with pytest.raises(writer.ExportError, match="participants"):
+        writer.export_xlsx(con, tmp_path / "never-written.xlsx", "en")
     con.close()
     assert not (tmp_path / "never-written.xlsx").exists()
 

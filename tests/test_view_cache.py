@@ -1,4 +1,4 @@
-"""The view-model cache of coopdash.ui (`ui.view`, `ui.chart`, `ui.table`): a builder runs
+"""The view-model cache of coopdash.web.ui (`ui.view`, `ui.chart`, `ui.table`): a builder runs
 once per distinct input, the shared objects are never changed by their users, and what is
 shown still follows the language chosen."""
 
@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from coopdash import charts, ui
+from coopdash.charts import leadership
+from coopdash.web import ui
 
 CALLS: list[tuple] = []
 
@@ -67,12 +68,12 @@ def _plotly_chart_script():
     import pandas as pd
     import streamlit as st
 
-    from coopdash import charts
+    from coopdash.charts import leadership
 
     df = pd.DataFrame({"year": [2024, 2025, 2024], "direction": ["outbound", "outbound",
                                                                   "inbound"],
                        "n_seats": [5, 12, 3], "n_people": [4, 0, 3]})
-    fig = charts.reciprocity_chart(df, "en")
+    fig = leadership.reciprocity_chart(df, "en")
     before = json.dumps(fig.to_plotly_json(), sort_keys=True, default=str)
     st.plotly_chart(fig, key="c", on_select="rerun", selection_mode="points")
     st.plotly_chart(fig, key="d")
@@ -119,5 +120,5 @@ def test_headline_figures_per_period():
         "period": ["now", "before"], "metric": ["programs", "programs"],
         "code": ["active", "active"], "n": [7, 4], "amount": [None, None],
         "n_unconverted": [None, None], "n_no_amount": [None, None], "on_date": [None, None]})
-    assert charts.headline_figures(rows)["programs"] == 7
-    assert charts.headline_figures(rows, "before")["programs"] == 4
+    assert leadership.headline_figures(rows)["programs"] == 7
+    assert leadership.headline_figures(rows, "before")["programs"] == 4

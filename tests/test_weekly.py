@@ -9,10 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from coopdash import importer, query, settings, store, weekly
-from coopdash.filters import Filters
+from coopdash import settings, store
+from coopdash.figures import weekly
+from coopdash.figures.filters import Filters
 from coopdash.i18n import t
 from coopdash.settings import SAMPLE_DIR
+from coopdash.store import query
+from coopdash.workbook import importer
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday; its ISO week is 2026-W48 (23–29 Nov)
 

@@ -7,7 +7,7 @@ parameters and the store's data version, so any write invalidates them.
 
 What pages build from those results (Plotly figures, display tables, headline figures)
 is cached here too, with `ui.view(builder, *args, **kw)` (and its shorthands `ui.chart`,
-`ui.table`): the pure builder of `coopdash.charts` runs once per distinct input and the
+`ui.table`): the pure builder of `coopdash.charts.leadership` runs once per distinct input and the
 object is shared by every later rerun and session. A frame from `ui.run` is keyed by
 where it came from (query, parameters, data version), any other frame by its content.
 """
@@ -31,12 +31,15 @@ import streamlit as st
 from babel import Locale
 from streamlit.runtime.pages_manager import PagesManager
 
-from coopdash import bootstrap, charts, query, store
 from coopdash import settings as settings_mod
+from coopdash import store
+from coopdash.charts import leadership
 from coopdash.contract import CODES
-from coopdash.filters import Filters
+from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
+from coopdash.store import query
+from coopdash.workbook import bootstrap
 
 _CTX_KEY = "_coopdash_ctx"
 
@@ -211,7 +214,7 @@ def _view(name: str, key: str, _build: Callable[..., Any], _args: tuple, _kwargs
 def view(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`build(*args, **kwargs)`, cached per distinct input (see the module docstring).
 
-    `build` must be pure (a `coopdash.charts` builder); its arguments frames and plain
+    `build` must be pure (a `coopdash.charts.leadership` builder); its arguments frames and plain
     values. The object is shared: a figure goes to `st.plotly_chart` as it is (which only
     reads it); a frame or dict comes back as a shallow copy (pandas copy-on-write), so a
     page may change its copy freely.
@@ -229,7 +232,7 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> lis
     `customdata` of the points selected (empty when none)."""
     event = st.plotly_chart(view(build, *args, **kwargs), key=key, on_select="rerun",
                             selection_mode="points", config=_CHART_CONFIG)
-    return charts.selected_values(event)
+    return leadership.selected_values(event)
 
 
 # no mode bar: one toolbar less to build per chart on every page change (the charts stay
@@ -250,8 +253,8 @@ def lazy_expander(label: str, key: str) -> Iterator[bool]:
 
 
 def table(ctx: Context, df: pd.DataFrame, columns: dict[str, str], **kwargs: Any) -> None:
-    """Show `charts.labelled_table(df, lang, columns, ...)` (cached) as a dataframe."""
-    st.dataframe(view(charts.labelled_table, df, ctx.lang, columns, **kwargs),
+    """Show `leadership.labelled_table(df, lang, columns, ...)` (cached) as a dataframe."""
+    st.dataframe(view(leadership.labelled_table, df, ctx.lang, columns, **kwargs),
                  hide_index=True)
 
 
@@ -476,7 +479,7 @@ def country_name(code: str | None, lang: str) -> str:
 def province_names() -> dict[str, str]:
     """Province code -> name, from the shipped reference list (data/reference)."""
     try:
-        from coopdash import regions
+        from coopdash.workbook import regions
     except ImportError:  # reference list not shipped yet
         return {}
     df = regions.provinces()
@@ -484,9 +487,9 @@ def province_names() -> dict[str, str]:
 
 
 def provinces() -> pd.DataFrame:
-    """The provinces reference list (`coopdash.regions.provinces()`), known to `view` by
+    """The provinces reference list (`coopdash.workbook.regions.provinces()`), known to `view` by
     name: it ships with the code and never changes while the server runs."""
-    from coopdash import regions
+    from coopdash.workbook import regions
 
     df = regions.provinces()
     _remember(df, ("reference", "provinces"))

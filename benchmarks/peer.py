@@ -2,7 +2,7 @@
 
 Two uses. (1) The "Scale" benchmark: what a user would otherwise do with pandas (load
 the whole tables once, filter and group in memory) against the SQL path
-(`queries/*.sql` through `coopdash.query.run`). (2) An independent check of the SQL:
+(`queries/*.sql` through `coopdash.store.query.run`). (2) An independent check of the SQL:
 the filter semantics of `queries/_macros.sql` are written again here, from the contract,
 in pandas, and the tests compare the two.
 
@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from coopdash.contract import TABLE_ORDER, TABLES
-from coopdash.filters import Filters
+from coopdash.figures.filters import Filters
 
 Frames = dict[str, pd.DataFrame]
 IN_PERSON = ("in_person", "hybrid")
@@ -215,7 +215,7 @@ def _funding_by_source(fu: pd.DataFrame) -> dict[str, dict[str, Any]]:
 
 def headline(fr: Frames, filters: Filters | None = None, currency: str = "IDR",
              as_of: dt.date | None = None, home_country: str = "ID") -> dict[str, Any]:
-    """The overview's headline figures (the shape of `coopdash.summary.headline`).
+    """The overview's headline figures (the shape of `coopdash.figures.summary.headline`).
 
     Code dicts hold only codes with at least one record. `funding.by_source[s].amount` is
     the sum of the converted amounts (None when none converted); unconverted lines are

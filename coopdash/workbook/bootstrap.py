@@ -24,12 +24,12 @@ def populate(with_: str, *, participants: int = 5000, seed: int = 7, actor: str 
         raise ValueError(f"--with must be one of {', '.join(CHOICES)}, not {with_!r}")
 
     def fill(con: duckdb.DuckDBPyConnection) -> None:
-        from coopdash import importer
+        from coopdash.workbook import importer
 
         if with_ in ("sample", "demo"):
             importer.import_path(con, SAMPLE_DIR, actor=actor, mode="init")
         if with_ == "demo":
-            from coopdash import demo
+            from coopdash.workbook import demo
 
             frames = demo.generate(participants=participants, seed=seed)
             importer.import_frames(con, frames, file_name=f"demo (seed {seed})",

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from coopdash.contract import TABLES
-from coopdash.validate import Issue
+from coopdash.workbook.validate import Issue
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 ROW_INDEX = "_row"
@@ -200,7 +200,7 @@ _SPACE_BYTES = np.array([9, 10, 11, 12, 13, 28, 29, 30, 31, 32, *range(128, 256)
 def _has_text(col: pd.Series) -> np.ndarray:
     """Per cell: holds a character other than a space? Decided from the first byte for
     almost every cell (numpy over the Arrow buffers); the rest by a regular expression."""
-    from coopdash.validate import WS_CLASS, _arrow_text, as_text, utf8_edges
+    from coopdash.workbook.validate import WS_CLASS, _arrow_text, as_text, utf8_edges
 
     arr = _arrow_text(as_text(col))
     parts = []

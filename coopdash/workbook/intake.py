@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from coopdash import exporter, importer, reader, template
 from coopdash.contract import TABLE_ORDER
-from coopdash.validate import Issue, Issues, ValidationFailed, join_sql, validate
+from coopdash.workbook import importer, reader, template, writer
+from coopdash.workbook.validate import Issue, Issues, ValidationFailed, join_sql, validate
 
 
 @dataclass
@@ -112,8 +112,8 @@ def store_bytes(con: duckdb.DuckDBPyConnection, fmt: str, lang: str = "id") -> b
     try:
         with tempfile.TemporaryDirectory(prefix="coopdash-export-") as tmp:
             if fmt == "xlsx":
-                return exporter.export_xlsx(cur, Path(tmp) / "store.xlsx", lang).read_bytes()
-            folder = exporter.export_csv(cur, Path(tmp) / "store", lang)
+                return writer.export_xlsx(cur, Path(tmp) / "store.xlsx", lang).read_bytes()
+            folder = writer.export_csv(cur, Path(tmp) / "store", lang)
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
                 for csv in sorted(folder.glob("*.csv")):

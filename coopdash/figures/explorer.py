@@ -20,8 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from coopdash import query
 from coopdash.i18n import catalogue, fmt_date, fmt_int, fmt_money, fmt_number, t
+from coopdash.store import query
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -187,7 +187,7 @@ def label_params(lang: str) -> dict[str, list[str]]:
 def province_params(lang: str) -> dict[str, list[str]]:
     """`$province_codes` / `$province_names` from the shipped reference list."""
     try:
-        from coopdash import regions
+        from coopdash.workbook import regions
 
         df = regions.provinces()
     except (ImportError, FileNotFoundError):

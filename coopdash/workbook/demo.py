@@ -7,7 +7,7 @@ Every id starts with `demo-` (the UI recognises demo records by it). The same se
 `today` give identical frames. Everything is vectorised with numpy: a million
 participants take a few seconds.
 
-The real way into a store is the importer (`coopdash.importer.import_frames`), which
+The real way into a store is the importer (`coopdash.workbook.importer.import_frames`), which
 validates every value. `load_into(con, frames)` is a quick unvalidated loader for tests
 and benchmarks on a migrated store; `write(frames, path)` writes a CSV folder or `.xlsx`.
 
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from coopdash.contract import CODES, TABLE_ORDER, TABLES
-from coopdash.regions import provinces, regencies_sample
+from coopdash.workbook.regions import provinces, regencies_sample
 
 DEMO_PREFIX = "demo-"
 
@@ -812,7 +812,7 @@ def load_into(con, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
     """Insert text frames into a migrated store, casting in SQL (empty -> NULL).
 
     A quick, UNVALIDATED path for tests and benchmarks on trusted generated data. The
-    real way in is the importer (`coopdash.importer.import_frames`), which checks every
+    real way in is the importer (`coopdash.workbook.importer.import_frames`), which checks every
     rule of the contract and records the import. Returns {table: rows inserted}.
     """
     counts = {}

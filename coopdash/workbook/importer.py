@@ -5,7 +5,7 @@
     result = import_frames(con, {"actions": df}, file_name="weekly review",
                            actor="ana", mode="edit")
 
-Everything is validated first (`coopdash.validate`); any problem raises
+Everything is validated first (`coopdash.workbook.validate`); any problem raises
 `ValidationFailed` and nothing is written. Then one transaction applies the changes
 table by table with set-based SQL (never row by row), writes `history` (one row per
 changed field, old -> new as workbook text; one per removed record) and `import_log`
@@ -28,10 +28,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from coopdash import reader, settings, store
+from coopdash import settings, store
 from coopdash.contract import TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
-from coopdash.validate import (
+from coopdash.workbook import reader
+from coopdash.workbook.validate import (
     Issue,
     Issues,
     Staging,

@@ -37,7 +37,7 @@ import pandas as pd
 
 from coopdash.contract import TABLE_ORDER, TABLES
 from coopdash.i18n import code_label, fmt_date, t
-from coopdash.validate import ValidationFailed  # noqa: F401 (re-exported for the page)
+from coopdash.workbook.validate import ValidationFailed  # noqa: F401 (re-exported for the page)
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 
@@ -228,7 +228,7 @@ def write_change_list(con: duckdb.DuckDBPyConnection, week: Week, params: dict[s
     the common query parameters (`show_names` hides participants' names as on the page)."""
     import pyarrow.csv as pacsv
 
-    from coopdash import query
+    from coopdash.store import query
 
     cols = ", ".join(CHANGE_LIST_COLUMNS)
     bound = {**params, **week_params(week), "limit": 2**62}
@@ -500,7 +500,7 @@ def save_action(con: duckdb.DuckDBPyConnection, record: dict[str, Any], actor: s
                 file_name: str = EDIT_FILE_NAME) -> Any:
     """Write one follow-up (new or changed) through the validator and importer; raises
     `importer.ValidationFailed` with located errors when a rule is broken."""
-    from coopdash import importer
+    from coopdash.workbook import importer
 
     return importer.import_frames(con, {"actions": action_frame(record)},
                                   file_name=file_name, replace=False, actor=actor,

@@ -20,8 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from coopdash.filters import Filters
-from coopdash.query import run
+from coopdash.figures.filters import Filters
+from coopdash.store.query import run
 
 
 def _counts(df, key: str) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """The weekly meeting pack: one self-contained HTML file (and a PDF where Chromium is on
 the machine) of one ISO week's review, for the chosen filters and language.
 
-Pure (no Streamlit). The figures, changes and lists come from `coopdash.weekly.review`,
+Pure (no Streamlit). The figures, changes and lists come from `coopdash.figures.weekly.review`,
 the very code behind the Weekly review page, so the pack says what the page said.
 
 The HTML opens offline (Plotly's JS is inlined once, with the first chart) and prints on
@@ -30,10 +30,13 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from coopdash import pack_charts, query, store, weekly
 from coopdash import settings as settings_mod
-from coopdash.filters import Filters
+from coopdash import store
+from coopdash.charts import review as review_charts
+from coopdash.figures import weekly
+from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
+from coopdash.store import query
 
 ROWS = {"changes": 14, "imports": 6, "next": 7, "expiring": 6, "decisions": 7}
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -187,12 +190,12 @@ def section_cover(review: weekly.Review, filters: Filters, lang: str, made: dt.d
         f"<br>{esc(_intro(review, lang))}"
         f"<br>{esc(describe_filters(filters, lang))}</p>"
         f"<h2>{esc(t('weekly.figures', lang))}</h2>{_figures_html(review, lang)}"
-        f'<div class="charts">{chart(pack_charts.changes_chart(summary, lang))}'
+        f'<div class="charts">{chart(review_charts.changes_chart(summary, lang))}'
         f"{chart(_actions_chart(review, lang))}</div></section>")
 
 
 def _actions_chart(review: weekly.Review, lang: str) -> go.Figure:
-    return pack_charts.actions_chart(review.actions, review.ref, review.week.end, lang)
+    return review_charts.actions_chart(review.actions, review.ref, review.week.end, lang)
 
 
 def section_changes(review: weekly.Review, lang: str) -> str:
@@ -248,7 +251,7 @@ def section_decisions(review: weekly.Review, lang: str) -> str:
 
 
 def section_charts(review: weekly.Review, lang: str, chart) -> str:
-    figs = [pack_charts.readiness_chart(review.upcoming, lang),
+    figs = [review_charts.readiness_chart(review.upcoming, lang),
             *review.extra.get("leadership_charts", [])]
     body = "".join(chart(f) for f in figs[:4])
     return (f'<section id="charts"><h2>{esc(t("weekly.charts", lang))}</h2>'
@@ -296,15 +299,15 @@ def leadership_frames(run: weekly.Runner) -> dict[str, pd.DataFrame]:
 
 def leadership_charts(frames: dict[str, pd.DataFrame], lang: str, currency: str
                       ) -> list[go.Figure]:
-    """The key leadership charts from `coopdash.charts`, when they are there."""
+    """The key leadership charts from `coopdash.charts.leadership`, when they are there."""
     try:
-        from coopdash import charts
+        from coopdash.charts import leadership
     except ImportError:
         return []
     builders = {
-        "delegations_reciprocity": lambda df: charts.reciprocity_chart(df, lang),
-        "delegations_by_kind": lambda df: charts.delegation_sizes_chart(df, lang),
-        "funding_by_source": lambda df: charts.funding_mix_chart(df, lang, currency),
+        "delegations_reciprocity": lambda df: leadership.reciprocity_chart(df, lang),
+        "delegations_by_kind": lambda df: leadership.delegation_sizes_chart(df, lang),
+        "funding_by_source": lambda df: leadership.funding_mix_chart(df, lang, currency),
     }
     titles = {"delegations_reciprocity": "weekly.chart.reciprocity",
               "delegations_by_kind": "weekly.chart.sizes",

@@ -1,6 +1,6 @@
 """Exports of exactly what a table shows: CSV, Excel, Parquet. No Streamlit.
 
-Every export reads the very query that feeds the explorer's table (coopdash.explorer.sql:
+Every export reads the very query that feeds the explorer's table (coopdash.figures.explorer.sql:
 the same query file, the same parameters, the same sort, without the paging) and streams
 it from DuckDB in Arrow record batches, so memory stays bounded whatever the row count:
 
@@ -39,10 +39,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import xlsxwriter
 
-from coopdash import explorer as ex
-from coopdash import query
-from coopdash.filters import Filters
+from coopdash.figures import explorer as ex
+from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, t
+from coopdash.store import query
 
 BATCH_ROWS = 50_000
 EXCEL_MAX_ROWS = 1_048_576 - 1  # one row is the header
@@ -382,14 +382,14 @@ def write(con: duckdb.DuckDBPyConnection, spec: TableExport, fmt: str, path: Pat
 
 
 def whole_store(con: duckdb.DuckDBPyConnection, folder: Path, lang: str = "id") -> Path:
-    """The whole store as a workbook in the import format, through coopdash.exporter
+    """The whole store as a workbook in the import format, through coopdash.workbook.writer
     (the store's own exporter, imported only when asked). Its ExportError (a table past
     Excel's rows) reaches the caller with a plain message."""
-    from coopdash import exporter
+    from coopdash.workbook import writer
 
     path = Path(folder) / f"coopdash-store-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
     cur = con.cursor()
     try:
-        return Path(exporter.export(cur, path, lang=lang))
+        return Path(writer.export(cur, path, lang=lang))
     finally:
         cur.close()
