@@ -1,0 +1,39 @@
+"""What every command shares: the progress bar, opening the store, argument types."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from coopdash import store
+from coopdash.i18n import t
+
+
+def bar(fraction: float, message: str) -> None:
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    done = int(fraction * width)
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction:4.0%} {message[:50]:<50}")
+    if fraction >= 1.0:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def open_store(args, read_only: bool = False):
+    try:
+        return store.connect(args.db, read_only=read_only)
+    except store.StoreMissingError:
+        print(t("store.cli.no_store", args.lang, path=args.db), file=sys.stderr)
+        return None
+    except store.StoreBusyError:
+        print(t("store.cli.busy", args.lang, path=args.db), file=sys.stderr)
+        return None
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.date.fromisoformat("x")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("expected YYYY-MM-DD") from exc

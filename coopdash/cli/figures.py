@@ -1,0 +1,58 @@
+"""Commands that report figures: summary, pack."""
+
+from __future__ import annotations
+
+import json
+
+from coopdash import settings
+from coopdash.cli.common import iso_date, open_store
+
+
+def cmd_summary(args) -> int:
+    from coopdash.figures import summary
+
+    con = open_store(args, read_only=True)
+    if con is None:
+        return 2
+    try:
+        cfg = settings.get()
+        figures = summary.headline(con, None, args.currency, args.as_of or cfg.today(),
+                                   cfg.home_country)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        _print_tree(figures)
+    return 0
+
+
+def _print_tree(data, indent: int = 0) -> None:
+    for key, value in data.items():
+        if isinstance(value, dict):
+            print(" " * indent + f"{key}:")
+            _print_tree(value, indent + 2)
+        else:
+            print(" " * indent + f"{key}: {value}")
+
+
+def cmd_pack(args) -> int:  # the body is coopdash.meeting.pack.main
+    from coopdash.meeting import pack
+
+    return pack.main(args)
+
+
+def register(sub, common) -> None:
+    cfg = settings.get()
+    p = sub.add_parser("summary", parents=[common], help="headline figures")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--currency", default=cfg.currency, type=str.upper)
+    p.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default: today)")
+    p.set_defaults(func=cmd_summary)
+    p = sub.add_parser("pack", parents=[common], help="the weekly meeting pack (HTML or PDF)")
+    p.add_argument("--week", help="ISO week, like 2026-W48 (default: this week)")
+    p.add_argument("--out", help="pack.html or pack.pdf (default: "
+                   "coopdash-weekly-<week>-<lang>.html here)")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
+    p.set_defaults(func=cmd_pack)

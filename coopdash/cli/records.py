@@ -1,0 +1,117 @@
+"""Commands that move records in and out: init, import, export, template, demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from coopdash import settings, store
+from coopdash.cli.common import bar, open_store
+from coopdash.i18n import t
+
+
+def cmd_init(args) -> int:
+    from coopdash.workbook import bootstrap
+
+    path = Path(args.db)
+    if path.exists():
+        print(t("store.cli.exists", args.lang, path=path), file=sys.stderr)
+        return 2
+    try:
+        store.create(path, bootstrap.populate(args.with_, progress=bar))
+    except _failed() as exc:
+        print(exc.report(args.lang), file=sys.stderr)
+        return 1
+    print(t("store.cli.init_done", args.lang, path=path, with_=args.with_))
+    return 0
+
+
+def _failed():
+    from coopdash.workbook.validate import ValidationFailed
+
+    return ValidationFailed
+
+
+def cmd_import(args) -> int:
+    from coopdash.workbook import importer
+
+    path = Path(args.db)
+    results = []
+
+    def fill(con) -> None:
+        con.execute("set enable_progress_bar = false")
+        results.append(importer.import_path(con, args.path, replace=args.replace,
+                                            actor=settings.get().actor, lang=args.lang,
+                                            progress=bar))
+    try:
+        if path.exists():
+            con = store.connect(path)
+            try:
+                fill(con)
+            finally:
+                con.close()
+        else:
+            store.create(path, fill)
+    except _failed() as exc:
+        sys.stderr.write("\n")
+        print(exc.report(args.lang), file=sys.stderr)
+        return 1
+    print("\n".join(results[0].lines(args.lang)))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from coopdash.workbook import writer
+
+    con = open_store(args, read_only=True)
+    if con is None:
+        return 2
+    try:
+        out = writer.export(con, args.path, args.lang)
+    except writer.ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(t("store.export.done", args.lang, path=out))
+    return 0
+
+
+def cmd_template(args) -> int:
+    from coopdash.workbook import template
+
+    out = template.write_template(args.path)
+    print(t("store.cli.template_done", args.lang, path=out))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from coopdash.workbook import demo
+
+    frames = demo.generate(participants=args.participants, seed=args.seed)
+    out = demo.write(frames, args.out)
+    print(t("store.cli.demo_done", args.lang, path=out))
+    return 0
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("init", parents=[common], help="create a store (never overwrites)")
+    p.add_argument("--with", dest="with_", choices=("sample", "demo", "none"),
+                   default="sample", help="what to fill it with (default: %(default)s)")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("import", parents=[common], help="import a workbook, CSV folder or zip")
+    p.add_argument("path", help=".xlsx, a folder of <table>.csv, or a .zip of CSVs")
+    p.add_argument("--replace", action="store_true",
+                   help="each table in the file ends up equal to the file")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("export", parents=[common], help="export the whole store")
+    p.add_argument("path", help="PATH.xlsx, or a folder for CSV files")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("template", parents=[common], help="write an empty workbook to fill in")
+    p.add_argument("path", help="PATH.xlsx")
+    p.set_defaults(func=cmd_template)
+    p = sub.add_parser("demo", parents=[common], help="write synthetic demo data")
+    p.add_argument("--out", required=True, help="a folder (CSV) or PATH.xlsx")
+    p.add_argument("--participants", type=int, default=5000)
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(func=cmd_demo)
