@@ -122,12 +122,14 @@ def import_store(src: Path | str, db: Path) -> dict[str, Any]:
 
 def default_params(filters=None, today: dt.date = TODAY) -> dict[str, Any]:
     """Every parameter any query names, at its default (filters empty, IDR, fixed today)."""
+    from coopdash.figures import thresholds
     from coopdash.figures.filters import Filters
 
     f = filters or Filters()
-    return {**f.params(HOME), "currency": "IDR", "today": today, "as_of": today,
+    return {**f.params(HOME), **thresholds.params(), "currency": "IDR", "today": today,
+            "as_of": today,
             "before": today.replace(year=today.year - 1),
-            "ref": today, "home": HOME, "show_names": True, "limit": 25, "days": 90,
+            "ref": today, "home": HOME, "show_names": True, "limit": 25,
             "week_start": today - dt.timedelta(days=7), "week_end": today}
 
 

@@ -5,14 +5,13 @@ explorations that have stalled."""
 import streamlit as st
 
 from coopdash.charts import leadership
+from coopdash.figures import thresholds
 from coopdash.i18n import fmt_int
 from coopdash.web import ui
 
 ctx = ui.context()
 st.title(ctx.t("lead.timeline.title"))
 ui.demo_banner(ctx)
-
-STALLED_DAYS = 60
 
 
 def _gantt(agreements) -> None:
@@ -44,23 +43,23 @@ def _gantt(agreements) -> None:
 
 def _expiring(days: int) -> None:
     st.markdown(f"**{ctx.t('lead.timeline.expiring', days=days)}**")
-    df = ui.run("timeline_expiring", ctx, days=days)
+    df = ui.run("agreements_expiring", ctx, ref=ctx.today, expiring_days=days)
     if df.empty:
         st.caption(ctx.t("lead.timeline.expiring_none", days=days))
         return
     ui.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
-                       "ends_on": "ends_on", "n_days_left": "days_left"},
+                       "ends_on": "ends_on", "days_left": "days_left"},
              codes={"stage": "stage"}, dates=("ends_on",))
 
 
 def _stalled() -> None:
-    st.subheader(ctx.t("lead.timeline.stalled", days=STALLED_DAYS))
-    df = ui.run("timeline_stalled", ctx, days=STALLED_DAYS)
+    st.subheader(ctx.t("lead.timeline.stalled", days=thresholds.STALLED_DAYS))
+    df = ui.run("agreements_stalled", ctx, ref=ctx.today, **thresholds.params())
     if df.empty:
         st.caption(ctx.t("lead.timeline.stalled_none"))
         return
     ui.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
-                       "last_milestone_on": "last_milestone", "n_days_quiet": "days_quiet"},
+                       "last_milestone_on": "last_milestone", "days_quiet": "days_quiet"},
              codes={"stage": "stage"}, dates=("last_milestone_on",))
 
 
@@ -69,7 +68,7 @@ if not ui.empty_state(ctx, agreements):
     _stalled()
     left, right = st.columns(2)
     with left:
-        _expiring(90)
+        _expiring(thresholds.EXPIRING_DAYS)
     with right:
-        _expiring(180)
+        _expiring(thresholds.EXPIRING_LATER_DAYS)
     _gantt(agreements)

@@ -80,7 +80,7 @@ def _page_data(db: str, sig: str) -> tuple[SimpleNamespace, dict]:
     queries go through the cached `ui.run`; the pack recomputes the review from them."""
     del db, sig  # the cache key
     r = weekly.review(_run, week, ctx.today)
-    soon = r.upcoming["is_within_14"].astype(bool)
+    soon = r.upcoming["is_soon"].astype(bool)
     links = _run("weekly_link_options", {"limit": SHOWN})
     open_actions = r.actions.sort_values(["due_on", "action_id"], na_position="last")
     choices = {
@@ -158,7 +158,7 @@ st.subheader(ctx.t("weekly.figures"))
 cols = [c for _ in range(2) for c in st.columns(3)]
 for col, fig in zip(cols, review.figures.itertuples(index=False), strict=False):
     worse_when_up = fig.key in ("n_actions_open", "n_actions_overdue")
-    col.metric(ctx.t(f"weekly.fig.{fig.key}"), fmt_int(fig.value, lang),
+    col.metric(weekly.heading(f"fig.{fig.key}", lang), fmt_int(fig.value, lang),
                delta=int(fig.delta), delta_color="inverse" if worse_when_up else "normal",
                help=ctx.t("weekly.delta_help", value=fmt_int(fig.previous, lang),
                           now=fmt_int(fig.value, lang)),
@@ -230,12 +230,12 @@ else:
 # --- what is next ------------------------------------------------------------------------------
 
 st.subheader(ctx.t("weekly.next"))
-st.markdown("**" + ctx.t("weekly.next_14") + "**")
+st.markdown("**" + weekly.heading("next_14", lang) + "**")
 _table("next_14")
-st.markdown("**" + ctx.t("weekly.next_30") + "**")
+st.markdown("**" + weekly.heading("next_30", lang) + "**")
 _table("next_30")
 st.caption(ctx.t("weekly.readiness_note"))
-st.markdown("**" + ctx.t("weekly.expiring") + "**")
+st.markdown("**" + weekly.heading("expiring", lang) + "**")
 _table("expiring")
 
 
@@ -244,7 +244,7 @@ _table("expiring")
 st.subheader(ctx.t("weekly.decisions"))
 st.markdown("**" + ctx.t("weekly.actions_due") + "**")
 _table("actions_due")
-st.markdown("**" + ctx.t("weekly.stale") + "**")
+st.markdown("**" + weekly.heading("stale", lang) + "**")
 _table("stale")
 st.markdown("**" + ctx.t("weekly.late") + "**")
 _table("late")

@@ -96,3 +96,10 @@ left join partners pa on pa.partner_id = coalesce(ag.partner_id, pr.partner_id)
 where (len(f['partners']) = 0 and len(f['countries']) = 0)
    or (in_list(f['partners'], pa.partner_id) and in_list(f['countries'], pa.country)
        and pa.partner_id is not null);
+
+-- A follow-up is open on day `d` when it was opened by then and is still open (status
+-- `open`) or was closed after `d`. The one definition of "open follow-ups": the Overview,
+-- `summary --json` (with or without --as-of) and the weekly review count with it; a
+-- follow-up open on `d` is overdue when it was due before `d`.
+create or replace temp macro action_open_on(status, opened_on, closed_on, d) as
+    opened_on <= d and (status = 'open' or closed_on > d);

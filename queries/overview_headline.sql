@@ -94,8 +94,7 @@ funding_by_source as (
 open_actions as (
     select d.period, d.as_of, ac.opened_on, ac.due_on
     from f_actions($f) ac
-    join dates d on ac.opened_on <= d.as_of
-                and (ac.status = 'open' or ac.closed_on > d.as_of)
+    join dates d on action_open_on(ac.status, ac.opened_on, ac.closed_on, d.as_of)
 ),
 actions as (
     select d.period, 'actions' as metric, 'open' as code, count(oa.period) as n,

@@ -1,10 +1,11 @@
 -- Headline figures of the weekly review as they stood on $as_of (run once for the week and
 -- once for the week before, to show the change). Each is defined by the records' own dates,
--- so "as they stood" needs no snapshot: an action was open on a day if it was opened by
--- then and not yet closed.
+-- so "as they stood" needs no snapshot: a follow-up was open on a day as the shared macro
+-- action_open_on says (the Overview and summary --json count it the same way);
+-- "next 30 days" is $next_days (coopdash.figures.thresholds).
 with acts as (
     select * from f_actions($f)
-    where opened_on <= $as_of::date and (closed_on is null or closed_on > $as_of::date)
+    where action_open_on(status, opened_on, closed_on, $as_of::date)
 ),
 
 progs as (
@@ -20,7 +21,7 @@ final as (
            and coalesce(starts_on, signed_on, $as_of::date) <= $as_of::date
            and (ends_on is null or ends_on >= $as_of::date)) as n_agreements_in_force,
         (select count(*) from progs
-         where starts_on > $as_of::date and starts_on <= $as_of::date + 30)
+         where starts_on > $as_of::date and starts_on <= $as_of::date + $next_days::integer)
             as n_programs_next_30,
         (select count(*) from progs
          where starts_on <= $as_of::date

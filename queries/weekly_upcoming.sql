@@ -1,5 +1,6 @@
--- Programs starting or ending within 30 days of $ref (the review's reference day), with
--- their delegations' readiness: seats planned against people confirmed, per side.
+-- Programs starting or ending within $next_days days of $ref (the review's reference
+-- day), with their delegations' readiness: seats planned against people confirmed, per
+-- side; is_soon marks those within $soon_days days (coopdash.figures.thresholds).
 with progs as (
     select p.*, pa.name as partner_name
     from f_programs($f) p
@@ -10,13 +11,12 @@ with progs as (
 dated as (
     select
         *,
-        case when starts_on between $ref::date and $ref::date + 30 then 'starts'
-             else 'ends' end as event,
-        case when starts_on between $ref::date and $ref::date + 30 then starts_on
-             else ends_on end as event_on
+        starts_on between $ref::date and $ref::date + $next_days::integer as is_starting,
+        case when is_starting then 'starts' else 'ends' end as event,
+        case when is_starting then starts_on else ends_on end as event_on
     from progs
-    where starts_on between $ref::date and $ref::date + 30
-       or ends_on between $ref::date and $ref::date + 30
+    where starts_on between $ref::date and $ref::date + $next_days::integer
+       or ends_on between $ref::date and $ref::date + $next_days::integer
 ),
 
 people as (
@@ -56,7 +56,7 @@ final as (
         p.event,
         p.event_on,
         datediff('day', $ref::date, p.event_on) as days_to,
-        datediff('day', $ref::date, p.event_on) <= 14 as is_within_14,
+        datediff('day', $ref::date, p.event_on) <= $soon_days as is_soon,
         coalesce(r.n_delegations, 0) as n_delegations,
         r.home_seats,
         coalesce(r.home_confirmed, 0) as home_confirmed,

@@ -55,7 +55,7 @@ def test_pack_figures_equal_the_page(app, store_copy, demo_store, today):
         con.close()
     printed = _pack_figures(html_text)
     assert set(printed) == set(weekly.FIGURES)
-    assert {t(f"weekly.fig.{k}", "en"): v for k, v in printed.items()} == shown
+    assert {weekly.heading(f"fig.{k}", "en"): v for k, v in printed.items()} == shown
     assert any(v for k, v in printed.items() if k != "n_changes")  # not all zero
 
 

@@ -187,7 +187,7 @@ def test_upcoming_and_decision_lists_for_a_fixed_today(dated_store):
     assert r.ref == TODAY
     up = r.upcoming.set_index("program_id")
     assert set(up.index) == {"p-soon", "p-later", "p-ending", "p-late"}
-    assert set(up.index[up["is_within_14"]]) == {"p-soon", "p-ending", "p-late"}
+    assert set(up.index[up["is_soon"]]) == {"p-soon", "p-ending", "p-late"}
     assert up.loc["p-soon", "days_to"] == 5 and up.loc["p-ending", "event"] == "ends"
     assert (up.loc["p-soon", "seats_planned"], up.loc["p-soon", "n_confirmed"]) == (3, 2)
     assert weekly.upcoming_lines(r.upcoming.loc[r.upcoming["program_id"] == "p-soon"],

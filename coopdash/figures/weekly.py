@@ -8,7 +8,11 @@ extras; the page passes the cached `ui.run`, the pack a plain `query.run` on a c
 
 The reference day of a review is today when the week holds today, else the nearest day
 of the week (its Monday for a future week, its Sunday for a past one): "overdue",
-"next 14 / 30 days" and "no milestone for 60 days" are counted from it.
+"next 14 / 30 days", "expiring within 90 days" and "no milestone for 60 days" are counted
+from it. Those day counts are named once in `coopdash.figures.thresholds` and passed to
+the SQL as parameters; "expiring" and "stalled" are the timeline's very queries
+(`agreements_expiring`, `agreements_stalled`), and "open follow-ups" the Overview's
+definition (the macro `action_open_on`).
 
 The change list is counted in SQL (`weekly_change_counts`: per table, records added /
 changed / removed and the number of lines) and only its first `LINES` lines are fetched
@@ -36,16 +40,13 @@ import duckdb
 import pandas as pd
 
 from coopdash.contract import TABLE_ORDER, TABLES
+from coopdash.figures import thresholds
 from coopdash.i18n import code_label, fmt_date, t
 from coopdash.workbook.validate import ValidationFailed  # noqa: F401 (re-exported for the page)
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
-SOON_DAYS = 14
-NEXT_DAYS = 30
-EXPIRY_DAYS = 90
-QUIET_DAYS = 60
 FIGURES = ("n_actions_open", "n_actions_overdue", "n_agreements_in_force",
            "n_programs_next_30", "n_programs_this_year", "n_changes")
 EDIT_FILE_NAME = "weekly review"
@@ -139,10 +140,10 @@ class Review:
     imports: pd.DataFrame  # one row per import per table
     changes: pd.DataFrame  # the first LINES change lines (changed, removed, then added)
     change_counts: pd.DataFrame  # per table: n_added, n_changed, n_removed, n_lines
-    upcoming: pd.DataFrame  # programs starting or ending in the next 30 days
-    expiring: pd.DataFrame  # agreements ending in the next 90 days
+    upcoming: pd.DataFrame  # programs starting or ending in the next NEXT_DAYS days
+    expiring: pd.DataFrame  # agreements ending in the next EXPIRING_DAYS days
     actions: pd.DataFrame  # every open follow-up
-    stale: pd.DataFrame  # explorations quiet for 60 days
+    stale: pd.DataFrame  # explorations with no milestone for STALLED_DAYS days
     late: pd.DataFrame  # programs past their start, still planned
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -178,6 +179,7 @@ def review(run: Runner, week: Week, today: dt.date, lines: int = LINES) -> Revie
     """The weekly review of `week`, seen from `today`, with the first `lines` change lines
     (see the module's docstring)."""
     ref = week.reference_day(today)
+    on_ref = {"ref": ref, **thresholds.params()}
     imports = run("weekly_imports", week_params(week))
     previous_imports = run("weekly_imports", week_params(week.previous))
     return Review(
@@ -187,11 +189,11 @@ def review(run: Runner, week: Week, today: dt.date, lines: int = LINES) -> Revie
         imports=imports,
         changes=run("weekly_changes", {**week_params(week), "limit": lines}),
         change_counts=in_table_order(run("weekly_change_counts", week_params(week))),
-        upcoming=run("weekly_upcoming", {"ref": ref}),
-        expiring=run("weekly_expiring", {"ref": ref}),
-        actions=run("weekly_actions", {"ref": ref}),
-        stale=run("weekly_stale_explorations", {"ref": ref}),
-        late=run("weekly_late_programs", {"ref": ref}),
+        upcoming=run("weekly_upcoming", on_ref),
+        expiring=run("agreements_expiring", on_ref),
+        actions=run("weekly_actions", on_ref),
+        stale=run("agreements_stalled", on_ref),
+        late=run("weekly_late_programs", on_ref),
     )
 
 
@@ -204,8 +206,9 @@ def _n_changes(imports: pd.DataFrame) -> int:
 def figures(run: Runner, ref: dt.date, imports: pd.DataFrame,
             previous_imports: pd.DataFrame) -> pd.DataFrame:
     """Headline figures on `ref` and seven days before, with the change."""
-    now = run("weekly_figures", {"as_of": ref}).iloc[0]
-    before = run("weekly_figures", {"as_of": ref - dt.timedelta(days=7)}).iloc[0]
+    now = run("weekly_figures", {"as_of": ref, **thresholds.params()}).iloc[0]
+    before = run("weekly_figures", {"as_of": ref - dt.timedelta(days=7),
+                                    **thresholds.params()}).iloc[0]
     rows = []
     for key in FIGURES:
         if key == "n_changes":
@@ -265,6 +268,13 @@ def value_text(table: str, column: str | None, value: Any, lang: str) -> str:
         except ValueError:
             return str(value)
     return str(value)
+
+
+def heading(key: str, lang: str) -> str:
+    """A heading or figure label of the review (`weekly.<key>`) with the thresholds it
+    counts with written in (`{soon}`, `{next}`, `{expiring}`, `{stalled}`: see
+    `coopdash.figures.thresholds`), the same words on the page and in the pack."""
+    return t(f"weekly.{key}", lang, **thresholds.words())
 
 
 def table_label(table: str, lang: str) -> str:

@@ -166,9 +166,10 @@ def _figures_html(review: weekly.Review, lang: str) -> str:
         delta = int(f.delta)
         css = "up" if delta > 0 else "down" if delta < 0 else "same"
         sign = "+" if delta > 0 else ""
+        label = weekly.heading(f"fig.{f.key}", lang)
         cards.append(
             f'<div class="figure" data-key="{esc(f.key)}" data-value="{int(f.value)}" '
-            f'data-delta="{delta}"><div class="label">{esc(t(f"weekly.fig.{f.key}", lang))}'
+            f'data-delta="{delta}"><div class="label">{esc(label)}'
             f'</div><div class="value">{esc(fmt_int(f.value, lang))}</div>'
             f'<div class="delta {css}">{sign}{esc(fmt_int(delta, lang))} · '
             f'{esc(_delta_help(f, lang))}'
@@ -220,15 +221,15 @@ def section_changes(review: weekly.Review, lang: str) -> str:
 
 
 def section_next(review: weekly.Review, lang: str) -> str:
-    soon = review.upcoming["is_within_14"].astype(bool)
+    soon = review.upcoming["is_soon"].astype(bool)
     parts = [
         f'<section id="next"><h2>{esc(t("weekly.next", lang))}</h2>',
-        f"<h3>{esc(t('weekly.next_14', lang))}</h3>",
+        f"<h3>{esc(weekly.heading('next_14', lang))}</h3>",
         table_html(weekly.upcoming_lines(review.upcoming[soon], lang), lang, ROWS["next"]),
-        f"<h3>{esc(t('weekly.next_30', lang))}</h3>",
+        f"<h3>{esc(weekly.heading('next_30', lang))}</h3>",
         table_html(weekly.upcoming_lines(review.upcoming[~soon], lang), lang, ROWS["next"]),
         f'<p class="more">{esc(t("weekly.readiness_note", lang))}</p>',
-        f"<h3>{esc(t('weekly.expiring', lang))}</h3>",
+        f"<h3>{esc(weekly.heading('expiring', lang))}</h3>",
         table_html(weekly.expiring_lines(review.expiring, lang), lang, ROWS["expiring"]),
         "</section>",
     ]
@@ -241,7 +242,7 @@ def section_decisions(review: weekly.Review, lang: str) -> str:
         f'<section id="decisions"><h2>{esc(t("weekly.decisions", lang))}</h2>',
         f"<h3>{esc(t('weekly.actions_due', lang))}</h3>",
         table_html(weekly.action_lines(review.actions_due, lang), lang, n),
-        f"<h3>{esc(t('weekly.stale', lang))}</h3>",
+        f"<h3>{esc(weekly.heading('stale', lang))}</h3>",
         table_html(weekly.stale_lines(review.stale, lang), lang, n),
         f"<h3>{esc(t('weekly.late', lang))}</h3>",
         table_html(weekly.late_lines(review.late, lang), lang, n),
