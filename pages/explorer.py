@@ -21,7 +21,7 @@ import streamlit as st
 
 from coopdash.figures import explorer as ex
 from coopdash.figures import exports
-from coopdash.web import ui
+from coopdash.web import params, ui
 
 ctx = ui.context()
 SHOW_NAMES = ctx.settings.can("names")
@@ -36,19 +36,22 @@ def _defaults(tab: ex.Tab) -> dict:
             "size": ex.DEFAULT_PAGE_SIZE, "filters": {f.param: [] for f in tab.filters}}
 
 
-def _from_url(tab: ex.Tab, qp: dict) -> dict:
+def _from_url(tab: ex.Tab, qp) -> dict:
+    """The tab's state from the link, each value read by `coopdash.web.params` (a value
+    that cannot be used is dropped with a note the page shows)."""
     state = _defaults(tab)
-    state["q"] = str(qp.get("q", ""))[:200]
-    sort = str(qp.get("sort", ""))
-    if sort.lstrip("-") in tab.sortable(SHOW_NAMES):
+    state["q"] = ui.noted(params.text("q", qp.get("q")))
+    sort = ui.noted(params.choice("sort", qp.get("sort"), [
+        f"{d}{c}" for c in tab.sortable(SHOW_NAMES) for d in ("", "-")], ""))
+    if sort:
         state["sort"], state["desc"] = sort.lstrip("-"), sort.startswith("-")
-    if str(qp.get("pg", "")).isdigit():
-        state["page"] = max(1, int(qp["pg"]))
-    if str(qp.get("size", "")).isdigit() and int(qp["size"]) in ex.PAGE_SIZES:
-        state["size"] = int(qp["size"])
+    state["page"] = ui.noted(params.integer("pg", qp.get("pg"), 1, 1, 10**9))
+    state["size"] = ui.noted(params.integer("size", qp.get("size"), ex.DEFAULT_PAGE_SIZE,
+                                            min(ex.PAGE_SIZES), max(ex.PAGE_SIZES),
+                                            ex.PAGE_SIZES))
     for flt in tab.filters:
-        raw = str(qp.get(flt.url, ""))
-        state["filters"][flt.param] = [v for v in raw.split(",") if v in flt.codes]
+        state["filters"][flt.param] = list(ui.noted(params.codes(flt.url, qp.get(flt.url),
+                                                                 flt.codes)))
     return state
 
 
@@ -57,9 +60,9 @@ def _seed() -> None:
     another page has already set the tab)."""
     if st.session_state.get("_ex_seeded"):
         return
-    qp = st.query_params.to_dict()
-    tab = st.session_state.get("explorer_tab") or qp.get("tab")
-    tab = tab if tab in ex.TABS else ex.DEFAULT_TAB
+    qp = st.query_params
+    tab = st.session_state.get("explorer_tab") or ui.noted(
+        params.choice("tab", qp.get("tab"), ex.TABS, ex.DEFAULT_TAB))
     st.session_state["explorer_tab"] = tab
     st.session_state["_ex_state"] = {tab: _from_url(ex.TABS[tab], qp)}
     st.session_state["_ex_loaded"] = None
@@ -247,6 +250,7 @@ def main() -> None:
     ui.demo_banner(ctx)
     st.caption(ctx.t("explorer.intro"))
     _seed()
+    ui.link_notes(ctx.lang, "explorer")
     st.segmented_control(ctx.t("explorer.table"), ex.TAB_NAMES, key="explorer_tab",
                          required=True, format_func=lambda v: ctx.t(f"explorer.tab.{v}"),
                          label_visibility="collapsed")

@@ -21,7 +21,7 @@ from coopdash.contract import CODES
 from coopdash.figures import weekly
 from coopdash.i18n import fmt_date, fmt_int
 from coopdash.meeting import pack
-from coopdash.web import ui
+from coopdash.web import params, ui
 
 ctx = ui.context()
 lang = ctx.lang
@@ -35,9 +35,11 @@ def _run(name: str, extra: dict) -> pd.DataFrame:
 
 # --- the week (in the URL as ?week=2026-W48) -----------------------------------------------
 
-if "weekly_week" not in st.session_state:
-    st.session_state["weekly_week"] = weekly.Week.parse(
-        st.query_params.get("week"), default=ctx.today).label
+if "weekly_week" not in st.session_state:  # the link's week (read by coopdash.web.params)
+    _url_week = ui.noted(params.week("week", st.query_params.get("week")))
+    st.session_state["weekly_week"] = (weekly.Week(*_url_week) if _url_week
+                                       else weekly.Week.of(ctx.today)).label
+ui.link_notes(lang, "weekly")
 chosen = weekly.Week.parse(st.session_state["weekly_week"], default=ctx.today)
 import_days = _run("weekly_import_days", {})["imported_on"]
 choices = [w.label for w in weekly.week_choices(ctx.today, import_days, chosen=chosen)]

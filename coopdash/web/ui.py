@@ -39,6 +39,7 @@ from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 from coopdash.store import query
+from coopdash.web import params
 from coopdash.workbook import bootstrap
 
 _CTX_KEY = "_coopdash_ctx"
@@ -304,23 +305,57 @@ def _apply_pending() -> None:
 
 
 def _seed_from_url() -> None:
-    """On a session's first run, the URL decides the filters, language and currency."""
+    """On a session's first run, the URL decides the filters, language and currency. Every
+    value goes through `coopdash.web.params`; what cannot be used is noted (`link_notes`)."""
     _apply_pending()
     if st.session_state.get("_seeded"):
         return
-    qp = st.query_params.to_dict()
-    flt = Filters.from_query_params(qp)
-    for key, (field, _) in _WIDGETS.items():
-        st.session_state[key] = list(getattr(flt, field))
-    st.session_state["flt_from"] = flt.date_from
-    st.session_state["flt_to"] = flt.date_to
-    lang = qp.get("lang")
-    if lang in LANGS:
+    qp = st.query_params
+    for key, (_field, url_key) in _WIDGETS.items():
+        st.session_state[key] = list(noted(params.codes(url_key, qp.get(url_key))))
+    for key, url_key in (("flt_from", "from"), ("flt_to", "to")):
+        st.session_state[key] = noted(params.date(url_key, qp.get(url_key)))
+    st.session_state["_url_period"] = (qp.get("from"), qp.get("to"))
+    lang = noted(params.choice("lang", qp.get("lang"), LANGS, ""))
+    if lang:
         st.session_state["lang"] = lang
-    cur = (qp.get("cur") or "").upper()
-    if cur in DISPLAY_CURRENCIES:
+    cur = noted(params.choice("cur", (qp.get("cur") or "").upper() or None,
+                               DISPLAY_CURRENCIES, ""))
+    if cur:
         st.session_state["currency"] = cur
     st.session_state["_seeded"] = True
+
+
+def noted(parsed: params.Parsed) -> Any:
+    """The parsed value; its note (if any) kept to be shown by `link_notes`."""
+    if parsed.note is not None:
+        note(parsed.note)
+    return parsed.value
+
+
+def note(item: params.Note) -> None:
+    """Keep a note about a link's value for `link_notes` (once per distinct note)."""
+    notes = st.session_state.setdefault("_link_notes", [])
+    if item not in notes:
+        notes.append(item)
+
+
+def link_notes(lang: str, where: str = "frame") -> None:
+    """Say which parts of the link were not used, and why, until the reader dismisses
+    them. Called by the frame (the sidebar's keys) and by a page after it read its own
+    keys (`where` names the caller); each note is shown once per run."""
+    shown = st.session_state.setdefault("_link_notes_shown", set())
+    notes = [n for n in st.session_state.get("_link_notes", []) if n not in shown]
+    if not notes:
+        return
+    shown.update(notes)
+    with st.container(border=True, key=f"link_notes_{where}"):
+        st.markdown(f"**{t('link.title', lang)}**")
+        for item in notes:
+            st.caption(":material/link_off: " + item.message(lang))
+        if st.button(t("link.dismiss", lang), key=f"link_notes_dismiss_{where}"):
+            st.session_state["_link_notes"] = []
+            st.rerun()
 
 
 _CODED = {"flt_kinds": "program_kind", "flt_statuses": "program_status",
@@ -362,8 +397,12 @@ def _choices(db_path: str, version: int, lang: str
 def _multiselect(key: str, label: str, choices: tuple[list[str], dict[str, str]],
                  lang: str) -> None:
     options, labels = choices
-    # keep only still-existing values (a URL may name a partner that was removed)
-    current = [v for v in st.session_state.get(key, []) if v in labels]
+    # keep only still-existing values (a URL may name a partner that was removed): noted
+    chosen = st.session_state.get(key, [])
+    current = [v for v in chosen if v in labels]
+    if len(current) < len(chosen):
+        note(params.Note(_WIDGETS[key][1], "unknown_codes",
+                         params.shown(", ".join(v for v in chosen if v not in labels))))
     st.session_state[key] = current
     st.multiselect(label, options, key=key, format_func=labels.__getitem__,
                    placeholder=t("common.all", lang))
@@ -404,6 +443,7 @@ def _filter_widgets(choices: dict[str, tuple[list[str], dict[str, str]]], lang: 
 def _period_widget(year_values: list[str], lang: str) -> None:
     years = sorted(int(y) for y in year_values) or [dt.date.today().year]
     lo, hi = years[0], years[-1]
+    _check_url_period(lo, hi)
     cur_from, cur_to = st.session_state.get("flt_from"), st.session_state.get("flt_to")
     value = (cur_from.year if cur_from else lo, cur_to.year if cur_to else hi)
     value = (max(lo, min(value[0], hi)), max(lo, min(value[1], hi)))
@@ -413,6 +453,32 @@ def _period_widget(year_values: list[str], lang: str) -> None:
     full = chosen == (lo, hi)
     st.session_state["flt_from"] = None if full else dt.date(chosen[0], 1, 1)
     st.session_state["flt_to"] = None if full else dt.date(chosen[1], 12, 31)
+
+
+def _check_url_period(lo: int, hi: int) -> None:
+    """Once, for the link's period: say how it is shown when the data's years (lo..hi) or
+    the slider's whole years cannot show it as written."""
+    raw = st.session_state.pop("_url_period", None)
+    start, end = st.session_state.get("flt_from"), st.session_state.get("flt_to")
+    if raw is None or (start is None and end is None):
+        return
+    value = params.shown(" – ".join(str(v) for v in raw if v))
+    y0, y1 = (start.year if start else lo), (end.year if end else hi)
+    reason, shown = None, None
+    if y0 > y1:
+        reason = "period_reversed"
+    elif y0 > hi or y1 < lo:
+        reason = "period_outside"
+    elif y0 < lo or y1 > hi:
+        reason, shown = "period_clamped", f"{max(y0, lo)}–{min(y1, hi)}"
+    elif (start and (start.month, start.day) != (1, 1)) or (end and (end.month, end.day)
+                                                            != (12, 31)):
+        reason, shown = "period_years", f"{y0}–{y1}"
+    if reason in ("period_reversed", "period_outside"):
+        st.session_state["flt_from"] = st.session_state["flt_to"] = None
+    if reason:
+        note(params.Note("from/to", reason, value,
+                         (("hi", hi), ("lo", lo), ("shown", shown or ""))))
 
 
 def _filters_from_state() -> Filters:
@@ -440,6 +506,8 @@ def build_context() -> Context:
     flt = sidebar(settings, version)
     ctx = Context(settings, st.session_state["lang"], st.session_state["currency"], flt,
                   version, settings.today())
+    st.session_state["_link_notes_shown"] = set()  # a new run: show the notes again
+    link_notes(ctx.lang)
     st.session_state[_CTX_KEY] = ctx
     return ctx
 
