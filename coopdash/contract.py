@@ -41,7 +41,8 @@ CODES: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # id, text, date, integer, amount, code, country, currency, region, ref
+    kind: str  # id, text, markdown, date, week, integer, amount, code, country, currency,
+    # region, ref
     required: bool = False
     codes: str | None = None  # key into CODES for kind == "code"
     ref: str | None = None  # referenced table for kind == "ref"
@@ -157,6 +158,13 @@ TABLES: dict[str, Table] = {
             C("due_on", "date"),
             C("status", "code", True, codes="action_status"),
             C("closed_on", "date", note="required when done or dropped"),
+            C("meeting_week", "week", note="the weekly meeting that created it (2026-W48)"),
+        )),
+        Table("minutes", "meeting_week", (
+            C("meeting_week", "week", True, note="ISO week YYYY-Www, like 2026-W48"),
+            C("notes", "markdown", True, note="Markdown, at most 100,000 characters"),
+            C("recorded_by", "text", note="who wrote them last"),
+            C("recorded_on", "date"),
         )),
     )
 }
@@ -164,7 +172,7 @@ TABLES: dict[str, Table] = {
 # The order that respects references: parents before children.
 TABLE_ORDER: tuple[str, ...] = (
     "partners", "agreements", "milestones", "programs", "delegations", "participants",
-    "funding", "fx_rates", "actions",
+    "funding", "fx_rates", "actions", "minutes",
 )
 
 

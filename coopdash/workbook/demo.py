@@ -720,6 +720,7 @@ def _actions(ctx: _Ctx, agreements: pd.DataFrame, programs: pd.DataFrame) -> pd.
     pr = np.where(~on_ag, programs["program_id"].to_numpy()[
         rng.integers(0, len(programs), n)], "")
     opened = -rng.integers(1, 900, n).astype(float)
+    opened[_in_meetings(ctx, n)] = _meeting_offsets(ctx, n)  # created in a weekly meeting
     status = _pick(rng, CODES["action_status"], n, p=[0.4, 0.45, 0.15])
     status[:3] = CODES["action_status"]
     is_open = status == "open"
@@ -728,11 +729,69 @@ def _actions(ctx: _Ctx, agreements: pd.DataFrame, programs: pd.DataFrame) -> pd.
     due[rng.random(n) < 0.08] = np.nan
     closed = np.where(is_open, np.nan, np.minimum(opened + rng.integers(1, 120, n), 0))
     title = np.where(on_ag, _pick(rng, ACTION_AGREEMENT, n), _pick(rng, ACTION_PROGRAM, n))
+    opened_on = _iso(ctx.today, opened)
     return _frame("actions", {
         "action_id": _ids("ac", n), "agreement_id": ag.astype(object),
         "program_id": pr.astype(object), "title": title, "owner": _pick(rng, OWNERS, n),
-        "opened_on": _iso(ctx.today, opened), "due_on": _iso(ctx.today, due),
-        "status": status, "closed_on": _iso(ctx.today, closed)})
+        "opened_on": opened_on, "due_on": _iso(ctx.today, due),
+        "status": status, "closed_on": _iso(ctx.today, closed),
+        "meeting_week": _meeting_weeks(ctx, opened_on)})
+
+
+MINUTES_WEEKS = 6  # demo minutes: the weekly meetings of the six weeks before this one
+
+
+def _meeting_days(ctx: _Ctx) -> list[dt.date]:
+    """The Mondays of the last MINUTES_WEEKS weeks before today's week, oldest first."""
+    today = ctx.today.astype(dt.date)
+    this_monday = today - dt.timedelta(days=today.weekday())
+    return [this_monday - dt.timedelta(weeks=k) for k in range(MINUTES_WEEKS, 0, -1)]
+
+
+def _week_label(day: dt.date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def _in_meetings(ctx: _Ctx, n: int) -> np.ndarray:
+    """Which follow-ups the demo meetings created: every 7th, two per meeting at most."""
+    return np.arange(0, n, 7)[: 2 * MINUTES_WEEKS]
+
+
+def _meeting_offsets(ctx: _Ctx, n: int) -> np.ndarray:
+    """Their opening day: the Monday of each demo meeting in turn (days from today)."""
+    today = ctx.today.astype(dt.date)
+    days = [(d - today).days for d in _meeting_days(ctx)]
+    k = len(_in_meetings(ctx, n))
+    return np.array([days[i % len(days)] for i in range(k)], dtype=float)
+
+
+def _meeting_weeks(ctx: _Ctx, opened_on: np.ndarray) -> np.ndarray:
+    """A follow-up opened on a demo meeting's Monday was created in that meeting."""
+    weeks = {d.isoformat(): _week_label(d) for d in _meeting_days(ctx)}
+    return np.array([weeks.get(o, "") for o in opened_on], dtype=object)
+
+
+def _minutes(ctx: _Ctx) -> pd.DataFrame:
+    """One record of minutes per demo meeting (no randomness: the other tables' draws
+    stay as they were)."""
+    days = _meeting_days(ctx)
+    notes = [MINUTES_TEXT.format(week=_week_label(d), n=i + 1) for i, d in enumerate(days)]
+    return _frame("minutes", {
+        "meeting_week": np.array([_week_label(d) for d in days], dtype=object),
+        "notes": np.array(notes, dtype=object),
+        "recorded_by": np.array(["Sekretariat BPSDM"] * len(days), dtype=object),
+        "recorded_on": np.array([d.isoformat() for d in days], dtype=object)})
+
+
+MINUTES_TEXT = """## Weekly review {week}
+
+Demo minutes no. {n}.
+
+- Reviewed the programs starting in the next 30 days and their confirmed participants.
+- **Decision:** follow up the agreements with no milestone for 60 days.
+- Follow-ups created in this meeting are listed on the next meeting's page.
+"""
 
 
 # --- public --------------------------------------------------------------------------
@@ -759,6 +818,7 @@ def generate(participants: int = 5000, seed: int = 7, today: dt.date | None = No
         "participants": _participants(ctx, delegations, programs, partners),
         "funding": _funding(ctx, programs, delegations, partners),
         "fx_rates": _fx_rates(ctx), "actions": _actions(ctx, agreements, programs),
+        "minutes": _minutes(ctx),
     }
     return {t: frames[t] for t in TABLE_ORDER}
 

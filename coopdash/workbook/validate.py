@@ -16,6 +16,7 @@ Nothing here writes to the store: views and registrations are temporary and drop
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from coopdash.i18n import t
 
 MAX_SHOWN = 1000
 MAX_TEXT = 10_000
+MAX_MARKDOWN = 100_000  # minutes.notes: a meeting's minutes are longer than a cell's text
 MAX_INT = 2_147_483_647
 ID_RE = r"[A-Za-z0-9._-]{1,64}"
 CTRL_RE = r"[\x00-\x08\x0b-\x1f\x7f]"
@@ -320,9 +322,12 @@ def _report_cells(con, name: str, i: int, col: Column, raw: pd.Series,
         pos = raw.index.get_indexer(rows)
         params = dict(params)
         per_row = None
-        if code == "text_too_long":  # the length once trimmed
+        if code in ("text_too_long", "markdown_too_long"):  # the length once trimmed
             per_row = {"length": [len(v.replace("\r\n", "\n").strip())
                                   for v in text.take(pa.array(pos)).to_pylist()]}
+        if code == "week_invalid":  # how many weeks that year has
+            per_row = {"weeks": [weeks_in_year(int(v.strip()[:4]))
+                                 for v in text.take(pa.array(pos)).to_pylist()]}
         if code == "code":
             params["expected"] = ", ".join(CODES[col.codes])
         issues.add_rows(name, col.name, code, rows, raw.to_numpy()[pos], params, per_row)
@@ -333,6 +338,12 @@ def _sql_list(values) -> str:
 
 
 _ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+WEEK_RE = r"[0-9]{4}-W[0-9]{2}"  # an ISO week as the contract writes it: 2026-W48
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the ISO week of 28 December is the year's last (none in year 0)."""
+    return dt.date(year, 12, 28).isocalendar().week if year >= 1 else 0
 _TIMED = _ISO + r"[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
 V = "{v}"  # the cell, in the templates below
 
@@ -342,6 +353,11 @@ _RULES = {
     "id": ([(f"not regexp_full_match({V}, '{ID_RE}')", "id_format")], V),
     "text": ([(f"length({V}) > {MAX_TEXT}", "text_too_long"),
               (f"regexp_matches({V}, '{CTRL_RE}')", "text_control")], V),
+    "markdown": ([(f"length({V}) > {MAX_MARKDOWN}", "markdown_too_long"),
+                  (f"regexp_matches({V}, '{CTRL_RE}')", "text_control")], V),
+    "week": ([(f"not regexp_full_match({V}, '{WEEK_RE}')", "week_format"),
+              ("left({v}, 4) = '0000' or substr({v}, 7, 2)::integer not between 1 and "
+               "weekofyear(make_date(left({v}, 4)::integer, 12, 28))", "week_invalid")], V),
     "date": ([(f"regexp_full_match({V}, '{_TIMED}')", "date_time"),
               (f"not regexp_full_match({V}, '{_ISO}')", "date_format"),
               ("try_cast({v} as date) is null or {v} < '0001'", "date_invalid")],

@@ -18,6 +18,7 @@ from coopdash.contract import TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
 
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_CHARS = 32_767  # an Excel cell holds no more (minutes may hold 100,000)
 
 
 class ExportError(RuntimeError):
@@ -62,6 +63,7 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, path: Path | str, lang: str = "i
         n = con.execute(f"select count(*) from main.{name}").fetchall()[0][0]
         if n + 1 > EXCEL_MAX_ROWS:
             raise ExportError(t("store.export.too_many_rows", lang, table=name, n=n))
+    _refuse_long_text(con, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
@@ -75,6 +77,21 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, path: Path | str, lang: str = "i
     finally:
         wb.close()
     return path
+
+
+def _refuse_long_text(con, lang: str) -> None:
+    """Excel would cut a longer text silently: refuse, naming the record (CSV holds it)."""
+    for name in TABLE_ORDER:
+        for col in TABLES[name].columns:
+            if col.kind not in ("text", "markdown"):
+                continue
+            found = con.execute(
+                f"select {key_columns(name)[0]}::varchar, length({col.name}) from main.{name} "
+                f"where length({col.name}) > {EXCEL_MAX_CHARS} limit 1").fetchall()
+            if found:
+                raise ExportError(t("store.export.text_too_long_xlsx", lang, table=name,
+                                    column=col.name, record=found[0][0], n=found[0][1],
+                                    limit=EXCEL_MAX_CHARS))
 
 
 def _write_sheet(con, wb, name: str, formats: dict) -> None:
