@@ -40,6 +40,7 @@ import duckdb
 import pandas as pd
 
 from coopdash.contract import TABLE_ORDER, TABLES
+from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import thresholds
 from coopdash.i18n import code_label, fmt_date, t
 from coopdash.workbook.validate import ValidationFailed  # noqa: F401 (re-exported for the page)
@@ -145,6 +146,8 @@ class Review:
     actions: pd.DataFrame  # every open follow-up
     stale: pd.DataFrame  # explorations with no milestone for STALLED_DAYS days
     late: pd.DataFrame  # programs past their start, still planned
+    happened: meeting_figs.Happened | None = None  # what took place in the week
+    meeting: meeting_figs.Meeting | None = None  # minutes, since last meeting
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -194,6 +197,8 @@ def review(run: Runner, week: Week, today: dt.date, lines: int = LINES) -> Revie
         actions=run("weekly_actions", on_ref),
         stale=run("agreements_stalled", on_ref),
         late=run("weekly_late_programs", on_ref),
+        happened=meeting_figs.happened(run, week),
+        meeting=meeting_figs.meeting(run, week, ref),
     )
 
 

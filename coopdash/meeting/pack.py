@@ -33,12 +33,14 @@ import plotly.graph_objects as go
 from coopdash import settings as settings_mod
 from coopdash import store
 from coopdash.charts import review as review_charts
+from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
 from coopdash.store import query
 
-ROWS = {"changes": 14, "imports": 6, "next": 7, "expiring": 6, "decisions": 7}
+ROWS = {"changes": 14, "imports": 6, "next": 7, "expiring": 6, "decisions": 7,
+        "happened": 6}
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHART_SIZE = (540, 300)  # px: two charts side by side on A4 landscape
 
@@ -77,6 +79,8 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
 .chart { break-inside: avoid; }
 ul.summary { margin: 1mm 0; padding-left: 5mm; }
+.minutes { white-space: pre-wrap; border-left: 3px solid #0b3d91; padding: 1mm 3mm;
+           margin: 1mm 0; max-height: 80mm; overflow: hidden; }
 """
 
 
@@ -116,9 +120,10 @@ def file_name(week: weekly.Week, lang: str, ext: str) -> str:
 
 def table_html(df: pd.DataFrame, lang: str, limit: int | None = None,
                numeric: Iterable[str] = ("days", "added", "changed", "removed"),
-               total: int | None = None) -> str:
+               total: int | None = None, width: int = 70) -> str:
     """A readable table (headings from the catalogue); cut at `limit` rows with a note.
-    `total`: how many rows the whole list has when `df` holds only its first ones."""
+    `total`: how many rows the whole list has when `df` holds only its first ones;
+    `width`: characters a cell shows before it is cut with `…`."""
     if df.empty:
         return f'<p class="none">{esc(t("weekly.nothing", lang))}</p>'
     heads = weekly.headers("", df.columns, lang)
@@ -128,7 +133,7 @@ def table_html(df: pd.DataFrame, lang: str, limit: int | None = None,
                    for c in df.columns)
     body = []
     for row in shown.itertuples(index=False):
-        cells = "".join(f'<td class="{"num" if c in nums else ""}">{esc(short(v))}</td>'
+        cells = "".join(f'<td class="{"num" if c in nums else ""}">{esc(short(v, width))}</td>'
                         for c, v in zip(df.columns, row, strict=True))
         body.append(f"<tr>{cells}</tr>")
     out = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -251,6 +256,88 @@ def section_decisions(review: weekly.Review, lang: str) -> str:
     return "".join(parts)
 
 
+def _h3(key: str, lang: str, **kw) -> str:
+    return f"<h3>{esc(t(key, lang, **kw))}</h3>"
+
+
+def people_table_html(happened, lang: str) -> str:
+    """Seats, confirmed and attended per side over the week's programs (the deck's
+    chart data), with `data-*` figures a test can read back."""
+    rows = []
+    for r in happened.people().itertuples(index=False):
+        seats = "" if r.seats is None or pd.isna(r.seats) else int(r.seats)
+        rows.append(f'<tr data-side="{r.side}" data-seats="{seats}" '
+                    f'data-confirmed="{int(r.confirmed)}" data-attended="{int(r.attended)}">'
+                    f"<td>{esc(code_label('side', r.side, lang))}</td>"
+                    f"<td>{esc(meeting_figs.people_text(r.seats, r.confirmed, r.attended, lang))}"
+                    "</td></tr>")
+    return f'<table class="people">{"".join(rows)}</table>'
+
+
+def section_happened(review: weekly.Review, lang: str) -> str:
+    h = review.happened
+    out = [f'<section id="happened"><h2>{esc(t("meeting.happened", lang))}</h2>',
+           f'<p class="more">{esc(t("meeting.happened_note", lang))}</p>']
+    if h.n_events == 0:
+        out.append(f'<p class="none">{esc(t("meeting.happened_none", lang))}</p></section>')
+        return "".join(out)
+    n = ROWS["happened"]
+    if len(h.programs):
+        out += [_h3("meeting.happened_programs", lang),
+                table_html(meeting_figs.program_lines(h.programs, lang), lang, n, width=110),
+                people_table_html(h, lang)]
+    for key, frame, lines in (
+            ("milestones", h.milestones, meeting_figs.milestone_lines),
+            ("agreements", h.agreements, meeting_figs.agreement_lines),
+            ("actions", h.actions, meeting_figs.happened_action_lines)):
+        if len(frame):
+            out += [_h3(f"meeting.happened_{key}", lang),
+                    table_html(lines(frame, lang), lang, n, width=110)]
+    out.append("</section>")
+    return "".join(out)
+
+
+def _minutes_html(notes: str, minutes: pd.DataFrame, lang: str) -> str:
+    """The minutes' Markdown as written (kept as plain text: readable, nothing to run)."""
+    by = meeting_figs.recorded_text(minutes, lang)
+    by = f'<p class="more">{esc(by)}</p>' if by else ""
+    return f'<div class="minutes">{esc(notes)}</div>{by}'
+
+
+def section_since(review: weekly.Review, lang: str) -> str:
+    m = review.meeting
+    if m.last_week is None:
+        return (f'<section id="since"><h2>{esc(t("meeting.since", lang, week="—"))}</h2>'
+                f'<p class="none">{esc(t("meeting.since_none", lang))}</p></section>')
+    out = [f'<section id="since"><h2>{esc(t("meeting.since", lang, week=m.last_week))}</h2>',
+           _h3("meeting.since_minutes", lang)]
+    out.append(_minutes_html(m.last_notes, m.last_minutes, lang) if m.last_notes
+               else f'<p class="none">{esc(t("meeting.minutes_none", lang))}</p>')
+    if len(m.last_actions):
+        states = meeting_figs.states_text(m.last_states(), lang)
+        out += [_h3("meeting.since_actions", lang, states=states),
+                table_html(meeting_figs.meeting_action_lines(m.last_actions, lang), lang,
+                           ROWS["decisions"])]
+    else:
+        out.append(f'<p class="none">{esc(t("meeting.since_no_actions", lang))}</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def section_minutes(review: weekly.Review, lang: str) -> str:
+    m = review.meeting
+    out = [f'<section id="minutes"><h2>{esc(t("meeting.minutes", lang))} · '
+           f"{esc(m.week)}</h2>"]
+    out.append(_minutes_html(m.notes, m.minutes, lang) if m.notes
+               else f'<p class="none">{esc(t("meeting.minutes_none", lang))}</p>')
+    if len(m.created):
+        out += [_h3("meeting.minutes_created", lang),
+                table_html(meeting_figs.meeting_action_lines(m.created, lang), lang,
+                           ROWS["decisions"])]
+    out.append("</section>")
+    return "".join(out)
+
+
 def section_charts(review: weekly.Review, lang: str, chart) -> str:
     figs = [review_charts.readiness_chart(review.upcoming, lang),
             *review.extra.get("leadership_charts", [])]
@@ -267,8 +354,10 @@ def render_html(review: weekly.Review, filters: Filters, lang: str,
     chart = _Charts()
     title = t("weekly.pack.title", lang, week=review.week.label)
     sections = [section_cover(review, filters, lang, made, chart),
+                section_since(review, lang), section_happened(review, lang),
                 section_changes(review, lang), section_next(review, lang),
-                section_decisions(review, lang), section_charts(review, lang, chart)]
+                section_decisions(review, lang), section_minutes(review, lang),
+                section_charts(review, lang, chart)]
     return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
             f"<title>{esc(title)}</title><style>{CSS}</style></head>"
             f"<body>{''.join(sections)}</body></html>")

@@ -14,20 +14,21 @@
 -- the weekly review reads as "what changed") and does not bump `meta.data_version`.
 --
 -- A week is checked as text here (`YYYY-Www`); the validator also checks that the week
--- exists in that year (2026-W53 does, 2025-W53 does not).
+-- exists in that year (2026-W53 does, 2025-W53 does not). The statements are idempotent
+-- (`if not exists`), so a store that already has these objects migrates too.
 
-create table minutes (
+create table if not exists minutes (
     meeting_week varchar primary key check (regexp_full_match(meeting_week, '[0-9]{4}-W[0-9]{2}')),
     notes varchar not null,
     recorded_by varchar,
     recorded_on date
 );
 
-alter table actions add column meeting_week varchar;
+alter table actions add column if not exists meeting_week varchar;
 
-create sequence send_seq start 1;
+create sequence if not exists send_seq start 1;
 
-create table send_log (
+create table if not exists send_log (
     send_id integer primary key,
     sent_at timestamp not null,
     actor varchar not null,

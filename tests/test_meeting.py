@@ -1,0 +1,158 @@
+"""What happened in a week (by the records' own dates, filtered), the minutes with their
+history, and "since last meeting" — in the review and the HTML pack."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import re
+from collections import Counter
+
+import pytest
+
+from coopdash import store
+from coopdash.figures import meeting, weekly
+from coopdash.figures.filters import Filters
+from coopdash.i18n import t
+from coopdash.meeting import pack
+from coopdash.settings import SAMPLE_DIR
+from coopdash.store import query
+
+
+def _csv(name: str) -> list[dict]:
+    with open(SAMPLE_DIR / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _people_per_side(program_id: str) -> dict[tuple[str, str], int]:
+    """(side, status) -> people, counted from the sample's CSV files."""
+    sides = {d["delegation_id"]: d["side"] for d in _csv("delegations")
+             if d["program_id"] == program_id}
+    return Counter((sides[p["delegation_id"]], p["status"]) for p in _csv("participants")
+                   if p["delegation_id"] in sides)
+
+
+def _text(html_text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", html_text))
+
+
+@pytest.fixture
+def sample_con(sample_store):
+    con = store.connect(sample_store, read_only=True)
+    yield con
+    con.close()
+
+
+def test_sample_week_21_names_the_jclair_meeting_and_its_attendees(sample_con):
+    """2023-W21: the pack names the JCLAIR meeting of 22 May 2023 and how many attended
+    on each side, though its records were loaded years later."""
+    week = weekly.Week.parse("2023-W21")
+    meeting_row = next(p for p in _csv("programs") if p["starts_on"] == "2023-05-22")
+    counts = _people_per_side(meeting_row["program_id"])
+    assert counts[("home", "attended")] and counts[("partner", "attended")]
+    text = _text(pack.build_html(sample_con, week, Filters(), "en"))
+    assert meeting_row["title"] in text
+    assert "22 May 2023" in text
+    for side in ("home", "partner"):
+        assert f"{counts[(side, 'attended')]} attended" in text
+    review = pack.build_review(sample_con, week, Filters(), "en")
+    people = review.happened.people().set_index("side")
+    assert people.loc["home", "attended"] == counts[("home", "attended")]
+    assert people.loc["partner", "attended"] == counts[("partner", "attended")]
+    # the meeting milestone and the follow-up opened that day are listed too
+    assert "bpsdm-jclair-meeting-2023-05-22" in set(review.happened.milestones["milestone_id"])
+    assert list(review.happened.actions["event"]) == ["opened"]
+
+
+def test_sample_week_20_names_the_bpsdm_letter(sample_con):
+    """2023-W20: the pack names the BPSDM letter of 19 May 2023 with its number."""
+    letter = next(m for m in _csv("milestones") if m["kind"] == "letter")
+    assert letter["occurred_on"] == "2023-05-19"
+    text = _text(pack.build_html(sample_con, weekly.Week.parse("2023-W20"), Filters(), "id"))
+    assert letter["title"] in text and letter["reference"] in text
+    assert "19 Mei 2023" in text
+    assert t("meeting.happened", "id") in text
+
+
+def test_happened_follows_the_sidebar_filters(sample_con):
+    """A filter that leaves out the JCLAIR programs (kind) or partner empties the lists it
+    reaches; a kind filter keeps the agreement's milestones (they have no kind)."""
+    week = weekly.Week.parse("2023-W21")
+    seminar = pack.build_review(sample_con, week, Filters(kinds=("seminar",)), "en").happened
+    assert seminar.programs.empty and len(seminar.milestones) == 1
+    other = pack.build_review(sample_con, week, Filters(partners=("nobody",)), "en").happened
+    assert other.n_events == 0
+    text = _text(pack.build_html(sample_con, week, Filters(partners=("nobody",)), "en"))
+    assert t("meeting.happened_none", "en") in text
+
+
+def test_a_quiet_week_says_nothing_happened(sample_con):
+    """A week with no dated record says so, rather than showing empty tables."""
+    r = pack.build_review(sample_con, weekly.Week.parse("2024-W10"), Filters(), "en")
+    assert r.happened.n_events == 0
+
+
+def _runner(con, today):
+    base = pack.params(Filters(), __import__("coopdash.settings").settings.get(), today=today)
+    return lambda name, extra: query.run(con, name, {**base, **extra})
+
+
+def test_minutes_saved_with_history_and_since_last_meeting(store_copy, sample_store):
+    """Minutes saved twice keep the first text in history with who saved it; follow-ups
+    created in that meeting show next week as done / open / overdue."""
+    db = store_copy(sample_store)
+    con = store.connect(db)
+    w1, w2 = weekly.Week.parse("2026-W47"), weekly.Week.parse("2026-W48")
+    today = dt.date(2026, 11, 25)
+    try:
+        meeting.save_minutes(con, w1.label, "## Rapat\n- setuju", "ana", w1.start)
+        meeting.save_minutes(con, w1.label, "## Rapat\n- setuju\n- revisi", "budi", w1.start)
+        for aid, due, status, closed in (("m1", "2026-11-20", "open", ""),
+                                         ("m2", "2026-12-20", "open", ""),
+                                         ("m3", "2026-11-20", "done", "2026-11-21")):
+            weekly.save_action(con, {"action_id": aid, "title": aid, "owner": "BPSDM",
+                                     "opened_on": w1.start, "due_on": due, "status": status,
+                                     "closed_on": closed, "meeting_week": w1.label},
+                               actor="ana")
+        run = _runner(con, today)
+        this = meeting.meeting(run, w1, today)
+        nxt = meeting.meeting(run, w2, today)
+    finally:
+        con.close()
+    assert this.notes == "## Rapat\n- setuju\n- revisi"
+    assert list(this.history["old_value"]) == ["## Rapat\n- setuju"]
+    assert list(this.history["actor"]) == ["budi"]
+    assert this.minutes["n_saves"].iloc[0] == 2
+    assert set(this.created["action_id"]) == {"m1", "m2", "m3"}
+    assert nxt.last_week == w1.label and nxt.last_notes == this.notes
+    assert dict(zip(nxt.last_actions["action_id"], nxt.last_actions["state"], strict=True)) == {
+        "m1": "overdue", "m2": "open", "m3": "done"}
+    assert nxt.last_states() == {"done": 1, "open": 1, "overdue": 1, "dropped": 0}
+    assert nxt.minutes.empty and nxt.created.empty
+
+
+def test_demo_pack_opens_with_since_last_meeting(demo_store, monkeypatch):
+    """The demo's next meeting opens with the last demo minutes and their follow-ups."""
+    con = store.connect(demo_store, read_only=True)
+    try:
+        today = dt.date.today()
+        week = weekly.Week.of(today)
+        html_text = pack.build_html(con, week, Filters(), "en")
+        last = con.execute("select max(meeting_week) from minutes").fetchall()[0][0]
+        created = con.execute("select status, due_on from actions where meeting_week = $w",
+                              {"w": last}).fetchall()
+    finally:
+        con.close()
+    assert last == week.previous.label
+    sections = re.findall(r'<section id="([a-z]+)"', html_text)
+    assert sections[:3] == ["figures", "since", "happened"]
+    since = html_text[html_text.index('<section id="since"'):]
+    since = _text(since[:since.index("</section>")])
+    assert t("meeting.since", "en", week=last) in since
+    assert f"Demo minutes no. {6}" in since
+    assert created
+    states = Counter(s if s != "open" else "overdue" if due and due < today else "open"
+                     for s, due in created)
+    expected = meeting.states_text({s: states.get(s, 0) for s in meeting.STATES}, "en")
+    assert t("meeting.since_actions", "en", states=expected) in since
