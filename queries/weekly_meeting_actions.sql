@@ -1,6 +1,7 @@
--- The follow-ups created in one weekly meeting ($meeting_week) and where they stand on
--- $ref: `done`, `dropped`, `overdue` (open past its due date) or `open`. The partner
--- filters apply, as to every follow-up list.
+-- The follow-ups created in one weekly meeting ($meeting_week) and where they stood on
+-- $ref: `overdue` or `open` when open that day (`action_open_on`, the one definition),
+-- else as closed: `done` or `dropped`. The partner filters apply, as to every follow-up
+-- list.
 with final as (
     select
         ac.action_id,
@@ -12,7 +13,8 @@ with final as (
         ac.closed_on,
         ag.title as agreement_title,
         pr.title as program_title,
-        case when ac.status <> 'open' then ac.status
+        case when not action_open_on(ac.status, ac.opened_on, ac.closed_on, $ref::date)
+                 then ac.status
              when ac.due_on < $ref::date then 'overdue'
              else 'open' end as state
     from f_actions($f) ac
