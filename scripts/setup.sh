@@ -9,11 +9,18 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "${1:-}" = "dev" ]; then
   .venv/bin/python -m pip install -q -r requirements-dev.txt
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   if [ ! -x /usr/bin/chromium ]; then
     # Browser tests drive Debian's Chromium (no browser download at test time).
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+  if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then
+    # LibreOffice Impress opens the PowerPoint pack (converted to PDF); poppler-utils
+    # (pdftotext, pdftoppm) reads PDFs back. Without recommended extras: CI time.
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      libreoffice-impress poppler-utils >/dev/null
   fi
 else
   .venv/bin/python -m pip install -q -r requirements.txt

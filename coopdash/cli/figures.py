@@ -49,10 +49,13 @@ def register(sub, common) -> None:
     p.add_argument("--currency", default=cfg.currency, type=str.upper)
     p.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_summary)
-    p = sub.add_parser("pack", parents=[common], help="the weekly meeting pack (HTML or PDF)")
-    p.add_argument("--week", help="ISO week, like 2026-W48 (default: this week)")
-    p.add_argument("--out", help="pack.html or pack.pdf (default: "
+    p = sub.add_parser("pack", parents=[common],
+                       help="the weekly meeting pack (HTML, PDF or PowerPoint)")
+    p.add_argument("--week", help="this, last or an ISO week like 2026-W48 (default: this)")
+    p.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
                    "coopdash-weekly-<week>-<lang>.html here)")
+    p.add_argument("--currency", default=cfg.currency, type=str.upper,
+                   help="display currency of amounts (default: %(default)s)")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
                    help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
     p.set_defaults(func=cmd_pack)

@@ -425,8 +425,9 @@ def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Fil
         return query.run(con, name, {**base, **extra})
 
     review = weekly.review(run, week, settings.today(), lines=ROWS["changes"])
-    review.extra["leadership_charts"] = leadership_charts(leadership_frames(run), lang,
-                                                          base["currency"])
+    frames = leadership_frames(run)
+    review.extra["leadership_frames"] = frames
+    review.extra["leadership_charts"] = leadership_charts(frames, lang, base["currency"])
     return review
 
 
@@ -486,7 +487,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--week", help="ISO week, like 2026-W48 (default: this week)")
     parser.add_argument("--lang", choices=("id", "en"), default=None,
                         help="language of the pack (default: COOPDASH_LANG)")
-    parser.add_argument("--out", help="pack.html or pack.pdf (default: "
+    parser.add_argument("--currency", type=str.upper, default=None,
+                        help="display currency of amounts (default: COOPDASH_CURRENCY)")
+    parser.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
                         "coopdash-weekly-<week>-<lang>.html in the current folder)")
     parser.add_argument("--db", help="the store (default: COOPDASH_DB)")
     parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
@@ -507,6 +510,41 @@ def _filters(items: list[str]) -> Filters:
     return Filters.from_query_params(qp)
 
 
+FORMATS = ("html", "pdf", "pptx")
+MIME = {"html": "text/html", "pdf": "application/pdf",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+
+
+def parse_week(text: str | None, today: dt.date) -> weekly.Week:
+    """`this`, `last` or an ISO week (`2026-W48`); nothing means this week. Raises
+    ValueError with the expected form."""
+    word = (text or "this").strip().lower()
+    if word in ("this", "last"):
+        this = weekly.Week.of(today)
+        return this if word == "this" else this.previous
+    return weekly.Week.parse(text)
+
+
+def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str,
+              filters: Filters | None = None, lang: str = "id",
+              settings: settings_mod.Settings | None = None,
+              currency: str | None = None) -> tuple[bytes, weekly.Review]:
+    """The pack of `week` as `html`, `pdf` or `pptx` bytes, and the review it shows (one
+    computation for the file and, in the e-mail, its body's figures)."""
+    settings = settings or settings_mod.get()
+    filters = filters or Filters()
+    currency = currency or settings.currency
+    review = build_review(con, week, filters, lang, settings, currency)
+    if fmt == "pptx":
+        from coopdash.meeting import deck
+
+        return deck.render(review, filters, lang, currency), review
+    text = render_html(review, filters, lang)
+    if fmt == "pdf":
+        return html_to_pdf(text), review
+    return text.encode("utf-8"), review
+
+
 def main(args: argparse.Namespace | list[str] | None = None) -> int:
     """`python -m coopdash pack ...`; returns the exit status."""
     if not isinstance(args, argparse.Namespace):
@@ -516,33 +554,27 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
     settings = settings_mod.get()
     lang = args.lang or settings.lang
     try:
-        week = weekly.Week.parse(args.week) if args.week else weekly.Week.of(settings.today())
+        week = parse_week(args.week, settings.today())
     except ValueError as exc:
         print(f"coopdash pack: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out or file_name(week, lang, "html"))
+    fmt = out.suffix.lower().lstrip(".")
+    fmt = fmt if fmt in FORMATS else "html"
     try:
         con = store.connect(Path(args.db) if args.db else settings.db_path, read_only=True)
     except store.StoreError as exc:
         print(f"coopdash pack: {exc}", file=sys.stderr)
         return 2
     try:
-        text = build_html(con, week, _filters(args.filter), lang, settings)
+        data, _ = make_pack(con, week, fmt, _filters(args.filter), lang, settings,
+                            getattr(args, "currency", None))
+    except PdfUnavailableError as exc:
+        print(t("weekly.pack.no_pdf", lang) + f" ({exc})", file=sys.stderr)
+        return 1
     finally:
         con.close()
-    return _write(out, text, lang)
-
-
-def _write(out: Path, text: str, lang: str) -> int:
-    if out.suffix.lower() == ".pdf":
-        try:
-            data = html_to_pdf(text)
-        except PdfUnavailableError as exc:
-            print(t("weekly.pack.no_pdf", lang) + f" ({exc})", file=sys.stderr)
-            return 1
-        out.write_bytes(data)
-    else:
-        out.write_text(text, encoding="utf-8")
+    out.write_bytes(data)
     print(t("weekly.pack.written", lang, path=out))
     return 0
 
