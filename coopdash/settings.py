@@ -12,6 +12,12 @@
 | COOPDASH_CACHE_ENTRIES   | 256                      | cached query results kept per query       |
 | COOPDASH_ACTOR           | the OS user name         | who is recorded in the import log         |
 | COOPDASH_TODAY           | (unset: the real date)   | fixed "today" (tests, demos)              |
+| COOPDASH_SMTP_HOST       | (unset)                  | mail server that send-pack sends through  |
+| COOPDASH_SMTP_PORT       | 25 (587 with STARTTLS)   | its port                                  |
+| COOPDASH_SMTP_USER       | (unset: no login)        | user name to log in with                  |
+| COOPDASH_SMTP_PASSWORD   | (unset)                  | its password (never printed or logged)    |
+| COOPDASH_SMTP_STARTTLS   | false                    | `true`: encrypt with STARTTLS first       |
+| COOPDASH_MAIL_FROM       | coopdash@<host name>     | the sender address of the pack's e-mail   |
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +45,30 @@ ROLES = {
 
 
 @dataclass(frozen=True)
+class Smtp:
+    """Where `send-pack` sends the meeting pack (COOPDASH_SMTP_*, COOPDASH_MAIL_FROM)."""
+
+    host: str = ""
+    port: int = 25
+    user: str = ""
+    password: str = field(default="", repr=False)  # never in a log or a message
+    starttls: bool = False
+    mail_from: str = ""
+
+
+def _smtp(env) -> Smtp:
+    starttls = env.get("COOPDASH_SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes")
+    return Smtp(
+        host=env.get("COOPDASH_SMTP_HOST", "").strip(),
+        port=int(env.get("COOPDASH_SMTP_PORT") or (587 if starttls else 25)),
+        user=env.get("COOPDASH_SMTP_USER", ""),
+        password=env.get("COOPDASH_SMTP_PASSWORD", ""),
+        starttls=starttls,
+        mail_from=env.get("COOPDASH_MAIL_FROM", "").strip(),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     db_path: Path
     home_country: str
@@ -50,6 +80,7 @@ class Settings:
     cache_entries: int
     actor: str
     today_override: dt.date | None
+    smtp: Smtp = field(default_factory=lambda: Smtp())
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -83,6 +114,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         cache_entries=int(env.get("COOPDASH_CACHE_ENTRIES", "256")),
         actor=env.get("COOPDASH_ACTOR") or _actor(),
         today_override=dt.date.fromisoformat(today) if today else None,
+        smtp=_smtp(env),
     )
 
 

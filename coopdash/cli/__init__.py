@@ -6,7 +6,8 @@
     template PATH.xlsx                           an empty workbook to fill in
     demo --out PATH --participants N [--seed S]  write synthetic demo data
     summary [--db] [--json] [--currency] [--as-of]  headline figures
-    pack --week 2026-W48 [--out pack.html|pack.pdf] [--filter partner=...]
+    pack --week 2026-W48 [--out pack.html|pack.pdf|pack.pptx] [--filter partner=...]
+    send-pack --to a@x,b@y [--week last] [--format pdf|pptx|html]   the pack by e-mail
 
 Exit codes: 0 done, 1 the input was refused (every problem printed, nothing changed),
 2 usage or store problems.
@@ -23,9 +24,9 @@ import argparse
 import sys
 
 from coopdash import settings, store
-from coopdash.cli import figures, records
+from coopdash.cli import figures, meeting, records
 
-GROUPS = (records, figures)
+GROUPS = (records, figures, meeting)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -505,7 +505,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _filters(items: list[str]) -> Filters:
+def filters_from(items: list[str]) -> Filters:
+    """`--filter partner=jclair-sg --filter kind=seminar,webinar` as the page's Filters."""
     qp = dict(item.split("=", 1) for item in items if "=" in item)
     return Filters.from_query_params(qp)
 
@@ -567,7 +568,7 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
         print(f"coopdash pack: {exc}", file=sys.stderr)
         return 2
     try:
-        data, _ = make_pack(con, week, fmt, _filters(args.filter), lang, settings,
+        data, _ = make_pack(con, week, fmt, filters_from(args.filter), lang, settings,
                             getattr(args, "currency", None))
     except PdfUnavailableError as exc:
         print(t("weekly.pack.no_pdf", lang) + f" ({exc})", file=sys.stderr)

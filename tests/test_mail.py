@@ -1,0 +1,154 @@
+"""send-pack against a real SMTP server (aiosmtpd) on 127.0.0.1: recipients, subject,
+body figures, the attached pack's figures equal the page's; failures exit 1 with a plain
+message and are recorded in the send log."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from pptx import Presentation
+
+from coopdash import store
+from coopdash.figures import weekly
+from coopdash.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-25"  # "last" week is 2026-W47
+
+
+class Inbox:
+    """aiosmtpd handler: keeps every message; refuses recipients at refused.example."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def _send(db, port: int, *args: str, lang: str = "en") -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path(db).parent),
+           "COOPDASH_SMTP_HOST": "127.0.0.1", "COOPDASH_SMTP_PORT": str(port),
+           "COOPDASH_MAIL_FROM": "coopdash@bpsdm.example", "COOPDASH_TODAY": TODAY,
+           "COOPDASH_ACTOR": "cron"}
+    return subprocess.run([sys.executable, "-m", "coopdash", "send-pack", "--db", str(db),
+                           "--lang", lang, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _log(db) -> list[tuple]:
+    con = store.connect(db, read_only=True)
+    try:
+        return con.execute("select actor, meeting_week, format, recipients, is_sent, error "
+                           "from send_log order by send_id").fetchall()
+    finally:
+        con.close()
+
+
+def test_send_pack_round_trip_with_the_pages_figures(app, smtp_server, store_copy,
+                                                     demo_store, monkeypatch):
+    """send-pack --week last --format pptx: both recipients get one message whose subject
+    names the week, whose body and attached deck hold the figures the page shows for
+    that week; the attempt is in the send log."""
+    controller, inbox = smtp_server
+    db = store_copy(demo_store)
+    done = _send(db, controller.port, "--week", "last", "--format", "pptx",
+                 "--to", "kepala@bpsdm.example, sekretariat@bpsdm.example")
+    assert done.returncode == 0, done.stderr
+    assert len(inbox.envelopes) == 1
+    env = inbox.envelopes[0]
+    assert env.rcpt_tos == ["kepala@bpsdm.example", "sekretariat@bpsdm.example"]
+    assert env.mail_from == "coopdash@bpsdm.example"
+    msg = email.message_from_bytes(env.content, policy=email.policy.default)
+    week = weekly.Week.parse("2026-W47")
+    assert msg["Subject"] == t("meeting.mail.subject", "en", week=week.describe("en"))
+    [part] = list(msg.iter_attachments())
+    assert part.get_filename() == "coopdash-weekly-2026-W47-en.pptx"
+    deck = Presentation(io.BytesIO(part.get_content()))
+    rows = [[c.text for c in row.cells] for row in list(deck.slides)[1].shapes[1].table.rows]
+    in_deck = {r[0]: int(re.sub(r"\D", "", r[1])) for r in rows[1:]}
+
+    assert _log(db) == [("cron", "2026-W47", "pptx",
+                         ["kepala@bpsdm.example", "sekretariat@bpsdm.example"], True, None)]
+
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY)  # the page, same store, same week
+    at = app(db, lang="en")
+    at.run()
+    at.switch_page("pages/weekly.py").run()
+    at.selectbox(key="weekly_week").set_value("2026-W47").run()
+    assert not at.exception, at.exception
+    shown = {m.label: int(re.sub(r"\D", "", m.value)) for m in at.metric}
+    assert in_deck == shown and any(shown.values())
+    text = msg.get_body(("plain",)).get_content()
+    for label, value in shown.items():
+        assert re.search(rf"- {re.escape(label)}: {value:,} ", text), label
+
+
+def test_refused_recipient_exits_1_and_is_recorded(smtp_server, store_copy, sample_store):
+    """A recipient the server refuses: exit 1, a plain message naming the address; the
+    attempt is recorded with the reason (the accepted one still got the pack)."""
+    controller, inbox = smtp_server
+    db = store_copy(sample_store)
+    done = _send(db, controller.port, "--week", "2023-W21", "--format", "html",
+                 "--to", "a@bpsdm.example,nobody@refused.example", lang="id")
+    assert done.returncode == 1
+    assert "nobody@refused.example" in done.stderr and "tidak terkirim" in done.stderr
+    assert "Traceback" not in done.stderr
+    [(actor, week, fmt, to, ok, error)] = _log(db)
+    assert (actor, week, fmt, ok) == ("cron", "2023-W21", "html", False)
+    assert to == ["a@bpsdm.example", "nobody@refused.example"]
+    assert "nobody@refused.example" in error and "550" in error
+    assert len(inbox.envelopes) == 1  # the accepted recipient got it
+    msg = email.message_from_bytes(inbox.envelopes[0].content, policy=email.policy.default)
+    html_text = next(msg.iter_attachments()).get_content()
+    assert "Rapat penjajakan kerja sama BPSDM Kemendagri" in html_text  # the 22 May meeting
+
+
+def test_unreachable_server_exits_1_and_is_recorded(store_copy, sample_store):
+    """No server on the port: exit 1 with a plain message naming host and port; recorded."""
+    db = store_copy(sample_store)
+    port = _free_port()  # nothing listens there
+    done = _send(db, port, "--week", "this", "--format", "html", "--to", "a@bpsdm.example")
+    assert done.returncode == 1
+    assert f"127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
+    [(_, week, _, _, ok, error)] = _log(db)
+    assert week == weekly.Week.parse("2026-W48").label and ok is False and error
+
+
+def test_bad_addresses_and_weeks_are_usage_errors(store_copy, sample_store):
+    """A recipient without @ or an impossible week: exit 2, nothing sent or recorded."""
+    db = store_copy(sample_store)
+    assert _send(db, 1, "--to", "not-an-address").returncode == 2
+    assert _send(db, 1, "--to", "a@x.example", "--week", "2025-W53").returncode == 2
+    assert _log(db) == []
