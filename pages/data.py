@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from coopdash.web import ui
+from coopdash.web.download import download
 from coopdash.workbook import intake
 from coopdash.workbook.validate import ValidationFailed
 
@@ -13,17 +14,10 @@ st.caption(ctx.t("data.intro"))
 ui.demo_banner(ctx)
 
 
-@st.cache_data(show_spinner=False)
-def _template() -> bytes:
-    return intake.template_bytes()
-
-
 st.subheader(ctx.t("data.template_title"))
 st.caption(ctx.t("data.template_help"))
-st.download_button(ctx.t("data.template_button"), data=_template,
-                   file_name="coopdash-template.xlsx", key="data_template",
-                   icon=":material/download:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+download(ctx, "data_template", ctx.t("data.template_button"), intake.template_bytes,
+         "coopdash-template.xlsx", primary=False)
 
 
 def _issues_frame(issues) -> pd.DataFrame:
@@ -85,23 +79,32 @@ else:
                                            icon=":material/upload:"):
                 _apply(upload, replace)
 
-st.subheader(ctx.t("data.export_title"))
-if not ctx.settings.can("export"):
-    st.info(ctx.t("data.no_export"), icon=":material/lock:")
-else:
+@st.cache_data(show_spinner=False)
+def _excel_refusal(db: str, version: int, lang: str) -> str | None:
+    del db, version  # the cache key
+    return intake.excel_refusal(ui.connection(), lang)
+
+
+def _export() -> None:
+    """The whole store in the workbook format, built when its button is clicked."""
+    st.subheader(ctx.t("data.export_title"))
+    if not ctx.settings.can("export"):
+        st.info(ctx.t("data.no_export"), icon=":material/lock:")
+        return
     st.caption(ctx.t("data.export_help"))
     fmt = st.radio(ctx.t("data.export_format"), ["xlsx", "zip"], horizontal=True,
-                   key="data_export_format",
-                   format_func=lambda f: {"xlsx": "Excel (.xlsx)", "zip": "CSV (.zip)"}[f])
-    if st.button(ctx.t("data.export_prepare"), key="data_export_prepare"):
-        st.session_state["data_export"] = (fmt, ctx.data_version,
-                                           intake.store_bytes(ui.connection(), fmt, ctx.lang))
-    ready = st.session_state.get("data_export")
-    if ready and ready[0] == fmt and ready[1] == ctx.data_version:
-        name = f"coopdash-store.{fmt}"
-        st.download_button(ctx.t("data.export_download", file=name), data=ready[2],
-                           file_name=name, key="data_export_download",
-                           icon=":material/download:")
+                   key="data_export_format", format_func=lambda f: ctx.t(f"data.format.{f}"))
+    unavailable = None
+    if fmt == "xlsx":
+        refusal = _excel_refusal(str(ctx.settings.db_path), ctx.data_version, ctx.lang)
+        unavailable = refusal and refusal + " " + ctx.t("data.export_choose_csv")
+    con, lang, name = ui.connection_ref(), ctx.lang, f"coopdash-store.{fmt}"
+    download(ctx, "data_export_download", ctx.t("data.export_download", file=name),
+             lambda: intake.store_bytes(con(), fmt, lang), name, permission="export",
+             unavailable=unavailable)
+
+
+_export()
 
 st.subheader(ctx.t("data.log_title"))
 log = ui.run("data_import_log", ctx)

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +19,7 @@ import streamlit as st
 from coopdash.figures import explorer as ex
 from coopdash.figures import exports
 from coopdash.web import params, ui
+from coopdash.web.download import download
 
 ctx = ui.context()
 SHOW_NAMES = ctx.settings.can("names")
@@ -167,80 +165,37 @@ def _params(tab: ex.Tab, state: dict) -> dict:
 FORMATS = ("csv", "xlsx", "parquet")
 
 
-def _export_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "coopdash-exports"
-    path.mkdir(exist_ok=True)
-    return path
-
-
-def _build(tab: ex.Tab, state: dict, params: dict, fmt: str, sig: str) -> None:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = f"coopdash-{tab.name}-{stamp}.{fmt}"
-    old = st.session_state.get("_ex_file")
-    if old:
-        Path(old["path"]).unlink(missing_ok=True)
-    path = _export_dir() / f"{sig[:10]}-{name}"
+def _exports(tab: ex.Tab, state: dict, params: dict, n_rows: int) -> None:
+    """The rows behind the table as CSV, Excel or Parquet, each built when clicked."""
+    st.subheader(ctx.t("explorer.export_title"))
+    st.caption(ctx.t("explorer.export_note", n=ex.fmt_int(n_rows, ctx.lang)))
     spec = exports.TableExport(tab=tab, params=params, sort=state["sort"], desc=state["desc"],
                                lang=ctx.lang, currency=ctx.currency, filters=ctx.filters,
                                show_names=SHOW_NAMES)
-    try:
-        with st.spinner(ctx.t("explorer.building")):
-            n = exports.write(ui.connection(), spec, fmt, path)
-    except exports.TooManyRowsError as exc:
-        st.session_state["_ex_file"] = None
-        st.warning(ctx.t("explorer.too_many_rows", max=f"{exc.limit:,}", n=f"{exc.n_rows:,}"),
-                   icon=":material/warning:")
-        return
-    st.session_state["_ex_file"] = {"path": str(path), "name": name, "fmt": fmt,
-                                    "sig": sig, "n": n}
+    con = ui.connection_ref()
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for col, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        download(ctx, f"ex_dl_{fmt}", ctx.t(f"explorer.download_{fmt}"),
+                 lambda fmt=fmt: exports.to_bytes(con(), spec, fmt),
+                 f"coopdash-{tab.name}-{stamp}.{fmt}", where=col,
+                 unavailable=_unavailable(fmt, n_rows))
 
 
-def _exports(tab: ex.Tab, state: dict, params: dict, sig: str, n_rows: int) -> None:
-    st.subheader(ctx.t("explorer.export_title"))
-    st.caption(ctx.t("explorer.export_note", n=ex.fmt_int(n_rows, ctx.lang)))
-    cols = st.columns(len(FORMATS))
-    for col, fmt in zip(cols, FORMATS, strict=True):
-        if col.button(ctx.t(f"explorer.build_{fmt}"), key=f"ex_build_{fmt}",
-                      icon=":material/build:", disabled=n_rows == 0):
-            _build(tab, state, params, fmt, sig)
-    built = st.session_state.get("_ex_file")
-    if not built or not Path(built["path"]).exists():
-        return
-    if built["sig"] != sig:
-        st.caption(ctx.t("explorer.stale"))
-        return
-    fmt, path = built["fmt"], built["path"]
-    st.success(ctx.t("explorer.built", n=ex.fmt_int(built["n"], ctx.lang)),
-               icon=":material/check_circle:")
-    st.download_button(ctx.t(f"explorer.download_{fmt}"), data=lambda: Path(path).read_bytes(),
-                       file_name=built["name"], mime=exports.MIME[fmt], key=f"ex_dl_{fmt}",
-                       icon=":material/download:", type="primary", on_click="ignore")
+def _unavailable(fmt: str, n_rows: int) -> str | None:
+    """Why `fmt` cannot hold these rows (none at all; past Excel's rows), or None."""
+    if n_rows == 0:
+        return ctx.t("explorer.no_rows")
+    if fmt == "xlsx" and n_rows > exports.EXCEL_MAX_ROWS:
+        return ctx.t("explorer.too_many_rows", max=ex.fmt_int(exports.EXCEL_MAX_ROWS, ctx.lang),
+                     n=ex.fmt_int(n_rows, ctx.lang))
+    return None
 
 
 def _store_export() -> None:
-    """The whole store as a workbook in the import format: only for roles that may export,
-    built only when asked, and only if this version ships the exporter."""
-    if not ctx.settings.can("export"):
-        return
-    st.subheader(ctx.t("explorer.store_title"))
-    if importlib.util.find_spec("coopdash.workbook.writer") is None:
-        st.caption(ctx.t("explorer.store_unavailable"))
-        return
-    st.caption(ctx.t("explorer.store_note"))
-    if st.button(ctx.t("explorer.build_store"), key="ex_build_store", icon=":material/build:"):
-        try:
-            with st.spinner(ctx.t("explorer.building")):
-                path = exports.whole_store(ui.connection(), _export_dir(), ctx.lang)
-            st.session_state["_ex_store_file"] = str(path)
-        except Exception as exc:  # the exporter's plain message (e.g. too many rows)
-            st.session_state["_ex_store_file"] = None
-            st.warning(str(exc), icon=":material/warning:")
-    path = st.session_state.get("_ex_store_file")
-    if path and Path(path).exists():
-        st.download_button(ctx.t("explorer.download_store"),
-                           data=lambda: Path(path).read_bytes(), file_name=Path(path).name,
-                           mime=exports.MIME["xlsx"], key="ex_dl_store",
-                           icon=":material/download:", type="primary", on_click="ignore")
+    """Where the whole store is: the Data page (for roles that may export it)."""
+    if ctx.settings.can("export"):
+        st.page_link("pages/data.py", label=ctx.t("explorer.store_link"),
+                     icon=":material/database:")
 
 
 # --- the page --------------------------------------------------------------------------
@@ -273,7 +228,7 @@ def main() -> None:
     st.session_state["ex_page"] = min(max(1, int(st.session_state.get("ex_page") or 1)), pages)
     _table(tab, state, key, n_rows, pages)
     _write_url(tab, state)
-    _exports(tab, state, params, sig, n_rows)
+    _exports(tab, state, params, n_rows)
     _store_export()
 
 

@@ -86,10 +86,15 @@ def test_good_upload_checked_then_loaded(app, sample_store, store_copy):
 
 
 def test_viewer_cannot_load_or_export(app, sample_store):
-    """A viewer sees the template but neither the upload nor the whole-store export."""
+    """A viewer sees the template but neither the upload nor the whole-store export; an
+    analyst gets the export."""
     at = _open_data(app, sample_store, role="viewer")
     assert [u for u in at.get("file_uploader")] == []
-    assert "data_export_prepare" not in [b.key for b in at.button]
+    offered = [d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")]
+    assert offered == ["data_template"]
+    at = _open_data(app, sample_store, role="analyst")
+    offered = [d.proto.id.rsplit("-", 1)[-1] for d in at.get("download_button")]
+    assert offered == ["data_template", "data_export_download"]
 
 
 def test_template_has_every_table(tmp_path):

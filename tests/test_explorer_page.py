@@ -9,6 +9,7 @@ import pytest
 
 from coopdash.figures import explorer as ex
 from coopdash.figures.filters import Filters
+from coopdash.i18n import t
 from coopdash.web import ui
 
 PAGE = "pages/explorer.py"
@@ -131,14 +132,28 @@ def test_switching_tabs_keeps_each_tabs_search(app, demo_store):
     assert at.text_input(key="ex_q").value == "semi"
 
 
-def test_export_is_built_only_when_asked(app, sample_store):
-    """No file before the click; after it a download button with a stable key appears."""
+def test_exports_are_built_only_when_clicked(app, sample_store, monkeypatch):
+    """Each format is one download button whose file is made at the click (deferred):
+    no run of the page builds an export."""
+    from coopdash.figures import exports
+
+    built = []
+    monkeypatch.setattr(exports, "to_bytes", lambda *a: built.append(a) or b"")
     at = _open(app(sample_store, lang="en"), tab="programs")
-    assert not at.get("download_button")
-    at.button(key="ex_build_csv").click().run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
-    keys = [b.proto.id for b in at.get("download_button")]
-    assert any("ex_dl_csv" in k for k in keys), keys
+    offered = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    assert set(offered) == {"ex_dl_csv", "ex_dl_xlsx", "ex_dl_parquet"}
+    assert all(p.deferred_file_id and not p.disabled for p in offered.values())
+    assert built == []
+
+
+def test_no_rows_no_download(app, sample_store):
+    """A search that matches nothing offers no file: the buttons are disabled and say why."""
+    at = _open(app(sample_store, lang="en"), tab="programs", q="no-such-program-anywhere")
+    protos = [b.proto for b in at.get("download_button")]
+    assert len(protos) == 3 and all(p.disabled for p in protos)
+    assert [c.value for c in at.caption].count(t("explorer.no_rows", "en")) == 3
 
 
 def test_drill_down_opens_the_tab_with_narrowed_filters(app, demo_store):

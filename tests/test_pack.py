@@ -7,8 +7,9 @@ import datetime as dt
 import re
 
 import pytest
+import streamlit as st
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
@@ -151,38 +152,48 @@ def test_python_m_coopdash_pack_is_wired(store_copy, sample_store, tmp_path, tod
     assert 'data-key="n_actions_open"' in out.read_text(encoding="utf-8")
 
 
-def test_page_builds_the_pack_only_when_asked(app, store_copy, demo_store, monkeypatch):
-    """The weekly page renders no pack on its runs: the prepare button builds it once, then
-    the download is offered; a rerun does not build it again. The change list says how many
-    lines it does not show and writes them all as CSV when asked."""
+def _downloads(at) -> dict[str, object]:
+    """The page's download buttons by key (`$$ID-…-<key>`)."""
+    return {d.proto.id.rsplit("-", 1)[-1]: d for d in at.get("download_button")}
+
+
+def test_page_builds_the_pack_only_when_clicked(app, store_copy, demo_store, monkeypatch):
+    """The weekly page never builds a pack or the change list on its runs: both are
+    offered as downloads whose bytes are made at the click (deferred). The change list's
+    button counts every line of the week, and those bytes hold exactly that many lines."""
     monkeypatch.setenv("COOPDASH_TODAY", dt.date.today().isoformat())  # the demo's import week
     built = []
-    real = pack.render_html
-    monkeypatch.setattr(pack, "render_html",
-                        lambda *a, **kw: built.append(1) or real(*a, **kw))
-    at = app(store_copy(demo_store), lang="en")
+    for name in ("render_html", "html_to_pdf"):
+        real = getattr(pack, name)
+        monkeypatch.setattr(pack, name, lambda *a, _r=real, **kw: built.append(1) or _r(*a, **kw))
+    real_list = weekly.change_list_csv
+    monkeypatch.setattr(weekly, "change_list_csv",
+                        lambda *a, **kw: built.append(2) or real_list(*a, **kw))
+    db = store_copy(demo_store)
+    at = app(db, lang="en")
     at.run()
     at.switch_page("pages/weekly.py").run()
     at.run()
     assert not at.exception, at.exception
-    assert built == [] and not at.get("download_button")
-    at.button(key="wk_pack_prepare").click().run()
-    assert not at.exception, at.exception
-    assert built == [1]
-    assert any(d.proto.label == t("weekly.pack.download_html", "en")
-               for d in at.get("download_button"))
-    at.run()
-    assert built == [1]
-    # the change list: the first lines, "… and N more", the whole list on demand
+    offered = _downloads(at)
+    assert offered["wk_pack_html"].proto.label == t("weekly.pack.download_html", "en")
+    assert all(d.proto.deferred_file_id for d in offered.values())  # made at the click
+    assert built == []
+    # the change list: the first lines, "… and N more", the whole list at the click
     more = [c.value for c in at.caption if "more lines" in c.value]
     assert more, [c.value for c in at.caption]
-    at.button(key="wk_list_prepare").click().run()
-    assert not at.exception, at.exception
-    listed = at.session_state["wk_list"]
     total = int(re.sub(r"\D", "", more[0].split("(")[1]))
-    assert listed["n"] == total > weekly.LINES
-    with open(listed["path"], encoding="utf-8") as fh:
-        assert sum(1 for _ in fh) == total + 1  # with its header
+    assert total > weekly.LINES
+    label = offered["wk_list_download"].proto.label
+    assert label == t("weekly.list.download", "en", n=f"{total:,}")
+    st.cache_resource.clear()  # release the app's connection to read the file here
+    con = store.connect(db, read_only=True)
+    try:
+        week = weekly.Week.of(dt.date.today())
+        csv = weekly.change_list_csv(con, week, pack.params(Filters(), settings.get()))
+    finally:
+        con.close()
+    assert csv.decode("utf-8").count("\n") == total + 1  # with its header
 
 
 def test_pack_cuts_the_change_list_with_the_whole_count(store_copy, demo_store, monkeypatch):

@@ -48,11 +48,6 @@ BATCH_ROWS = 50_000
 EXCEL_MAX_ROWS = 1_048_576 - 1  # one row is the header
 EXCEL_MAX_CHARS = 32_767
 BOM = "\ufeff".encode()
-MIME = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "parquet": "application/vnd.apache.parquet",
-}
 _DANGEROUS = re.compile(r"^[=+\-@\t\r]")
 
 
@@ -381,15 +376,10 @@ def write(con: duckdb.DuckDBPyConnection, spec: TableExport, fmt: str, path: Pat
     return n
 
 
-def whole_store(con: duckdb.DuckDBPyConnection, folder: Path, lang: str = "id") -> Path:
-    """The whole store as a workbook in the import format, through coopdash.workbook.writer
-    (the store's own exporter, imported only when asked). Its ExportError (a table past
-    Excel's rows) reaches the caller with a plain message."""
-    from coopdash.workbook import writer
-
-    path = Path(folder) / f"coopdash-store-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
-    cur = con.cursor()
-    try:
-        return Path(writer.export(cur, path, lang=lang))
-    finally:
-        cur.close()
+def to_bytes(con: duckdb.DuckDBPyConnection, spec: TableExport, fmt: str) -> bytes:
+    """The export in `fmt` as bytes (the page's download, built when it is clicked): the
+    writers stream to a private temporary file, read back once complete."""
+    with tempfile.TemporaryDirectory(prefix="coopdash-export-") as tmp:
+        path = Path(tmp) / f"export.{fmt}"
+        write(con, spec, fmt, path)
+        return path.read_bytes()

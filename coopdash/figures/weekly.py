@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import pandas as pd
@@ -230,10 +231,11 @@ CHANGE_LIST_COLUMNS = ("changed_at", "actor", "file_name", "mode", "table_name",
 
 
 def write_change_list(con: duckdb.DuckDBPyConnection, week: Week, params: dict[str, Any],
-                      path: Path) -> int:
+                      path: Path | BinaryIO) -> int:
     """The week's whole change list as CSV (UTF-8, codes and ISO times as stored, in the
-    page's order) at `path`, streamed in batches; returns the number of lines. `params`:
-    the common query parameters (`show_names` hides participants' names as on the page)."""
+    page's order) to `path` (a file name or a binary file), streamed in batches; returns
+    the number of lines. `params`: the common query parameters (`show_names` hides
+    participants' names as on the page)."""
     import pyarrow.csv as pacsv
 
     from coopdash.store import query
@@ -248,6 +250,14 @@ def write_change_list(con: duckdb.DuckDBPyConnection, week: Week, params: dict[s
             out.write_batch(batch)
             n += batch.num_rows
     return n
+
+
+def change_list_csv(con: duckdb.DuckDBPyConnection, week: Week, params: dict[str, Any]
+                    ) -> bytes:
+    """`write_change_list` in memory: the bytes of the CSV (the page's download)."""
+    buf = io.BytesIO()
+    write_change_list(con, week, params, buf)
+    return buf.getvalue()
 
 
 # --- readable tables (page and pack show the same words) ----------------------------------

@@ -432,9 +432,11 @@ def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Fil
 
 
 def build_html(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Filters | None = None,
-               lang: str = "id", settings: settings_mod.Settings | None = None) -> str:
+               lang: str = "id", settings: settings_mod.Settings | None = None,
+               currency: str | None = None) -> str:
+    """The pack of `week` as HTML: what the command line writes and the page downloads."""
     filters = filters or Filters()
-    review = build_review(con, week, filters, lang, settings)
+    review = build_review(con, week, filters, lang, settings, currency)
     return render_html(review, filters, lang)
 
 

@@ -96,6 +96,23 @@ def connection(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
         st.stop()
 
 
+def connection_ref(settings: Settings | None = None
+                   ) -> Callable[[], duckdb.DuckDBPyConnection]:
+    """The store connection for code that runs later, off the page's run (a download's
+    build): a function that returns it, holding it by weak reference. A builder kept by
+    the browser's download button then never keeps a connection open that the app has
+    dropped (its cache cleared, the store replaced); it fails loudly instead."""
+    ref = weakref.ref(connection(settings))
+
+    def current() -> duckdb.DuckDBPyConnection:
+        con = ref()
+        if con is None:
+            raise store.StoreError("the app's store connection was closed; reload the page")
+        return con
+
+    return current
+
+
 def data_version(settings: Settings | None = None) -> int:
     cur = connection(settings).cursor()
     try:
@@ -415,7 +432,7 @@ def sidebar(settings: Settings, version: int) -> Filters:
     st.session_state.setdefault("currency", settings.currency)
     with st.sidebar:
         lang = st.selectbox(t("app.language", st.session_state["lang"]), LANGS, key="lang",
-                            format_func=lambda v: {"id": "Bahasa Indonesia", "en": "English"}[v])
+                            format_func=lambda v: t(f"app.lang_name.{v}", v))
         st.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency")
         st.subheader(t("filter.title", lang))
         _filter_widgets(_choices(str(settings.db_path), version, lang), lang)

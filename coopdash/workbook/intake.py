@@ -106,6 +106,15 @@ def template_bytes() -> bytes:
         return path.read_bytes()
 
 
+def excel_refusal(con: duckdb.DuckDBPyConnection, lang: str = "id") -> str | None:
+    """Why the whole store cannot be an .xlsx (`writer.excel_refusal`), or None."""
+    cur = con.cursor()
+    try:
+        return writer.excel_refusal(cur, lang)
+    finally:
+        cur.close()
+
+
 def store_bytes(con: duckdb.DuckDBPyConnection, fmt: str, lang: str = "id") -> bytes:
     """The whole store in the workbook format: `xlsx`, or `zip` of CSV files."""
     cur = con.cursor()

@@ -55,15 +55,23 @@ def export_csv(con: duckdb.DuckDBPyConnection, folder: Path | str, lang: str = "
     return folder
 
 
+def table_past_excel(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
+    """The first table too long for an Excel sheet and its rows, or None when the store
+    fits: checked before writing, and by the Data page before it offers the download."""
+    for name in TABLE_ORDER:
+        n = con.execute(f"select count(*) from main.{name}").fetchall()[0][0]
+        if n + 1 > EXCEL_MAX_ROWS:
+            return name, n
+    return None
+
+
 def export_xlsx(con: duckdb.DuckDBPyConnection, path: Path | str, lang: str = "id") -> Path:
     import xlsxwriter
 
     path = Path(path)
-    for name in TABLE_ORDER:
-        n = con.execute(f"select count(*) from main.{name}").fetchall()[0][0]
-        if n + 1 > EXCEL_MAX_ROWS:
-            raise ExportError(t("store.export.too_many_rows", lang, table=name, n=n))
-    _refuse_long_text(con, lang)
+    refusal = excel_refusal(con, lang)
+    if refusal is not None:
+        raise ExportError(refusal)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
@@ -79,8 +87,9 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, path: Path | str, lang: str = "i
     return path
 
 
-def _refuse_long_text(con, lang: str) -> None:
-    """Excel would cut a longer text silently: refuse, naming the record (CSV holds it)."""
+def _long_text(con) -> tuple[str, str, str, int] | None:
+    """The first text longer than an Excel cell holds (Excel would cut it silently):
+    (table, column, record, length), or None."""
     for name in TABLE_ORDER:
         for col in TABLES[name].columns:
             if col.kind not in ("text", "markdown"):
@@ -89,9 +98,22 @@ def _refuse_long_text(con, lang: str) -> None:
                 f"select {key_columns(name)[0]}::varchar, length({col.name}) from main.{name} "
                 f"where length({col.name}) > {EXCEL_MAX_CHARS} limit 1").fetchall()
             if found:
-                raise ExportError(t("store.export.text_too_long_xlsx", lang, table=name,
-                                    column=col.name, record=found[0][0], n=found[0][1],
-                                    limit=EXCEL_MAX_CHARS))
+                return name, col.name, found[0][0], found[0][1]
+    return None
+
+
+def excel_refusal(con: duckdb.DuckDBPyConnection, lang: str = "id") -> str | None:
+    """Why the store cannot be written as one .xlsx (a table past Excel's rows, a text
+    past a cell's characters; CSV holds both), in plain words; None when it can. Checked
+    before writing, and by the Data page before it offers the download."""
+    too_big = table_past_excel(con)
+    if too_big is not None:
+        return t("store.export.too_many_rows", lang, table=too_big[0], n=too_big[1])
+    long = _long_text(con)
+    if long is not None:
+        return t("store.export.text_too_long_xlsx", lang, table=long[0], column=long[1],
+                 record=long[2], n=long[3], limit=EXCEL_MAX_CHARS)
+    return None
 
 
 def _write_sheet(con, wb, name: str, formats: dict) -> None:

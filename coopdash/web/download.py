@@ -1,0 +1,87 @@
+"""The one download widget of the app: a file built in memory when it is clicked.
+
+Every page that offers a file (the explorer's rows, the whole store, the meeting pack,
+the week's change list, the Data page's export) calls `download(...)` with a `build`
+function that returns the file's bytes. Streamlit runs `build` only when the person
+clicks the button (its deferred download: on a worker thread, after the click, never on
+a rerun), holds the bytes in memory for that one download, and writes nothing to disk.
+So a page costs nothing for the files it offers, and a file is never stale: it is built
+from the page's inputs at the moment of the click.
+
+`build` runs outside the page's script run: it must not call Streamlit, and it gets
+everything it needs through its closure: plain parameters, and the store connection as
+`ui.connection_ref()` (held weakly, so a button the browser still shows keeps no dropped
+connection open). It reads the store through `coopdash.store.query`, which hands each
+thread its own cursor.
+
+`permission` names what the person's role must allow (`Settings.can`): without it the
+button is not drawn at all, and the check is made again at the click, the point of use.
+A known reason the file cannot be made (too many rows for Excel, no Chromium for a PDF)
+is passed as `unavailable`: the button is then shown disabled with that reason beside it,
+instead of failing after the click. Anything else that goes wrong in `build` is a bug:
+it is raised (Streamlit logs it with its traceback and the browser reports the download
+failed), never turned into an empty file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from coopdash.settings import Settings
+from coopdash.web.ui import Context
+
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+    "zip": "application/zip",
+    "html": "text/html",
+    "pdf": "application/pdf",
+}
+
+Build = Callable[[], bytes]
+
+
+class NotAllowedError(PermissionError):
+    """A download was asked for by a role that may not have it."""
+
+
+def allowed(settings: Settings, permission: str | None) -> bool:
+    """Whether the role in `settings` may have a download that needs `permission`."""
+    return permission is None or settings.can(permission)
+
+
+def guarded(build: Build, settings: Settings, permission: str | None) -> Build:
+    """`build`, checking the permission again when it runs (at the click)."""
+
+    def run() -> bytes:
+        if not allowed(settings, permission):
+            raise NotAllowedError(f"role {settings.role!r} may not {permission}")
+        return build()
+
+    return run
+
+
+def download(ctx: Context, key: str, label: str, build: Build, file_name: str, *,
+             permission: str | None = None, unavailable: str | None = None,
+             where: Any = None, primary: bool = True, help: str | None = None) -> bool:
+    """Draw a download button for the file `build()` makes (at the click, in memory).
+
+    `file_name`'s extension picks the MIME type (`MIME`). Returns whether the button was
+    drawn: False when the role lacks `permission`. `where` is a container or column
+    (default: the page)."""
+    settings = ctx.settings
+    if not allowed(settings, permission):
+        return False
+    box = where if where is not None else st
+    ext = file_name.rsplit(".", 1)[-1].lower()
+    box.download_button(label, data=guarded(build, settings, permission),
+                        file_name=file_name, mime=MIME[ext], key=key, on_click="ignore",
+                        icon=":material/download:", type="primary" if primary else "secondary",
+                        disabled=unavailable is not None, help=help)
+    if unavailable is not None:
+        box.caption(unavailable)
+    return True
