@@ -130,7 +130,8 @@ def default_params(filters=None, today: dt.date = TODAY) -> dict[str, Any]:
             "as_of": today,
             "before": today.replace(year=today.year - 1),
             "ref": today, "home": HOME, "show_names": True, "limit": 25,
-            "week_start": today - dt.timedelta(days=7), "week_end": today}
+            "week_start": today - dt.timedelta(days=7), "week_end": today,
+            "meeting_week": f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"}
 
 
 def _derived_params(con, name: str, params: dict[str, Any]) -> dict[str, Any]:
