@@ -187,8 +187,8 @@ def _aggregates():
         return lambda con, f: query.run(con, name, {**default_params(f)})
 
     return {
-        "headline": (lambda con, f: summary.headline(con, f, "IDR", TODAY, HOME),
-                     lambda fr, f: peer.headline(fr, f, "IDR", TODAY, HOME)),
+        "headline": (lambda con, f: summary.headline(con, f, "IDR", TODAY, HOME, today=TODAY),
+                     lambda fr, f: peer.headline(fr, f, "IDR", TODAY, HOME, today=TODAY)),
         "delegations_by_kind": (sql("delegations_by_kind"), peer.delegations_by_kind),
         "delegations_reciprocity": (sql("delegations_reciprocity"), peer.reciprocity_by_year),
         "delegations_provinces": (sql("delegations_provinces"),
@@ -216,19 +216,28 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(0.01, 1e-9 * max(abs(a), abs(b)))
 
 
+def _same_money(x: dict, y: dict) -> bool:
+    """Two funding dicts agree: amounts to the cent (or 1e-9 relative), the rest exactly."""
+    def same(k: str) -> bool:
+        if k != "amount" or x[k] is None or y[k] is None:
+            return x[k] == y[k]
+        return _close(x[k], y[k])
+    return x.keys() == y.keys() and all(same(k) for k in x)
+
+
 def headline_diff(sql: dict, mine: dict) -> list[str]:
     """Where two headline dicts differ (amounts to the cent or 1e-9 relative)."""
     diffs = []
     for key in sorted(set(sql) | set(mine)):
         a, b = sql.get(key), mine.get(key)
         if key == "funding":
-            sa, sb = a["by_source"], b["by_source"]
+            a, b = dict(a), dict(b)  # compared apart: the totals, then each source
+            sa, sb = a.pop("by_source"), b.pop("by_source")
             for s in sorted(set(sa) | set(sb)):
-                x, y = sa.get(s, {}), sb.get(s, {})
-                same = (x.keys() == y.keys() and all(
-                    _close(x[k], y[k]) if k == "amount" else x[k] == y[k] for k in x))
-                if not same:
-                    diffs.append(f"funding.{s}: sql {x} != peer {y}")
+                if not _same_money(sa.get(s, {}), sb.get(s, {})):
+                    diffs.append(f"funding.{s}: sql {sa.get(s)} != peer {sb.get(s)}")
+            if not _same_money(a, b):
+                diffs.append(f"funding: sql {a} != peer {b}")
         elif a != b:
             diffs.append(f"{key}: sql {a} != peer {b}")
     return diffs

@@ -213,33 +213,95 @@ def _funding_by_source(fu: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return out
 
 
-def headline(fr: Frames, filters: Filters | None = None, currency: str = "IDR",
-             as_of: dt.date | None = None, home_country: str = "ID") -> dict[str, Any]:
-    """The overview's headline figures (the shape of `coopdash.figures.summary.headline`).
+def _known(on: pd.Series, as_of: pd.Timestamp, is_all: bool) -> pd.Series:
+    return pd.Series(True, index=on.index) if is_all else on <= as_of
 
-    Code dicts hold only codes with at least one record. `funding.by_source[s].amount` is
-    the sum of the converted amounts (None when none converted); unconverted lines are
-    counted apart. `actions.overdue` = open actions due before `as_of` (default today).
+
+def _agreement_known_on(fr: Frames, today: pd.Timestamp) -> pd.Series:
+    """agreement_id -> the first of its signing, start and first milestone (else today)."""
+    ag = fr["agreements"].set_index("agreement_id")
+    first = fr["milestones"].groupby("agreement_id")["occurred_on"].min()
+    dates = pd.concat([ag["signed_on"], ag["starts_on"], first.reindex(ag.index)], axis=1)
+    return dates.min(axis=1).fillna(today)
+
+
+def _known_programs(fr: Frames, f: Filters, agreement_on: pd.Series, today: pd.Timestamp,
+                    as_of: pd.Timestamp, is_all: bool) -> pd.DataFrame:
+    """Programs known by as_of: from their start, else their agreement's first date,
+    else today (undated: only known now)."""
+    p = programs(fr, f)
+    on = p["starts_on"].fillna(p["agreement_id"].map(agreement_on)).fillna(today)
+    p = p.assign(known_on=on)
+    return p[_known(on, as_of, is_all)]
+
+
+def _open_actions(fr: Frames, f: Filters, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Follow-ups open on as_of: opened by then, still open or closed after it."""
+    ac = actions(fr, f)
+    is_open = (ac["opened_on"] <= as_of) & ((ac["status"] == "open") | (ac["closed_on"] > as_of))
+    return ac[is_open]
+
+
+def _directions(d: pd.DataFrame, x: pd.DataFrame, values: pd.Series) -> dict[str, dict]:
+    """Seats, people recorded (not withdrawn) and attended, outbound and inbound."""
+    people = x[x["delegation_id"].isin(d["delegation_id"])]
+    out = {"seats_planned": {}, "people_recorded": {}, "people_attended": {}}
+    for name, flag in (("outbound", "is_outbound"), ("inbound", "is_inbound")):
+        mine = people[people["delegation_id"].isin(d.loc[d[flag], "delegation_id"])]
+        out["seats_planned"][name] = int(values[d[flag]].sum())
+        out["people_recorded"][name] = int((mine["status"] != "withdrawn").sum())
+        out["people_attended"][name] = int((mine["status"] == "attended").sum())
+    return out
+
+
+def _funding_json(fu: pd.DataFrame) -> dict[str, Any]:
+    total = fu["amount_display"].sum(min_count=1)
+    return {"lines": len(fu), "amount": None if pd.isna(total) else float(total),
+            "unconverted_lines": int(fu["is_unconverted"].sum()),
+            "no_amount_lines": int(fu["amount"].isna().sum()),
+            "by_source": _funding_by_source(fu)}
+
+
+def headline(fr: Frames, filters: Filters | None = None, currency: str = "IDR",
+             as_of: dt.date | None = None, home_country: str = "ID",
+             today: dt.date | None = None) -> dict[str, Any]:
+    """The headline figures as they stood on `as_of` seen from `today` (the shape of
+    `coopdash.figures.summary.headline`).
+
+    A record counts from the date it became known: an agreement from the first of its
+    signing, start or first milestone; a program from its start, else its agreement's
+    first date; a funding line from `recorded_on`, else its program's date; anything
+    undated from `today`. On or after `today` everything counts. Code dicts hold only
+    codes with at least one record; partners are those with a known agreement or
+    program. A follow-up is open on `as_of` when opened by then and still open or closed
+    after it; overdue when due before `as_of`.
     """
     f = filters or Filters()
-    as_of = as_of or dt.date.today()
-    pa = fr["partners"]
+    today_ts = pd.Timestamp(today or dt.date.today())
+    as_of_ts = pd.Timestamp(as_of) if as_of else today_ts
+    is_all = as_of_ts >= today_ts
+    agreement_on = _agreement_known_on(fr, today_ts)
+    ag = agreements(fr, f)
+    ag = ag[_known(ag["agreement_id"].map(agreement_on), as_of_ts, is_all)]
+    p = _known_programs(fr, f, agreement_on, today_ts, as_of_ts, is_all)
     d = delegations(fr, f, home_country)
-    ac = actions(fr, f)
-    is_open = ac["status"] == "open"
-    p = programs(fr, f)
+    d = d[d["program_id"].isin(p["program_id"])]
+    x = participants(fr, f, home_country)
+    x = x[x["delegation_id"].isin(d["delegation_id"])]
+    fu = funding(fr, f, currency).merge(p[["program_id", "known_on"]], on="program_id")
+    fu = fu[_known(fu["recorded_on"].fillna(fu["known_on"]), as_of_ts, is_all)]
+    ac = _open_actions(fr, f, as_of_ts)
+    in_year = p["starts_on"].dt.year == as_of_ts.year
     return {
-        "partners": int((_in(f.partners, pa["partner_id"]) & _in(f.countries, pa["country"]))
-                        .sum()),
-        "agreements": {"by_stage": _counts(agreements(fr, f)["stage"])},
-        "programs": {"by_status": _counts(p["status"]), "by_kind": _counts(p["kind"])},
-        "seats_planned": {
-            "outbound": int(d.loc[d["is_outbound"], "seats_planned"].sum()),
-            "inbound": int(d.loc[d["is_inbound"], "seats_planned"].sum())},
-        "participants": {"by_status": _counts(participants(fr, f, home_country)["status"])},
-        "funding": {"by_source": _funding_by_source(funding(fr, f, currency))},
-        "actions": {"open": int(is_open.sum()),
-                    "overdue": int((is_open & (ac["due_on"] < pd.Timestamp(as_of))).sum())},
+        "as_of": as_of_ts.date().isoformat(),
+        "partners": len(set(ag["partner_id"]) | set(p["partner_id"])),
+        "agreements": {"total": len(ag), "by_stage": _counts(ag["stage"])},
+        "programs": {"total": len(p), "by_status": _counts(p["status"]),
+                     "by_kind": _counts(p["kind"]), "starting_in_year": int(in_year.sum())},
+        **_directions(d, x, d["seats_planned"].fillna(0)),
+        "participants": {"by_status": _counts(x["status"])},
+        "funding": _funding_json(fu),
+        "actions": {"open": len(ac), "overdue": int((ac["due_on"] < as_of_ts).sum())},
     }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from coopdash.charts import leadership
+from coopdash.figures import summary
 from coopdash.i18n import fmt_date, fmt_int, fmt_money, fmt_percent
 from coopdash.web import ui
 
@@ -59,7 +60,7 @@ def _reciprocity_text() -> tuple[str, str]:
 
 def _funding_caption() -> str:
     parts = [f"{ctx.label('source', s)}: {fmt_int(n, ctx.lang)}"
-             for s, (n, _) in sorted(now["funding_by"].items(), key=lambda kv: -kv[1][0])]
+             for s, (n, *_) in sorted(now["funding_by"].items(), key=lambda kv: -kv[1][0])]
     return " · ".join(parts) or "–"
 
 
@@ -74,9 +75,9 @@ choice = st.segmented_control(
     format_func=lambda v: ctx.t(f"lead.overview.compare_{v}")) or "year"
 ref = _reference_date(choice)
 st.caption(ctx.t("lead.overview.since", date=fmt_date(ref, ctx.lang, long=True)))
-headline = ui.run("overview_headline", ctx, as_of=ctx.today, before=ref)  # both dates at once
-now = ui.view(leadership.headline_figures, headline, "now")
-before = ui.view(leadership.headline_figures, headline, "before")
+headline = ui.run(summary.QUERY, ctx, as_of=ctx.today, before=ref)  # both dates at once
+now = ui.view(summary.figures, headline, "now")  # what `summary --json` prints, too
+before = ui.view(summary.figures, headline, "before")
 
 if not any(now[k] for k in ("agreements", "programs", "funding_lines", "actions_open")):
     ui.empty_state(ctx)

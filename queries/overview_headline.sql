@@ -1,6 +1,8 @@
--- The headline figures of the overview as they stood on two dates at once: $as_of
--- (today) and $before (the same date a year / a week ago, for the change). One pass over
--- the filtered rows serves both: each row carries the date it became known, and the
+-- The headline figures as they stood on $as_of, and on $before (the same date a year /
+-- a week ago, for the change; null: not wanted). The one definition of every headline
+-- figure: the Overview reads it (both dates at once) and so does `summary --json
+-- [--as-of D]` (coopdash.figures.summary, $as_of = D, $before null). One pass over the
+-- filtered rows serves both dates: each row carries the date it became known, and the
 -- counts are taken per date (`period`: 'now' / 'before').
 -- Long rows: period, metric, code, n, amount, n_unconverted, n_no_amount, on_date.
 -- A record counts from its own date (first milestone, program start, recorded_on,
@@ -10,6 +12,7 @@
 with dates as (
     select period, as_of, as_of >= $today::date as is_all
     from (values ('now', $as_of::date), ('before', $before::date)) v(period, as_of)
+    where as_of is not null
 ),
 first_milestones as (
     select agreement_id, min(occurred_on) as first_on from milestones group by agreement_id
@@ -30,7 +33,7 @@ agreements_by_stage as (
     from known_agreements group by period, stage
 ),
 program_dates as (
-    select p.program_id, p.partner_id, p.status, p.starts_on,
+    select p.program_id, p.partner_id, p.status, p.kind, p.starts_on,
            coalesce(p.starts_on, ad.known_on, $today::date) as known_on
     from f_programs($f) p
     left join agreement_dates ad on ad.agreement_id = p.agreement_id
@@ -43,40 +46,46 @@ programs_by_status as (
     select period, 'programs' as metric, status as code, count(*) as n
     from known_programs group by period, status
 ),
+programs_by_kind as (
+    select period, 'programs_kind' as metric, kind as code, count(*) as n
+    from known_programs group by period, kind
+),
 programs_this_year as (
     select period, 'programs_year' as metric, status as code, count(*) as n
     from known_programs where year(starts_on) = year(as_of) group by period, status
 ),
 known_delegations as (
     select kp.period, d.delegation_id, d.seats_planned,
-           case when d.is_outbound then 'outbound' else 'inbound' end as code
+           case when d.is_outbound then 'outbound' when d.is_inbound then 'inbound'
+                else 'other' end as code
     from f_delegations($f) d
     join known_programs kp on kp.program_id = d.program_id
-    where d.is_outbound or d.is_inbound
 ),
 seats as (
     select period, 'seats' as metric, code, coalesce(sum(seats_planned), 0) as n
-    from known_delegations group by period, code
+    from known_delegations where code <> 'other' group by period, code
 ),
--- people recorded (every status but withdrawn), and of them those who attended: counted
--- per delegation once, then summed per date over the delegations known by then
+-- participants counted per delegation and status once, then summed per date over the
+-- delegations known by then: by status (every direction), and per direction the people
+-- recorded (every status but withdrawn) and of them those who attended
 people_by_delegation as (
-    select delegation_id, count(*) as n_people,
-           count(*) filter (where status = 'attended') as n_attended
+    select delegation_id, status, count(*) as n
     from f_participants($f)
-    where status <> 'withdrawn'
-    group by delegation_id
+    group by delegation_id, status
 ),
 people_known as (
-    select kd.period, kd.code, pd.n_people, pd.n_attended
+    select kd.period, kd.code, pd.status, pd.n
     from people_by_delegation pd join known_delegations kd using (delegation_id)
 ),
 people as (
-    select period, 'people' as metric, code, sum(n_people) as n
-    from people_known group by period, code
+    select period, 'people' as metric, code, sum(n) as n
+    from people_known where code <> 'other' and status <> 'withdrawn' group by period, code
     union all
-    select period, 'attended' as metric, code, sum(n_attended) as n
-    from people_known group by period, code having sum(n_attended) > 0
+    select period, 'attended' as metric, code, sum(n) as n
+    from people_known where code <> 'other' and status = 'attended' group by period, code
+    union all
+    select period, 'participants' as metric, status as code, sum(n) as n
+    from people_known group by period, status
 ),
 known_funding as (
     select kp.period, fu.source, fu.amount, fu.amount_display, fu.is_unconverted
@@ -123,6 +132,7 @@ final as (
     from agreements_by_stage
     union all select period, metric, code, n, null, null, null, null from partners_known
     union all select period, metric, code, n, null, null, null, null from programs_by_status
+    union all select period, metric, code, n, null, null, null, null from programs_by_kind
     union all select period, metric, code, n, null, null, null, null from programs_this_year
     union all select period, metric, code, n, null, null, null, null from seats
     union all select period, metric, code, n, null, null, null, null from people

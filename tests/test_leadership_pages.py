@@ -9,11 +9,7 @@ import datetime as dt
 import pytest
 
 from coopdash import store
-from coopdash.charts.leadership import headline_figures
-from coopdash.figures import summary
-from coopdash.figures.filters import Filters
 from coopdash.settings import SAMPLE_DIR
-from coopdash.store import query
 
 PAGES = ("pages/overview.py", "pages/delegations.py", "pages/funding.py",
          "pages/timeline.py")
@@ -134,25 +130,6 @@ def test_timeline_sample_stalled(app, sample_store):
     assert not at.exception
     texts = [df.value.to_string() for df in at.dataframe]
     assert any("bpsdm-jclair" in t or "JCLAIR" in t for t in texts)
-
-
-@pytest.mark.parametrize("which", ["sample_store", "demo_store"])
-def test_headline_agrees_with_summary(request, which):
-    """The overview's figures agree with coopdash.figures.summary.headline (the CLI summary)."""
-    con = store.connect(request.getfixturevalue(which), read_only=True)
-    today = dt.date.today()
-    params = {**Filters().params("ID"), "currency": "IDR", "today": today, "as_of": today,
-              "before": today - dt.timedelta(days=7)}
-    mine = headline_figures(query.run(con, "overview_headline", params))
-    theirs = summary.headline(con, Filters(), "IDR", today, "ID")
-    assert mine["agreements_by"] == theirs["agreements"]["by_stage"]
-    assert mine["programs_by"] == theirs["programs"]["by_status"]
-    assert (mine["seats_out"], mine["seats_in"]) == (
-        theirs["seats_planned"]["outbound"], theirs["seats_planned"]["inbound"])
-    assert mine["actions_open"] == theirs["actions"]["open"]
-    assert mine["actions_overdue"] == theirs["actions"]["overdue"]
-    assert {s: n for s, (n, _) in mine["funding_by"].items()} == {
-        s: v["lines"] for s, v in theirs["funding"]["by_source"].items()}
 
 
 def test_overview_people_recorded_include_those_who_attended(app, demo_store):

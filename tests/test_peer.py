@@ -11,6 +11,7 @@ import pytest
 from benchmarks import peer
 from coopdash import store
 from coopdash.contract import TABLE_ORDER, TABLES
+from coopdash.figures import summary
 from coopdash.figures.filters import Filters
 from coopdash.store import query
 from coopdash.workbook import demo
@@ -142,7 +143,7 @@ def tiny():
 def test_headline_default(tiny):
     """Every figure of the headline on the tiny office, computed by hand."""
     _, fr = tiny
-    h = peer.headline(fr, Filters(), "IDR", TODAY)
+    h = peer.headline(fr, Filters(), "IDR", TODAY, today=TODAY)
     assert h["partners"] == 3
     assert h["agreements"]["by_stage"] == {"active": 1, "expired": 1, "exploration": 1}
     assert h["programs"]["by_status"] == {"cancelled": 1, "completed": 2, "planned": 1,
@@ -164,10 +165,37 @@ def test_headline_default(tiny):
     assert h["actions"] == {"open": 3, "overdue": 1}
 
 
+def test_headline_as_it_stood(tiny):
+    """On 2024-04-01 only what was known by then counts: the March study visit (pr1) with
+    its delegations, people and two funding lines; no agreement (undated, no milestone:
+    known from today only), no follow-up (all opened in 2025)."""
+    _, fr = tiny
+    h = peer.headline(fr, Filters(), "IDR", dt.date(2024, 4, 1), today=TODAY)
+    assert h["partners"] == 1 and h["agreements"] == {"total": 0, "by_stage": {}}
+    assert h["programs"] == {"total": 1, "by_status": {"completed": 1},
+                             "by_kind": {"study_visit": 1}, "starting_in_year": 1}
+    assert h["seats_planned"] == {"outbound": 10, "inbound": 0}
+    assert h["people_recorded"] == {"outbound": 1, "inbound": 0}
+    assert h["people_attended"] == {"outbound": 1, "inbound": 0}
+    assert h["participants"]["by_status"] == {"attended": 2, "withdrawn": 1}
+    assert h["funding"]["lines"] == 2 and h["funding"]["amount"] == 1_105_000.0
+    assert h["actions"] == {"open": 0, "overdue": 0}
+
+
+def test_follow_up_open_on_a_past_day(tiny):
+    """ac4 (opened 1 Jan 2025, done 1 Feb 2025) was open on 15 Jan 2025; ac1-ac3 were
+    not yet opened."""
+    _, fr = tiny
+    assert peer.headline(fr, Filters(), "IDR", dt.date(2025, 1, 15),
+                         today=TODAY)["actions"] == {"open": 1, "overdue": 0}
+    assert peer.headline(fr, Filters(), "IDR", dt.date(2025, 2, 1),
+                         today=TODAY)["actions"] == {"open": 0, "overdue": 0}
+
+
 def test_headline_usd(tiny):
     """Another display currency goes through IDR on the same date."""
     _, fr = tiny
-    fs = peer.headline(fr, Filters(), "usd", TODAY)["funding"]["by_source"]
+    fs = peer.headline(fr, Filters(), "usd", TODAY, today=TODAY)["funding"]["by_source"]
     assert fs["apbn"]["amount"] == pytest.approx(1_000_000 / 15_000)
     assert fs["partner"]["amount"] == pytest.approx(105_000 / 15_000)
     # the undated IDR line now needs a USD rate: unconverted, not zero
@@ -177,7 +205,7 @@ def test_headline_usd(tiny):
 def test_period_drops_undated(tiny):
     """A period filter drops undated programs (pr4, pr5) and everything under them."""
     _, fr = tiny
-    h = peer.headline(fr, Filters(date_from=dt.date(2024, 1, 1)), "IDR", TODAY)
+    h = peer.headline(fr, Filters(date_from=dt.date(2024, 1, 1)), "IDR", TODAY, today=TODAY)
     assert sum(h["programs"]["by_status"].values()) == 3
     assert h["seats_planned"] == {"outbound": 10, "inbound": 8}
     assert "apbd" not in h["funding"]["by_source"]
@@ -187,7 +215,7 @@ def test_period_drops_undated(tiny):
 def test_country_filter_on_actions(tiny):
     """Actions follow the partner's country; an action linked to nothing drops out."""
     _, fr = tiny
-    h = peer.headline(fr, Filters(countries=("JP",)), "IDR", TODAY)
+    h = peer.headline(fr, Filters(countries=("JP",)), "IDR", TODAY, today=TODAY)
     assert h["partners"] == 1
     assert h["actions"] == {"open": 1, "overdue": 1}
 
@@ -259,19 +287,28 @@ def test_page_aggregates_match_sql(demo10k, tiny, name, which):
 
 def _approx_headline(h: dict) -> dict:
     """Amounts compared to the cent (summary rounds them to two places)."""
+    def approx(v):
+        return None if v is None else pytest.approx(v, abs=0.01)
     out = dict(h)
-    out["funding"] = {"by_source": {
-        s: {**v, "amount": None if v["amount"] is None else pytest.approx(v["amount"], abs=0.01)}
-        for s, v in h["funding"]["by_source"].items()}}
+    out["funding"] = {**h["funding"], "amount": approx(h["funding"]["amount"]),
+                      "by_source": {s: {**v, "amount": approx(v["amount"])}
+                                    for s, v in h["funding"]["by_source"].items()}}
     return out
+
+
+AS_OF = {"tiny": [TODAY, dt.date(2025, 1, 15), dt.date(2024, 4, 1), dt.date(2023, 6, 30),
+                  dt.date(2026, 1, 1)],
+         "demo": [TODAY, dt.date(2024, 4, 1)]}
 
 
 @pytest.mark.parametrize("currency", ["IDR", "USD"])
 @pytest.mark.parametrize("which", sorted(FILTERS))
 def test_headline_matches_summary(demo10k, tiny, which, currency):
-    """Peer headline == SQL headline (figures.summary), default and narrowing filters."""
-    summary = pytest.importorskip("coopdash.figures.summary")
-    for con, fr in (tiny, demo10k):
+    """Peer headline == SQL headline (figures.summary), default and narrowing filters,
+    today and as the figures stood on earlier (and later) dates."""
+    for store_name, (con, fr) in (("tiny", tiny), ("demo", demo10k)):
         f = FILTERS[which]
-        sql = summary.headline(con, f, currency, TODAY, "ID")
-        assert sql == _approx_headline(peer.headline(fr, f, currency, TODAY, "ID"))
+        for as_of in AS_OF[store_name]:
+            sql = summary.headline(con, f, currency, as_of, "ID", today=TODAY)
+            assert sql == _approx_headline(
+                peer.headline(fr, f, currency, as_of, "ID", today=TODAY)), as_of

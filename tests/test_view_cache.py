@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from coopdash.charts import leadership
+from coopdash.figures import summary
 from coopdash.web import ui
 
 CALLS: list[tuple] = []
@@ -120,5 +120,5 @@ def test_headline_figures_per_period():
         "period": ["now", "before"], "metric": ["programs", "programs"],
         "code": ["active", "active"], "n": [7, 4], "amount": [None, None],
         "n_unconverted": [None, None], "n_no_amount": [None, None], "on_date": [None, None]})
-    assert leadership.headline_figures(rows)["programs"] == 7
-    assert leadership.headline_figures(rows, "before")["programs"] == 4
+    assert summary.figures(rows)["programs"] == 7
+    assert summary.figures(rows, "before")["programs"] == 4

@@ -5,7 +5,7 @@
     export PATH [--db]                           the whole store as .xlsx or a CSV folder
     template PATH.xlsx                           an empty workbook to fill in
     demo --out PATH --participants N [--seed S]  write synthetic demo data
-    summary [--db] [--json] [--currency] [--as-of]  headline figures
+    summary [--db] [--json] [--currency] [--as-of D] [--filter K=V]  headline figures
     pack --week 2026-W48 [--out pack.html|pack.pdf|pack.pptx] [--filter partner=...]
     send-pack --to a@x,b@y [--week last] [--format pdf|pptx|html]   the pack by e-mail
 

@@ -6,6 +6,7 @@ import json
 
 from coopdash import settings
 from coopdash.cli.common import iso_date, open_store
+from coopdash.figures.filters import Filters
 
 
 def cmd_summary(args) -> int:
@@ -16,8 +17,8 @@ def cmd_summary(args) -> int:
         return 2
     try:
         cfg = settings.get()
-        figures = summary.headline(con, None, args.currency, args.as_of or cfg.today(),
-                                   cfg.home_country)
+        figures = summary.headline(con, Filters.from_pairs(args.filter), args.currency,
+                                   args.as_of, cfg.home_country, today=cfg.today())
     finally:
         con.close()
     if args.json:
@@ -47,7 +48,11 @@ def register(sub, common) -> None:
     p = sub.add_parser("summary", parents=[common], help="headline figures")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--currency", default=cfg.currency, type=str.upper)
-    p.add_argument("--as-of", type=iso_date, default=None, help="YYYY-MM-DD (default: today)")
+    p.add_argument("--as-of", type=iso_date, default=None,
+                   help="YYYY-MM-DD: the figures as they stood that day (default: today)")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   help="a sidebar filter as in the page's URL: partner=jclair-sg, "
+                        "kind=seminar,webinar, from=2024-01-01 (repeatable)")
     p.set_defaults(func=cmd_summary)
     p = sub.add_parser("pack", parents=[common],
                        help="the weekly meeting pack (HTML, PDF or PowerPoint)")

@@ -71,6 +71,12 @@ class Filters:
                     kw[name] = dt.date.fromisoformat(str(raw)[:10])
         return cls(**kw)
 
+    @classmethod
+    def from_pairs(cls, items: list[str]) -> Filters:
+        """Filters from `KEY=VALUES` texts as the command line takes them (`kind=seminar,
+        webinar`, `from=2024-01-01`): the URL's keys and values."""
+        return cls.from_query_params(dict(item.split("=", 1) for item in items if "=" in item))
+
     @property
     def url_keys(self) -> tuple[str, ...]:
         return (*_LIST_KEYS.values(), *_DATE_KEYS.values())

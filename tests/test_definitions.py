@@ -1,0 +1,309 @@
+"""One definition per figure: what the Overview shows is what `python -m coopdash summary
+--json [--as-of D]` prints (the real command line, its JSON parsed) for the same day and
+filters; the weekly review, its meeting pack and the timeline list the same stalled and
+expiring agreements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coopdash import store
+from coopdash.figures import thresholds, weekly
+from coopdash.figures.filters import Filters
+from coopdash.i18n import fmt_int, fmt_money, t
+from coopdash.meeting import pack
+from coopdash.settings import SAMPLE_DIR
+from coopdash.store import query
+from coopdash.workbook import importer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _summary_args(db: Path, as_of: dt.date | None, filters: tuple[str, ...]) -> list[str]:
+    args = [sys.executable, "-m", "coopdash", "summary", "--db", str(db), "--json"]
+    if as_of:
+        args += ["--as-of", as_of.isoformat()]
+    for item in filters:
+        args += ["--filter", item]
+    return args
+
+
+def summaries(db: Path, calls: list[tuple[dt.date, dt.date | None]],
+              filters: tuple[str, ...] = ()) -> list[dict]:
+    """`COOPDASH_TODAY=<today> python -m coopdash summary --json [--as-of D]` for each
+    (today, D) in `calls`, as child processes side by side (they only read the store);
+    each output parsed."""
+    procs = [subprocess.Popen(_summary_args(db, as_of, filters), cwd=ROOT, text=True,
+                              env={**os.environ, "COOPDASH_TODAY": today.isoformat()},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for today, as_of in calls]
+    out = []
+    for proc in procs:
+        stdout, stderr = proc.communicate(timeout=180)
+        assert proc.returncode == 0, stderr
+        out.append(json.loads(stdout))
+    return out
+
+
+def summary_cli(db: Path, today: dt.date, as_of: dt.date | None = None) -> dict:
+    return summaries(db, [(today, as_of)])[0]
+
+
+def _int(text: str) -> int:
+    """An English integer as shown (`1,234`, `+5`, `-3`, `±0`)."""
+    text = text.replace("±", "")
+    return int(re.sub(r"[^\d-]", "", text) or 0)
+
+
+def open_overview(app, monkeypatch, db: Path, today: dt.date, compare: str = "year",
+                  kinds: list[str] | None = None):
+    monkeypatch.setenv("COOPDASH_TODAY", today.isoformat())
+    at = app(db, lang="en")
+    at.run()
+    if kinds:
+        at.multiselect(key="flt_kinds").set_value(kinds).run()
+    if compare != "year":
+        at.segmented_control(key="ov_compare").set_value(compare).run()
+    assert not at.exception, at.exception
+    return at
+
+
+CARDS = {  # the Overview's count cards -> where summary --json has the same figure
+    "lead.overview.agreements": ("agreements", "total"),
+    "lead.overview.programs": ("programs", "total"),
+    "lead.overview.seats_out": ("seats_planned", "outbound"),
+    "lead.overview.seats_in": ("seats_planned", "inbound"),
+    "lead.overview.funding": ("funding", "lines"),
+    "lead.overview.actions_open": ("actions", "open"),
+}
+
+
+def cards(at) -> tuple[dict[str, int], dict[str, int]]:
+    """The count cards as shown: (value now, value on the reference day = now - change)."""
+    shown = {m.label: m for m in at.metric}
+    now, before = {}, {}
+    for key, path in CARDS.items():
+        m = shown[t(key, "en")]
+        now[path] = _int(m.value)
+        before[path] = now[path] - _int(m.delta or "0")
+    return now, before
+
+
+def from_json(j: dict) -> dict[tuple[str, str], int]:
+    return {path: j[path[0]][path[1]] for path in CARDS.values()}
+
+
+def expected_captions(j: dict) -> list[str]:
+    """Caption texts the Overview must show for the figures of `j` (English)."""
+    def n(v):
+        return fmt_int(v, "en")
+    return [
+        t("lead.overview.partners", "en", n=n(j["partners"])),
+        t("lead.overview.people_line", "en", people=n(j["people_recorded"]["outbound"]),
+          attended=n(j["people_attended"]["outbound"])),
+        t("lead.overview.people_line", "en", people=n(j["people_recorded"]["inbound"]),
+          attended=n(j["people_attended"]["inbound"])),
+        t("lead.overview.actions_overdue", "en") + ": " + n(j["actions"]["overdue"]),
+        t("lead.overview.funding_unconverted", "en", n=n(j["funding"]["unconverted_lines"]),
+          m=n(j["funding"]["no_amount_lines"])),
+    ]
+
+
+def assert_overview_is_summary(at, now_json: dict, before_json: dict) -> None:
+    """Every headline figure on the page equals the command line's, now and before."""
+    now, before = cards(at)
+    assert now == from_json(now_json)
+    assert before == from_json(before_json)
+    captions = " | ".join(c.value for c in at.caption)
+    for text in expected_captions(now_json):
+        assert text in captions, (text, captions)
+    amount = {m.label: m.value for m in at.metric}[
+        t("lead.overview.funding_amount", "en", currency="IDR")]
+    assert amount == fmt_money(now_json["funding"]["amount"], "IDR", "en", compact=True)
+
+
+def _reference(today: dt.date, compare: str) -> dt.date:
+    if compare == "week":
+        return today - dt.timedelta(days=7)
+    return today.replace(year=today.year - 1)
+
+
+def check_days(app, monkeypatch, db: Path, days: list[tuple[dt.date, str]],
+               kinds: list[str] | None = None) -> list[dict]:
+    """For each (day, comparison): the Overview seen on that day equals `summary --as-of
+    day`, and its change equals `summary --as-of <reference day>`. Returns the JSONs.
+    The command line runs first: a dashboard (here the AppTest) holds the store file."""
+    flt = (f"kind={','.join(kinds)}",) if kinds else ()
+    calls = [c for today, compare in days for c in ((today, today),
+                                                   (today, _reference(today, compare)))]
+    out = summaries(db, calls, flt)
+    printed = list(zip(out[::2], out[1::2], strict=True))
+    for (today, compare), (now, before) in zip(days, printed, strict=True):
+        at = open_overview(app, monkeypatch, db, today, compare, kinds)
+        assert_overview_is_summary(at, now, before)
+    return [now for now, _ in printed]
+
+
+def test_overview_equals_summary_on_the_sample(app, monkeypatch, store_copy, sample_store):
+    """The sample case seen on several days (before, on and after the 22 May 2023
+    meeting): page figures == summary --json --as-of, and the change == --as-of a year /
+    a week before."""
+    days = [(dt.date(2023, 5, 29), "week"), (dt.date(2023, 12, 1), "year"),
+            (dt.date(2026, 11, 28), "week")]
+    seen = check_days(app, monkeypatch, store_copy(sample_store), days)
+    assert seen[0]["actions"]["open"] == 1  # the follow-up opened on 22 May 2023
+
+
+def test_overview_equals_summary_on_the_demo(app, monkeypatch, store_copy, demo_store):
+    """The demo store on three days, with no filter and with a program-kind filter."""
+    days = [(dt.date(2024, 6, 30), "year"), (dt.date(2026, 11, 28), "week")]
+    seen = check_days(app, monkeypatch, store_copy(demo_store), days)
+    assert all(j["programs"]["total"] > 0 and j["actions"]["open"] > 0 for j in seen)
+    narrow = check_days(app, monkeypatch, store_copy(demo_store), days[-1:],
+                        kinds=["seminar"])
+    assert narrow[0]["programs"]["by_kind"].keys() == {"seminar"}
+    assert narrow[0]["programs"]["total"] < seen[-1]["programs"]["total"]
+
+
+@pytest.fixture
+def closed_later(store_copy, sample_store) -> Path:
+    """The sample plus a follow-up opened 2023-06-10 and closed (done) 2024-01-15."""
+    db = store_copy(sample_store)
+    con = store.connect(db)
+    importer.import_frames(con, {"actions": pd.DataFrame([{
+        "action_id": "send-draft", "agreement_id": "bpsdm-jclair", "program_id": "",
+        "title": "Send the draft MoU", "owner": "BPSDM", "opened_on": "2023-06-10",
+        "due_on": "2023-09-30", "status": "done", "closed_on": "2024-01-15"}], dtype=str)},
+        file_name="hand.xlsx", actor="pytest")
+    con.close()
+    return db
+
+
+def _open_on(day: dt.date) -> int:
+    """Follow-ups open on `day`, counted here from the rows: the sample's, plus the one
+    the fixture adds."""
+    rows = pd.read_csv(SAMPLE_DIR / "actions.csv", dtype=str, keep_default_na=False)
+    rows = [*rows.to_dict("records"), {"opened_on": "2023-06-10", "status": "done",
+                                       "closed_on": "2024-01-15"}]
+    return sum(1 for r in rows if r["opened_on"] <= day.isoformat()
+               and (r["status"] == "open" or r["closed_on"] > day.isoformat()))
+
+
+def test_a_follow_up_closed_later_was_open_before(app, monkeypatch, closed_later):
+    """The issue's case: opened 2023-06-10, closed 2024-01-15. `summary --as-of
+    2023-12-01` counts it open (whatever today is), and so does the Overview, on that day
+    and as the change against a year before."""
+    day = dt.date(2023, 12, 1)
+    assert _open_on(day) == 2
+    later = dt.date(2026, 11, 28)
+    printed = summaries(closed_later, [(later, day), (day, day), (later, None)])
+    assert [j["actions"]["open"] for j in printed] == [2, 2, _open_on(later)] == [2, 2, 1]
+    days = [(day, "week"), (dt.date(2024, 12, 1), "year")]
+    seen = check_days(app, monkeypatch, closed_later, days)
+    assert [j["actions"]["open"] for j in seen] == [_open_on(d) for d, _ in days] == [2, 1]
+    # overdue on 2023-12-01: due 2023-09-30, still open
+    assert seen[0]["actions"]["overdue"] == 1
+
+
+# --- stalled and expiring: one definition for the weekly review, the pack, the timeline -----
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def _d(days: int) -> str:
+    return (TODAY + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def edges(store_copy, sample_store) -> Path:
+    """Agreements on each side of the stalled and expiring thresholds (seen on TODAY)."""
+    stalled, expiring = thresholds.STALLED_DAYS, thresholds.EXPIRING_DAYS
+    db = store_copy(sample_store)
+    con = store.connect(db)
+    agreements = pd.DataFrame([
+        ("ag-ends-today", "active", _d(0)), ("ag-ends-edge", "signed", _d(expiring)),
+        ("ag-ends-after", "active", _d(expiring + 1)), ("ag-ended", "active", _d(-1)),
+        ("ag-expired", "expired", _d(5)),
+        ("ag-quiet-edge", "drafting", ""), ("ag-quiet-nearly", "approval", ""),
+        ("ag-quiet-none", "exploration", ""), ("ag-busy-later", "exploration", ""),
+        ("ag-signed-quiet", "signed", ""),
+    ], columns=["agreement_id", "stage", "ends_on"]).assign(
+        partner_id="jclair-sg", title=lambda d: "Agreement " + d["agreement_id"],
+        instrument="mou")
+    milestones = pd.DataFrame([
+        ("m1", "ag-quiet-edge", _d(-stalled)),       # exactly the threshold: stalled
+        ("m2", "ag-quiet-nearly", _d(-stalled + 1)),  # a day short: not stalled
+        ("m3", "ag-busy-later", _d(-stalled - 30)),   # old, and one planned after TODAY:
+        ("m4", "ag-busy-later", _d(3)),               # stalled as of TODAY
+        ("m5", "ag-signed-quiet", _d(-400)),          # signed: never "stalled"
+    ], columns=["milestone_id", "agreement_id", "occurred_on"]).assign(
+        kind="meeting", title="Meeting")
+    importer.import_frames(con, {"agreements": agreements, "milestones": milestones},
+                           file_name="edges.xlsx", actor="pytest")
+    con.close()
+    return db
+
+
+STALLED = {"ag-quiet-edge", "ag-quiet-none", "ag-busy-later", "bpsdm-jclair"}
+EXPIRING = {"ag-ends-today", "ag-ends-edge"}
+
+
+def _titles(ids: set[str]) -> set[str]:
+    """Titles of the agreements `ids`, read from the fixture's rules and the sample CSV."""
+    sample = pd.read_csv(SAMPLE_DIR / "agreements.csv", dtype=str, keep_default_na=False)
+    titles = dict(zip(sample["agreement_id"], sample["title"], strict=True))
+    return {titles.get(i, f"Agreement {i}") for i in ids}
+
+
+def test_weekly_review_and_pack_lists(edges, monkeypatch):
+    """The weekly review (which the pack prints) lists exactly the stalled and expiring
+    agreements of the edges, counted with the named thresholds."""
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
+    con = store.connect(edges, read_only=True)
+    base = {**Filters().params(), "currency": "IDR", "today": TODAY, "show_names": True}
+    r = weekly.review(lambda name, extra: query.run(con, name, {**base, **extra}),
+                      weekly.Week.of(TODAY), TODAY)
+    html_text = pack.build_html(con, weekly.Week.of(TODAY), Filters(), "en")
+    con.close()
+    assert set(r.stale["agreement_id"]) == STALLED
+    assert set(r.expiring["agreement_id"]) == EXPIRING
+    stale_section = html_text.split('id="decisions"')[1]
+    for aid in STALLED - {"bpsdm-jclair"}:
+        assert f"Agreement {aid}" in stale_section
+    assert weekly.heading("stale", "en").endswith(
+        f"{thresholds.STALLED_DAYS} days or more")
+    assert weekly.heading("expiring", "en") in html_text
+
+
+def test_timeline_and_weekly_page_show_the_same_lists(app, monkeypatch, edges):
+    """On TODAY, the timeline's stalled and 90-day expiring tables and the weekly page's
+    decision lists hold the same agreements, and each heading says its threshold."""
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
+    at = app(edges, lang="en")
+    at.run()
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, at.exception
+    headings = [h.value for h in at.subheader] + [m.value for m in at.markdown]
+    assert t("lead.timeline.stalled", "en", days=thresholds.STALLED_DAYS) in headings
+    tables = [df.value for df in at.dataframe]
+    stalled_tl = set(tables[0]["Agreement"])
+    expiring_tl = set(tables[1]["Agreement"])
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception, at.exception
+    texts = [m.value for m in at.markdown]
+    assert f"**{weekly.heading('stale', 'en')}**" in texts
+    assert f"**{weekly.heading('expiring', 'en')}**" in texts
+    weekly_tables = [df.value for df in at.dataframe]
+    col = t("weekly.col.agreement", "en")
+    lists = [set(df[col]) for df in weekly_tables if col in df.columns]
+    assert stalled_tl == _titles(STALLED) and expiring_tl == _titles(EXPIRING)
+    assert stalled_tl in lists and expiring_tl in lists
