@@ -103,3 +103,19 @@ where (len(f['partners']) = 0 and len(f['countries']) = 0)
 -- follow-up open on `d` is overdue when it was due before `d`.
 create or replace temp macro action_open_on(status, opened_on, closed_on, d) as
     opened_on <= d and (status = 'open' or closed_on > d);
+
+-- The catalogue label of a code (`stage`, `exploration`) from the label lists the
+-- explorer binds ($label_keys like 'stage.exploration', $label_values in the language).
+create or replace temp macro code_label(keys, vals, codelist, code) as
+    map(keys, vals)[codelist || '.' || code];
+
+-- A search: `v` contains the text `q`, ignoring case, every character taken literally
+-- (`50%` finds "50%", not "500"; `a_b` finds "a_b", not "axb"): LIKE's wildcards `%` and
+-- `_` and the escape character itself are escaped. An empty `q` matches everything.
+create or replace temp macro like_pattern(q) as
+    '%' || replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+create or replace temp macro matches(v, q) as ilike_escape(v, like_pattern(q), '\');
+
+-- A participant counts among the people recorded unless withdrawn (the Overview's and
+-- the Delegations page's "people").
+create or replace temp macro is_recorded(status) as status <> 'withdrawn';

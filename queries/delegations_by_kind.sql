@@ -4,7 +4,7 @@ with people as (
     select delegation_id,
            count(*) filter (where status in ('confirmed', 'attended')) as n_confirmed,
            count(*) filter (where status = 'attended') as n_attended,
-           count(*) filter (where status <> 'withdrawn') as n_people
+           count(*) filter (where is_recorded(status)) as n_people
     from f_participants($f)
     group by delegation_id
 ),

@@ -2,7 +2,7 @@
 with counted as (
     select coalesce(position, '') as position, side, count(*) as n_people
     from f_participants($f)
-    where status <> 'withdrawn'
+    where is_recorded(status)
     group by all
 ),
 top as (

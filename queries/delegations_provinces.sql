@@ -2,9 +2,9 @@
 -- people (not withdrawn), of whom attended, and of whom sent abroad.
 with final as (
     select province_code,
-           count(*) filter (where status <> 'withdrawn') as n_people,
+           count(*) filter (where is_recorded(status)) as n_people,
            count(*) filter (where status = 'attended') as n_attended,
-           count(*) filter (where is_outbound and status <> 'withdrawn') as n_outbound
+           count(*) filter (where is_outbound and is_recorded(status)) as n_outbound
     from f_participants($f)
     where side = 'home' and province_code is not null
     group by province_code

@@ -10,7 +10,7 @@ with dirs as (
 people as (
     select delegation_id, count(*) as n_people
     from f_participants($f)
-    where (is_outbound or is_inbound) and status <> 'withdrawn'
+    where (is_outbound or is_inbound) and is_recorded(status)
     group by delegation_id
 ),
 final as (

@@ -6,7 +6,7 @@ with final as (
         ac.action_id,
         ac.title,
         ac.owner,
-        map($label_keys, $label_values)['action_status.' || ac.status] as status_label,
+        code_label($label_keys, $label_values, 'action_status', ac.status) as status_label,
         ac.status,
         ac.opened_on,
         ac.due_on,
@@ -25,11 +25,11 @@ with final as (
     left join partners pa on pa.partner_id = ac.partner_id
     where in_list($status, ac.status)
       and ($q = ''
-           or ac.action_id ilike '%' || $q || '%'
-           or ac.title ilike '%' || $q || '%'
-           or ac.owner ilike '%' || $q || '%'
-           or ag.title ilike '%' || $q || '%'
-           or pr.title ilike '%' || $q || '%'
-           or pa.name ilike '%' || $q || '%')
+           or matches(ac.action_id, $q)
+           or matches(ac.title, $q)
+           or matches(ac.owner, $q)
+           or matches(ag.title, $q)
+           or matches(pr.title, $q)
+           or matches(pa.name, $q))
 )
 select * from final

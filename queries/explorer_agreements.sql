@@ -19,9 +19,9 @@ final as (
         a.partner_id,
         pa.name as partner_name,
         pa.country as partner_country,
-        map($label_keys, $label_values)['instrument.' || a.instrument] as instrument_label,
+        code_label($label_keys, $label_values, 'instrument', a.instrument) as instrument_label,
         a.instrument,
-        map($label_keys, $label_values)['stage.' || a.stage] as stage_label,
+        code_label($label_keys, $label_values, 'stage', a.stage) as stage_label,
         a.stage,
         a.signed_on,
         a.starts_on,
@@ -38,10 +38,10 @@ final as (
     where in_list($stage, a.stage)
       and in_list($instrument, a.instrument)
       and ($q = ''
-           or a.agreement_id ilike '%' || $q || '%'
-           or a.title ilike '%' || $q || '%'
-           or pa.name ilike '%' || $q || '%'
-           or a.reference ilike '%' || $q || '%'
-           or a.notes ilike '%' || $q || '%')
+           or matches(a.agreement_id, $q)
+           or matches(a.title, $q)
+           or matches(pa.name, $q)
+           or matches(a.reference, $q)
+           or matches(a.notes, $q))
 )
 select * from final

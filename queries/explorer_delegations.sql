@@ -22,9 +22,9 @@ final as (
         d.program_id,
         p.title as program_title,
         pa.name as partner_name,
-        map($label_keys, $label_values)['side.' || d.side] as side_label,
+        code_label($label_keys, $label_values, 'side', d.side) as side_label,
         d.side,
-        map($label_keys, $label_values)['direction.' || d.direction] as direction_label,
+        code_label($label_keys, $label_values, 'direction', d.direction) as direction_label,
         d.direction,
         d.host_country,
         d.program_starts_on,
@@ -38,9 +38,9 @@ final as (
     left join people x on x.delegation_id = d.delegation_id
     where in_list($direction, d.direction)
       and ($q = ''
-           or d.delegation_id ilike '%' || $q || '%'
-           or d.program_id ilike '%' || $q || '%'
-           or p.title ilike '%' || $q || '%'
-           or pa.name ilike '%' || $q || '%')
+           or matches(d.delegation_id, $q)
+           or matches(d.program_id, $q)
+           or matches(p.title, $q)
+           or matches(pa.name, $q))
 )
 select * from final

@@ -16,12 +16,12 @@ final as (
         p.title as program_title,
         pa.name as partner_name,
         fu.delegation_id,
-        map($label_keys, $label_values)['source.' || fu.source] as source_label,
+        code_label($label_keys, $label_values, 'source', fu.source) as source_label,
         fu.source,
         fu.funder,
         fu.amount,
         fu.currency,
-        map($label_keys, $label_values)['funding_status.' || fu.status] as status_label,
+        code_label($label_keys, $label_values, 'funding_status', fu.status) as status_label,
         fu.status,
         fu.recorded_on,
         fu.rate_on,
@@ -46,10 +46,10 @@ final as (
     left join display_rate dr on dr.funding_id = fu.funding_id
     where in_list($status, fu.status)
       and ($q = ''
-           or fu.funding_id ilike '%' || $q || '%'
-           or fu.program_id ilike '%' || $q || '%'
-           or p.title ilike '%' || $q || '%'
-           or pa.name ilike '%' || $q || '%'
-           or fu.funder ilike '%' || $q || '%')
+           or matches(fu.funding_id, $q)
+           or matches(fu.program_id, $q)
+           or matches(p.title, $q)
+           or matches(pa.name, $q)
+           or matches(fu.funder, $q))
 )
 select * from final

@@ -10,14 +10,14 @@ with final as (
         x.organisation,
         x.region_code,
         map($province_codes, $province_names)[x.province_code] as province_name,
-        map($label_keys, $label_values)['gender.' || x.gender] as gender_label,
+        code_label($label_keys, $label_values, 'gender', x.gender) as gender_label,
         x.gender,
-        map($label_keys, $label_values)['role.' || x.role] as role_label,
+        code_label($label_keys, $label_values, 'role', x.role) as role_label,
         x.role,
-        map($label_keys, $label_values)['participant_status.' || x.status] as status_label,
+        code_label($label_keys, $label_values, 'participant_status', x.status) as status_label,
         x.status,
         x.delegation_id,
-        map($label_keys, $label_values)['side.' || x.side] as side_label,
+        code_label($label_keys, $label_values, 'side', x.side) as side_label,
         x.side,
         x.program_id,
         p.title as program_title,
@@ -30,11 +30,11 @@ with final as (
       and in_list($gender, x.gender)
       and in_list($role, x.role)
       and ($q = ''
-           or x.participant_id ilike '%' || $q || '%'
-           or ($show_names and x.full_name ilike '%' || $q || '%')
-           or x.position ilike '%' || $q || '%'
-           or x.organisation ilike '%' || $q || '%'
-           or p.title ilike '%' || $q || '%'
-           or map($province_codes, $province_names)[x.province_code] ilike '%' || $q || '%')
+           or matches(x.participant_id, $q)
+           or ($show_names and matches(x.full_name, $q))
+           or matches(x.position, $q)
+           or matches(x.organisation, $q)
+           or matches(p.title, $q)
+           or matches(map($province_codes, $province_names)[x.province_code], $q))
 )
 select * from final

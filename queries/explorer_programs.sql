@@ -19,18 +19,18 @@ final as (
         p.program_id,
         p.title,
         pa.name as partner_name,
-        map($label_keys, $label_values)['program_kind.' || p.kind] as kind_label,
+        code_label($label_keys, $label_values, 'program_kind', p.kind) as kind_label,
         p.kind,
-        map($label_keys, $label_values)['program_status.' || p.status] as status_label,
+        code_label($label_keys, $label_values, 'program_status', p.status) as status_label,
         p.status,
-        map($label_keys, $label_values)['mode.' || p.mode] as mode_label,
+        code_label($label_keys, $label_values, 'mode', p.mode) as mode_label,
         p.mode,
         p.host_country,
         p.host_city,
         p.starts_on,
         p.ends_on,
         p.agreement_id,
-        map($label_keys, $label_values)['stage.' || ag.stage] as agreement_stage_label,
+        code_label($label_keys, $label_values, 'stage', ag.stage) as agreement_stage_label,
         ag.stage as agreement_stage,
         coalesce(s.n_delegations, 0) as n_delegations,
         s.seats_planned,
@@ -44,10 +44,10 @@ final as (
     left join people x on x.program_id = p.program_id
     where in_list($mode, p.mode)
       and ($q = ''
-           or p.program_id ilike '%' || $q || '%'
-           or p.title ilike '%' || $q || '%'
-           or pa.name ilike '%' || $q || '%'
-           or p.host_city ilike '%' || $q || '%'
-           or ag.title ilike '%' || $q || '%')
+           or matches(p.program_id, $q)
+           or matches(p.title, $q)
+           or matches(pa.name, $q)
+           or matches(p.host_city, $q)
+           or matches(ag.title, $q))
 )
 select * from final

@@ -79,7 +79,7 @@ people_known as (
 ),
 people as (
     select period, 'people' as metric, code, sum(n) as n
-    from people_known where code <> 'other' and status <> 'withdrawn' group by period, code
+    from people_known where code <> 'other' and is_recorded(status) group by period, code
     union all
     select period, 'attended' as metric, code, sum(n) as n
     from people_known where code <> 'other' and status = 'attended' group by period, code

@@ -240,7 +240,9 @@ def hostile_store(tmp_path_factory, empty_store) -> Path:
     con.execute("insert into fx_rates values ('JPY', '2023-01-01', 110.50, $a)", {"a": h[5]})
     con.execute("insert into funding values ('f1', 'g1', 'd1', 'partner', $a, 1000, 'JPY', "
                 "'committed', '2023-05-01')", {"a": h[3]})
-    con.execute("insert into actions values ('c1', 'a1', 'g1', $a, $b, '2023-05-01', "
+    con.execute("insert into actions (action_id, agreement_id, program_id, title, owner, "
+                "opened_on, due_on, status, closed_on) values ('c1', 'a1', 'g1', $a, $b, "
+                "'2023-05-01', "
                 "'2023-06-01', 'open', null)", {"a": h[0], "b": h[2]})
     con.close()
     return path
