@@ -24,7 +24,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_number, t
+from coopdash.charts.axes import localise, money_axis
+from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_month, fmt_number, t
 
 # Fixed colours, so a code has the same colour on every chart and in the meeting pack.
 STAGE_COLOURS = {
@@ -103,7 +104,7 @@ def reciprocity_chart(df: pd.DataFrame, lang: str, measure: str = "n_seats") -> 
                     customdata=[[direction, v] for v in x],
                     hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-    return fig
+    return localise(fig, lang)
 
 
 def delegation_sizes_chart(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -122,7 +123,7 @@ def delegation_sizes_chart(df: pd.DataFrame, lang: str) -> go.Figure:
                     marker_color=MEASURE_COLOURS[measure], text=_ints(values, lang),
                     customdata=[[k] for k in per_kind.get("program_kind", [])],
                     hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
-    return fig
+    return localise(fig, lang)
 
 
 def province_chart(df: pd.DataFrame, names: Mapping[str, str], lang: str, top: int = 20
@@ -139,7 +140,7 @@ def province_chart(df: pd.DataFrame, names: Mapping[str, str], lang: str, top: i
                 customdata=[[c] for c in rows["province_code"]],
                 name=t("lead.col.people", lang),
                 hovertemplate="%{y}: %{text}<extra></extra>")
-    return fig
+    return localise(fig, lang)
 
 
 def province_map_chart(df: pd.DataFrame, provinces: pd.DataFrame, lang: str) -> go.Figure:
@@ -161,7 +162,7 @@ def province_map_chart(df: pd.DataFrame, provinces: pd.DataFrame, lang: str) -> 
                        hovertemplate="%{text}<extra></extra>")
     fig.update_geos(lataxis_range=[-11.5, 6.5], lonaxis_range=[94, 142], showcountries=True,
                     showland=True, landcolor="#f2f2f2", projection_type="mercator")
-    return fig
+    return localise(fig, lang)
 
 
 def _stacked_by_side(df: pd.DataFrame, cat: str, labeller: Callable[[str], str], lang: str,
@@ -177,7 +178,7 @@ def _stacked_by_side(df: pd.DataFrame, cat: str, labeller: Callable[[str], str],
         fig.add_bar(**xy, name=code_label("side", side, lang), marker_color=SIDE_COLOURS[side],
                     text=_ints(values, lang), customdata=[[c, side] for c in totals.index],
                     hovertemplate="%{text}<extra>%{fullData.name}</extra>")
-    return fig
+    return localise(fig, lang)
 
 
 def roles_chart(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -219,7 +220,8 @@ def funding_mix_chart(df: pd.DataFrame, lang: str, currency: str) -> go.Figure:
                 customdata=custom, row=1, col=2,
                 hovertemplate="%{y}: %{text}<extra></extra>")
     fig.update_yaxes(showticklabels=False, row=1, col=2)
-    return fig
+    money_axis(fig, amounts, currency, lang, "x", row=1, col=2)
+    return localise(fig, lang)
 
 
 def funding_stack_chart(df: pd.DataFrame, lang: str, currency: str, by: str,
@@ -248,7 +250,10 @@ def funding_stack_chart(df: pd.DataFrame, lang: str, currency: str, by: str,
                     hovertemplate="%{text}<extra>%{fullData.name}</extra>")
     axis = fig.update_yaxes if horizontal else fig.update_xaxes
     axis(type="category", categoryorder="array", categoryarray=cats)
-    return fig
+    if measure == "amount_display" and len(df):  # the value axis: up to the largest stack
+        stacks = df.groupby(by, dropna=False)[measure].sum(min_count=1)
+        money_axis(fig, stacks.tolist(), currency, lang, "x" if horizontal else "y")
+    return localise(fig, lang)
 
 
 def _category_label(by: str, value: Any, lang: str) -> str:
@@ -302,7 +307,7 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(labels.values()), row=1, col=1)
     fig.update_xaxes(type="date")
-    return fig
+    return localise(fig, lang)
 
 
 def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, labels: dict[str, str], lang: str) -> None:
@@ -344,7 +349,8 @@ def _program_bars(fig: go.Figure, programs: pd.DataFrame, lang: str) -> None:
         fig.add_bar(x=pd.to_datetime(part["month_on"]).dt.strftime("%Y-%m-15").tolist(),
                     y=part["n_programs"].tolist(), name=code_label("program_kind", kind, lang),
                     customdata=[[kind] for _ in range(len(part))], showlegend=False,
-                    hovertemplate="%{x|%b %Y}: %{y}<extra>%{fullData.name}</extra>",
+                    hovertext=[fmt_month(m, lang) for m in pd.to_datetime(part["month_on"])],
+                    hovertemplate="%{hovertext}: %{y}<extra>%{fullData.name}</extra>",
                     marker_color="#9e9ac8", row=2, col=1)
     fig.update_yaxes(title_text=t("lead.timeline.programs_axis", lang), title_font_size=10,
                      row=2, col=1)

@@ -10,7 +10,8 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from coopdash.i18n import t
+from coopdash.charts.axes import localise
+from coopdash.i18n import fmt_int, t
 
 CHANGE_COLOURS = {"added": "#2ca02c", "changed": "#1f77b4", "removed": "#d62728"}
 BUCKET_COLOURS = {"overdue": "#d62728", "week": "#ff7f0e", "later": "#1f77b4",
@@ -35,10 +36,10 @@ def changes_chart(summary: pd.DataFrame, lang: str) -> go.Figure:
     for change in ("added", "changed", "removed"):
         values = summary[f"n_{change}"].astype(int).tolist() if len(summary) else []
         fig.add_bar(y=labels, x=values, orientation="h", name=t(f"weekly.change.{change}", lang),
-                    marker_color=CHANGE_COLOURS[change], text=values,
+                    marker_color=CHANGE_COLOURS[change], text=[fmt_int(v, lang) for v in values],
                     hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>")
     fig.update_yaxes(autorange="reversed")
-    return fig
+    return localise(fig, lang)
 
 
 def readiness_chart(upcoming: pd.DataFrame, lang: str, width: int = 40) -> go.Figure:
@@ -53,10 +54,10 @@ def readiness_chart(upcoming: pd.DataFrame, lang: str, width: int = 40) -> go.Fi
     seats = [None if pd.isna(v) else int(v) for v in upcoming.get("seats_planned", [])]
     confirmed = [int(v) for v in upcoming.get("n_confirmed", [])]
     fig.add_bar(x=names, y=seats, name=t("weekly.chart.seats", lang), marker_color="#9ecae1",
-                text=seats)
+                text=[fmt_int(v, lang) for v in seats])
     fig.add_bar(x=names, y=confirmed, name=t("weekly.chart.confirmed", lang),
-                marker_color="#08519c", text=confirmed)
-    return fig
+                marker_color="#08519c", text=[fmt_int(v, lang) for v in confirmed])
+    return localise(fig, lang)
 
 
 def bucket(due_on, ref: dt.date, week_end: dt.date) -> str:
@@ -78,8 +79,9 @@ def actions_chart(actions: pd.DataFrame, ref: dt.date, week_end: dt.date, lang: 
     order = ("overdue", "week", "later", "none")
     counts = [buckets.count(b) for b in order]
     fig.add_bar(x=[t(f"weekly.chart.bucket_{b}", lang) for b in order], y=counts,
-                marker_color=[BUCKET_COLOURS[b] for b in order], text=counts)
-    return fig
+                marker_color=[BUCKET_COLOURS[b] for b in order],
+                text=[fmt_int(v, lang) for v in counts])
+    return localise(fig, lang)
 
 
 def _short(text: str, width: int) -> str:

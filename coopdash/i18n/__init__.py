@@ -114,6 +114,22 @@ def fmt_money(value, currency: str = "IDR", lang: str = "id", compact: bool = Fa
     return babel_numbers.format_currency(value, currency, locale=locale(lang))
 
 
+def number_symbols(lang: str = "id") -> str:
+    """The decimal sign then the thousands separator of `lang` (`,.` for id, `.,` for
+    en): Plotly's `layout.separators`, so a chart's own numbers read as Babel's."""
+    return (babel_numbers.get_decimal_symbol(locale(lang))
+            + babel_numbers.get_group_symbol(locale(lang)))
+
+
+def fmt_month(value, lang: str = "id") -> str:
+    """`Mei 2023` / `May 2023`."""
+    if value is None or value != value:
+        return "–"
+    if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
+        value = value.date()
+    return babel_dates.format_date(value, format="LLL y", locale=locale(lang))
+
+
 def fmt_date(value, lang: str = "id", long: bool = False) -> str:
     """`22 Mei 2023` / `22 May 2023` (long: `22 Mei 2023` with the full month name)."""
     if value is None or value != value:  # None or NaT
