@@ -9,7 +9,9 @@ import streamlit as st
 from coopdash.i18n import t
 from coopdash.web import ui
 
-st.set_page_config(page_title="coopdash", page_icon=":material/handshake:", layout="wide")
+# the icon is a file of the app, served by it: a `:material/…:` page icon makes browsers
+# fetch it from a font host on the internet, and offices may run offline
+st.set_page_config(page_title="coopdash", page_icon=str(ui.ICON), layout="wide")
 
 ctx = ui.build_context()
 lang = ctx.lang

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from coopdash import store
@@ -36,20 +35,6 @@ def _isolated(tmp_path, monkeypatch):
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
-
-
-@pytest.fixture(autouse=True)
-def _navigation_pages(monkeypatch):
-    """AppTest resets `PagesManager.uses_pages_directory` before every run and then sees
-    our `pages/` folder, so `switch_page` would run a page without dashboard.py (the
-    legacy v1 path). A real server turns the flag off at `st.navigation`; do the same."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def build_store(path: Path, with_: str) -> Path:

@@ -140,3 +140,17 @@ def test_explorer_downloads_each_format(server, page, demo_store, tmp_path):
     assert sorted(parquet.iloc[:, 0]) == expected
     assert sorted(r[0] for r in sheet_rows[1:]) == expected
     assert len(book.worksheets) >= 2  # the sheet that states the filters
+
+
+def test_a_page_asks_nothing_of_the_internet(server, page):
+    """Opening the dashboard (its frame, icon, fonts, charts) requests only the app's own
+    server: an office without internet sees the same page."""
+    asked = []
+    page.on("request", lambda req: asked.append(req.url))
+    page.goto(f"{server}/")
+    wait_idle(page, 120)
+    wait_charts(page, 120)
+    outside = [u for u in asked if not u.startswith((server, "data:", "blob:"))]
+    assert asked and outside == []
+    icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first
+    assert icon.get_attribute("href").startswith(("/", server, "./"))

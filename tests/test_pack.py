@@ -213,3 +213,12 @@ def test_pack_cuts_the_change_list_with_the_whole_count(store_copy, demo_store, 
     assert t("weekly.more_rows", "en", n=f"{hidden:,}") in changes
     for r in review.summary.itertuples(index=False):
         assert f"{r.n_added:,} added" in changes
+
+
+def test_a_broken_chart_fails_the_pack_instead_of_vanishing():
+    """A chart whose data lacks its columns raises: the pack is not made without it."""
+    import pandas as pd
+
+    broken = {"funding_by_source": pd.DataFrame({"unexpected": [1]})}
+    with pytest.raises(KeyError):
+        pack.leadership_charts(broken, "en", "IDR")

@@ -73,13 +73,12 @@ def _years(df: pd.DataFrame, lang: str) -> list[str]:
 
 def selected_values(event: Any) -> list[list[Any]]:
     """The `customdata` of every point selected in a `st.plotly_chart(on_select=...)`
-    event (a dict-like); an empty list when nothing is selected."""
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError, AttributeError):
+    event (a dict-like); an empty list when nothing is selected. A chart drawn without
+    `on_select` gives no event (None)."""
+    if event is None:
         return []
     out = []
-    for p in points or []:
+    for p in event["selection"]["points"]:
         data = p.get("customdata")
         if data is not None:
             out.append(list(data) if isinstance(data, list | tuple) else [data])

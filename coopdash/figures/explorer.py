@@ -22,6 +22,7 @@ import pandas as pd
 
 from coopdash.i18n import catalogue, fmt_date, fmt_int, fmt_money, fmt_number, t
 from coopdash.store import query
+from coopdash.workbook import regions
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -186,12 +187,7 @@ def label_params(lang: str) -> dict[str, list[str]]:
 
 def province_params(lang: str) -> dict[str, list[str]]:
     """`$province_codes` / `$province_names` from the shipped reference list."""
-    try:
-        from coopdash.workbook import regions
-
-        df = regions.provinces()
-    except (ImportError, FileNotFoundError):
-        return {"province_codes": [], "province_names": []}
+    df = regions.provinces()
     names = df["name_en"] if lang == "en" else df["name"]
     return {"province_codes": df["province_code"].astype(str).tolist(),
             "province_names": names.astype(str).tolist()}

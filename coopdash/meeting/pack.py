@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 
 from coopdash import settings as settings_mod
 from coopdash import store
+from coopdash.charts import leadership
 from coopdash.charts import review as review_charts
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
@@ -377,23 +378,14 @@ LEADERSHIP_QUERIES = ("delegations_reciprocity", "delegations_by_kind", "funding
 
 
 def leadership_frames(run: weekly.Runner) -> dict[str, pd.DataFrame]:
-    """The data of the key leadership charts (a query that is not there is left out)."""
-    frames = {}
-    for name in LEADERSHIP_QUERIES:
-        try:
-            frames[name] = run(name, {})
-        except query.QueryError as exc:  # a chart, not the pack
-            print(f"coopdash pack: chart data {name} left out: {exc}", file=sys.stderr)
-    return frames
+    """The data of the key leadership charts (a query that fails fails the pack)."""
+    return {name: run(name, {}) for name in LEADERSHIP_QUERIES}
 
 
 def leadership_charts(frames: dict[str, pd.DataFrame], lang: str, currency: str
                       ) -> list[go.Figure]:
-    """The key leadership charts from `coopdash.charts.leadership`, when they are there."""
-    try:
-        from coopdash.charts import leadership
-    except ImportError:
-        return []
+    """The key leadership charts from `coopdash.charts.leadership`: a chart that cannot
+    be built is an error, never a section silently missing from the pack."""
     builders = {
         "delegations_reciprocity": lambda df: leadership.reciprocity_chart(df, lang),
         "delegations_by_kind": lambda df: leadership.delegation_sizes_chart(df, lang),
@@ -404,13 +396,10 @@ def leadership_charts(frames: dict[str, pd.DataFrame], lang: str, currency: str
               "funding_by_source": "weekly.chart.funding"}
     figs = []
     for name, df in frames.items():
-        try:
-            fig = builders[name](df)
-            fig.update_layout(title={"text": t(titles[name], lang), "font": {"size": 13}},
-                              margin={"t": 60})
-            figs.append(fig)
-        except (AttributeError, KeyError, ValueError) as exc:
-            print(f"coopdash pack: chart {name} left out: {exc}", file=sys.stderr)
+        fig = builders[name](df)
+        fig.update_layout(title={"text": t(titles[name], lang), "font": {"size": 13}},
+                          margin={"t": 60})
+        figs.append(fig)
     return figs
 
 
@@ -497,14 +486,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
                         help="a sidebar filter as in the page's URL, e.g. partner=jclair-sg "
                              "or kind=seminar,webinar (repeatable)")
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Add the `pack` subcommand to `python -m coopdash`."""
-    parser = subparsers.add_parser("pack", help="write the weekly meeting pack (HTML or PDF)")
-    add_arguments(parser)
-    parser.set_defaults(func=main)
-    return parser
 
 
 def filters_from(items: list[str]) -> Filters:

@@ -29,7 +29,6 @@ import duckdb
 import pandas as pd
 import streamlit as st
 from babel import Locale
-from streamlit.runtime.pages_manager import PagesManager
 
 from coopdash import settings as settings_mod
 from coopdash import store
@@ -39,10 +38,11 @@ from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 from coopdash.store import query
-from coopdash.web import params
-from coopdash.workbook import bootstrap
+from coopdash.web import legacy_pages, params
+from coopdash.workbook import bootstrap, regions
 
 _CTX_KEY = "_coopdash_ctx"
+ICON = Path(__file__).resolve().parent / "icon.png"  # the page icon, served by the app
 
 
 @dataclass(frozen=True)
@@ -517,7 +517,7 @@ def _write_url(flt: Filters, lang: str) -> None:
 
 def build_context() -> Context:
     """Called once per run by dashboard.py; pages read it with `context()`."""
-    _leave_legacy_pages_mode()  # before any widget: see there
+    legacy_pages.leave_legacy_mode()  # before any widget: see there
     settings = settings_mod.get()
     version = data_version(settings)
     flt = sidebar(settings, version)
@@ -529,22 +529,8 @@ def build_context() -> Context:
     return ctx
 
 
-def _leave_legacy_pages_mode() -> None:
-    """Streamlit sees our `pages/` folder and, until dashboard.py has called
-    st.navigation once in this process, runs in the legacy pages mode: a deep link
-    (`/explorer`) runs the page file alone (no frame, no sidebar, no wide layout), and
-    the root runs dashboard.py under another script hash, so the sidebar widgets drawn in
-    that first run get other ids than in every later run. The language selectbox then
-    came back as a new widget on the first page change, at its first option (Bahasa
-    Indonesia), whatever the session had chosen. Turn that mode off and run again before
-    any widget is drawn, so the frame and its widgets keep one identity."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def context() -> Context:
-    _leave_legacy_pages_mode()
+    legacy_pages.leave_legacy_mode()
     ctx = st.session_state.get(_CTX_KEY)
     if ctx is None:  # a page run on its own (tests): build the frame's context
         ctx = build_context()
@@ -563,10 +549,6 @@ def country_name(code: str | None, lang: str) -> str:
 @st.cache_data(show_spinner=False)
 def province_names() -> dict[str, str]:
     """Province code -> name, from the shipped reference list (data/reference)."""
-    try:
-        from coopdash.workbook import regions
-    except ImportError:  # reference list not shipped yet
-        return {}
     df = regions.provinces()
     return dict(zip(df["province_code"].astype(str), df["name"], strict=True))
 
@@ -574,8 +556,6 @@ def province_names() -> dict[str, str]:
 def provinces() -> pd.DataFrame:
     """The provinces reference list (`coopdash.workbook.regions.provinces()`), known to `view` by
     name: it ships with the code and never changes while the server runs."""
-    from coopdash.workbook import regions
-
     df = regions.provinces()
     _remember(df, ("reference", "provinces"))
     return df
