@@ -18,6 +18,9 @@
 | COOPDASH_SMTP_PASSWORD   | (unset)                  | its password (never printed or logged)    |
 | COOPDASH_SMTP_STARTTLS   | false                    | `true`: encrypt with STARTTLS first       |
 | COOPDASH_MAIL_FROM       | coopdash@<host name>     | the sender address of the pack's e-mail   |
+| COOPDASH_INTAKE_MEMORY_MB| 1024                     | memory the workbook-reading child may use |
+| COOPDASH_INTAKE_SECONDS  | 120                      | time the workbook-reading child may take  |
+| COOPDASH_INTAKE_ENTRY_MB | 200                      | size one file or zip entry may inflate to |
 """
 
 from __future__ import annotations
@@ -81,6 +84,9 @@ class Settings:
     actor: str
     today_override: dt.date | None
     smtp: Smtp = field(default_factory=lambda: Smtp())
+    intake_memory_mb: int = 1024
+    intake_seconds: int = 120
+    intake_entry_mb: int = 200
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -115,6 +121,9 @@ def load(env: dict[str, str] | None = None) -> Settings:
         actor=env.get("COOPDASH_ACTOR") or _actor(),
         today_override=dt.date.fromisoformat(today) if today else None,
         smtp=_smtp(env),
+        intake_memory_mb=int(env.get("COOPDASH_INTAKE_MEMORY_MB", "1024")),
+        intake_seconds=int(env.get("COOPDASH_INTAKE_SECONDS", "120")),
+        intake_entry_mb=int(env.get("COOPDASH_INTAKE_ENTRY_MB", "200")),
     )
 
 

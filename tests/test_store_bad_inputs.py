@@ -85,7 +85,7 @@ CASES = {
         _raw("book.xlsx", b"hello, this is a letter\n"), None, None, None, "not_workbook"),
     "a text file": (_raw("notes.txt", b"hello\n"), None, None, None, "not_workbook"),
     "an unreadable workbook": (
-        _raw("book.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50), None, None, None, "unreadable"),
+        _raw("book.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50), None, None, None, "zip_damaged"),
     "a CSV in Latin-1": (
         lambda d: write_csvs(d / "book", {"partners": "partner_id,name,country,org_type\n"
                                                       "x,Pemerintah Kota Medán,ID,ngo\n"},

@@ -77,6 +77,8 @@ class Issue:
 
     def location(self, lang: str = "id") -> str:
         parts = []
+        if self.table is None and "file" in self.params:  # a problem of the whole file
+            parts.append(t("intake.loc.file", lang, file=self.params["file"]))
         if self.table:
             parts.append(t("store.loc.table", lang, table=self.table))
         if "line" in self.params:
