@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 
 from coopdash import store
@@ -37,3 +38,21 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text) if len(text) == 10 else dt.date.fromisoformat("x")
     except ValueError as exc:
         raise argparse.ArgumentTypeError("expected YYYY-MM-DD") from exc
+
+
+# C0 and C1 controls (but newline and tab), DEL, and the characters that reorder or hide
+# text (bidirectional overrides and isolates, zero-width marks).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+                     "\u2066-\u2069\ufeff]")
+
+
+def safe(text: str) -> str:
+    """`text` as it may reach a terminal: every control or direction character written
+    as an escape (`\\x1b`, `\\u202e`), so a name in a file can neither move the cursor,
+    clear the screen nor reverse what is shown."""
+    return _UNSAFE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print a line that may carry names from a file (escaped, see `safe`)."""
+    print(safe(text), file=sys.stderr if err else sys.stdout)

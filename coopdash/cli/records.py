@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from coopdash import settings, store
-from coopdash.cli.common import bar, open_store
+from coopdash.cli.common import bar, open_store, say
 from coopdash.i18n import t
 
 
@@ -52,11 +52,14 @@ def cmd_import(args) -> int:
                 con.close()
         else:
             store.create(path, fill)
+    except store.StoreBusyError:
+        say(t("store.cli.busy", args.lang, path=path), err=True)
+        return 2
     except _failed() as exc:
         sys.stderr.write("\n")
-        print(exc.report(args.lang), file=sys.stderr)
+        say(exc.report(args.lang), err=True)
         return 1
-    print("\n".join(results[0].lines(args.lang)))
+    say("\n".join(results[0].lines(args.lang)))
     return 0
 
 

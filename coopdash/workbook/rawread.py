@@ -125,6 +125,9 @@ def _read(path: Path, cap: int, book: RawBook) -> None:
     kind = untrusted.sniff(path)
     if kind == "empty":
         raise Refused(Found("empty_file"))
+    if path.suffix.lower() == ".csv" and kind in ("text", "binary"):
+        _add_csv(book, path.stem, _capped_file(path, cap))  # its encoding is checked there
+        return
     if kind in _NAMED:
         raise Refused(Found(_NAMED[kind]))
     if kind == "xlsx":
@@ -219,6 +222,9 @@ def _read_sheets(path: Path, scans: dict[str, xlsxscan.SheetScan], book: RawBook
         book.found.append(Found("unreadable", params={"detail": str(exc)[:200]}))
         return
     for name, scan in scans.items():
+        if scan.errors:  # located from the XML; calamine refuses some (#SPILL!) itself
+            _lost_values(name, scan, [], book)
+            continue
         try:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:

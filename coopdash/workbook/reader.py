@@ -49,8 +49,8 @@ def read_path(path: Path | str, name: str | None = None) -> Workbook:
     tables, found, book.stats = sandbox.read_raw(path)
     for item in found:
         params = {"value": item["value"], **item["params"]}
-        if item["table"] is None:
-            params["file"] = book.file_name  # every file-level message names the file
+        if item["row"] is None:
+            params["file"] = book.file_name  # every file- or sheet-level message names it
         book.issues.append(Issue(item["table"], item["row"], item["column"], item["value"],
                                  item["code"], params))
     for table_name, table in tables.items():

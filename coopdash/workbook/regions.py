@@ -1,5 +1,6 @@
-"""Indonesian regions: the reference list of provinces (Kemendagri codes) and a sample of
-regencies / cities, read from `data/reference/`."""
+"""Indonesian regions: the Kemendagri reference lists read from `data/reference/`: the 38
+provinces, all 514 regencies / cities (Kepmendagri 300.2.2-2138/2025, see the folder's
+README), and the sample of regencies the demo generator draws from."""
 
 from __future__ import annotations
 
@@ -45,3 +46,14 @@ def province_names(lang: str = "id") -> dict[str, str]:
     df = _provinces()
     return dict(zip(df["province_code"], df["name" if lang == "id" else "name_en"],
                     strict=True))
+
+
+@functools.cache
+def _all_regencies() -> pd.DataFrame:
+    return _read("regencies.csv")
+
+
+def regencies() -> pd.DataFrame:
+    """Every regency and city: region_code (`32.73`), name, kind (`kota` / `kabupaten`),
+    province_code. The validator checks region codes against it."""
+    return _all_regencies().copy()

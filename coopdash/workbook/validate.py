@@ -33,7 +33,9 @@ MAX_TEXT = 10_000
 MAX_MARKDOWN = 100_000  # minutes.notes: a meeting's minutes are longer than a cell's text
 MAX_INT = 2_147_483_647
 ID_RE = r"[A-Za-z0-9._-]{1,64}"
-CTRL_RE = r"[\x00-\x08\x0b-\x1f\x7f]"
+# control characters (C0 but newline and tab, DEL, C1 such as U+0085) and the characters
+# that reverse or hide text (bidirectional overrides U+202A-E and isolates U+2066-9)
+CTRL_RE = r"[\x00-\x08\x0b-\x1f\x7f\x{80}-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 SQL_TYPES = {"date": "date", "integer": "integer", "amount": "decimal(18, 2)"}
 _NOT_COUNTRIES = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA",
                   "XB", "ZZ"}
@@ -45,6 +47,15 @@ def countries() -> frozenset[str]:
 
     return frozenset(k for k in Locale("en").territories
                      if len(k) == 2 and k.isalpha() and k not in _NOT_COUNTRIES)
+
+
+@functools.cache
+def region_codes() -> frozenset[str]:
+    """Every Kemendagri province (`32`) and regency/city (`32.73`) code (data/reference)."""
+    from coopdash.workbook import regions
+
+    return frozenset(regions.provinces()["province_code"]) | frozenset(
+        regions.regencies()["region_code"])
 
 
 @functools.cache
@@ -77,7 +88,7 @@ class Issue:
 
     def location(self, lang: str = "id") -> str:
         parts = []
-        if self.table is None and "file" in self.params:  # a problem of the whole file
+        if "file" in self.params:  # a problem of the whole file or sheet
             parts.append(t("intake.loc.file", lang, file=self.params["file"]))
         if self.table:
             parts.append(t("store.loc.table", lang, table=self.table))
@@ -367,16 +378,17 @@ _RULES = {
     "integer": ([("not regexp_full_match({v}, '[0-9]{1,10}') "
                   f"or try_cast({V} as bigint) > {MAX_INT}", "integer")],
                 "try_cast({v} as integer)"),
-    "amount": ([(r"regexp_full_match({v}, '-\s*[0-9.,]+')", "amount_negative"),
-                (r"not regexp_full_match({v}, '[0-9]+(\.[0-9]{1,2})?')", "amount_format"),
+    # -0 is zero, not a negative amount (a nonzero digit makes it negative)
+    "amount": ([(r"regexp_full_match({v}, '-\s*[0-9.,]*[1-9][0-9.,]*')", "amount_negative"),
+                (r"not regexp_full_match({v}, '-?[0-9]+(\.[0-9]{1,2})?')", "amount_format"),
                 ("length(ltrim(split_part({v}, '.', 1), '0')) > 16", "amount_too_large")],
                "try_cast({v} as decimal(18, 2))"),
     "code": ([("not list_contains({codes}, lower({v}))", "code")], "lower({v})"),
     "country": ([("not list_contains({countries}, upper({v}))", "country")], "upper({v})"),
     "currency": ([("not list_contains({currencies}, upper({v}))", "currency")],
                  "upper({v})"),
-    "region": ([(r"not regexp_full_match({v}, '[0-9]{2}(\.[0-9]{2})?')", "region")],
-               "{v}"),
+    "region": ([(r"not regexp_full_match({v}, '[0-9]{2}(\.[0-9]{2})?')", "region"),
+                ("not list_contains({regions}, {v})", "region_unknown")], "{v}"),
 }
 _RULES["ref"] = _RULES["id"]
 _PROBLEMS = {kind: [(code, {}) for _, code in rules] for kind, (rules, _) in _RULES.items()}
@@ -389,6 +401,8 @@ def _fill(template: str, col: Column, v: str) -> str:
         template = template.replace("{countries}", _sql_list(countries()))
     if "{currencies}" in template:
         template = template.replace("{currencies}", _sql_list(currencies()))
+    if "{regions}" in template:
+        template = template.replace("{regions}", _sql_list(region_codes()))
     return template.replace(V, v)
 
 

@@ -128,10 +128,10 @@ class _Scanner:
     def feed(self, buf: bytes) -> None:
         s = self.scan
         s.n_cells += sum(buf.count(tag) for tag in self.cell_open)
-        for m in self.row_r.finditer(buf):
-            self._row(int(m[1]), None)
         for m in self.big_row.finditer(buf):
             self._row(int(m[2]), m[1].decode() + m[2].decode())
+        for m in self.row_r.finditer(buf):
+            self._row(int(m[1]), None)
         for m in self.wide.finditer(buf):
             self._col(col_number(m[1].decode()), m[1].decode() + m[2].decode())
         self._single_letters(buf)
