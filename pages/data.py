@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from coopdash.i18n import fmt_int
 from coopdash.web import ui
 from coopdash.web.download import download
 from coopdash.workbook import intake
@@ -39,12 +40,27 @@ def _show_report(report: intake.CheckReport) -> None:
     st.dataframe(_issues_frame(report.issues), hide_index=True, key="data_issues")
 
 
-def _apply(upload, replace: bool) -> None:
+def _losses_confirmed(report: intake.CheckReport) -> bool:
+    """A replace that removes stored records says how many, per table, and waits for the
+    keeper to confirm; emptying a table is named apart. True when it may go ahead."""
+    lost = {t: n for t, n in report.removed.items() if n}
+    if not lost:
+        return True
+    lines = [ctx.t("intake.replace.loses", table=t, n=fmt_int(n, ctx.lang))
+             for t, n in lost.items()]
+    lines += [ctx.t("intake.replace.empties", table=t) for t in report.emptied]
+    st.warning("\n\n".join(lines), icon=":material/delete_forever:")
+    return st.checkbox(ctx.t("intake.replace.confirm", n=fmt_int(sum(lost.values()),
+                                                                    ctx.lang)),
+                       key="data_confirm_losses")
+
+
+def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
     bar = st.progress(0.0)
     try:
         result = intake.apply_upload(
             ui.connection(), upload.name, upload.getvalue(), replace=replace,
-            actor=ctx.settings.actor, lang=ctx.lang,
+            actor=ctx.settings.actor, lang=ctx.lang, allow_empty=allow_empty,
             progress=lambda f, msg: bar.progress(f, text=msg))
     except ValidationFailed as exc:  # the store changed since the check
         st.error(exc.report(ctx.lang))
@@ -74,10 +90,11 @@ else:
         checked = st.session_state.get("data_check")
         if checked and checked[0] == check_key:
             _show_report(checked[1])
+            confirmed = checked[1].ok and _losses_confirmed(checked[1])
             if checked[1].ok and st.button(ctx.t("data.apply_button"), type="primary",
-                                           key="data_apply_button",
+                                           key="data_apply_button", disabled=not confirmed,
                                            icon=":material/upload:"):
-                _apply(upload, replace)
+                _apply(upload, replace, tuple(checked[1].emptied))
 
 @st.cache_data(show_spinner=False)
 def _excel_refusal(db: str, version: int, lang: str) -> str | None:

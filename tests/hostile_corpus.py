@@ -360,7 +360,7 @@ def _far() -> list[Case]:
         ("far: AAA300000", hdr + row(300_000, [s("AAA300000", "x")]),
          ("reaches out to cell AAA300000",)),
         ("beyond: row 4,294,967,295", hdr + row(4_294_967_295, [s("A4294967295", "x")]),
-         ("A4294967295, beyond Excel's last cell",)),
+         ("4294967295, beyond Excel's last cell",)),
         ("beyond: row 1,048,577", hdr + row(1_048_577, [s("A1048577", "x")]),
          ("beyond Excel's last cell",)),
         ("beyond: column XFE", hdr + row(3, [s("XFE3", "x")]), ("XFE3, beyond Excel",)),
@@ -386,7 +386,7 @@ ERRORS = ("#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NULL!", "#NUM!", "#
 def _lost() -> list[Case]:
     out = [Case(f"error cell {e}", file("err.xlsx", xlsx_bytes([("partners", partners_rows(
         good_partner(2, f'<c r="B2" t="e"><f>VLOOKUP(1,A:A,2)</f><v>{e}</v></c>')))])), 1,
-        (f"Cell B2 holds the Excel error {e}", "row 2, column name")) for e in ERRORS]
+        (f"Cell B2 holds the Excel error {e}", "table partners, row 2")) for e in ERRORS]
     out += [
         Case("error cell in a key column", file("err.xlsx", xlsx_bytes([("partners", partners_rows(
             ['<c r="A2" t="e"><v>#REF!</v></c>', s("B2", "X"), s("C2", "JP"), s("D2", "ngo")]))])),
@@ -479,4 +479,71 @@ def _values() -> list[Case]:
 
 
 def cases() -> list[Case]:
-    return [*_kinds(), *_zips(), *_bombs(), *_far(), *_lost(), *_csv(), *_values()]
+    return [*_kinds(), *_zips(), *_bombs(), *_far(), *_lost(), *_csv(), *_values(), *_more()]
+
+
+def _more() -> list[Case]:
+    fund = ("funding_id,program_id,delegation_id,source,funder,amount,currency,status,"
+            "recorded_on\n")
+    prog = ("funding", header(["funding_id", "program_id", "source", "amount", "currency",
+                               "status"]))
+    mil = "milestone_id,agreement_id,occurred_on,kind,title,channel,reference\n"
+    heavy = [("partners", partners_rows(*(good_partner(i, s(f"B{i}", "y" * (5 << 20)))
+                                        for i in range(2, 32))))]
+    return [
+        Case("accepted: amount -0 is zero", file("funding.csv", (
+            fund + "fx1,jclair-seminar-tokyo,,apbn,X,-0,IDR,planned,\n").encode()), 0,
+             ("1 added",)),
+        Case("accepted: =1500000*1.1 saved as 1650000.0000000002", file("a.xlsx", xlsx_bytes([(
+            prog[0], prog[1] + row(2, [s("A2", "fx1"), s("B2", "jclair-seminar-tokyo"),
+                                       s("C2", "apbn"), '<c r="D2"><f>1500000*1.1</f><v>'
+                                       '1650000.0000000002</v></c>', s("E2", "IDR"),
+                                       s("F2", "planned")]))])), 0, ("1 added",)),
+        Case("accepted: formula with a saved value", file("f.xlsx", xlsx_bytes([("partners",
+            partners_rows(good_partner(2, '<c r="B2" t="str"><f>"A"&amp;"B"</f><v>AB</v></c>'
+                                       )))])), 0, ("1 added",)),
+        Case("accepted: a hidden sheet named _notes is ignored", file("h.xlsx", xlsx_bytes(
+            [("partners", partners_rows(good_partner(2))), ("_notes", header(["x"]))],
+            states={"_notes": "veryHidden"})), 0, ("1 added",)),
+        Case("a stray cell at XFD2 is a column without a name", file("x.xlsx", xlsx_bytes(
+            [("partners", partners_rows(good_partner(2)) + row(3, [s("XFD3", "x")]))])), 1,
+             ("A column holds data but has no name in row 1",)),
+        Case("replace: a header-only sheet would empty a table", file("milestones.csv",
+                                                                      mil.encode()), 1,
+             ("Replace would empty the table milestones", "--allow-empty milestones"),
+             args=("--replace",)),
+        Case("replace: --allow-empty empties it, saying so first", file("milestones.csv",
+                                                                        mil.encode()), 0,
+             ("table milestones will lose 2 stored records", "2 removed"),
+             args=("--replace", "--allow-empty", "milestones")),
+        Case("zip of 5,000 entries, none a table", file("many.zip", lambda: zip_bytes(
+            {f"n{i}.txt": b"x" for i in range(5000)})), 1,
+             ("No sheet or CSV file named after a table",), names_file=True),
+        Case("CSV with 10,000 columns", file("partners.csv", (
+            PARTNERS.strip() + "," + ",".join(f"x{i}" for i in range(10_000)) + "\n").encode()),
+             1, ("Unknown column",)),
+        Case("xlsx: the same sheet twice", file("two.xlsx", xlsx_bytes(
+            [("partners", partners_rows(good_partner(2))), ("partners", header(["x"]))])), 1,
+             ("This table appears twice",)),
+        Case("xlsx: a sheet whose part is missing", file("gone.xlsx", lambda: _drop_entry(
+            xlsx_bytes([("partners", partners_rows(good_partner(2)))]),
+            "xl/worksheets/sheet1.xml")), 1, ("sheet part missing",)),
+        Case("xlsx: a sheet name with U+202E", file("rtl.xlsx", xlsx_bytes(
+            [("sren\u202etrap", header(["x"]))])), 1, ("sren\\u202etrap",)),
+        Case("memory limit: 30 cells of 5 MB", file("heavy.xlsx", lambda: xlsx_bytes(heavy)), 1,
+             ("over the memory limit (400 MB",),
+             env={"COOPDASH_INTAKE_MEMORY_MB": "400"}, names_file=True),
+        Case("time limit: 1 second", file("slow.xlsx", lambda: xlsx_bytes(heavy)), 1,
+             ("over the time limit (1 seconds",), env={"COOPDASH_INTAKE_SECONDS": "1"},
+             names_file=True),
+    ]
+
+
+def _drop_entry(data: bytes, name: str) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename != name:
+                z.writestr(info.filename, src.read(info))
+    return buf.getvalue()

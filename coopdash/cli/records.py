@@ -40,9 +40,10 @@ def cmd_import(args) -> int:
 
     def fill(con) -> None:
         con.execute("set enable_progress_bar = false")
-        results.append(importer.import_path(con, args.path, replace=args.replace,
-                                            actor=settings.get().actor, lang=args.lang,
-                                            progress=bar))
+        results.append(importer.import_path(
+            con, args.path, replace=args.replace, actor=settings.get().actor, lang=args.lang,
+            progress=bar, allow_empty=tuple(args.allow_empty or ()),
+            before_write=lambda losses: _say_losses(losses, args.lang)))
     try:
         if path.exists():
             con = store.connect(path)
@@ -61,6 +62,12 @@ def cmd_import(args) -> int:
         return 1
     say("\n".join(results[0].lines(args.lang)))
     return 0
+
+
+def _say_losses(losses: dict[str, int], lang: str) -> None:
+    """Before a replace writes: how many stored records each table will lose."""
+    for table, n in losses.items():
+        say(t("intake.replace.loses", lang, table=table, n=n), err=True)
 
 
 def cmd_export(args) -> int:
@@ -106,6 +113,9 @@ def register(sub, common) -> None:
     p.add_argument("path", help=".xlsx, a folder of <table>.csv, or a .zip of CSVs")
     p.add_argument("--replace", action="store_true",
                    help="each table in the file ends up equal to the file")
+    p.add_argument("--allow-empty", action="append", metavar="TABLE",
+                   help="with --replace: allow emptying TABLE (a sheet with only its header "
+                        "otherwise refuses the import); repeat for several tables")
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("export", parents=[common], help="export the whole store")
     p.add_argument("path", help="PATH.xlsx, or a folder for CSV files")

@@ -31,7 +31,7 @@ import pandas as pd
 from coopdash import settings, store
 from coopdash.contract import TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
-from coopdash.workbook import reader
+from coopdash.workbook import reader, replacing
 from coopdash.workbook.validate import (
     Issue,
     Issues,
@@ -80,18 +80,25 @@ def _report(progress: Progress, fraction: float, message: str) -> None:
 
 def import_path(con: duckdb.DuckDBPyConnection, path: Path | str, *, replace: bool = False,
                 actor: str | None = None, lang: str = "id", progress: Progress = None,
-                mode: str | None = None) -> ImportResult:
-    """Import the workbook, CSV folder or zip at `path` into the store on `con`."""
+                mode: str | None = None, allow_empty: tuple[str, ...] = (),
+                before_write: Callable[[dict[str, int]], None] | None = None,
+                file_name: str | None = None) -> ImportResult:
+    """Import the workbook, CSV folder or zip at `path` into the store on `con`.
+
+    A replace never empties a table that holds records unless it is in `allow_empty`;
+    `before_write(losses)` hears, before anything is written, how many stored records
+    each table will lose (`coopdash.workbook.replacing`)."""
     started = time.perf_counter()
     _report(progress, 0.0, t("store.import.reading", lang))
-    book = reader.read_path(path)
+    book = reader.read_path(path, file_name)
     issues = Issues()
     for issue in book.issues:
         issues.add(issue)
     if not book.frames:
         raise ValidationFailed(issues.sorted(), issues.total)
     return _import(con, book.frames, issues, file_name=book.file_name, replace=replace,
-                   actor=actor, lang=lang, progress=progress, mode=mode, started=started)
+                   actor=actor, lang=lang, progress=progress, mode=mode, started=started,
+                   guard=(allow_empty, before_write))
 
 
 def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,
@@ -128,7 +135,7 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _import(con, frames, issues: Issues, *, file_name, replace, actor, lang, progress, mode,
-            started) -> ImportResult:
+            started, guard=((), None)) -> ImportResult:
     mode = mode or ("replace" if replace else "upsert")
     actor = actor or settings.get().actor
     con.execute("set enable_progress_bar = false")  # DuckDB's own bar would print to stdout
@@ -136,12 +143,23 @@ def _import(con, frames, issues: Issues, *, file_name, replace, actor, lang, pro
     staging = validate(con, frames, replace=replace, issues=issues)
     result = ImportResult(file_name, mode, rows=sum(len(f) for f in frames.values()))
     try:
+        _guard(con, staging, *guard)
         _apply(con, staging, result, actor, lang, progress)
     finally:
         staging.close()
     result.seconds = time.perf_counter() - started
     _report(progress, 1.0, t("store.import.finished", lang))
     return result
+
+
+def _guard(con, staging: Staging, allow_empty: tuple[str, ...],
+           before_write: Callable[[dict[str, int]], None] | None) -> None:
+    """A replace: refuse to empty a table unless allowed; say what it will remove."""
+    if not staging.replace:
+        return
+    replacing.refuse_emptying(con, staging, allow_empty)
+    if before_write is not None:
+        before_write(replacing.losses(con, staging))
 
 
 def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from coopdash.contract import TABLE_ORDER
-from coopdash.workbook import importer, reader, template, writer
+from coopdash.workbook import importer, reader, replacing, template, writer
 from coopdash.workbook.validate import Issue, Issues, ValidationFailed, join_sql, validate
 
 
@@ -27,6 +27,7 @@ class CheckReport:
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows in the file
     new: dict[str, int] = field(default_factory=dict)  # table -> ids not in the store
     removed: dict[str, int] = field(default_factory=dict)  # replace: store ids not in file
+    emptied: dict[str, int] = field(default_factory=dict)  # replace: tables left empty
     issues: list[Issue] = field(default_factory=list)
     total_issues: int = 0
 
@@ -52,7 +53,7 @@ def check_upload(con: duckdb.DuckDBPyConnection, name: str, data: bytes, replace
                  ) -> CheckReport:
     """Read and validate an upload against the store as it would be; write nothing."""
     with tempfile.TemporaryDirectory(prefix="coopdash-upload-") as tmp:
-        book = reader.read_path(_saved(name, data, Path(tmp)))
+        book = reader.read_path(_saved(name, data, Path(tmp)), name)
     issues = Issues()
     for issue in book.issues:
         issues.add(issue)
@@ -64,6 +65,7 @@ def check_upload(con: duckdb.DuckDBPyConnection, name: str, data: bytes, replace
             staging = validate(cur, book.frames, replace=replace, issues=issues)
             try:
                 _count_changes(cur, staging, report)
+                report.emptied = replacing.emptied(cur, staging)
             finally:
                 staging.close()
         report.ok = issues.total == 0 and bool(book.frames)
@@ -88,14 +90,17 @@ def _count_changes(cur: duckdb.DuckDBPyConnection, staging, report: CheckReport)
 
 
 def apply_upload(con: duckdb.DuckDBPyConnection, name: str, data: bytes, *, replace: bool,
-                 actor: str, lang: str, progress=None) -> importer.ImportResult:
-    """Import the upload (all or nothing); raises ValidationFailed and writes nothing."""
+                 actor: str, lang: str, progress=None, allow_empty: tuple[str, ...] = ()
+                 ) -> importer.ImportResult:
+    """Import the upload (all or nothing); raises ValidationFailed and writes nothing.
+    A replace empties only the tables in `allow_empty` (the keeper confirmed them)."""
     with tempfile.TemporaryDirectory(prefix="coopdash-upload-") as tmp:
         path = _saved(name, data, Path(tmp))
         cur = con.cursor()
         try:
             return importer.import_path(cur, path, replace=replace, actor=actor, lang=lang,
-                                        progress=progress)
+                                        progress=progress, allow_empty=allow_empty,
+                                        file_name=name)
         finally:
             cur.close()
 

@@ -222,15 +222,15 @@ def _read_sheets(path: Path, scans: dict[str, xlsxscan.SheetScan], book: RawBook
         book.found.append(Found("unreadable", params={"detail": str(exc)[:200]}))
         return
     for name, scan in scans.items():
-        if scan.errors:  # located from the XML; calamine refuses some (#SPILL!) itself
-            _lost_values(name, scan, [], book)
-            continue
         try:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            book.found.append(Found("unreadable", table=name, params={"detail": str(exc)[:200]}))
+        except Exception as exc:  # e.g. an error value calamine does not know (#SPILL!)
+            rows, detail = None, str(exc)[:200]
+        if _lost_values(name, scan, rows or [], book):
+            continue  # the file is refused: its cells would read as empty
+        if rows is None:
+            book.found.append(Found("unreadable", table=name, params={"detail": detail}))
             continue
-        _lost_values(name, scan, rows, book)
         table = sheet_table(name, rows, book)
         if table is not None:
             book.tables[name] = table
@@ -243,9 +243,11 @@ def _header_of(rows: list[list], col: int) -> str | None:
     return None
 
 
-def _lost_values(name: str, scan: xlsxscan.SheetScan, rows: list[list], book: RawBook) -> None:
+def _lost_values(name: str, scan: xlsxscan.SheetScan, rows: list[list], book: RawBook
+                 ) -> bool:
     """Cells the Excel reader would turn into something else: error values, formulas
-    never calculated, and 1900-02-29 (serial day 60, a day that never was)."""
+    never calculated, and 1900-02-29 (serial day 60, a day that never was). True if any."""
+    before = len(book.found)
     def found(code: str, ref: str, value: str | None) -> None:
         row, col = xlsxscan.split_ref(ref) if ref[:1].isalpha() else (None, 0)
         book.found.append(Found(code, table=name, row=row,
@@ -261,6 +263,7 @@ def _lost_values(name: str, scan: xlsxscan.SheetScan, rows: list[list], book: Ra
         if row <= len(rows) and col <= len(rows[row - 1]) and isinstance(
                 rows[row - 1][col - 1], dt.date):
             found("serial_60", ref, "1900-02-29")
+    return len(book.found) > before
 
 
 def sheet_table(name: str, rows: list[list], book: RawBook) -> pa.Table | None:

@@ -92,6 +92,10 @@ def _run_child(path: Path, out: Path, s) -> tuple[str, float]:
         return "memory", peak
     if code == -signal.SIGXCPU:
         return "time", peak
+    last_words = (out / "stderr.txt").read_bytes()[-4000:]
+    if any(w in last_words for w in (b"memory allocation", b"MemoryError", b"bad_alloc",
+                                     b"Cannot allocate memory", b"std::length_error")):
+        return "memory", peak  # an allocation refused under the limit, in C, C++ or Rust
     return "crashed", peak
 
 
