@@ -370,9 +370,13 @@ def link_notes(lang: str, where: str = "frame") -> None:
         st.markdown(f"**{t('link.title', lang)}**")
         for item in notes:
             st.caption(":material/link_off: " + item.message(lang))
-        if st.button(t("link.dismiss", lang), key=f"link_notes_dismiss_{where}"):
-            st.session_state["_link_notes"] = []
-            st.rerun()
+        st.button(t("link.dismiss", lang), key=f"link_notes_dismiss_{where}",
+                  on_click=_dismiss_notes)
+
+
+def _dismiss_notes() -> None:
+    """The dismiss button's callback: runs before the next run draws anything."""
+    st.session_state["_link_notes"] = []
 
 
 _CODED = {"flt_kinds": "program_kind", "flt_statuses": "program_status",
