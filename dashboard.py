@@ -7,14 +7,21 @@ currency, filters — kept in the URL), and runs the chosen page.
 import streamlit as st
 
 from coopdash.i18n import t
-from coopdash.web import ui
+from coopdash.web import auth, ui
 
 # the icon is a file of the app, served by it: a `:material/…:` page icon makes browsers
 # fetch it from a font host on the internet, and offices may run offline
 st.set_page_config(page_title="coopdash", page_icon=str(ui.ICON), layout="wide")
 
-ctx = ui.build_context()
+ctx = ui.build_context()  # with sign-in, stops at the landing page for anyone without access
 lang = ctx.lang
+
+
+def _shown(url_path: str) -> str:
+    """Pages beyond the person's role stay registered (their URL says "not allowed")
+    but are left out of the menu."""
+    return "visible" if ctx.person.can_open(url_path) else "hidden"
+
 
 PAGES = {
     t("nav.section_leadership", lang): [
@@ -33,11 +40,16 @@ PAGES = {
         st.Page("pages/weekly.py", title=t("nav.weekly", lang),
                 icon=":material/event_note:", url_path="weekly"),
         st.Page("pages/data.py", title=t("nav.data", lang),
-                icon=":material/upload_file:", url_path="data"),
+                icon=":material/upload_file:", url_path="data", visibility=_shown("data")),
+        st.Page("pages/admin.py", title=t("nav.admin", lang),
+                icon=":material/admin_panel_settings:", url_path="admin",
+                visibility=_shown("admin")),
     ],
 }
 
 page = st.navigation(PAGES)
 with st.sidebar:
-    st.caption(t("app.role", lang, role=t(f"role.{ctx.settings.role}", lang)))
+    auth.sidebar(ctx.person, lang)
+if not ctx.person.can_open(page.url_path):
+    auth.not_allowed(lang)
 page.run()

@@ -6,7 +6,9 @@
 | COOPDASH_HOME_COUNTRY    | ID                       | our side's country (outbound / inbound)   |
 | COOPDASH_LANG            | id                       | default UI language (`id` or `en`)        |
 | COOPDASH_CURRENCY        | IDR                      | default display currency                  |
-| COOPDASH_ROLE            | keeper                   | viewer / analyst / keeper (see ROLES)     |
+| COOPDASH_ROLE            | keeper                   | without sign-in: everyone's role          |
+| COOPDASH_ADMINS          | (none)                   | sign-in: e-mails always admin             |
+| COOPDASH_DEFAULT_ROLE    | (none)                   | sign-in: `viewer` for those with no role  |
 | COOPDASH_FIRST_RUN       | demo                     | what a missing store is created with      |
 | COOPDASH_CACHE_TTL       | 3600                     | seconds a cached query result may live    |
 | COOPDASH_CACHE_ENTRIES   | 256                      | cached query results kept per query       |
@@ -31,6 +33,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coopdash import access
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
 DATA_DIR = ROOT / "data"
@@ -39,12 +43,8 @@ SAMPLE_DIR = DATA_DIR / "sample"
 LANGS = ("id", "en")
 DISPLAY_CURRENCIES = ("IDR", "USD", "JPY", "SGD", "EUR", "KRW")
 
-# What each role may do. Names of participants are personal data.
-ROLES = {
-    "viewer": {"names": False, "export": False, "write": False},
-    "analyst": {"names": True, "export": True, "write": False},
-    "keeper": {"names": True, "export": True, "write": True},
-}
+# The roles and what each may do live in coopdash.access (names are personal data).
+ROLES = access.ROLES
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,16 @@ class Settings:
     intake_memory_mb: int = 1024
     intake_seconds: int = 120
     intake_entry_mb: int = 200
+    admins: tuple[str, ...] = ()
+    default_role: str | None = None
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
 
     def can(self, what: str) -> bool:
-        return ROLES.get(self.role, ROLES["viewer"])[what]
+        """What `COOPDASH_ROLE` allows: the command line's operator, and everyone on a
+        dashboard without sign-in (`coopdash.web.auth` decides per person otherwise)."""
+        return access.can(self.role, what)
 
 
 def _actor() -> str:
@@ -124,7 +128,18 @@ def load(env: dict[str, str] | None = None) -> Settings:
         intake_memory_mb=int(env.get("COOPDASH_INTAKE_MEMORY_MB", "1024")),
         intake_seconds=int(env.get("COOPDASH_INTAKE_SECONDS", "120")),
         intake_entry_mb=int(env.get("COOPDASH_INTAKE_ENTRY_MB", "200")),
+        admins=access.emails(env.get("COOPDASH_ADMINS", "")),
+        default_role=_default_role(env.get("COOPDASH_DEFAULT_ROLE", "")),
     )
+
+
+def _default_role(text: str) -> str | None:
+    """`COOPDASH_DEFAULT_ROLE` may grant `viewer` to every signed-in person, nothing more
+    (any other value is refused loudly rather than handing out names or exports)."""
+    role = text.strip().lower()
+    if role not in ("", "viewer"):
+        raise access.AccessError(f"COOPDASH_DEFAULT_ROLE may only be 'viewer', not {text!r}")
+    return role or None
 
 
 def get() -> Settings:

@@ -4,12 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from coopdash.i18n import fmt_int
-from coopdash.web import ui
+from coopdash.web import auth, ui
 from coopdash.web.download import download
 from coopdash.workbook import intake
 from coopdash.workbook.validate import ValidationFailed
 
 ctx = ui.context()
+auth.require(ctx.person, "export", ctx.lang)  # a viewer opening /data gets "not allowed"
 st.title(ctx.t("data.title"))
 st.caption(ctx.t("data.intro"))
 ui.demo_banner(ctx)
@@ -56,11 +57,12 @@ def _losses_confirmed(report: intake.CheckReport) -> bool:
 
 
 def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
+    auth.require(ctx.person, "write", ctx.lang)
     bar = st.progress(0.0)
     try:
         result = intake.apply_upload(
             ui.connection(), upload.name, upload.getvalue(), replace=replace,
-            actor=ctx.settings.actor, lang=ctx.lang, allow_empty=allow_empty,
+            actor=ctx.person.actor, lang=ctx.lang, allow_empty=allow_empty,
             progress=lambda f, msg: bar.progress(f, text=msg))
     except ValidationFailed as exc:  # the store changed since the check
         st.error(exc.report(ctx.lang))
@@ -72,7 +74,7 @@ def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
 
 
 st.subheader(ctx.t("data.upload_title"))
-if not ctx.settings.can("write"):
+if not ctx.can("write"):
     st.info(ctx.t("data.no_write"), icon=":material/lock:")
 else:
     upload = st.file_uploader(ctx.t("data.upload_label"), type=["xlsx", "zip", "csv"],
@@ -105,7 +107,7 @@ def _excel_refusal(db: str, version: int, lang: str) -> str | None:
 def _export() -> None:
     """The whole store in the workbook format, built when its button is clicked."""
     st.subheader(ctx.t("data.export_title"))
-    if not ctx.settings.can("export"):
+    if not ctx.can("export"):
         st.info(ctx.t("data.no_export"), icon=":material/lock:")
         return
     st.caption(ctx.t("data.export_help"))
@@ -118,7 +120,9 @@ def _export() -> None:
     con, lang, name = ui.connection_ref(), ctx.lang, f"coopdash-store.{fmt}"
     download(ctx, "data_export_download", ctx.t("data.export_download", file=name),
              lambda: intake.store_bytes(con(), fmt, lang), name, permission="export",
-             unavailable=unavailable)
+             unavailable=unavailable,
+             record=auth.recorder(ctx.person, con, table="store", filters={}, fmt=fmt,
+                                  n_rows=None))
 
 
 _export()

@@ -18,11 +18,11 @@ import streamlit as st
 
 from coopdash.figures import explorer as ex
 from coopdash.figures import exports
-from coopdash.web import params, ui
+from coopdash.web import auth, params, ui
 from coopdash.web.download import download
 
 ctx = ui.context()
-SHOW_NAMES = ctx.settings.can("names")
+SHOW_NAMES = ctx.can("names")  # participants' names and ids
 PAGE_KEYS = ("tab", "q", "pg", "sort", "size")
 FILTER_URL_KEYS = tuple({f.url for tab in ex.TABS.values() for f in tab.filters})
 
@@ -30,7 +30,8 @@ FILTER_URL_KEYS = tuple({f.url for tab in ex.TABS.values() for f in tab.filters}
 # --- state: per-tab values kept outside widgets, so switching tabs keeps them ----------
 
 def _defaults(tab: ex.Tab) -> dict:
-    return {"q": "", "page": 1, "sort": tab.default_sort, "desc": tab.default_desc,
+    return {"q": "", "page": 1, "sort": tab.default_sort_for(SHOW_NAMES),
+            "desc": tab.default_desc,
             "size": ex.DEFAULT_PAGE_SIZE, "filters": {f.param: [] for f in tab.filters}}
 
 
@@ -87,7 +88,7 @@ def _write_url(tab: ex.Tab, state: dict) -> None:
     wanted = {"tab": tab.name}
     if state["q"]:
         wanted["q"] = state["q"]
-    if (state["sort"], state["desc"]) != (tab.default_sort, tab.default_desc):
+    if (state["sort"], state["desc"]) != (tab.default_sort_for(SHOW_NAMES), tab.default_desc):
         wanted["sort"] = ("-" if state["desc"] else "") + state["sort"]
     if state["page"] > 1:
         wanted["pg"] = str(state["page"])
@@ -117,7 +118,7 @@ def _controls(tab: ex.Tab) -> None:
     heads = ex.headers(tab, SHOW_NAMES, ctx.lang, ctx.currency)
     allowed = tab.sortable(SHOW_NAMES)
     if st.session_state.get("ex_sort") not in allowed:
-        st.session_state["ex_sort"] = tab.default_sort
+        st.session_state["ex_sort"] = tab.default_sort_for(SHOW_NAMES)
     c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     c1.selectbox(ctx.t("explorer.sort"), allowed, key="ex_sort",
                  format_func=lambda c: heads.get(c, c))
@@ -127,7 +128,7 @@ def _controls(tab: ex.Tab) -> None:
 
 def _read_controls(tab: ex.Tab, state: dict) -> None:
     state["q"] = (st.session_state.get("ex_q") or "").strip()
-    state["sort"] = st.session_state.get("ex_sort") or tab.default_sort
+    state["sort"] = st.session_state.get("ex_sort") or tab.default_sort_for(SHOW_NAMES)
     state["desc"] = bool(st.session_state.get("ex_desc"))
     state["size"] = int(st.session_state.get("ex_size") or ex.DEFAULT_PAGE_SIZE)
     state["filters"] = {f.param: list(st.session_state.get(f"ex_f_{f.param}") or [])
@@ -166,7 +167,10 @@ FORMATS = ("csv", "xlsx", "parquet")
 
 
 def _exports(tab: ex.Tab, state: dict, params: dict, n_rows: int) -> None:
-    """The rows behind the table as CSV, Excel or Parquet, each built when clicked."""
+    """The rows behind the table as CSV, Excel or Parquet, each built when clicked; for
+    roles that may export only, and recorded in the access log when they hold names."""
+    if not ctx.can("export"):  # a viewer: no file at all
+        return
     st.subheader(ctx.t("explorer.export_title"))
     st.caption(ctx.t("explorer.export_note", n=ex.fmt_int(n_rows, ctx.lang)))
     spec = exports.TableExport(tab=tab, params=params, sort=state["sort"], desc=state["desc"],
@@ -177,8 +181,19 @@ def _exports(tab: ex.Tab, state: dict, params: dict, n_rows: int) -> None:
     for col, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         download(ctx, f"ex_dl_{fmt}", ctx.t(f"explorer.download_{fmt}"),
                  lambda fmt=fmt: exports.to_bytes(con(), spec, fmt),
-                 f"coopdash-{tab.name}-{stamp}.{fmt}", where=col,
-                 unavailable=_unavailable(fmt, n_rows))
+                 f"coopdash-{tab.name}-{stamp}.{fmt}", where=col, permission="export",
+                 unavailable=_unavailable(fmt, n_rows), record=_record(tab, state, fmt, n_rows))
+
+
+def _record(tab: ex.Tab, state: dict, fmt: str, n_rows: int):
+    """The access-log line of an export of a tab with participants' names (else None)."""
+    if not any(c.personal for c in tab.columns):
+        return None
+    filters = {**ctx.filters.to_query_params(), "q": state["q"],
+               "sort": ("-" if state["desc"] else "") + state["sort"],
+               **{k: v for k, v in state["filters"].items() if v}}
+    return auth.recorder(ctx.person, ui.connection_ref(), table=tab.name, filters=filters,
+                         fmt=fmt, n_rows=n_rows)
 
 
 def _unavailable(fmt: str, n_rows: int) -> str | None:
@@ -193,7 +208,7 @@ def _unavailable(fmt: str, n_rows: int) -> str | None:
 
 def _store_export() -> None:
     """Where the whole store is: the Data page (for roles that may export it)."""
-    if ctx.settings.can("export"):
+    if ctx.can("export"):
         st.page_link("pages/data.py", label=ctx.t("explorer.store_link"),
                      icon=":material/database:")
 

@@ -22,7 +22,7 @@ from coopdash.contract import CODES
 from coopdash.figures import weekly
 from coopdash.i18n import fmt_date, fmt_int
 from coopdash.meeting import pack
-from coopdash.web import params, ui
+from coopdash.web import auth, params, ui
 from coopdash.web.download import download
 
 SHOWN = 300  # rows of a list on the page, and choices in a form's selectbox
@@ -123,18 +123,23 @@ def page_data(db: str, sig: str, _run: weekly.Runner, _week: weekly.Week, _today
 
 def pack_downloads(ctx: ui.Context, week: weekly.Week, where: list) -> None:
     """The meeting pack as HTML and PDF, built from the store when a button is clicked."""
-    con, settings, filters, lang, currency = (ui.connection_ref(), ctx.settings, ctx.filters,
-                                              ctx.lang, ctx.currency)
+    con, filters, lang, currency = ui.connection_ref(), ctx.filters, ctx.lang, ctx.currency
+    settings = auth.settings_for(ctx.person, ctx.settings)  # names only if this role sees them
+    logged = {**filters.to_query_params(), "week": week.label}
 
     def html() -> bytes:
         return pack.build_html(con(), week, filters, lang, settings, currency).encode("utf-8")
 
     download(ctx, "wk_pack_html", ctx.t("weekly.pack.download_html"), html,
-             pack.file_name(week, lang, "html"), where=where[0])
+             pack.file_name(week, lang, "html"), where=where[0],
+             record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,
+                                  fmt="html", n_rows=None))
     download(ctx, "wk_pack_pdf", ctx.t("weekly.pack.download_pdf"),
              lambda: pack.html_to_pdf(html().decode("utf-8")),
              pack.file_name(week, lang, "pdf"), where=where[1], primary=False,
-             unavailable=None if pack.pdf_available() else ctx.t("weekly.pack.no_pdf"))
+             unavailable=None if pack.pdf_available() else ctx.t("weekly.pack.no_pdf"),
+             record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,
+                                  fmt="pdf", n_rows=None))
 
 
 def change_list_download(ctx: ui.Context, week: weekly.Week, n_lines: int) -> None:
@@ -143,7 +148,10 @@ def change_list_download(ctx: ui.Context, week: weekly.Week, n_lines: int) -> No
     download(ctx, "wk_list_download",
              ctx.t("weekly.list.download", n=fmt_int(n_lines, ctx.lang)),
              lambda: weekly.change_list_csv(con(), week, params),
-             f"coopdash-changes-{week.label}.csv")
+             f"coopdash-changes-{week.label}.csv",
+             record=auth.recorder(ctx.person, con, table="weekly_changes", fmt="csv",
+                                  filters={**ctx.filters.to_query_params(),
+                                           "week": week.label}, n_rows=n_lines))
 
 
 # --- the sections ------------------------------------------------------------------------------
@@ -212,8 +220,9 @@ def next_and_decisions(ctx: ui.Context, view: SimpleNamespace) -> None:
 
 def save(ctx: ui.Context, record: dict) -> None:
     """Write through the importer; on success rerun with a message, else show the errors."""
+    auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        weekly.save_action(ui.connection(), record, actor=ctx.settings.actor)
+        weekly.save_action(ui.connection(), record, actor=ctx.person.actor)
     except weekly.ValidationFailed as exc:
         st.error("\n".join([ctx.t("weekly.err.header"),
                             *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),
@@ -289,7 +298,7 @@ def update_form(ctx: ui.Context, choices: dict, on_save: Callable[[dict], None])
 
 def edits(ctx: ui.Context, choices: dict) -> None:
     st.subheader(ctx.t("weekly.edit.title"))
-    if not ctx.settings.can("write"):
+    if not ctx.can("write"):
         st.caption(ctx.t("weekly.edit.read_only"))
         return
     left, right = st.columns(2)

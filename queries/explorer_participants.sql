@@ -1,6 +1,7 @@
 -- Explorer, participants tab: filtered participants with program, side and province.
--- full_name is personal data: it is null unless $show_names, and a search never looks
--- at it then. $province_codes / $province_names carry the reference list of provinces.
+-- full_name and participant_id are personal data: the name is null unless $show_names,
+-- a search looks at neither then, and the explorer's wrapper (coopdash.figures.explorer)
+-- selects the id only for roles that see names (it still breaks ties in the sort). $province_codes / $province_names carry the reference list of provinces.
 -- $q searches the text columns; $status / $gender / $role are the tab's own filters.
 with final as (
     select
@@ -30,7 +31,7 @@ with final as (
       and in_list($gender, x.gender)
       and in_list($role, x.role)
       and ($q = ''
-           or matches(x.participant_id, $q)
+           or ($show_names and matches(x.participant_id, $q))
            or ($show_names and matches(x.full_name, $q))
            or matches(x.position, $q)
            or matches(x.organisation, $q)

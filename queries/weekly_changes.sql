@@ -3,8 +3,9 @@
 -- table, record and field. One line per changed field, per removed record (history) and
 -- per added record (import_log.added_ids, unnested only up to $limit lines). With who
 -- loaded it and a readable name of the record when it still exists. The totals are in
--- weekly_change_counts.sql. Participants' names are personal data: shown only when
--- $show_names. History rows 'added' of schema version 1 are ignored (import_log has them).
+-- weekly_change_counts.sql. Participants' names and ids are personal data: shown only
+-- when $show_names (otherwise a participant line names the delegation and its program).
+-- History rows 'added' of schema version 1 are ignored (import_log has them).
 with week_log as (
     select import_id, imported_at, actor, file_name, mode, table_name, added_ids
     from import_log
@@ -70,8 +71,17 @@ names as (
     union all
     select 'actions', action_id, title from actions
     union all
-    select 'participants', participant_id, case when $show_names then full_name end
-    from participants
+    select 'participants', pt.participant_id,
+        case when $show_names then pt.full_name else p.title end
+    from participants pt
+    left join delegations d on d.delegation_id = pt.delegation_id
+    left join programs p on p.program_id = d.program_id
+),
+
+-- without $show_names a participant is named by their delegation, never by id or name
+-- (a removed participant, whose delegation is no longer known, by a mask)
+by_delegation as (
+    select participant_id, delegation_id from participants
 ),
 
 final as (
@@ -82,7 +92,8 @@ final as (
         l.file_name,
         l.mode,
         x.table_name,
-        x.record_id,
+        case when x.table_name = 'participants' and not $show_names
+             then coalesce(pd.delegation_id, '•••') else x.record_id end as record_id,
         n.record_label,
         x.change,
         x.field,
@@ -93,6 +104,8 @@ final as (
     from lines x
     left join week_log l on l.import_id = x.import_id
     left join names n on n.table_name = x.table_name and n.record_id = x.record_id
+    left join by_delegation pd
+        on x.table_name = 'participants' and pd.participant_id = x.record_id
 )
 
 select * from final

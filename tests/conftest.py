@@ -97,21 +97,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, env_extra: dict[str, str] | None = None):
-    """Start `streamlit run dashboard.py` on a free loopback port; return (process, url)."""
+def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
+                 port: int | None = None, args: tuple[str, ...] = ()):
+    """Start `streamlit run dashboard.py` on a free loopback port (or `port`), with more
+    command-line `args` (`--secrets.files ...`); return (process, url)."""
     import os
     import subprocess
     import sys
     import time
     import urllib.request
 
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, "COOPDASH_DB": str(db), "COOPDASH_FIRST_RUN": "none",
            **(env_extra or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"

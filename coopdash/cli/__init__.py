@@ -8,6 +8,7 @@
     summary [--db] [--json] [--currency] [--as-of D] [--filter K=V]  headline figures
     pack --week 2026-W48 [--out pack.html|pack.pdf|pack.pptx] [--filter partner=...]
     send-pack --to a@x,b@y [--week last] [--format pdf|pptx|html]   the pack by e-mail
+    users list | users set EMAIL ROLE | users remove EMAIL   roles with sign-in
 
 Exit codes: 0 done, 1 the input was refused (every problem printed, nothing changed),
 2 usage or store problems.
@@ -24,9 +25,9 @@ import argparse
 import sys
 
 from coopdash import settings, store
-from coopdash.cli import figures, meeting, records
+from coopdash.cli import figures, meeting, records, users
 
-GROUPS = (records, figures, meeting)
+GROUPS = (records, figures, meeting, users)
 
 
 def build_parser() -> argparse.ArgumentParser:

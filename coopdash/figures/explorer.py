@@ -34,7 +34,7 @@ class Col:
 
     name: str
     kind: str = "text"
-    personal: bool = False  # shown (and exported) only to roles allowed to see names
+    personal: bool = False  # names and participant ids: only for roles allowed to see names
     money_currency: str | None = None  # column holding the currency of a money column
 
 
@@ -57,6 +57,7 @@ class Tab:
     default_sort: str = ""
     default_desc: bool = False
     has_rates: bool = False  # money converted with rates (the export states them)
+    fallback_sort: str = ""  # the default sort when default_sort is personal
 
     @property
     def query(self) -> str:
@@ -71,6 +72,14 @@ class Tab:
     def sortable(self, show_names: bool) -> list[str]:
         """The sort allow-list: every visible column (labels sort as text)."""
         return self.column_names(show_names)
+
+    def default_sort_for(self, show_names: bool) -> str:
+        """The default sort among the visible columns (a viewer does not see the
+        participants' id column, so their table sorts by delegation)."""
+        visible = self.column_names(show_names)
+        if self.default_sort in visible:
+            return self.default_sort
+        return self.fallback_sort if self.fallback_sort in visible else visible[0]
 
 
 def _codes(codelist: str) -> tuple[str, ...]:
@@ -118,7 +127,8 @@ TABS: dict[str, Tab] = {tab.name: tab for tab in (
         TabFilter("direction", "dir", "direction", DIRECTIONS),
     ), default_sort="program_starts_on", default_desc=True),
     Tab("participants", "participant_id", (
-        Col("participant_id", "id"), Col("full_name", personal=True), Col("position"),
+        Col("participant_id", "id", personal=True), Col("full_name", personal=True),
+        Col("position"),
         Col("organisation"), Col("region_code", "id"), Col("province_name"),
         Col("gender_label", "label"), Col("gender", "code"),
         Col("role_label", "label"), Col("role", "code"),
@@ -130,7 +140,7 @@ TABS: dict[str, Tab] = {tab.name: tab for tab in (
         TabFilter("status", "pstat", "participant_status", _codes("participant_status")),
         TabFilter("gender", "gender", "gender", _codes("gender")),
         TabFilter("role", "role", "role", _codes("role")),
-    ), default_sort="participant_id"),
+    ), default_sort="participant_id", fallback_sort="delegation_id"),
     Tab("funding", "funding_id", (
         Col("funding_id", "id"), Col("program_id", "id"), Col("program_title"),
         Col("partner_name"), Col("delegation_id", "id"),
@@ -248,11 +258,11 @@ def sql(tab: Tab, show_names: bool, sort: str | None = None, desc: bool = False,
     (optionally) pages the rows of the tab's query file."""
     allowed = tab.column_names(show_names)
     cols = ", ".join(_ident(c, allowed) for c in allowed)
-    sort = sort if sort in allowed else (tab.default_sort or tab.key)
+    sort = sort if sort in allowed else tab.default_sort_for(show_names)
     direction = "desc" if desc else "asc"
     order = f"{_ident(sort, allowed)} {direction} nulls last"
-    if sort != tab.key:
-        order += f", {_ident(tab.key, allowed)} asc"
+    if sort != tab.key:  # ties broken by the id, even where it is not shown
+        order += f", {_ident(tab.key, tab.column_names(True))} asc"
     text = f"select {cols}\nfrom (\n{{query}}\n) as explorer_rows\norder by {order}"
     if paged:
         text += "\nlimit $limit offset $offset"

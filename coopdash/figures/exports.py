@@ -271,7 +271,7 @@ def filter_lines(spec: TableExport) -> list[tuple[str, Any]]:
         described.append((t("explorer.about.filters", lang), t("explorer.about.no_filters",
                                                                lang)))
     heads = ex.headers(spec.tab, spec.show_names, lang, spec.currency)
-    sort = spec.sort if spec.sort in heads else (spec.tab.default_sort or spec.tab.key)
+    sort = spec.sort if spec.sort in heads else spec.tab.default_sort_for(spec.show_names)
     key = "explorer.about.sort_desc" if spec.desc else "explorer.about.sort_asc"
     described.append((t("explorer.about.sort", lang), t(key, lang, column=heads[sort])))
     if spec.tab.name == "participants":

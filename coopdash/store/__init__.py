@@ -33,7 +33,13 @@ def migrations() -> list[Path]:
     return sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 
-SCHEMA_VERSION = len(migrations())
+def migration_number(script: Path) -> int:
+    """`004_access.sql` -> 4: a migration is known by its file's number, so numbers handed
+    out to parallel work may land in any order without renumbering the others."""
+    return int(script.name[:3])
+
+
+SCHEMA_VERSION = max(migration_number(p) for p in migrations())
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -63,7 +69,8 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every migration newer than the store's schema version, each atomically."""
     current = schema_version(con)
-    for number, script in enumerate(migrations(), start=1):
+    for script in migrations():
+        number = migration_number(script)
         if number <= current:
             continue
         con.execute("begin transaction")

@@ -14,8 +14,11 @@ everything it needs through its closure: plain parameters, and the store connect
 connection open). It reads the store through `coopdash.store.query`, which hands each
 thread its own cursor.
 
-`permission` names what the person's role must allow (`Settings.can`): without it the
-button is not drawn at all, and the check is made again at the click, the point of use.
+`permission` names what the person's role must allow (`coopdash.access`): without it the
+button is not drawn at all, and the check is made again at the click, the point of use,
+with the role read afresh (`auth.still_allowed`: an administrator may have removed it
+since the page was drawn). `record` is called after a file is built at the click: the
+access log of files that hold participants' names (`auth.recorder`).
 A known reason the file cannot be made (too many rows for Excel, no Chromium for a PDF)
 is passed as `unavailable`: the button is then shown disabled with that reason beside it,
 instead of failing after the click. Anything else that goes wrong in `build` is a bug:
@@ -30,8 +33,9 @@ from typing import Any
 
 import streamlit as st
 
-from coopdash.settings import Settings
-from coopdash.web.ui import Context
+from coopdash.access import Person
+from coopdash.web import auth
+from coopdash.web.ui import Context, connection_ref
 
 MIME = {
     "csv": "text/csv",
@@ -49,36 +53,42 @@ class NotAllowedError(PermissionError):
     """A download was asked for by a role that may not have it."""
 
 
-def allowed(settings: Settings, permission: str | None) -> bool:
-    """Whether the role in `settings` may have a download that needs `permission`."""
-    return permission is None or settings.can(permission)
+def allowed(person: Person, permission: str | None) -> bool:
+    """Whether `person`'s role may have a download that needs `permission`."""
+    return permission is None or person.can(permission)
 
 
-def guarded(build: Build, settings: Settings, permission: str | None) -> Build:
-    """`build`, checking the permission again when it runs (at the click)."""
+def guarded(build: Build, check: Callable[[], bool], permission: str | None,
+            record: Callable[[], None] | None = None) -> Build:
+    """`build`, checking the permission again when it runs (at the click), then
+    `record`ing that the file left (when given)."""
 
     def run() -> bytes:
-        if not allowed(settings, permission):
-            raise NotAllowedError(f"role {settings.role!r} may not {permission}")
-        return build()
+        if not check():
+            raise NotAllowedError(f"not allowed: {permission}")
+        data = build()
+        if record is not None:
+            record()
+        return data
 
     return run
 
 
 def download(ctx: Context, key: str, label: str, build: Build, file_name: str, *,
              permission: str | None = None, unavailable: str | None = None,
-             where: Any = None, primary: bool = True, help: str | None = None) -> bool:
+             where: Any = None, primary: bool = True, help: str | None = None,
+             record: Callable[[], None] | None = None) -> bool:
     """Draw a download button for the file `build()` makes (at the click, in memory).
 
     `file_name`'s extension picks the MIME type (`MIME`). Returns whether the button was
     drawn: False when the role lacks `permission`. `where` is a container or column
     (default: the page)."""
-    settings = ctx.settings
-    if not allowed(settings, permission):
+    if not allowed(ctx.person, permission):
         return False
+    check = auth.still_allowed(ctx.person, ctx.settings, connection_ref(), permission)
     box = where if where is not None else st
     ext = file_name.rsplit(".", 1)[-1].lower()
-    box.download_button(label, data=guarded(build, settings, permission),
+    box.download_button(label, data=guarded(build, check, permission, record),
                         file_name=file_name, mime=MIME[ext], key=key, on_click="ignore",
                         icon=":material/download:", type="primary" if primary else "secondary",
                         disabled=unavailable is not None, help=help)

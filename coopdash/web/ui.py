@@ -32,13 +32,14 @@ from babel import Locale
 
 from coopdash import settings as settings_mod
 from coopdash import store
+from coopdash.access import Person
 from coopdash.charts import leadership
 from coopdash.contract import CODES
 from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 from coopdash.store import query
-from coopdash.web import legacy_pages, params
+from coopdash.web import auth, legacy_pages, params
 from coopdash.workbook import bootstrap, regions
 
 _CTX_KEY = "_coopdash_ctx"
@@ -55,6 +56,11 @@ class Context:
     filters: Filters
     data_version: int
     today: dt.date
+    person: Person  # who is using this session (coopdash.web.auth), checked every rerun
+
+    def can(self, what: str) -> bool:
+        """What this person's role allows (`coopdash.access`)."""
+        return self.person.can(what)
 
     def t(self, key: str, **values) -> str:
         return t(key, self.lang, **values)
@@ -69,7 +75,7 @@ class Context:
             "currency": self.currency,
             "today": self.today,
             "home": self.settings.home_country,
-            "show_names": self.settings.can("names"),
+            "show_names": self.can("names"),
             **extra,
         }
 
@@ -390,7 +396,8 @@ def _choices(db_path: str, version: int, lang: str
     years under `years`: read from the store and labelled once per data version and
     language, not on every rerun."""
     settings = settings_mod.get()
-    ctx0 = Context(settings, "en", "IDR", Filters(), version, settings.today())
+    ctx0 = Context(settings, "en", "IDR", Filters(), version, settings.today(),
+                   Person(role="viewer", actor="coopdash"))  # options hold no names
     opts = run("filter_options", ctx0)
     by_kind = {kind: rows for kind, rows in opts.groupby("kind", sort=False)}
     empty = opts.iloc[0:0]
@@ -523,10 +530,11 @@ def build_context() -> Context:
     """Called once per run by dashboard.py; pages read it with `context()`."""
     legacy_pages.leave_legacy_mode()  # before any widget: see there
     settings = settings_mod.get()
+    person = auth.gate(settings, connection(settings))  # no access: stops here
     version = data_version(settings)
     flt = sidebar(settings, version)
     ctx = Context(settings, st.session_state["lang"], st.session_state["currency"], flt,
-                  version, settings.today())
+                  version, settings.today(), person)
     st.session_state["_link_notes_shown"] = set()  # a new run: show the notes again
     link_notes(ctx.lang)
     st.session_state[_CTX_KEY] = ctx

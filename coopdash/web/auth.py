@@ -1,0 +1,173 @@
+"""Sign-in and permissions in the browser: who is using this session, checked on every
+rerun on the server.
+
+Two modes, decided by the deployment:
+- **sign-in** — `.streamlit/secrets.toml` has an `[auth]` section (Streamlit's own OpenID
+  Connect: `st.login` / `st.user` / `st.logout`). Nothing of the store is drawn until a
+  person is signed in; their role is read from the store (`coopdash.store.users`) on
+  every rerun, so a role changed or removed by an administrator counts from that
+  person's next click. No role: a polite page and no data.
+- **one role for everyone** — no `[auth]`: `COOPDASH_ROLE` (a person on their own
+  machine, a wall screen set to `viewer`).
+
+The rules themselves live in `coopdash.access`; a URL, a query parameter or a page left
+open never grants more, because nothing here reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import streamlit as st
+from streamlit import auth_util
+
+from coopdash import access
+from coopdash.i18n import t
+from coopdash.settings import LANGS, Settings
+from coopdash.store import users
+
+
+def configured() -> bool:
+    """Whether this deployment signs people in (an `[auth]` section in the secrets)."""
+    return bool(auth_util.get_secrets_auth_section())
+
+
+def _signed_in_email() -> str | None:
+    """The e-mail address the provider vouches for (None: no usable address)."""
+    user = st.user
+    if user.get("email_verified") is False:
+        return None
+    try:
+        return access.email(str(user.get("email") or ""))
+    except access.AccessError:
+        return None
+
+
+def current(settings: Settings, con: duckdb.DuckDBPyConnection) -> access.Person | None:
+    """The person of this run; None for someone not (properly) signed in where sign-in
+    is configured. The role is read fresh from the store each time."""
+    if not configured():
+        return access.Person(role=settings.role, actor=settings.actor)
+    if not st.user.is_logged_in:
+        return None
+    address = _signed_in_email()
+    if address is None:
+        return None
+    role = access.resolve(address, users.role_of(con, address), settings.admins,
+                          settings.default_role)
+    return access.Person(role=role, actor=address, email=address, signed_in=True)
+
+
+def gate(settings: Settings, con: duckdb.DuckDBPyConnection) -> access.Person:
+    """The person of this run, or — for someone with no access — a page that shows
+    nothing of the store, and the run stops there."""
+    person = current(settings, con)
+    if person is None:
+        _alone(lambda: _landing(settings))
+    if person.role is None:
+        _alone(lambda: _no_role(settings, person))
+    return person
+
+
+def _alone(draw) -> None:
+    """Draw `draw` as the only page (no menu of the dashboard's pages, whatever URL was
+    asked for), then stop the run."""
+    st.navigation([st.Page(draw, title="coopdash", url_path="signin", default=True)],
+                  position="hidden").run()
+    st.stop()
+
+
+def _lang(settings: Settings) -> str:
+    lang = st.session_state.get("lang", settings.lang)
+    return lang if lang in LANGS else settings.lang
+
+
+def _landing(settings: Settings) -> None:
+    """What coopdash is, and "Sign in" (or why the provider's answer was not enough)."""
+    lang = _lang(settings)
+    st.title(t("app.title", lang))
+    st.markdown(t("access.landing.what", lang))
+    if st.user.is_logged_in:  # signed in, but without a (verified) e-mail address
+        st.error(t("access.landing.no_email", lang), icon=":material/error:")
+        _sign_out_button(lang, "auth_landing_out")
+        return
+    st.info(t("access.landing.sign_in_needed", lang), icon=":material/lock:")
+    if st.button(t("access.sign_in", lang), type="primary", key="auth_sign_in",
+                 icon=":material/login:"):
+        st.login()
+
+
+def _no_role(settings: Settings, person: access.Person) -> None:
+    lang = _lang(settings)
+    st.title(t("app.title", lang))
+    st.warning(t("access.no_role_page", lang, email=person.email), icon=":material/lock:")
+    _sign_out_button(lang, "auth_norole_out")
+
+
+def _sign_out_button(lang: str, key: str) -> None:
+    if st.button(t("access.sign_out", lang), key=key, icon=":material/logout:"):
+        st.logout()
+
+
+def sidebar(person: access.Person, lang: str) -> None:
+    """Which mode this deployment is in, who is signed in, and "Sign out"."""
+    role = t(f"role.{person.role}", lang)
+    if person.signed_in:
+        st.caption(t("access.mode.signed_in", lang, email=person.email, role=role))
+        _sign_out_button(lang, "auth_sign_out")
+    else:
+        st.caption(t("access.mode.shared", lang, role=role))
+
+
+def not_allowed(lang: str) -> None:
+    """Stop the run with "not allowed" (a page or an action beyond the person's role)."""
+    st.error(t("access.not_allowed", lang), icon=":material/block:")
+    st.stop()
+
+
+def require(person: access.Person, what: str, lang: str) -> None:
+    """At the point of use: go on only if `person` may do `what`."""
+    if not person.can(what):
+        not_allowed(lang)
+
+
+def still_allowed(person: access.Person, settings: Settings,
+                  con: Callable[[], duckdb.DuckDBPyConnection], what: str | None
+                  ) -> Callable[[], bool]:
+    """A check for later (a download built at its click, off the page's run): whether
+    `person` may still do `what`, with a signed-in person's role read afresh."""
+
+    def check() -> bool:
+        if what is None:
+            return True
+        if not person.signed_in:
+            return person.can(what)
+        role = access.resolve(person.email, users.role_of(con(), person.email),
+                              settings.admins, settings.default_role)
+        return access.can(role, what)
+
+    return check
+
+
+def recorder(person: access.Person, con: Callable[[], duckdb.DuckDBPyConnection], *,
+             table: str, filters: dict[str, Any], fmt: str, n_rows: int | None
+             ) -> Callable[[], None] | None:
+    """What a download calls once its file is built, when the file holds participants'
+    names (the person's role shows them): one line in the access log. None otherwise."""
+    if not person.can("names"):
+        return None
+
+    def record() -> None:
+        users.log_access(con(), actor=person.actor, role=person.role or "", table=table,
+                         filters=filters, n_rows=n_rows, fmt=fmt)
+
+    return record
+
+
+def settings_for(person: access.Person, settings: Settings) -> Settings:
+    """`settings` with this person's role, for code shared with the command line that
+    decides by `Settings.can` (the meeting pack): the person's role, never the server's."""
+    return dataclasses.replace(settings, role=person.role or "viewer")

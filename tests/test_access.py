@@ -1,0 +1,202 @@
+"""Roles per person without a browser: the rules (coopdash.access), the roles kept in a
+real store with their log, `python -m coopdash users`, and the pages through AppTest in
+the mode without sign-in (COOPDASH_ROLE), where a viewer sees no participant name or id
+and gets "not allowed" on the Data and Admin pages."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+import streamlit as st
+
+from coopdash import access, settings, store
+from coopdash.cli import main as cli_main
+from coopdash.i18n import t
+from coopdash.settings import SAMPLE_DIR
+from coopdash.store import users
+from coopdash.web import ui
+
+
+def test_each_role_has_exactly_its_permissions():
+    """viewer: nothing personal; analyst: names + export; keeper: + write; admin: + manage."""
+    table = {role: {w for w in access.KNOWN if access.can(role, w)} for role in access.ROLES}
+    assert table == {"viewer": set(), "analyst": {"names", "export"},
+                     "keeper": {"names", "export", "write"},
+                     "admin": {"names", "export", "write", "manage"}}
+    assert not any(access.can(None, w) for w in access.KNOWN)  # no role: nothing
+    assert [r for r in access.ROLES if access.can_open(r, "data")] == ["analyst", "keeper",
+                                                                       "admin"]
+    assert [r for r in access.ROLES if access.can_open(r, "admin")] == ["admin"]
+    assert all(access.can_open(r, "explorer") for r in access.ROLES)
+    assert not access.can_open(None, "explorer")
+    with pytest.raises(access.AccessError):
+        access.can("viewer", "delete_everything")
+
+
+def test_role_resolution_order():
+    """COOPDASH_ADMINS always wins, then the stored role, then the default (viewer/none)."""
+    admins = ("boss@office.go.id",)
+    assert access.resolve("boss@office.go.id", "viewer", admins, None) == "admin"
+    assert access.resolve("ana@office.go.id", "analyst", admins, "viewer") == "analyst"
+    assert access.resolve("new@office.go.id", None, admins, "viewer") == "viewer"
+    assert access.resolve("new@office.go.id", None, admins, None) is None
+
+
+def test_settings_refuse_a_default_role_beyond_viewer(monkeypatch):
+    """COOPDASH_DEFAULT_ROLE may grant viewer only; a typo in COOPDASH_ADMINS is loud."""
+    monkeypatch.setenv("COOPDASH_DEFAULT_ROLE", "Viewer")
+    monkeypatch.setenv("COOPDASH_ADMINS", " Boss@Office.go.id , it@office.go.id")
+    s = settings.get()
+    assert s.default_role == "viewer"
+    assert s.admins == ("boss@office.go.id", "it@office.go.id")
+    monkeypatch.setenv("COOPDASH_DEFAULT_ROLE", "analyst")
+    with pytest.raises(access.AccessError, match="only be 'viewer'"):
+        settings.get()
+    monkeypatch.setenv("COOPDASH_DEFAULT_ROLE", "")
+    monkeypatch.setenv("COOPDASH_ADMINS", "boss-at-office")
+    with pytest.raises(access.AccessError, match="not an e-mail"):
+        settings.get()
+
+
+def test_roles_are_kept_and_every_change_is_logged(sample_store, store_copy):
+    """Add, change, remove: the users table follows and the log has who/when/old -> new;
+    setting the same role again changes and logs nothing; data_version is untouched."""
+    con = store.connect(store_copy(sample_store))
+    version = store.data_version(con)
+    assert users.set_role(con, " Ana@Office.go.id", "analyst", "boss@office.go.id") == (
+        None, "analyst")
+    assert users.set_role(con, "ana@office.go.id", "keeper", "boss@office.go.id") == (
+        "analyst", "keeper")
+    assert users.set_role(con, "ana@office.go.id", "keeper", "boss@office.go.id") == (
+        "keeper", "keeper")
+    assert users.role_of(con, "ANA@office.go.id") == "keeper"
+    assert users.set_role(con, "ana@office.go.id", None, "it@office.go.id") == ("keeper", None)
+    assert users.role_of(con, "ana@office.go.id") is None
+    log = users.role_log(con)  # newest first
+    assert [tuple(None if pd.isna(v) else v for v in row) for row in
+            log[["actor", "email", "old_role", "new_role"]].itertuples(index=False)] == [
+        ("it@office.go.id", "ana@office.go.id", "keeper", None),
+        ("boss@office.go.id", "ana@office.go.id", "analyst", "keeper"),
+        ("boss@office.go.id", "ana@office.go.id", None, "analyst")]
+    assert store.data_version(con) == version
+    with pytest.raises(access.AccessError):
+        users.set_role(con, "ana@office.go.id", "superuser", "boss@office.go.id")
+    assert len(users.role_log(con)) == 3  # the refused change wrote nothing
+    con.close()
+
+
+def test_cli_users_set_list_remove(sample_store, store_copy, capsys, monkeypatch):
+    """`users set / list / remove` change the store's roles, logged under the operator."""
+    db = store_copy(sample_store)
+    monkeypatch.setenv("COOPDASH_ACTOR", "it-desk")
+    monkeypatch.setenv("COOPDASH_ADMINS", "boss@office.go.id")
+    assert cli_main(["users", "set", "Rina@Office.go.id", "keeper", "--db", str(db)]) == 0
+    assert cli_main(["users", "set", "budi@office.go.id", "viewer", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert cli_main(["users", "list", "--db", str(db), "--lang", "en"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split("\t")[:2] for ln in lines] == [["budi@office.go.id", "viewer"],
+                                                   ["rina@office.go.id", "keeper"],
+                                                   ["boss@office.go.id", "admin"]]
+    assert cli_main(["users", "remove", "rina@office.go.id", "--db", str(db)]) == 0
+    with pytest.raises(SystemExit):  # argparse refuses a role that is not one
+        cli_main(["users", "set", "x@office.go.id", "root", "--db", str(db)])
+    assert cli_main(["users", "set", "not-an-address", "viewer", "--db", str(db)]) == 2
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select email, role from users").fetchall() == [
+        ("budi@office.go.id", "viewer")]
+    assert con.execute("select actor, email, old_role, new_role from role_log "
+                       "order by change_id").fetchall() == [
+        ("it-desk", "rina@office.go.id", None, "keeper"),
+        ("it-desk", "budi@office.go.id", None, "viewer"),
+        ("it-desk", "rina@office.go.id", "keeper", None)]
+    con.close()
+
+
+# --- the pages without sign-in: COOPDASH_ROLE for everyone --------------------------------
+
+def _sample_people() -> pd.DataFrame:
+    return pd.read_csv(SAMPLE_DIR / "participants.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("page", ["pages/data.py", "pages/admin.py"])
+def test_viewer_gets_not_allowed_on_data_and_admin(app, sample_store, page):
+    """A viewer opening the Data or Admin page gets "not allowed", not its widgets."""
+    at = app(sample_store, lang="en", role="viewer").run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("access.not_allowed", "en")]
+    assert not at.get("file_uploader") and not at.main.button and not at.dataframe
+
+
+def test_sidebar_says_which_mode(app, sample_store):
+    """Without sign-in, the sidebar says everyone has COOPDASH_ROLE's role."""
+    at = app(sample_store, lang="en", role="viewer").run()
+    assert t("access.mode.shared", "en", role=t("role.viewer", "en")) in [
+        c.value for c in at.sidebar.caption]
+
+
+def test_viewer_explorer_has_no_participant_name_nor_id(app, sample_store):
+    """A viewer's participants tab shows neither names nor ids, and a search by an id or a
+    name finds no one; no export is offered."""
+    people = _sample_people()
+    at = app(sample_store, lang="en", role="viewer").run()
+    at.query_params["tab"] = "participants"
+    at.switch_page("pages/explorer.py").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == len(people)
+    text = shown.to_csv()
+    assert not [v for v in [*people["participant_id"], *people["full_name"]] if v in text]
+    assert not [b.key for b in at.button if b.key and b.key.startswith("ex_build")]
+    for probe in (people["participant_id"].iloc[0], people["full_name"].iloc[2]):
+        at.text_input(key="ex_q").set_value(probe).run()
+        assert not at.dataframe or at.dataframe[0].value.empty, probe
+
+
+def test_analyst_export_is_in_the_access_log(app, sample_store, store_copy, monkeypatch):
+    """An analyst's participants CSV (names) is recorded: who, table, filters, rows,
+    format; a programs export (no names) is not."""
+    db = store_copy(sample_store)
+    monkeypatch.setenv("COOPDASH_ACTOR", "ana")
+    at = app(db, lang="en", role="analyst").run()
+    at.query_params["tab"] = "participants"
+    at.switch_page("pages/explorer.py").run()
+    at.text_input(key="ex_q").set_value("deputy").run()
+    at.button(key="ex_build_csv").click().run()
+    assert not at.exception
+    at.segmented_control(key="explorer_tab").set_value("programs").run()
+    at.button(key="ex_build_parquet").click().run()
+    log = users.access_log(ui.connection())
+    people = _sample_people()
+    expected_rows = int((people["position"].str.contains("deputy", case=False)
+                         | people["organisation"].str.contains("deputy", case=False)).sum())
+    assert expected_rows > 0
+    assert log[["actor", "role", "table_name", "n_rows", "format"]].values.tolist() == [
+        ["ana", "analyst", "participants", expected_rows, "csv"]]
+    assert '"q": "deputy"' in log["filters"].iloc[0]
+    st.cache_resource.clear()
+
+
+def test_admin_page_changes_roles_with_a_log(app, sample_store, store_copy, monkeypatch):
+    """On the Admin page an admin adds, changes and removes a role; each change shows in
+    the role log with who did it; a bad address is refused with a message."""
+    monkeypatch.setenv("COOPDASH_ACTOR", "it-desk")
+    at = app(store_copy(sample_store), lang="en", role="admin").run()
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception
+    at.text_input(key="adm_email").set_value("Rina@office.go.id")
+    at.selectbox(key="adm_role").set_value("keeper")
+    at.button[0].click().run()  # the first form's submit button
+    assert users.role_of(ui.connection(), "rina@office.go.id") == "keeper"
+    at.selectbox(key="adm_remove_who").set_value("rina@office.go.id")
+    at.button[1].click().run()
+    assert users.role_of(ui.connection(), "rina@office.go.id") is None
+    at.text_input(key="adm_email").set_value("rina at office")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [t("admin.bad_email", "en", value="rina at office")]
+    log = users.role_log(ui.connection())
+    assert log[["actor", "email"]].values.tolist() == [["it-desk", "rina@office.go.id"]] * 2
+    shown = [d.value for d in at.dataframe if t("admin.col.old_role", "en") in d.value.columns]
+    assert len(shown[0]) == 2
