@@ -89,6 +89,7 @@ PEOPLE = {  # the test accounts: e-mail -> role kept in the store (None: no role
     "analyst@office.example": "analyst",
     "keeper@office.example": "keeper",
     "nobody@office.example": None,
+    "changed@office.example": "viewer",  # the one whose role the admin test changes
 }
 ADMIN = "admin@office.example"  # an administrator by COOPDASH_ADMINS
 

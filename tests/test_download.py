@@ -3,33 +3,55 @@ for the roles that may have them."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from coopdash import settings
-from coopdash.web import download
+from coopdash import settings, store
+from coopdash.access import Person
+from coopdash.store import users
+from coopdash.web import auth, download
 
 
-def _as(role: str) -> settings.Settings:
-    return dataclasses.replace(settings.get(), role=role)
+def _as(role: str) -> Person:
+    return Person(role=role, actor="pytest")
 
 
 def test_build_runs_only_when_called_and_checks_the_role_again():
     """The guarded build makes nothing until it is called (the click), then returns the
-    builder's bytes; a role without the permission gets an error, never a file."""
-    calls = []
+    builder's bytes and records it; a failed check gets an error, never a file."""
+    calls, recorded = [], []
 
     def build() -> bytes:
         calls.append(1)
         return b"rows"
 
-    analyst = download.guarded(build, _as("analyst"), "export")
-    assert calls == []
-    assert analyst() == b"rows" and calls == [1]
+    analyst = download.guarded(build, lambda: True, "export", lambda: recorded.append(1))
+    assert calls == [] and recorded == []
+    assert analyst() == b"rows" and calls == [1] and recorded == [1]
     with pytest.raises(download.NotAllowedError):
-        download.guarded(build, _as("viewer"), "export")()
-    assert calls == [1]
+        download.guarded(build, lambda: False, "export", lambda: recorded.append(1))()
+    assert calls == [1] and recorded == [1]
+
+
+def test_the_click_reads_a_signed_in_persons_role_afresh(sample_store, store_copy):
+    """A role removed by an administrator after the page was drawn refuses the click;
+    the recorder writes one access-log line for a role that sees names, none otherwise."""
+    con = store.connect(store_copy(sample_store))
+    users.set_role(con, "ana@office.go.id", "analyst", "boss@office.go.id")
+    ana = Person(role="analyst", actor="ana@office.go.id", email="ana@office.go.id",
+                 signed_in=True)
+    check = auth.still_allowed(ana, settings.get(), lambda: con, "export")
+    assert check()
+    users.set_role(con, "ana@office.go.id", None, "boss@office.go.id")
+    assert not check()
+    record = auth.recorder(ana, lambda: con, table="participants", filters={"q": "x"},
+                           fmt="csv", n_rows=3)
+    record()
+    assert users.access_log(con)[["actor", "table_name", "n_rows", "format"]
+                                 ].values.tolist() == [["ana@office.go.id", "participants",
+                                                        3, "csv"]]
+    assert auth.recorder(_as("viewer"), lambda: con, table="participants", filters={},
+                         fmt="csv", n_rows=3) is None
+    con.close()
 
 
 def test_allowed_follows_the_roles():

@@ -120,3 +120,139 @@ def test_admin_sees_the_admin_page(signin_app, person):
     assert t("admin.from_setting", "en", emails=ADMIN) in _main_text(page)
     page.locator(".st-key-adm_remove_who input").click()  # the people with a role
     page.get_by_role("option", name="analyst@office.example").wait_for(timeout=30_000)
+
+
+# --- what each role sees and does ------------------------------------------------------------
+
+def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sample_store,
+                                                      tmp_path):
+    """Everything a signed-in viewer's browser receives on every page, tab and expander,
+    and every file it can download, holds no participant's name nor id."""
+    from crawl_util import Recorder, crawl, file_text, found, personal_data
+
+    secret = personal_data(sample_store)
+    page = person()
+    seen = Recorder(page)
+    sign_in(page, signin_app, "viewer@office.example")
+    files = crawl(page, signin_app, tmp_path)
+    assert t("explorer.tab.participants", "en") in seen.text()  # the frames were recorded
+    assert found(secret, seen.text()) == []
+    assert files, "the viewer can download the meeting pack and the change list"
+    for path in files:
+        assert found(secret, file_text(path)) == [], path.name
+
+
+def _download(page, key: str, folder):
+    with page.expect_download(timeout=180_000) as info:
+        page.locator(f".st-key-{key} button").click()
+    path = folder / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
+    """An analyst downloads the participants (with names); the administrator's access
+    log (downloaded from the Admin page) names the analyst, the table, the rows, the
+    format and the search."""
+    import pandas as pd
+
+    analyst = person()
+    sign_in(analyst, signin_app, "analyst@office.example")
+    analyst.goto(signin_app + "/explorer?tab=participants&q=Deputy")
+    wait_idle(analyst, 120)
+    rows = pd.read_csv(_download(analyst, "ex_dl_csv", tmp_path), dtype=str,
+                       encoding="utf-8-sig")
+    assert len(rows) > 0
+    admin = person()
+    sign_in(admin, signin_app, ADMIN)
+    admin.goto(signin_app + "/admin")
+    _wait_text(admin, t("admin.access_log", "en"))
+    log = pd.read_csv(_download(admin, "adm_access_dl", tmp_path), dtype=str,
+                      encoding="utf-8-sig")
+    mine = log[log["actor"] == "analyst@office.example"]
+    assert mine[["role", "table_name", "n_rows", "format"]].values.tolist()[0] == [
+        "analyst", "participants", str(len(rows)), "csv"]
+    assert '"q": "Deputy"' in mine["filters"].iloc[0]
+
+
+def test_keeper_upload_is_logged_under_the_keepers_email(signin_app, person, tmp_path):
+    """A keeper loads a workbook on the Data page; the import log records the keeper's
+    e-mail (what reaches the keeper's browser from the import log names them)."""
+    from crawl_util import Recorder
+
+    book = tmp_path / "delegations.csv"
+    book.write_text("delegation_id,program_id,side,seats_planned\n"
+                    "jclair-exploratory-meeting-home,jclair-exploratory-meeting,home,9\n",
+                    encoding="utf-8")
+    page = person()
+    seen = Recorder(page)
+    sign_in(page, signin_app, "keeper@office.example")
+    page.goto(signin_app + "/data")
+    wait_idle(page, 120)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(book))
+    page.locator(".st-key-data_check_button button").click()
+    before = len(seen.frames)
+    page.locator(".st-key-data_apply_button button").click()
+    _wait_text(page, t("data.applied", "en", file="delegations.csv").split("\n")[0])
+    wait_idle(page, 120)
+    # the import log's table reaches the browser as one message: its row names both
+    logged = [f for f in seen.frames[before:]
+              if "delegations.csv" in f and "keeper@office.example" in f]
+    assert logged, "the import log shows the keeper's e-mail beside the file"
+    assert not [f for f in seen.frames[before:] if "delegations.csv" in f and "pytest" in f]
+
+
+def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, person):
+    """The admin raises a viewer to analyst: at the viewer's next click the Data page is
+    in their menu; the admin removes the role: their next click shows the no-role page."""
+    changed = person()
+    sign_in(changed, signin_app, "changed@office.example")
+    wait_idle(changed, 120)
+    nav = changed.locator('[data-testid="stSidebarNav"]')
+    assert t("nav.data", "en") not in nav.inner_text()
+    admin = person()
+    sign_in(admin, signin_app, ADMIN)
+    admin.goto(signin_app + "/admin")
+    _wait_text(admin, t("admin.set_title", "en"))
+    admin.locator(".st-key-adm_email input").fill("changed@office.example")
+    admin.locator(".st-key-adm_role input").click()
+    admin.get_by_role("option", name=t("role.analyst", "en")).click()
+    admin.get_by_role("button", name=t("admin.save", "en")).click()
+    _wait_text(admin, "changed@office.example: ")
+    changed.locator('[data-testid="stSidebarNav"]').get_by_text(
+        t("nav.funding", "en")).click()  # the next interaction
+    changed.locator('[data-testid="stSidebarNav"]').get_by_text(
+        t("nav.data", "en")).wait_for(timeout=120_000)
+    admin.locator(".st-key-adm_remove_who input").click()
+    admin.get_by_role("option", name="changed@office.example").click()
+    admin.get_by_role("button", name=t("admin.remove", "en")).click()
+    _wait_text(admin, t("access.no_role", "en"))
+    changed.locator('[data-testid="stSidebarNav"]').get_by_text(
+        t("nav.timeline", "en")).click()
+    _wait_text(changed, t("access.no_role_page", "en", email="changed@office.example"))
+
+
+def test_wall_screen_viewer_without_sign_in_sees_no_names(sample_store, tmp_path_factory,
+                                                          person, tmp_path):
+    """Without sign-in, COOPDASH_ROLE=viewer (a wall screen): the crawl of every page,
+    tab, expander and download holds no participant's name nor id; the sidebar says so."""
+    from conftest import start_server
+    from crawl_util import Recorder, crawl, file_text, found, personal_data
+
+    db = tmp_path_factory.mktemp("wall") / "wall.duckdb"
+    shutil.copy(sample_store, db)
+    proc, url = start_server(db, {"COOPDASH_ROLE": "viewer", "COOPDASH_LANG": "en",
+                                  "COOPDASH_TODAY": "2026-11-28"})
+    try:
+        page = person()
+        seen = Recorder(page)
+        files = crawl(page, url, tmp_path)
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert t("access.mode.shared", "en", role=t("role.viewer", "en")) in sidebar
+        secret = personal_data(sample_store)
+        assert found(secret, seen.text()) == []
+        for path in files:
+            assert found(secret, file_text(path)) == [], path.name
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -10,6 +10,9 @@ from coopdash.i18n import t
 
 LAST_ROW = 1_048_575
 
+# column -> a further note for whoever fills it in (catalogue key)
+EXTRA_NOTES = {"participant_id": "access.tpl.participant_id"}
+
 
 def header_note(col: Column, lang: str) -> str:
     need = t("store.tpl.required" if col.required else "store.tpl.optional", lang)
@@ -20,6 +23,8 @@ def header_note(col: Column, lang: str) -> str:
         lines.append(f"{t('store.tpl.codes', lang)}: {', '.join(CODES[col.codes])}")
     if col.note and lang == "en":
         lines.append(col.note)
+    if col.name in EXTRA_NOTES:
+        lines.append(t(EXTRA_NOTES[col.name], lang))
     return "\n".join(lines)
 
 
@@ -33,7 +38,8 @@ def write_template(path: Path | str) -> Path:
     readme = wb.add_worksheet("_readme")
     for i, lang in enumerate(("id", "en")):
         readme.write_string(i * 3, 0, t("store.tpl.readme_title", lang), bold)
-        readme.write_string(i * 3 + 1, 0, t("store.tpl.readme", lang))
+        readme.write_string(i * 3 + 1, 0, t("store.tpl.readme", lang) + " "
+                            + t("access.tpl.participant_id", lang))
     readme.set_column(0, 0, 120)
     for name in TABLE_ORDER:
         ws = wb.add_worksheet(name)
