@@ -1,0 +1,126 @@
+"""The warm rerun with sign-in on, against the same pages with sign-in off.
+
+    .venv/bin/python benchmarks/signin_bench.py --db STORE [--repeats 7]
+
+Sign-in adds work to every rerun: reading the identity (`st.user`), and the person's role
+read afresh from the store (`queries/users_role.sql`, a primary-key lookup), so that a
+role an administrator removed counts at the next click. This measures each page's warm
+rerun in AppTest over the store `STORE` (a 1M-participant store for the budget), once
+with an `[auth]` section and a signed-in analyst, once without, each in a fresh process,
+and writes the table into the "Sign-in" section of `docs/benchmarks.md` (between its
+markers, the rest of the file untouched). The budget: a warm rerun <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import measure  # noqa: E402
+
+PAGES = ("overview", "delegations", "funding", "timeline", "explorer", "weekly")
+EMAIL = "bench-analyst@office.example"
+BUDGET_MS = 150.0
+START, END = "<!-- signin:start -->", "<!-- signin:end -->"
+
+
+def _child(db: str, signed_in: bool, repeats: int) -> dict[str, float]:
+    """Warm rerun (median ms) per page, in this fresh process."""
+    from streamlit import config
+
+    if signed_in:
+        folder = Path(tempfile.mkdtemp(prefix="coopdash-bench-auth-"))
+        secrets = folder / "secrets.toml"
+        secrets.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\n'
+                           'cookie_secret = "bench-cookie-secret-0123456789"\n'
+                           'client_id = "bench"\nclient_secret = "bench"\n'
+                           'server_metadata_url = "http://127.0.0.1:9/.well-known/'
+                           'openid-configuration"\n', encoding="utf-8")
+        config.set_option("secrets.files", [str(secrets)])
+    os.environ.update(measure.bench_env(db))
+    measure._navigation_pages()
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=1800)
+    if signed_in:
+        at.user = {"is_logged_in": True, "email": EMAIL, "email_verified": True}
+    at.run()
+    out = {}
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, [str(e.value)[:300] for e in at.exception]
+        if signed_in:  # the run really was a signed-in analyst's
+            assert any(EMAIL in c.value for c in at.sidebar.caption), page
+        out[page] = measure.median_ms(at.run, repeats, warmup=1)[0]
+    return out
+
+
+def _give_role(db: str) -> None:
+    from coopdash import store
+    from coopdash.store import users
+
+    con = store.connect(db)
+    try:
+        users.set_role(con, EMAIL, "analyst", actor="benchmark")
+    finally:
+        con.close()
+
+
+def markdown(db: Path, n_participants: int, off: dict, on: dict, repeats: int) -> str:
+    lines = [START, "## Sign-in: warm rerun with sign-in on", "",
+             f"Measured {dt.date.today().isoformat()} by `benchmarks/signin_bench.py` on "
+             f"{platform.machine()}, {os.cpu_count()} cores, over a store of "
+             f"{n_participants:,} participants (`{db.name}`), median of {repeats} warm "
+             "reruns per page in AppTest, each mode in a fresh process. Sign-in on: an "
+             "`[auth]` section and a signed-in analyst whose role is read from the store "
+             f"on every rerun. Budget: a warm rerun <= {BUDGET_MS:.0f} ms.", "",
+             "| page | sign-in off (ms) | sign-in on (ms) | difference (ms) | within budget |",
+             "| --- | ---: | ---: | ---: | --- |"]
+    for page in PAGES:
+        diff = on[page] - off[page]
+        ok = "yes" if on[page] <= BUDGET_MS else "**no**"
+        lines.append(f"| {page} | {off[page]:.1f} | {on[page]:.1f} | {diff:+.1f} | {ok} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_section(text: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
+    doc = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in doc and END in doc:
+        doc = doc[:doc.index(START)] + text + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(doc, encoding="utf-8")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True, help="the store to measure over")
+    ap.add_argument("--repeats", type=int, default=7)
+    args = ap.parse_args()
+    db = Path(args.db).resolve()
+    measure.in_child(_give_role, str(db))
+    off = measure.in_child(_child, str(db), False, args.repeats)
+    on = measure.in_child(_child, str(db), True, args.repeats)
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    n = con.execute("select count(*) from participants").fetchall()[0][0]
+    con.close()
+    print(json.dumps({"off": off, "on": on}, indent=1))
+    write_section(markdown(db, n, off, on, args.repeats))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
