@@ -1,7 +1,8 @@
 -- Explorer, participants tab: filtered participants with program, side and province.
 -- full_name and participant_id are personal data: the name is null unless $show_names,
 -- a search looks at neither then, and the explorer's wrapper (coopdash.figures.explorer)
--- selects the id only for roles that see names (it still breaks ties in the sort). $province_codes / $province_names carry the reference list of provinces.
+-- selects the id only for roles that see names (it still breaks ties in the sort).
+-- $province_codes / $province_names carry the reference list of provinces.
 -- $q searches the text columns; $status / $gender / $role are the tab's own filters.
 with final as (
     select
