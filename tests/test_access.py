@@ -172,7 +172,29 @@ def test_explorer_files_only_for_roles_that_may_export(app, sample_store):
         st.cache_resource.clear()
 
 
-def test_admin_page_changes_roles_with_a_log(app, sample_store, store_copy, monkeypatch):
+@pytest.fixture
+def _clicks_survive(monkeypatch):
+    """AppTest resets Streamlit's legacy-pages flag before every run, so dashboard.py
+    leaves that mode with an st.rerun() at the start of each run, and a form's submit
+    click is lost in that rerun. Start each AppTest run in navigation mode, as a real
+    server is after its first run."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def _button(at, key: str):
+    return next(b for b in at.main.button if b.label == t(key, "en"))
+
+
+def test_admin_page_changes_roles_with_a_log(app, sample_store, store_copy, monkeypatch,
+                                            _clicks_survive):
     """On the Admin page an admin adds, changes and removes a role; each change shows in
     the role log with who did it; a bad address is refused with a message."""
     monkeypatch.setenv("COOPDASH_ACTOR", "it-desk")
@@ -181,13 +203,13 @@ def test_admin_page_changes_roles_with_a_log(app, sample_store, store_copy, monk
     assert not at.exception
     at.text_input(key="adm_email").set_value("Rina@office.go.id")
     at.selectbox(key="adm_role").set_value("keeper")
-    at.button[0].click().run()  # the first form's submit button
+    _button(at, "admin.save").click().run()
     assert users.role_of(ui.connection(), "rina@office.go.id") == "keeper"
     at.selectbox(key="adm_remove_who").set_value("rina@office.go.id")
-    at.button[1].click().run()
+    _button(at, "admin.remove").click().run()
     assert users.role_of(ui.connection(), "rina@office.go.id") is None
     at.text_input(key="adm_email").set_value("rina at office")
-    at.button[0].click().run()
+    _button(at, "admin.save").click().run()
     assert [e.value for e in at.error] == [t("admin.bad_email", "en", value="rina at office")]
     log = users.role_log(ui.connection())
     assert log[["actor", "email"]].values.tolist() == [["it-desk", "rina@office.go.id"]] * 2
