@@ -4,6 +4,18 @@ Export then `import --replace` into a new store gives identical tables. In `.xls
 dates are real date cells, amounts numbers with two decimals, integers numbers, and
 every other value a string (never a formula). Excel holds at most 1,048,576 rows per
 sheet: a bigger table is refused with a plain message (CSV always works).
+
+Cells that a spreadsheet would run as a formula (text beginning with = + - @, a tab or a
+carriage return, such as `=HYPERLINK(...)` or `+cmd|...`) are neutralised, and the round
+trip stays exact:
+
+- CSV: such a cell, and a cell beginning with an apostrophe, gets one apostrophe in
+  front (`'=HYPERLINK(...)`, `''quoted`); the importer takes exactly that one apostrophe
+  off again (`coopdash.workbook.rawread`). A keeper reading the file sees the apostrophe
+  that Excel itself uses to mean "this is text".
+- xlsx: the cell holds the exact text, marked as text with Excel's own quote prefix
+  (what typing an apostrophe in front does in Excel): Excel shows it as text and keeps
+  it text when the cell is edited.
 """
 
 from __future__ import annotations
@@ -21,6 +33,13 @@ EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767  # an Excel cell holds no more (minutes may hold 100,000)
 
 
+# A cell beginning with one of = + - @ TAB CR (or the apostrophe that marks them) is written
+# with an apostrophe in front in CSV, with Excel's quote prefix in xlsx.
+NEUTRALISED = "=+-@\t\r'"
+NEUTRALISE_RE = r"^[=+\-@\t\r'']"  # the same set, as a DuckDB regular expression
+APOSTROPHE_SQL = "''''"  # one apostrophe, as a SQL string literal
+
+
 class ExportError(RuntimeError):
     pass
 
@@ -31,8 +50,11 @@ def _text_select(name: str) -> str:
     for col in TABLES[name].columns:
         if col.kind == "date":
             cols.append(f"strftime({col.name}, '%Y-%m-%d') as {col.name}")
-        else:
+        elif col.kind in ("amount", "integer"):
             cols.append(f"{col.name}::varchar as {col.name}")
+        else:  # text that a spreadsheet could run: one apostrophe in front (see above)
+            cols.append(f"case when regexp_matches({col.name}, '{NEUTRALISE_RE}') then "
+                        f"{APOSTROPHE_SQL} || {col.name} else {col.name} end as {col.name}")
     return f"select {', '.join(cols)} from main.{name} order by {', '.join(key_columns(name))}"
 
 
@@ -78,7 +100,8 @@ def export_xlsx(con: duckdb.DuckDBPyConnection, path: Path | str, lang: str = "i
         "strings_to_urls": False})
     formats = {"date": wb.add_format({"num_format": "yyyy-mm-dd"}),
                "amount": wb.add_format({"num_format": "0.00"}),
-               "header": wb.add_format({"bold": True})}
+               "header": wb.add_format({"bold": True}),
+               "quoted": wb.add_format({"quote_prefix": True})}
     try:
         for name in TABLE_ORDER:
             _write_sheet(con, wb, name, formats)
@@ -148,7 +171,9 @@ def _cell_writer(kind: str, formats: dict):
         return lambda ws, r, c, v: _write_amount(ws, r, c, v, fmt)
     if kind == "integer":
         return lambda ws, r, c, v: ws.write_number(r, c, v)
-    return lambda ws, r, c, v: ws.write_string(r, c, str(v))
+    quoted = formats["quoted"]
+    return lambda ws, r, c, v: ws.write_string(r, c, str(v), quoted if str(v)[:1] in
+                                               NEUTRALISED else None)
 
 
 def _write_amount(ws, r: int, c: int, value: Decimal, fmt) -> None:
