@@ -1,7 +1,9 @@
-"""The workbook contract (../shared/spec/workbook.md) as data.
+"""The workbook contract (described for people in docs/workbook.md) as data.
 
 One definition of every table, column, kind, code list and reference. The validator,
 the schema check, the template, the exporter and the labels all read it from here.
+
+May import: nothing of coopdash (the foundation).
 """
 
 from __future__ import annotations

@@ -84,7 +84,8 @@ def _load_widgets(tab: ex.Tab) -> dict:
     return state
 
 
-def _write_url(tab: ex.Tab, state: dict) -> None:
+def _url_values(tab: ex.Tab, state: dict) -> dict[str, str]:
+    """The link's keys for this state (defaults left out, so a plain link stays short)."""
     wanted = {"tab": tab.name}
     if state["q"]:
         wanted["q"] = state["q"]
@@ -97,6 +98,11 @@ def _write_url(tab: ex.Tab, state: dict) -> None:
     for flt in tab.filters:
         if state["filters"].get(flt.param):
             wanted[flt.url] = ",".join(state["filters"][flt.param])
+    return wanted
+
+
+def _write_url(tab: ex.Tab, state: dict) -> None:
+    wanted = _url_values(tab, state)
     for key in (*PAGE_KEYS, *FILTER_URL_KEYS):
         if key in wanted:
             if st.query_params.get(key) != wanted[key]:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from coopdash.i18n import code_label, fmt_date, t
+
 # URL key for each list field (ids never contain commas: the contract allows A-Za-z0-9._-).
 _LIST_KEYS = {
     "partners": "partner",
@@ -80,3 +82,29 @@ class Filters:
     @property
     def url_keys(self) -> tuple[str, ...]:
         return (*_LIST_KEYS.values(), *_DATE_KEYS.values())
+
+
+# --- in words (the weekly page, the pack, the deck) -----------------------------------
+
+_FILTER_WORDS = {"partners": "filter.partner", "countries": "filter.country",
+                 "kinds": "filter.kind", "statuses": "filter.status",
+                 "sources": "filter.source", "regions": "filter.region", "sides": "filter.side"}
+_FILTER_CODES = {"kinds": "program_kind", "statuses": "program_status", "sources": "source",
+                 "sides": "side"}
+
+
+def describe(filters: Filters, lang: str) -> str:
+    """`Filters: Program kind: Seminar; Partner: jclair-sg` or `No filters (all records)`."""
+    parts = []
+    for name, key in _FILTER_WORDS.items():
+        values = getattr(filters, name)
+        if values:
+            codes = _FILTER_CODES.get(name)
+            shown = [code_label(codes, v, lang) if codes else v for v in values]
+            parts.append(f"{t(key, lang)}: {', '.join(shown)}")
+    if filters.date_from or filters.date_to:
+        span = f"{fmt_date(filters.date_from, lang)} – {fmt_date(filters.date_to, lang)}"
+        parts.append(f"{t('filter.period', lang)}: {span}")
+    if not parts:
+        return t("weekly.filters_none", lang)
+    return t("weekly.filters", lang, text="; ".join(parts))

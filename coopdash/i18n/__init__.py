@@ -11,6 +11,8 @@ Indonesia) and an `en` text, with `{name}` placeholders:
 Code labels are entries named `code.<codelist>.<code>` (see `coopdash.contract.CODES`),
 so people read "APBD — anggaran daerah" and never a bare `apbd`.
 Numbers, dates and money are formatted by Babel for the chosen language.
+
+May import: nothing of coopdash (the foundation).
 """
 
 from __future__ import annotations

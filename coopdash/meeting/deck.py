@@ -28,6 +28,7 @@ from coopdash.charts.review import bucket
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
+from coopdash.figures.filters import describe as describe_filters
 from coopdash.i18n import code_label, fmt_datetime, fmt_int, t
 
 ROWS = 8  # table rows on one slide
@@ -158,8 +159,6 @@ def _box(left: float, top: float, width: float, height: float) -> tuple:
 
 def slide_title(deck: Deck, review: weekly.Review, filters: Filters, lang: str,
                 currency: str, made: dt.datetime) -> None:
-    from coopdash.meeting.pack import describe_filters
-
     deck.title_slide(t("weekly.pack.title", lang, week=review.week.label), [
         review.week.describe(lang),
         t("weekly.pack.subtitle", lang, made=fmt_datetime(made, lang)),

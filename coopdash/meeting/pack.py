@@ -37,6 +37,7 @@ from coopdash.charts import review as review_charts
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
+from coopdash.figures.filters import describe as describe_filters
 from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
 from coopdash.store import query
 
@@ -44,12 +45,6 @@ ROWS = {"changes": 14, "imports": 6, "next": 7, "expiring": 6, "decisions": 7,
         "happened": 6}
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHART_SIZE = (540, 300)  # px: two charts side by side on A4 landscape
-
-_FILTER_WORDS = {"partners": "filter.partner", "countries": "filter.country",
-                 "kinds": "filter.kind", "statuses": "filter.status",
-                 "sources": "filter.source", "regions": "filter.region", "sides": "filter.side"}
-_FILTER_CODES = {"kinds": "program_kind", "statuses": "program_status", "sources": "source",
-                 "sides": "side"}
 
 CSS = """
 @page { size: A4 landscape; margin: 10mm; }
@@ -96,23 +91,6 @@ def esc(value: Any) -> str:
 def short(value: Any, width: int = 70) -> str:
     text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def describe_filters(filters: Filters, lang: str) -> str:
-    """`Filters: Program kind: Seminar; Partner: jclair-sg` or `No filters (all records)`."""
-    parts = []
-    for name, key in _FILTER_WORDS.items():
-        values = getattr(filters, name)
-        if values:
-            codes = _FILTER_CODES.get(name)
-            shown = [code_label(codes, v, lang) if codes else v for v in values]
-            parts.append(f"{t(key, lang)}: {', '.join(shown)}")
-    if filters.date_from or filters.date_to:
-        span = f"{fmt_date(filters.date_from, lang)} – {fmt_date(filters.date_to, lang)}"
-        parts.append(f"{t('filter.period', lang)}: {span}")
-    if not parts:
-        return t("weekly.filters_none", lang)
-    return t("weekly.filters", lang, text="; ".join(parts))
 
 
 def file_name(week: weekly.Week, lang: str, ext: str) -> str:

@@ -3,6 +3,10 @@
 A store is one DuckDB file. Its schema is the sum of `migrations/NNN_*.sql`, applied in
 order; `meta.schema_version` says how many were applied, so a store made by an older
 release opens in a newer one. Every write bumps `meta.data_version`, which caches key on.
+`query` is the one runner of the SQL in `queries/`.
+
+May import: `coopdash.settings`, `coopdash.contract`, `coopdash.i18n`. Never a later
+stage, nor Streamlit.
 """
 
 from __future__ import annotations
