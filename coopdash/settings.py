@@ -1,4 +1,5 @@
 """Every setting in one place: environment variables with documented defaults.
+May import: nothing of coopdash (the foundation).
 
 | variable                 | default                  | meaning                                   |
 |--------------------------|--------------------------|-------------------------------------------|

@@ -116,9 +116,7 @@ _NAMED = {"xls": "file_xls", "encrypted": "file_encrypted", "ole": "file_ole",
 
 def _read(path: Path, cap: int, book: RawBook) -> None:
     if path.is_dir():
-        for item in sorted(path.iterdir()):
-            if item.is_file() and item.suffix.lower() == ".csv":
-                _add_csv(book, item.stem, _capped_file(item, cap))
+        _read_folder(path, cap, book)
         return
     if not path.is_file():
         raise Refused(Found("not_found"))
@@ -138,6 +136,13 @@ def _read(path: Path, cap: int, book: RawBook) -> None:
         _add_csv(book, path.stem, _capped_file(path, cap))
     else:
         raise Refused(Found("not_workbook"))
+
+
+def _read_folder(path: Path, cap: int, book: RawBook) -> None:
+    """A folder of CSV files, one per table (other files are not looked at)."""
+    for item in sorted(path.iterdir()):
+        if item.is_file() and item.suffix.lower() == ".csv":
+            _add_csv(book, item.stem, _capped_file(item, cap))
 
 
 def _capped_file(path: Path, cap: int) -> bytes:

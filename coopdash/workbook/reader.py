@@ -87,9 +87,9 @@ _SPACE_BYTES = np.array([9, 10, 11, 12, 13, 28, 29, 30, 31, 32, *range(128, 256)
 def _has_text(col: pd.Series) -> np.ndarray:
     """Per cell: holds a character other than a space? Decided from the first byte for
     almost every cell (numpy over the Arrow buffers); the rest by a regular expression."""
-    from coopdash.workbook.validate import WS_CLASS, _arrow_text, as_text, utf8_edges
+    from coopdash.workbook.validate import WS_CLASS, arrow_text, as_text, utf8_edges
 
-    arr = _arrow_text(as_text(col))
+    arr = arrow_text(as_text(col))
     parts = []
     for chunk in arr.chunks:
         first, _, filled = utf8_edges(chunk)

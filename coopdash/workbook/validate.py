@@ -195,7 +195,7 @@ def as_text(series: pd.Series, kind: str | None = None) -> pd.Series:
     """Any column (from a reader or an edit form) as str with "" for missing."""
     if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
         return series.fillna("") if series.hasnans else series
-    from coopdash.workbook.reader import cell_text
+    from coopdash.workbook.rawread import cell_text
 
     return pd.Series([cell_text(None if _isna(v) else v, kind) for v in series],
                      index=series.index, dtype=str)
@@ -208,7 +208,7 @@ def _isna(value) -> bool:
         return False
 
 
-def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
+def arrow_text(series: pd.Series) -> pa.ChunkedArray:
     """The text column as Arrow, without a copy when pandas already holds it so."""
     arr = series.array
     out = arr.__arrow_array__() if hasattr(arr, "__arrow_array__") else pa.array(
@@ -297,7 +297,7 @@ def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column]
     or bad) and its problem code `_e<i>`; only the failing rows come back to Python, with
     the value as found in `raw`."""
     texts = {c.name: as_text(raw[c.name], c.kind) for c in columns}
-    arrays = [_arrow_text(x) for x in texts.values()]
+    arrays = [arrow_text(x) for x in texts.values()]
     data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")), *arrays,
                      *(_needs_normalizing(a) for a in arrays)],
                     names=["_row", *(f"r{i}" for i in range(len(columns))),
