@@ -31,6 +31,15 @@ def open_store(args, read_only: bool = False):
     except store.StoreBusyError:
         print(t("store.cli.busy", args.lang, path=args.db), file=sys.stderr)
         return None
+    except store.StoreWalError as exc:
+        say(wal_message(exc, args.lang), err=True)
+        return None
+
+
+def wal_message(exc, lang: str) -> str:
+    """A leftover or foreign `.wal` beside the store, said as what it is."""
+    key = "intake.store.wal_leftover" if not exc.path.exists() else "intake.store.wal_foreign"
+    return t(key, lang, path=exc.path, wal=exc.wal)
 
 
 def iso_date(text: str) -> dt.date:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from coopdash import settings, store
-from coopdash.cli.common import bar, open_store, say
+from coopdash.cli.common import bar, open_store, say, wal_message
 from coopdash.i18n import t
 
 
@@ -19,6 +19,9 @@ def cmd_init(args) -> int:
         return 2
     try:
         store.create(path, bootstrap.populate(args.with_, progress=bar))
+    except store.StoreWalError as exc:
+        say(wal_message(exc, args.lang), err=True)
+        return 2
     except _failed() as exc:
         print(exc.report(args.lang), file=sys.stderr)
         return 1
@@ -55,6 +58,9 @@ def cmd_import(args) -> int:
             store.create(path, fill)
     except store.StoreBusyError:
         say(t("store.cli.busy", args.lang, path=path), err=True)
+        return 2
+    except store.StoreWalError as exc:
+        say(wal_message(exc, args.lang), err=True)
         return 2
     except _failed() as exc:
         sys.stderr.write("\n")

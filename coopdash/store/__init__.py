@@ -33,6 +33,21 @@ class StoreBusyError(StoreError):
     """Another program (a running dashboard, an import) holds the store file."""
 
 
+class StoreWalError(StoreError):
+    """A write-ahead log beside the store (`<store>.wal`) does not belong to it: left by
+    a crash of another store under that name, or copied from elsewhere. DuckDB would
+    refuse it (or, beside a new store, replay it into that store)."""
+
+    def __init__(self, path: Path, wal: Path, detail: str = "") -> None:
+        super().__init__(f"the file {wal} beside the store {path} is not this store's "
+                         f"write-ahead log{': ' + detail if detail else ''}")
+        self.path, self.wal = path, wal
+
+
+def wal_path(path: Path | str) -> Path:
+    return Path(str(path) + ".wal")
+
+
 def migrations() -> list[Path]:
     return sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
@@ -53,7 +68,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise StoreMissingError(f"no store at {path}: create one with `python -m coopdash init`")
     try:
         con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:  # another process holds the file
+    except duckdb.IOException as exc:  # another process holds the file, or a foreign WAL
+        if "WAL" in str(exc) and wal_path(path).exists():
+            raise StoreWalError(path, wal_path(path), str(exc)) from exc
         raise StoreBusyError(f"the store {path} is in use by another program: {exc}") from exc
     if not read_only and schema_version(con) < SCHEMA_VERSION:
         migrate(con)
@@ -117,6 +134,8 @@ def create(path: Path | str, populate=None) -> None:
     path = Path(path)
     if path.exists():
         raise StoreError(f"a store already exists at {path}; it is never overwritten")
+    if wal_path(path).exists():  # DuckDB would replay it into the new store
+        raise StoreWalError(path, wal_path(path), "no store file, a leftover log")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     os.close(fd)

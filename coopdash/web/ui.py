@@ -100,6 +100,10 @@ def connection(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
     except store.StoreBusyError:
         st.error(t("store.cli.busy", s.lang, path=s.db_path), icon=":material/lock:")
         st.stop()
+    except store.StoreWalError as exc:
+        st.error(t("intake.store.wal_foreign", s.lang, path=exc.path, wal=exc.wal),
+                 icon=":material/error:")
+        st.stop()
 
 
 def connection_ref(settings: Settings | None = None
