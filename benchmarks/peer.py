@@ -10,14 +10,15 @@ Filter semantics (the same as the macros):
 
 - programs: partner, partner's country, kind, status; the period is on `starts_on`
   (an undated program drops out once either bound is set); a funding-source filter keeps
-  programs with at least one line of such a source; a region filter keeps programs with
-  at least one participant (any side) whose province (first two characters of
-  `region_code`) is chosen. Empty list = all.
+  programs with at least one line of such a source (and, with `none`, those with no
+  line); a region filter keeps programs with at least one participant (any side) whose
+  province (first two characters of `region_code`; `none` when empty) is chosen (and,
+  with `none`, programs with no participant). Empty list = all.
 - delegations: of the filtered programs, by side. "In person" = mode in_person/hybrid,
   or mode empty and host_country given; outbound = home side, in person, host country
   given and not the home country; inbound = partner side, in person, host = home.
 - participants: of the filtered delegations; the region filter applies to each person
-  (people without a region drop out once regions are chosen).
+  (people without a region drop out once regions are chosen, unless `none` is).
 - funding: lines of the filtered programs, by source; converted to the display currency
   with the rate in force (last `valid_from` on or before) on `recorded_on`, else the
   program's `starts_on`. IDR needs no rate; another display currency goes through IDR on
@@ -52,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from coopdash.contract import TABLE_ORDER, TABLES
-from coopdash.figures.filters import Filters
+from coopdash.figures.filters import NONE, Filters
 
 Frames = dict[str, pd.DataFrame]
 IN_PERSON = ("in_person", "hybrid")
@@ -91,14 +92,29 @@ def _in(values: tuple[str, ...], series: pd.Series) -> pd.Series:
 
 
 def _province(region_code: pd.Series) -> pd.Series:
-    return region_code.str[:2]
+    """The province of the region filter; NONE when no region is recorded."""
+    return region_code.str[:2].fillna(NONE)
 
 
 def _programs_with_region(fr: Frames, regions: tuple[str, ...]) -> pd.Series:
+    """Programs with a participant in `regions`; with NONE also those with none at all."""
     x = fr["participants"]
-    hit = x.loc[_province(x["region_code"]).isin(regions), "delegation_id"]
     d = fr["delegations"]
-    return d.loc[d["delegation_id"].isin(hit), "program_id"]
+    hit = x.loc[_province(x["region_code"]).isin(regions), "delegation_id"]
+    keep = set(d.loc[d["delegation_id"].isin(hit), "program_id"])
+    if NONE in regions:
+        with_people = set(d.loc[d["delegation_id"].isin(x["delegation_id"]), "program_id"])
+        keep |= set(fr["programs"]["program_id"]) - with_people
+    return pd.Series(sorted(keep), dtype=object)
+
+
+def _programs_with_source(fr: Frames, sources: tuple[str, ...]) -> pd.Series:
+    """Programs with a funding line of `sources`; with NONE also those with no line."""
+    fu = fr["funding"]
+    keep = set(fu.loc[fu["source"].isin(sources), "program_id"])
+    if NONE in sources:
+        keep |= set(fr["programs"]["program_id"]) - set(fu["program_id"])
+    return pd.Series(sorted(keep), dtype=object)
 
 
 def programs(fr: Frames, f: Filters) -> pd.DataFrame:
@@ -112,8 +128,7 @@ def programs(fr: Frames, f: Filters) -> pd.DataFrame:
     if f.date_to is not None:
         keep &= p["starts_on"] <= pd.Timestamp(f.date_to)
     if f.sources:
-        fu = fr["funding"]
-        keep &= p["program_id"].isin(fu.loc[fu["source"].isin(f.sources), "program_id"])
+        keep &= p["program_id"].isin(_programs_with_source(fr, f.sources))
     if f.regions:
         keep &= p["program_id"].isin(_programs_with_region(fr, f.regions))
     return p[keep]
@@ -141,8 +156,8 @@ def participants(fr: Frames, f: Filters, home_country: str = "ID") -> pd.DataFra
                                           "program_kind", "partner_id", "is_outbound",
                                           "is_inbound", "program_starts_on"]]
     x = fr["participants"].merge(d, on="delegation_id", how="inner")
-    x["province_code"] = _province(x["region_code"])
-    return x[_in(f.regions, x["province_code"])]
+    x["province_code"] = x["region_code"].str[:2]
+    return x[_in(f.regions, _province(x["region_code"]))]
 
 
 def _rate_on(lines: pd.DataFrame, rates: pd.DataFrame, currency: pd.Series) -> pd.Series:

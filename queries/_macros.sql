@@ -5,9 +5,17 @@
 create or replace temp macro in_list(lst, v) as
     (len(lst) = 0 or list_contains(lst::varchar[], v));
 
+-- A person's province for the region filter: the first two characters of region_code,
+-- or 'none' when no region is recorded (the filter's "no province recorded" choice).
+create or replace temp macro province_or_none(region_code) as
+    coalesce(left(region_code, 2), 'none');
+
 -- Programs that pass the program-level filters. The period is on starts_on (an undated
 -- program drops out once a period is chosen); funding source and home region keep the
--- programs that have such a funding line / such a participant.
+-- programs that have such a funding line / such a participant. Both offer the choice
+-- 'none' (coopdash.figures.filters.NONE: nothing recorded): programs with no funding
+-- line; people with no province (a program with no participant counts as having none),
+-- so choosing every value and 'none' is the same as choosing nothing.
 create or replace temp macro f_programs(f) as table
 select p.*
 from programs p
@@ -18,12 +26,19 @@ where in_list(f['partners'], p.partner_id)
   and in_list(f['statuses'], p.status)
   and (f['date_from'] is null or p.starts_on >= f['date_from']::date)
   and (f['date_to'] is null or p.starts_on <= f['date_to']::date)
-  and (len(f['sources']) = 0 or p.program_id in (
-        select program_id from funding where list_contains(f['sources']::varchar[], source)))
-  and (len(f['regions']) = 0 or p.program_id in (
-        select d.program_id
-        from participants x join delegations d on d.delegation_id = x.delegation_id
-        where list_contains(f['regions']::varchar[], left(x.region_code, 2))));
+  and (len(f['sources']) = 0
+       or p.program_id in (select program_id from funding
+                           where list_contains(f['sources']::varchar[], source))
+       or (list_contains(f['sources']::varchar[], 'none')
+           and p.program_id not in (select program_id from funding)))
+  and (len(f['regions']) = 0
+       or p.program_id in (
+            select d.program_id
+            from participants x join delegations d on d.delegation_id = x.delegation_id
+            where list_contains(f['regions']::varchar[], province_or_none(x.region_code)))
+       or (list_contains(f['regions']::varchar[], 'none') and p.program_id not in (
+            select d.program_id
+            from participants x join delegations d on d.delegation_id = x.delegation_id)));
 
 -- Delegations of the filtered programs, with direction as the contract defines it:
 -- outbound = our side, held in person abroad; inbound = partner side, in person at home.
@@ -51,7 +66,7 @@ select x.*, left(x.region_code, 2) as province_code, d.side, d.program_id,
        d.program_kind, d.partner_id, d.is_outbound, d.is_inbound, d.program_starts_on
 from participants x
 join f_delegations(f) d on d.delegation_id = x.delegation_id
-where in_list(f['regions'], left(x.region_code, 2));
+where in_list(f['regions'], province_or_none(x.region_code));
 
 -- Funding lines of the filtered programs, converted to the display currency `cur`
 -- with the rate in force on recorded_on (else the program's start). A line with an

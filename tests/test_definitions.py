@@ -307,3 +307,43 @@ def test_timeline_and_weekly_page_show_the_same_lists(app, monkeypatch, edges):
     lists = [set(df[col]) for df in weekly_tables if col in df.columns]
     assert stalled_tl == _titles(STALLED) and expiring_tl == _titles(EXPIRING)
     assert stalled_tl in lists and expiring_tl in lists
+
+
+# --- filters whose field can be empty -------------------------------------------------------
+
+def test_every_source_plus_nothing_recorded_is_no_filter(app, monkeypatch, store_copy,
+                                                         demo_store):
+    """Choosing every funding source leaves out the programs with no funding line (the
+    help beside the filter says so); adding "No funding recorded" brings them back: the
+    same programs as choosing nothing. Likewise every province plus "No province
+    recorded" keeps every person."""
+    db = store_copy(demo_store)
+    con = store.connect(db, read_only=True)
+    n_programs, n_funded = con.execute(
+        "select count(*), count(*) filter (where program_id in (select program_id "
+        "from funding)) from programs").fetchall()[0]
+    sources = [r[0] for r in con.execute("select distinct source from funding").fetchall()]
+    provinces = [r[0] for r in con.execute(
+        "select distinct left(region_code, 2) from participants "
+        "where region_code is not null").fetchall()]
+    con.close()
+    assert n_funded < n_programs  # the demo has programs without funding
+    at = open_overview(app, monkeypatch, db, dt.date(2026, 11, 28))
+    label = t("lead.overview.programs", "en")
+
+    def programs() -> int:
+        return _int({m.label: m.value for m in at.metric}[label])
+
+    assert programs() == n_programs
+    box = at.multiselect(key="flt_sources")
+    assert box.help == t("filter.help.source", "en")
+    assert "none" in box.options or t("filter.none.source", "en") in box.options
+    box.set_value(sources).run()
+    assert programs() == n_funded
+    at.multiselect(key="flt_sources").set_value([*sources, "none"]).run()
+    assert programs() == n_programs
+    at.multiselect(key="flt_sources").set_value([]).run()
+    people = [c.value for c in at.caption]
+    at.multiselect(key="flt_regions").set_value([*provinces, "none"]).run()
+    assert not at.exception, at.exception
+    assert programs() == n_programs and [c.value for c in at.caption] == people

@@ -228,6 +228,24 @@ def test_region_filter(tiny):
     assert set(peer.participants(fr, f)["participant_id"]) == {"pt1", "pt2", "pt7"}
 
 
+def test_nothing_recorded_choices(tiny):
+    """'none' keeps programs with no funding line (pr5) / people with no province (pt3,
+    pt5) and programs with no participant (pr5); every value plus 'none' = no filter."""
+    _, fr = tiny
+    ids = set(fr["programs"]["program_id"])
+    assert set(peer.programs(fr, Filters(sources=("none",)))["program_id"]) == {"pr5"}
+    assert set(peer.programs(fr, Filters(regions=("none",)))["program_id"]) == {
+        "pr1", "pr3", "pr5"}
+    assert set(peer.participants(fr, Filters(regions=("none",)))["participant_id"]) == {
+        "pt3", "pt5"}
+    every_source = tuple(fr["funding"]["source"].unique())
+    assert set(peer.programs(fr, Filters(sources=every_source))["program_id"]) == ids - {"pr5"}
+    assert set(peer.programs(fr, Filters(sources=(*every_source, "none")))["program_id"]) == ids
+    provinces = tuple(fr["participants"]["region_code"].dropna().str[:2].unique())
+    assert len(peer.participants(fr, Filters(regions=(*provinces, "none")))) == len(
+        fr["participants"])
+
+
 def test_delegations_by_kind_tiny(tiny):
     """Study visit outbound: 10 seats, one attended (the withdrawn person not counted)."""
     _, fr = tiny
@@ -260,6 +278,7 @@ FILTERS = {
     "narrow": Filters(countries=("JP", "KR"), date_from=dt.date(2022, 1, 1),
                       sources=("partner", "apbd")),
     "regions": Filters(regions=("32", "35"), sides=("home",)),
+    "nothing_recorded": Filters(sources=("apbn", "none"), regions=("31", "none")),
 }
 
 

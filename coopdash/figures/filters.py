@@ -1,7 +1,9 @@
 """The shared filter state: one frozen value that becomes query parameters and a URL.
 
 Every page reads the same `Filters`; the sidebar writes it; `st.query_params` carries it
-so a link reproduces the view. Empty means "all".
+so a link reproduces the view. Empty means "all". The funding-source and province
+filters also take `NONE` ("nothing recorded": programs with no funding line, people with
+no province), so that every value plus `NONE` keeps what choosing nothing keeps.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ _LIST_KEYS = {
     "sides": "side",
 }
 _DATE_KEYS = {"date_from": "from", "date_to": "to"}
+NONE = "none"  # the "nothing recorded" choice (queries/_macros.sql knows it by this name)
+WITH_NONE = ("sources", "regions")  # the list filters whose field can be empty
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,21 @@ _FILTER_CODES = {"kinds": "program_kind", "statuses": "program_status", "sources
                  "sides": "side"}
 
 
+def _value_words(name: str, value: str, lang: str) -> str:
+    """A chosen value as words: a code's label; "No funding recorded" for NONE."""
+    if value == NONE and name in WITH_NONE:
+        return t(f"filter.none.{_LIST_KEYS[name]}", lang)
+    codes = _FILTER_CODES.get(name)
+    return code_label(codes, value, lang) if codes else value
+
+
 def describe(filters: Filters, lang: str) -> str:
     """`Filters: Program kind: Seminar; Partner: jclair-sg` or `No filters (all records)`."""
     parts = []
     for name, key in _FILTER_WORDS.items():
         values = getattr(filters, name)
         if values:
-            codes = _FILTER_CODES.get(name)
-            shown = [code_label(codes, v, lang) if codes else v for v in values]
+            shown = [_value_words(name, v, lang) for v in values]
             parts.append(f"{t(key, lang)}: {', '.join(shown)}")
     if filters.date_from or filters.date_to:
         span = f"{fmt_date(filters.date_from, lang)} – {fmt_date(filters.date_to, lang)}"

@@ -35,7 +35,7 @@ from coopdash import store
 from coopdash.access import Person
 from coopdash.charts import leadership
 from coopdash.contract import CODES
-from coopdash.figures.filters import Filters
+from coopdash.figures.filters import NONE, Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 from coopdash.store import query
@@ -423,6 +423,9 @@ def _choices(db_path: str, version: int, lang: str
     for key, codelist in _CODED.items():
         codes = list(CODES[codelist])
         out[key] = (codes, {c: code_label(codelist, c, lang) for c in codes})
+    for key in ("flt_sources", "flt_regions"):  # fields that can be empty: say so, last
+        options, labels = out[key]
+        out[key] = ([*options, NONE], {**labels, NONE: t(f"filter.none.{_WIDGETS[key][1]}", lang)})
     return out
 
 
@@ -437,7 +440,8 @@ def _multiselect(key: str, label: str, choices: tuple[list[str], dict[str, str]]
                          params.shown(", ".join(v for v in chosen if v not in labels))))
     st.session_state[key] = current
     st.multiselect(label, options, key=key, format_func=labels.__getitem__,
-                   placeholder=t("common.all", lang))
+                   placeholder=t("common.all", lang),
+                   help=t(f"filter.help.{_WIDGETS[key][1]}", lang))
 
 
 def sidebar(settings: Settings, version: int) -> Filters:
@@ -481,8 +485,11 @@ def _period_widget(year_values: list[str], lang: str) -> None:
     value = (max(lo, min(value[0], hi)), max(lo, min(value[1], hi)))
     if lo == hi:
         return
-    chosen = st.slider(t("filter.period", lang), lo, hi, value=value, key="flt_years")
+    chosen = st.slider(t("filter.period", lang), lo, hi, value=value, key="flt_years",
+                       help=t("filter.help.period", lang))
     full = chosen == (lo, hi)
+    if not full:
+        st.caption(t("filter.help.period", lang))
     st.session_state["flt_from"] = None if full else dt.date(chosen[0], 1, 1)
     st.session_state["flt_to"] = None if full else dt.date(chosen[1], 12, 31)
 
