@@ -125,3 +125,13 @@ def signin_dashboard(db: Path, folder: Path, env: dict[str, str] | None = None,
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+def sign_out(page: Page, app_url: str, timeout: float = 120.0) -> None:
+    """Press the sidebar's "Sign out": Streamlit clears its cookie and sends the browser
+    to the provider's end-session page (confirmed with "End session"), which sends it
+    back to the app's landing page."""
+    page.locator(".st-key-auth_sign_out button").click()
+    page.get_by_role("button", name="End session").click(timeout=timeout * 1000)
+    page.wait_for_url(f"{app_url}/**", timeout=timeout * 1000)
+    page.locator(".st-key-auth_sign_in button").wait_for(timeout=timeout * 1000)

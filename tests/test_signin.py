@@ -9,7 +9,7 @@ import time
 
 import pytest
 from browser_util import wait_idle
-from oidc_util import ADMIN, sign_in, signin_dashboard
+from oidc_util import ADMIN, sign_in, sign_out, signin_dashboard
 
 from coopdash.i18n import t
 from coopdash.settings import SAMPLE_DIR
@@ -103,8 +103,7 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
         page.goto(signin_app + path)
         _wait_text(page, t("access.not_allowed", "en"))
         assert page.locator('[data-testid="stFileUploader"]').count() == 0
-    page.locator(".st-key-auth_sign_out button").click()
-    page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
+    sign_out(page, signin_app)
     page.goto(signin_app + "/explorer")
     page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
     assert not [w for w in _store_words() if w in page.locator("body").inner_text()]
