@@ -10,10 +10,15 @@ PYTHON=${PYTHON:-python3}
 if [ "${1:-}" = "dev" ]; then
   .venv/bin/python -m pip install -q -r requirements-dev.txt
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  if [ ! -x /usr/bin/chromium ]; then
-    # Browser tests drive Debian's Chromium (no browser download at test time).
+  # Browser tests drive Debian's Chromium (no browser download at test time); the
+  # deployment test runs Debian's nginx in front of the app (tests/test_nginx.py).
+  MISSING=""
+  [ -x /usr/bin/chromium ] || MISSING="$MISSING chromium"
+  [ -x /usr/sbin/nginx ] || MISSING="$MISSING nginx"
+  if [ -n "$MISSING" ]; then
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
   fi
   if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then
     # LibreOffice Impress opens the PowerPoint pack (converted to PDF); poppler-utils

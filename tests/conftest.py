@@ -98,9 +98,10 @@ def _free_port() -> int:
 
 
 def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
-                 port: int | None = None, args: tuple[str, ...] = ()):
-    """Start `streamlit run dashboard.py` on a free loopback port (or `port`), with more
-    command-line `args` (`--secrets.files ...`); return (process, url)."""
+                 port: int | None = None, args: tuple[str, ...] = (), base_path: str = ""):
+    """Start `streamlit run app.py` (the dashboard behind coopdash's URL rules) on a free
+    loopback port (or `port`), with more command-line `args` (`--secrets.files ...`), at
+    `server.baseUrlPath` = `base_path`; return (process, url)."""
     import os
     import subprocess
     import sys
@@ -111,12 +112,13 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
     env = {**os.environ, "COOPDASH_DB": str(db), "COOPDASH_FIRST_RUN": "none",
            **(env_extra or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.baseUrlPath", base_path, *args],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -159,8 +159,11 @@ def province_map_chart(df: pd.DataFrame, provinces: pd.DataFrame, lang: str) -> 
                        marker={"size": [6 + 34 * (v / biggest) ** 0.5 for v in rows["n_people"]],
                                "color": DIRECTION_COLOURS["outbound"], "opacity": 0.6},
                        hovertemplate="%{text}<extra></extra>")
-    fig.update_geos(lataxis_range=[-11.5, 6.5], lonaxis_range=[94, 142], showcountries=True,
-                    showland=True, landcolor="#f2f2f2", projection_type="mercator")
+    # scope and resolution name the base map file plotly.js loads (asia_50m.json, shipped
+    # in static/topojson/ and served by the app: never Plotly's CDN)
+    fig.update_geos(scope="asia", resolution=50, lataxis_range=[-11.5, 6.5],
+                    lonaxis_range=[94, 142], showcountries=True, showland=True,
+                    landcolor="#f2f2f2", projection_type="mercator")
     return localise(fig, lang)
 
 

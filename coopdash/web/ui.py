@@ -39,7 +39,7 @@ from coopdash.figures.filters import NONE, Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 from coopdash.store import query
-from coopdash.web import auth, legacy_pages, params
+from coopdash.web import assets, auth, legacy_pages, params
 from coopdash.workbook import bootstrap, regions
 
 _CTX_KEY = "_coopdash_ctx"
@@ -259,7 +259,8 @@ def chart(build: Callable[..., Any], *args: Any, key: str, **kwargs: Any) -> lis
     """Draw the cached figure `build(*args, **kwargs)` as a selectable chart; returns the
     `customdata` of the points selected (empty when none)."""
     event = st.plotly_chart(view(build, *args, **kwargs), key=key, on_select="rerun",
-                            selection_mode="points", config=_CHART_CONFIG)
+                            selection_mode="points",
+                            config=assets.chart_config(_CHART_CONFIG))
     return leadership.selected_values(event)
 
 

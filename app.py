@@ -1,0 +1,23 @@
+"""coopdash served: `streamlit run app.py` (what the README, the systemd unit and the
+tests start).
+
+The dashboard itself is `dashboard.py`; this entry wraps Streamlit's server (`st.App`)
+with `coopdash.web.routes.PageRoutes`, so every URL either opens a page or says why
+(`/overview`, `/explorer/participants`, `/data/upload`). `streamlit run dashboard.py`
+still works, without those redirects.
+"""
+
+from pathlib import Path
+
+from starlette.middleware import Middleware
+from streamlit.starlette import App
+
+from coopdash.figures.explorer import TAB_NAMES
+from coopdash.web.routes import PageMap, PageRoutes
+
+HERE = Path(__file__).resolve().parent
+
+PAGES = PageMap.from_folder(HERE / "pages", default="overview",
+                            subviews={"explorer": ("tab", TAB_NAMES)})
+
+app = App("dashboard.py", middleware=[Middleware(PageRoutes, pages=PAGES)])

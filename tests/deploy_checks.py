@@ -1,0 +1,86 @@
+"""Checks a person would make of a served dashboard, wherever it is served: at the root
+of a `streamlit run app.py`, or behind nginx at a sub-path. Used by test_routes.py and
+test_nginx.py so both places are held to the very same expectations."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from browser_util import PAGES, exceptions, wait_idle
+from playwright.sync_api import Page
+
+from coopdash.i18n import t
+
+TITLES = {"overview": "lead.overview.title", "delegations": "lead.deleg.title",
+          "funding": "lead.funding.title", "timeline": "lead.timeline.title",
+          "explorer": "nav.explorer", "weekly": "weekly.title", "data": "data.title"}
+
+
+def heading(page: Page) -> str:
+    return page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+
+
+# generous: these tests share two cores with everything else running on the machine
+PATIENCE = 120.0
+
+
+def open_path(page: Page, base: str, path: str) -> None:
+    page.set_default_timeout(PATIENCE * 1000)
+    page.goto(base + path)
+    wait_idle(page, timeout=PATIENCE)
+    assert exceptions(page) == [], path
+
+
+def check_every_page_opens(page: Page, base: str) -> None:
+    """Each page by its own URL: its title, no error, no "page not found" dialog."""
+    for name, path in PAGES.items():
+        open_path(page, base, "/" + path)
+        assert heading(page) == t(TITLES[name], "id"), name
+        assert page.get_by_role("dialog").count() == 0, name
+    # the default page also answers at the path it declares, filters kept
+    open_path(page, base, "/overview?kind=seminar")
+    assert heading(page) == t("lead.overview.title", "id")
+    assert urlsplit(page.url).path.rstrip("/") == urlsplit(base).path.rstrip("/")
+    assert parse_qs(urlsplit(page.url).query)["kind"] == ["seminar"]
+
+
+def check_nested_paths(page: Page, base: str) -> None:
+    """A table of the explorer by path opens that table; a path that names no page
+    finishes loading and says, in the reader's language, that there is no such page."""
+    open_path(page, base, "/explorer/participants")
+    assert heading(page) == t("nav.explorer", "id")
+    assert parse_qs(urlsplit(page.url).query)["tab"] == ["participants"]
+    active = page.locator('.st-key-explorer_tab button[aria-checked="true"]')
+    assert active.inner_text().strip() == t("explorer.tab.participants", "id")
+    for wrong in ("/data/upload", "/nothing-here", "/explorer/nothing/deeper"):
+        open_path(page, base, wrong)
+        assert heading(page) == t("lead.overview.title", "id"), wrong
+        alerts = page.locator('[data-testid="stAlert"] [data-testid="stMarkdownContainer"]')
+        said = [a.inner_text().strip() for a in alerts.all()]
+        expected = t("deploy.page_not_found", "id", path=wrong).replace("**", "")
+        assert expected in said, (wrong, said)
+        assert page.get_by_role("dialog").count() == 0, wrong
+
+
+def outside(urls: list[str], base: str) -> list[str]:
+    """The URLs of `urls` not on the app's own host (scheme, host and port of `base`)."""
+    own = "{0.scheme}://{0.netloc}/".format(urlsplit(base))
+    return sorted({u for u in urls if not u.startswith((own, "data:", "blob:"))})
+
+
+def open_map(page: Page) -> None:
+    """Open the Delegations page's map tab and wait until the base map is drawn."""
+    page.get_by_role("tab", name=t("lead.deleg.map", "id")).click()
+    page.wait_for_selector(".js-plotly-plot .geolayer .land path", timeout=PATIENCE * 1000)
+
+
+def crawl_recording(page: Page, base: str) -> list[str]:
+    """Every page (and the map tab) opened in one tab; every URL the browser asked for."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    for name, path in PAGES.items():
+        open_path(page, base, "/" + path)
+        if name == "delegations":
+            open_map(page)
+            wait_idle(page, timeout=PATIENCE)
+    return asked

@@ -1,0 +1,162 @@
+"""coopdash behind Debian's nginx as docs/deployment.md sets it up: the shipped
+deploy/nginx-coopdash.conf (only ports and certificate paths changed) terminates TLS in
+front of a real `streamlit run app.py` at the sub-path /coopdash/, and Chromium uses it."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, _free_port, start_server
+from deploy_checks import check_every_page_opens, check_nested_paths, crawl_recording, outside
+
+pytestmark = pytest.mark.browser
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SITE = ROOT / "deploy" / "nginx-coopdash.conf"
+BASE_PATH = "coopdash"
+
+
+def site_config(http_port: int, https_port: int, app_port: int, cert: Path, key: Path) -> str:
+    """The shipped site file with only its ports and certificate paths changed; each
+    value must appear exactly once, so a reshaped file fails here, not in an office."""
+    text = SITE.read_text(encoding="utf-8")
+    for old, new in (("listen 80;", f"listen 127.0.0.1:{http_port};"),
+                     ("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;"),
+                     ("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};"),
+                     ("/etc/ssl/certs/coopdash.crt", str(cert)),
+                     ("/etc/ssl/private/coopdash.key", str(key))):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def main_config(prefix: Path, site: Path) -> str:
+    """nginx's own frame for the site, everything under `prefix` (no /etc, /var, /run)."""
+    temps = "\n".join(f"    {name}_temp_path {prefix / name};"
+                      for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
+    return (f"{user}daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\n"
+            f"error_log {prefix / 'error.log'} warn;\n"
+            "events { worker_connections 256; }\n"
+            f"http {{\n    include /etc/nginx/mime.types;\n"
+            f"    access_log {prefix / 'access.log'};\n{temps}\n    include {site};\n}}\n")
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "coopdash.crt", folder / "coopdash.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+def wait_port(port: int, proc: subprocess.Popen, log: Path) -> None:
+    import socket
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("nginx stopped: " + log.read_text(errors="replace")[-2000:])
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("nginx did not listen on its port")
+
+
+@pytest.fixture(scope="module")
+def behind_nginx(demo_store, tmp_path_factory):
+    """(https base URL, http port): nginx (a child of the test, not a daemon) in front of
+    coopdash at /coopdash/ over a copy of the demo store."""
+    if not Path(NGINX).exists():
+        pytest.skip("Debian's nginx is not installed (scripts/setup.sh dev installs it)")
+    work = tmp_path_factory.mktemp("nginx")
+    db = work / "served.duckdb"
+    shutil.copy(demo_store, db)
+    app_proc, app_url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"}, base_path=BASE_PATH)
+    app_port = int(app_url.split(":")[2].split("/")[0])
+    prefix = work / "prefix"
+    prefix.mkdir()
+    cert, key = self_signed(work)
+    http_port, https_port = _free_port(), _free_port()
+    site = prefix / "coopdash.conf"
+    site.write_text(site_config(http_port, https_port, app_port, cert, key), encoding="utf-8")
+    conf = prefix / "nginx.conf"
+    conf.write_text(main_config(prefix, site), encoding="utf-8")
+    subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], check=True,
+                   capture_output=True)
+    proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(https_port, proc, prefix / "error.log")
+        yield f"https://127.0.0.1:{https_port}/{BASE_PATH}", http_port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        app_proc.terminate()
+        app_proc.wait(timeout=20)
+
+
+@pytest.fixture
+def tls_page(browser):
+    """A tab that trusts the test's self-signed certificate; no request is blocked, each
+    is recorded by the test that wants to know."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800},
+                                  ignore_https_errors=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_every_url_works_through_nginx(behind_nginx, tls_page):
+    """Through nginx at /coopdash/ over TLS: every page by its URL, /overview, an explorer
+    table by path, unknown paths saying so, all over the proxied WebSocket."""
+    base, _ = behind_nginx
+    sockets = []
+    tls_page.on("websocket", lambda ws: sockets.append(ws.url))
+    check_every_page_opens(tls_page, base)
+    check_nested_paths(tls_page, base)
+    assert sockets and all(u.startswith(base.replace("https:", "wss:") + "/_stcore/stream")
+                           for u in sockets), sockets
+
+
+def test_no_request_leaves_the_machine_through_nginx(behind_nginx, tls_page):
+    """Every page and the map through nginx: each request goes to the office's host only."""
+    base, _ = behind_nginx
+    asked = crawl_recording(tls_page, base)
+    assert any(u.startswith(base + "/app/static/topojson/") for u in asked)
+    assert outside(asked, base) == []
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_plain_http_is_sent_to_https(behind_nginx):
+    """A reader who types http:// is sent to the same path over https; /coopdash gets
+    its slash."""
+    base, http_port = behind_nginx
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        opener.open(f"http://127.0.0.1:{http_port}/{BASE_PATH}/delegations?lang=en")
+    assert err.value.code == 301
+    assert err.value.headers["Location"] == f"https://127.0.0.1/{BASE_PATH}/delegations?lang=en"
+    import ssl
+
+    insecure = ssl.create_default_context()
+    insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
+    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(
+        context=insecure))
+    with pytest.raises(urllib.error.HTTPError) as err:
+        opener.open(base)
+    assert err.value.code == 301
+    assert err.value.headers["Location"].endswith(f"/{BASE_PATH}/")
