@@ -7,7 +7,7 @@ currency, filters — kept in the URL), and runs the chosen page.
 import streamlit as st
 
 from coopdash.i18n import t
-from coopdash.web import auth, routes, ui
+from coopdash.web import auth, routes, ui, views_ui
 
 # the icon is a file of the app, served by it: a `:material/…:` page icon makes browsers
 # fetch it from a font host on the internet, and offices may run offline
@@ -50,6 +50,7 @@ PAGES = {
 page = st.navigation(PAGES)
 with st.sidebar:
     auth.sidebar(ctx.person, lang)
+views_ui.sidebar(ctx, page.url_path or "overview")
 routes.show_not_found(lang)
 if not ctx.person.can_open(page.url_path):
     auth.not_allowed(lang)

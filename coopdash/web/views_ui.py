@@ -1,0 +1,123 @@
+"""Saved views in the sidebar: save the address of what is shown under a name, reopen,
+rename, share, delete (`coopdash.saved_views` does the work and the checks).
+
+Opening a view is opening its URL: the session's state is dropped and the page runs
+again from the view's address, as a fresh tab on that URL would (the sidebar seeds its
+filters, language and currency from the URL on a session's first run, the explorer its
+table, search and sort). The role is never part of it: it is decided on that run.
+
+Who acts (`who`): with sign-in, the signed-in person (their e-mail; an admin changes any
+shared view); without sign-in (one role for the whole server), the configured actor
+(`COOPDASH_ACTOR`): every reader of that server shares its views, and the `viewer` role
+(a wall screen, a read-only server) opens views but saves or changes none.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from coopdash import saved_views as sv
+from coopdash.web import ui
+
+_OPEN_KEY = "views_open"
+
+
+def who(ctx: ui.Context) -> sv.Who:
+    """The person acting on views. Single-role mode: the configured actor, who may save
+    unless the server's role is `viewer`. (With sign-in: the signed-in person.)"""
+    s = ctx.settings
+    return sv.Who(owner=s.actor, may_save=s.role != "viewer", is_admin=False)
+
+
+def sidebar(ctx: ui.Context, page_path: str) -> None:
+    """The saved views section of the sidebar, for the page at `page_path`; built only
+    while its expander is open."""
+    with st.sidebar, ui.lazy_expander(ctx.t("views.title"), key=_OPEN_KEY) as is_open:
+        if is_open:
+            _section(ctx, who(ctx), page_path)
+
+
+def _section(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
+    con = ui.connection()
+    views = sv.listed(con, person)
+    _flash(ctx)
+    if views:
+        _pick(ctx, person, {v.view_id: v for v in views})
+    else:
+        st.caption(ctx.t("views.none"))
+    if person.may_save:
+        _save_form(ctx, person, page_path)
+    else:
+        st.caption(ctx.t("views.read_only"))
+
+
+def _label(ctx: ui.Context, view: sv.SavedView, person: sv.Who) -> str:
+    if view.owner == person.owner:
+        return view.name + (" · " + ctx.t("views.shared_mark") if view.is_shared else "")
+    return ctx.t("views.by", name=view.name, owner=view.owner)
+
+
+def _pick(ctx: ui.Context, person: sv.Who, views: dict[int, sv.SavedView]) -> None:
+    chosen = st.selectbox(ctx.t("views.pick"), list(views), key="views_pick",
+                          format_func=lambda i: _label(ctx, views[i], person))
+    view = views[chosen]
+    if st.button(ctx.t("views.open"), key="views_open_button", type="primary",
+                 icon=":material/bookmark:", width="stretch"):
+        reopen(view)
+    if view.may_change(person):
+        _manage(ctx, person, view)
+
+
+def _manage(ctx: ui.Context, person: sv.Who, view: sv.SavedView) -> None:
+    new_name = st.text_input(ctx.t("views.new_name"), value=view.name,
+                             key=f"views_rename_{view.view_id}", max_chars=sv.MAX_NAME)
+    shared = st.checkbox(ctx.t("views.share"), value=view.is_shared,
+                         key=f"views_share_{view.view_id}")
+    left, right = st.columns(2)
+    if left.button(ctx.t("views.apply"), key="views_apply", width="stretch"):
+        _act(ctx, "views.changed", lambda: sv.change(ui.connection(), person, view.view_id,
+                                                     name=new_name, shared=shared))
+    if right.button(ctx.t("views.delete"), key="views_delete", width="stretch",
+                    icon=":material/delete:"):
+        _act(ctx, "views.deleted", lambda: sv.delete(ui.connection(), person, view.view_id),
+             name=view.name)
+
+
+def _save_form(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
+    with st.form("views_save_form", clear_on_submit=True, border=False):
+        name = st.text_input(ctx.t("views.name"), key="views_name", max_chars=sv.MAX_NAME,
+                             placeholder=ctx.t("views.name_hint"))
+        shared = st.checkbox(ctx.t("views.share"), key="views_new_shared")
+        if st.form_submit_button(ctx.t("views.save"), icon=":material/bookmark_add:",
+                                 width="stretch"):
+            params = st.query_params.to_dict()
+            _act(ctx, "views.saved", lambda: sv.save(ui.connection(), person, name,
+                                                     page_path, params, shared))
+
+
+def _act(ctx: ui.Context, done_key: str, action, **values) -> None:
+    """Run a change; say it worked (after the rerun that lists it) or why it was refused."""
+    try:
+        result = action()
+    except sv.ViewError as exc:
+        st.error(ctx.t(exc.key, **exc.values), icon=":material/error:")
+        return
+    if isinstance(result, sv.SavedView):
+        values = {"name": result.name, **values}
+        st.session_state["views_pick"] = result.view_id
+    st.session_state["_views_flash"] = (done_key, values)
+    st.rerun()
+
+
+def _flash(ctx: ui.Context) -> None:
+    done = st.session_state.pop("_views_flash", None)
+    if done:
+        st.success(ctx.t(done[0], **done[1]), icon=":material/check_circle:")
+
+
+def reopen(view: sv.SavedView) -> None:
+    """Open `view` as its URL would open in a fresh tab: drop the session's state (filters,
+    explorer state, language) and run its page from its query parameters."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.switch_page(f"pages/{view.page}.py", query_params=view.params)

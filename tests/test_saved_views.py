@@ -1,0 +1,147 @@
+"""Saved views: named addresses of the dashboard, kept in the store (migration 006),
+opened as their URL would open, never carrying a role."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coopdash import saved_views as sv
+from coopdash import store
+from coopdash.i18n import t
+
+ANA = sv.Who("ana@office.go.id", may_save=True)
+BUDI = sv.Who("budi@office.go.id", may_save=True)
+ADMIN = sv.Who("admin@office.go.id", may_save=True, is_admin=True)
+WALL = sv.Who("wall", may_save=False)
+
+
+@pytest.fixture
+def con(sample_store, store_copy):
+    c = store.connect(store_copy(sample_store))
+    yield c
+    c.close()
+
+
+def _names(con, who):
+    return [v.name for v in sv.listed(con, who)]
+
+
+def test_save_list_share_and_reopen_address(con):
+    """A person's views are theirs until shared; shared ones are listed for everyone,
+    after their own; the address kept is the URL's, less one-off messages."""
+    before = store.data_version(con)
+    mine = sv.save(con, ANA, "  Peserta   Jepang ", "explorer",
+                   {"tab": "participants", "country": "JP", "lang": "en",
+                    "page_not_found": "/x"})
+    sv.save(con, BUDI, "Budi's", "funding", {"cur": "USD"}, shared=True)
+    assert mine.name == "Peserta Jepang"
+    assert _names(con, ANA) == ["Peserta Jepang", "Budi's"]
+    assert _names(con, BUDI) == ["Budi's"]
+    got = sv.get(con, mine.view_id)
+    assert (got.page, got.params) == ("explorer", {"country": "JP", "lang": "en",
+                                                   "tab": "participants"})
+    assert store.data_version(con) == before  # a view changes no record
+
+
+def test_names_are_unique_per_person_and_checked(con):
+    """The same name twice (any case) is refused for one person, allowed for another;
+    empty and overlong names are refused with the reason."""
+    sv.save(con, ANA, "Weekly", "weekly", {})
+    with pytest.raises(sv.ViewError) as err:
+        sv.save(con, ANA, "weekly ", "overview", {})
+    assert (err.value.key, err.value.values) == ("views.error.taken", {"name": "weekly"})
+    sv.save(con, BUDI, "Weekly", "weekly", {})
+    for bad, key in (("   ", "views.error.empty_name"), ("x" * 81, "views.error.long_name")):
+        with pytest.raises(sv.ViewError) as err:
+            sv.save(con, ANA, bad, "overview", {})
+        assert err.value.key == key
+    assert sorted(_names(con, ANA)) == ["Weekly"]
+
+
+def test_only_owner_or_admin_changes_a_shared_view(con):
+    """Another person sees a shared view but cannot rename, unshare or delete it; the
+    owner and an admin can; a read-only role saves nothing."""
+    view = sv.save(con, ANA, "Leadership", "overview", {"kind": "seminar"}, shared=True)
+    for act in (lambda: sv.change(con, BUDI, view.view_id, name="Mine now"),
+                lambda: sv.change(con, BUDI, view.view_id, shared=False),
+                lambda: sv.delete(con, BUDI, view.view_id)):
+        with pytest.raises(sv.ViewError) as err:
+            act()
+        assert err.value.key == "views.error.not_owner"
+    assert _names(con, BUDI) == ["Leadership"]
+    sv.change(con, ANA, view.view_id, name="Leadership 2026")
+    sv.change(con, ADMIN, view.view_id, shared=False)
+    assert _names(con, BUDI) == []
+    assert _names(con, ANA) == ["Leadership 2026"]
+    with pytest.raises(sv.ViewError):
+        sv.save(con, WALL, "Wall", "overview", {})
+    sv.delete(con, ADMIN, view.view_id)
+    assert _names(con, ANA) == []
+    with pytest.raises(sv.ViewError) as err:
+        sv.delete(con, ANA, view.view_id)
+    assert err.value.key == "views.error.gone"
+
+
+def test_rename_to_a_taken_name_is_refused(con):
+    """Renaming onto another of one's own names is refused; keeping the name is fine."""
+    a = sv.save(con, ANA, "A", "overview", {})
+    sv.save(con, ANA, "B", "overview", {})
+    with pytest.raises(sv.ViewError):
+        sv.change(con, ANA, a.view_id, name="b")
+    assert sv.change(con, ANA, a.view_id, name="A", shared=True).is_shared
+
+
+# --- in the app ----------------------------------------------------------------------------
+
+def _button(at, label):
+    found = [b for b in at.button if b.label == label]
+    assert found, [b.label for b in at.button]
+    return found[0]
+
+
+def _open_views(at):
+    at.session_state["views_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_analysts_shared_view_shows_a_viewer_counts(app, sample_store, store_copy,
+                                                    monkeypatch):
+    """An analyst saves the explorer's participants with a filter and shares it; a viewer
+    opens it: the same table and filter, and the names hidden (a view carries no role)."""
+    db = store_copy(sample_store)
+    monkeypatch.setenv("COOPDASH_ACTOR", "ana@office.go.id")
+    at = app(db, lang="en", role="analyst")
+    at.run()
+    at.session_state["explorer_tab"] = "participants"
+    at.switch_page("pages/explorer.py").run()
+    at.multiselect(key="flt_kinds").set_value(["meeting"]).run()
+    _open_views(at)
+    at.text_input(key="views_name").input("Meeting participants")
+    at.checkbox(key="views_new_shared").check()
+    _button(at, t("views.save", "en")).click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [t("views.saved", "en",
+                                               name="Meeting participants")]
+    con = store.connect(db)  # the app's own database instance (same process)
+    page, query, shared = con.execute(
+        "select page, query, is_shared from saved_views").fetchall()[0]
+    con.close()
+    saved = json.loads(query)
+    assert (page, shared) == ("explorer", True)
+    assert saved["tab"] == "participants" and saved["kind"] == "meeting"
+    assert dict(at.query_params) == saved  # exactly the address the analyst had
+
+    monkeypatch.setenv("COOPDASH_ACTOR", "wall-screen")
+    viewer = app(db, lang="en", role="viewer")
+    viewer.run()
+    _open_views(viewer)
+    assert viewer.selectbox(key="views_pick").value is not None
+    assert t("views.read_only", "en") in [c.value for c in viewer.caption]
+    _button(viewer, t("views.open", "en")).click().run()
+    assert not viewer.exception
+    assert viewer.multiselect(key="flt_kinds").value == ["meeting"]
+    assert viewer.session_state["explorer_tab"] == "participants"
+    assert t("explorer.names_hidden", "en") in [i.value for i in viewer.info]
