@@ -37,6 +37,24 @@ def _isolated(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
+@pytest.fixture(autouse=True)
+def _apptest_pages_mode(monkeypatch):
+    """AppTest sets `PagesManager.uses_pages_directory` back to None before every run, so
+    each run would start in Streamlit's legacy pages mode and `legacy_pages` would rerun
+    it, dropping the click that started it (a form submit, a button), where a real server
+    sets the flag once per process. AppTest's own PagesManager (only it) leaves the mode
+    at once, as a real server's later runs do."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class _NoLegacyPages(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", _NoLegacyPages)
+
+
 def build_store(path: Path, with_: str) -> Path:
     store.create(path, bootstrap.populate(with_, participants=DEMO_PARTICIPANTS))
     return path
