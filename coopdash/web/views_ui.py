@@ -23,10 +23,14 @@ _OPEN_KEY = "views_open"
 
 
 def who(ctx: ui.Context) -> sv.Who:
-    """The person acting on views. Single-role mode: the configured actor, who may save
-    unless the server's role is `viewer`. (With sign-in: the signed-in person.)"""
-    s = ctx.settings
-    return sv.Who(owner=s.actor, may_save=s.role != "viewer", is_admin=False)
+    """The person acting on views, from the run's person (`coopdash.web.auth`): signed in,
+    their e-mail, and an admin (`manage`) changes any view; one role for everyone, the
+    configured actor, who saves unless that role is `viewer`."""
+    person = ctx.person
+    if person.signed_in:
+        return sv.Who(owner=person.actor, may_save=True, is_admin=person.can("manage"))
+    return sv.Who(owner=person.actor, may_save=person.role != "viewer",
+                  is_admin=False)
 
 
 def sidebar(ctx: ui.Context, page_path: str) -> None:
