@@ -12,8 +12,8 @@ Filter semantics (the same as the macros):
   (an undated program drops out once either bound is set); a funding-source filter keeps
   programs with at least one line of such a source (and, with `none`, those with no
   line); a region filter keeps programs with at least one participant (any side) whose
-  province (first two characters of `region_code`; `none` when empty) is chosen (and,
-  with `none`, programs with no participant). Empty list = all.
+  province (first two characters of `region_code`; `none` when empty) is chosen (a
+  program with no participant drops out once regions are chosen). Empty list = all.
 - delegations: of the filtered programs, by side. "In person" = mode in_person/hybrid,
   or mode empty and host_country given; outbound = home side, in person, host country
   given and not the home country; inbound = partner side, in person, host = home.
@@ -97,15 +97,11 @@ def _province(region_code: pd.Series) -> pd.Series:
 
 
 def _programs_with_region(fr: Frames, regions: tuple[str, ...]) -> pd.Series:
-    """Programs with a participant in `regions`; with NONE also those with none at all."""
+    """Programs with a participant in `regions` (NONE: a participant with no region)."""
     x = fr["participants"]
-    d = fr["delegations"]
     hit = x.loc[_province(x["region_code"]).isin(regions), "delegation_id"]
-    keep = set(d.loc[d["delegation_id"].isin(hit), "program_id"])
-    if NONE in regions:
-        with_people = set(d.loc[d["delegation_id"].isin(x["delegation_id"]), "program_id"])
-        keep |= set(fr["programs"]["program_id"]) - with_people
-    return pd.Series(sorted(keep), dtype=object)
+    d = fr["delegations"]
+    return d.loc[d["delegation_id"].isin(hit), "program_id"]
 
 
 def _programs_with_source(fr: Frames, sources: tuple[str, ...]) -> pd.Series:

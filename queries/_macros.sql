@@ -14,8 +14,9 @@ create or replace temp macro province_or_none(region_code) as
 -- program drops out once a period is chosen); funding source and home region keep the
 -- programs that have such a funding line / such a participant. Both offer the choice
 -- 'none' (coopdash.figures.filters.NONE: nothing recorded): programs with no funding
--- line; people with no province (a program with no participant counts as having none),
--- so choosing every value and 'none' is the same as choosing nothing.
+-- line (so every source and 'none' is the same as choosing nothing); people with no
+-- province (every province and 'none' keeps every person; a program with no participant
+-- at all still drops out once a province is chosen: the filter's help says so).
 create or replace temp macro f_programs(f) as table
 select p.*
 from programs p
@@ -35,10 +36,7 @@ where in_list(f['partners'], p.partner_id)
        or p.program_id in (
             select d.program_id
             from participants x join delegations d on d.delegation_id = x.delegation_id
-            where list_contains(f['regions']::varchar[], province_or_none(x.region_code)))
-       or (list_contains(f['regions']::varchar[], 'none') and p.program_id not in (
-            select d.program_id
-            from participants x join delegations d on d.delegation_id = x.delegation_id)));
+            where list_contains(f['regions']::varchar[], province_or_none(x.region_code))));
 
 -- Delegations of the filtered programs, with direction as the contract defines it:
 -- outbound = our side, held in person abroad; inbound = partner side, in person at home.

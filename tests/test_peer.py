@@ -230,20 +230,21 @@ def test_region_filter(tiny):
 
 def test_nothing_recorded_choices(tiny):
     """'none' keeps programs with no funding line (pr5) / people with no province (pt3,
-    pt5) and programs with no participant (pr5); every value plus 'none' = no filter."""
+    pt5) and their programs; every source plus 'none' = no filter; every province plus
+    'none' keeps every person (pr5, with no participant, drops out)."""
     _, fr = tiny
     ids = set(fr["programs"]["program_id"])
     assert set(peer.programs(fr, Filters(sources=("none",)))["program_id"]) == {"pr5"}
-    assert set(peer.programs(fr, Filters(regions=("none",)))["program_id"]) == {
-        "pr1", "pr3", "pr5"}
+    assert set(peer.programs(fr, Filters(regions=("none",)))["program_id"]) == {"pr1", "pr3"}
     assert set(peer.participants(fr, Filters(regions=("none",)))["participant_id"]) == {
         "pt3", "pt5"}
     every_source = tuple(fr["funding"]["source"].unique())
     assert set(peer.programs(fr, Filters(sources=every_source))["program_id"]) == ids - {"pr5"}
     assert set(peer.programs(fr, Filters(sources=(*every_source, "none")))["program_id"]) == ids
     provinces = tuple(fr["participants"]["region_code"].dropna().str[:2].unique())
-    assert len(peer.participants(fr, Filters(regions=(*provinces, "none")))) == len(
-        fr["participants"])
+    every = Filters(regions=(*provinces, "none"))
+    assert len(peer.participants(fr, every)) == len(fr["participants"])
+    assert set(peer.programs(fr, every)["program_id"]) == ids - {"pr5"}
 
 
 def test_delegations_by_kind_tiny(tiny):
