@@ -29,15 +29,18 @@ def _issues_frame(issues) -> pd.DataFrame:
 
 def _show_report(report: intake.CheckReport) -> None:
     if report.ok:
-        st.success(ctx.t("data.check_ok", rows=sum(report.rows.values()),
-                         tables=len(report.rows)), icon=":material/check_circle:")
+        st.success(ctx.t("data.check_ok", rows=fmt_int(sum(report.rows.values()), ctx.lang),
+                         tables=fmt_int(len(report.rows), ctx.lang)),
+                   icon=":material/check_circle:")
         table = report.table()
         st.dataframe(table.rename(columns={c: ctx.t(f"data.col.{c}") for c in table.columns}),
                      hide_index=True, key="data_report_table")
         return
-    st.error(ctx.t("data.check_failed", n=report.total_issues), icon=":material/error:")
+    st.error(ctx.t("data.check_failed", n=fmt_int(report.total_issues, ctx.lang)),
+             icon=":material/error:")
     if report.total_issues > len(report.issues):
-        st.caption(ctx.t("data.check_more", shown=len(report.issues), n=report.total_issues))
+        st.caption(ctx.t("data.check_more", shown=fmt_int(len(report.issues), ctx.lang),
+                         n=fmt_int(report.total_issues, ctx.lang)))
     st.dataframe(_issues_frame(report.issues), hide_index=True, key="data_issues")
 
 

@@ -187,19 +187,17 @@ def changes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     if not view.has_imports:
         st.info(ctx.t("weekly.changes_none"), icon=":material/history:")
         return
-
-    def n(value: int) -> str:
-        return fmt_int(value, ctx.lang)
-
+    lang = ctx.lang
     st.markdown("\n".join(
-        "- " + ctx.t("weekly.by_table", table=weekly.table_label(r.table_name, ctx.lang),
-                     added=n(r.n_added), changed=n(r.n_changed), removed=n(r.n_removed))
+        "- " + ctx.t("weekly.by_table", table=weekly.table_label(r.table_name, lang),
+                     added=fmt_int(r.n_added, lang), changed=fmt_int(r.n_changed, lang),
+                     removed=fmt_int(r.n_removed, lang))
         for r in view.summary.itertuples(index=False)))
     st.caption(ctx.t("weekly.changes_note"))
     table(ctx, view, "changes", "details")
     if view.n_more_changes:
-        st.caption(ctx.t("weekly.more_lines", n=n(view.n_more_changes),
-                         total=n(view.n_change_lines)))
+        st.caption(ctx.t("weekly.more_lines", n=fmt_int(view.n_more_changes, lang),
+                         total=fmt_int(view.n_change_lines, lang)))
         change_list_download(ctx, week, view.n_change_lines)
     table(ctx, view, "imports", "imports")
 

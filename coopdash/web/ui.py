@@ -452,7 +452,7 @@ def sidebar(settings: Settings, version: int) -> Filters:
     st.session_state.setdefault("currency", settings.currency)
     with st.sidebar:
         lang = st.selectbox(t("app.language", st.session_state["lang"]), LANGS, key="lang",
-                            format_func=lambda v: t(f"app.lang_name.{v}", v))
+                            format_func=lambda v: t(f"app.lang_{v}", v))
         st.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency")
         st.subheader(t("filter.title", lang))
         _filter_widgets(_choices(str(settings.db_path), version, lang), lang)
