@@ -1,0 +1,68 @@
+"""Files with personal data never outlive their download: every file the pages offer is
+made in memory at the click, so the server's temporary folder stays empty, while it runs
+and after it stops (they used to stay in a shared temp folder, 0755/0644)."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+from browser_util import wait_idle
+from conftest import start_server
+from deploy_checks import PATIENCE, open_path
+
+from coopdash.i18n import t
+
+pytestmark = pytest.mark.browser
+
+
+def _download(page, key: str, folder):
+    with page.expect_download(timeout=PATIENCE * 1000) as info:
+        page.locator(f".st-key-{key} button").click()
+    path = folder / f"{key}-{info.value.suggested_filename}"
+    info.value.save_as(path)
+    return path
+
+
+def _left_in(folder) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_downloads_leave_no_file_behind(demo_store, tmp_path, browser):
+    """A keeper downloads the participants (CSV, Excel, Parquet), the whole store (Excel,
+    CSV zip), the week's change list and the meeting pack through a real server whose
+    temp folder is the test's own: the files hold names, the folder holds nothing."""
+    temp, got = tmp_path / "server-tmp", tmp_path / "downloads"
+    temp.mkdir(mode=0o700)
+    got.mkdir()
+    db = tmp_path / "served.duckdb"
+    shutil.copy(demo_store, db)
+    con = duckdb.connect(str(db), read_only=True)
+    names = {r[0] for r in con.execute("select full_name from participants").fetchall()}
+    con.close()
+    proc, url = start_server(db, {"TMPDIR": str(temp), "COOPDASH_TODAY": "2026-11-28",
+                                  "COOPDASH_ROLE": "keeper"})
+    context = browser.new_context(viewport={"width": 1400, "height": 1800},
+                                  accept_downloads=True)
+    page = context.new_page()
+    try:
+        files = []
+        open_path(page, url, "/explorer?tab=participants")
+        files += [_download(page, f"ex_dl_{fmt}", got) for fmt in ("csv", "xlsx", "parquet")]
+        open_path(page, url, "/data")
+        files.append(_download(page, "data_export_download", got))
+        page.get_by_text(t("data.format.zip", "id"), exact=True).click()
+        wait_idle(page, timeout=PATIENCE)
+        files.append(_download(page, "data_export_download", got))
+        open_path(page, url, "/weekly")
+        files += [_download(page, key, got) for key in ("wk_list_download", "wk_pack_html")]
+        assert len({f.suffix for f in files}) >= 5 and all(f.stat().st_size for f in files)
+        csv_text = files[0].read_text(encoding="utf-8-sig")
+        assert sum(name in csv_text for name in names) == len(names)  # personal data
+        assert _left_in(temp) == []  # while the server runs
+    finally:
+        context.close()
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert _left_in(temp) == []  # and after it stopped
