@@ -24,6 +24,8 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_INTAKE_MEMORY_MB| 1024                     | memory the workbook-reading child may use |
 | COOPDASH_INTAKE_SECONDS  | 120                      | time the workbook-reading child may take  |
 | COOPDASH_INTAKE_ENTRY_MB | 200                      | size one file or zip entry may inflate to |
+| COOPDASH_WRITE_WAIT      | 10                       | seconds a write waits for another writer  |
+| COOPDASH_UNDO_KEEP       | 10                       | imports that stay undoable (disk: below)  |
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ class Settings:
     intake_entry_mb: int = 200
     admins: tuple[str, ...] = ()
     default_role: str | None = None
+    write_wait: float = 10.0
+    undo_keep: int = 10
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -131,6 +135,8 @@ def load(env: dict[str, str] | None = None) -> Settings:
         intake_entry_mb=int(env.get("COOPDASH_INTAKE_ENTRY_MB", "200")),
         admins=access.emails(env.get("COOPDASH_ADMINS", "")),
         default_role=_default_role(env.get("COOPDASH_DEFAULT_ROLE", "")),
+        write_wait=float(env.get("COOPDASH_WRITE_WAIT", "10")),
+        undo_keep=max(1, int(env.get("COOPDASH_UNDO_KEEP", "10"))),
     )
 
 

@@ -45,7 +45,8 @@ def _people() -> list[str]:
 def _change(email: str, role: str | None) -> None:
     auth.require(ctx.person, "manage", ctx.lang)  # the role is read fresh on this run
     try:
-        old, new = users.set_role(ui.connection(), email, role, actor=ctx.person.actor)
+        with ui.writing(ctx, "role", file_name=email) as con:
+            old, new = users.set_role(con, email, role, actor=ctx.person.actor)
     except access.AccessError:
         st.error(ctx.t("admin.bad_email", value=email), icon=":material/error:")
         return

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from coopdash import store
 from coopdash.i18n import fmt_int
+from coopdash.store import history
 from coopdash.web import auth, ui
 from coopdash.web.download import download
 from coopdash.workbook import intake
@@ -64,19 +66,26 @@ def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
     bar = st.progress(0.0)
     try:
         result = intake.apply_upload(
-            ui.connection(), upload.name, upload.getvalue(), replace=replace,
+            ctx.settings.db_path, upload.name, upload.getvalue(), replace=replace,
             actor=ctx.person.actor, lang=ctx.lang, allow_empty=allow_empty,
             progress=lambda f, msg: bar.progress(f, text=msg))
     except ValidationFailed as exc:  # the store changed since the check
         st.error(exc.report(ctx.lang))
         return
+    except store.WriterBusyError as exc:
+        st.error(exc.message(ctx.lang), icon=":material/lock:")
+        return
     ui.after_write()
     st.session_state.pop("data_check", None)
-    st.success(ctx.t("data.applied", file=upload.name) + "\n\n" + "\n".join(
-        f"- {line.strip()}" for line in result.lines(ctx.lang)[1:]))
+    # the next run reads the version just published (this run stays on the one it began on)
+    st.session_state["data_flash"] = ctx.t("data.applied", file=upload.name) + "\n\n" + \
+        "\n".join(f"- {line.strip()}" for line in result.lines(ctx.lang)[1:])
+    st.rerun()
 
 
 st.subheader(ctx.t("data.upload_title"))
+if flash := st.session_state.pop("data_flash", None):
+    st.success(flash, icon=":material/check_circle:")
 if not ctx.can("write"):
     st.info(ctx.t("data.no_write"), icon=":material/lock:")
 else:
@@ -141,3 +150,53 @@ else:
         "table_name": ctx.t("data.col.table"), "n_added": ctx.t("data.col.added"),
         "n_changed": ctx.t("data.col.changed"), "n_removed": ctx.t("data.col.removed")})
     st.dataframe(log, hide_index=True, key="data_log")
+
+
+# --- writes and undo ----------------------------------------------------------------------
+
+def _write_label(row) -> str:
+    return " · ".join(history.text(v) for v in (
+        row.write_id, row.written_at, row.actor, row.what, row.file_name))
+
+
+def _undo(writes: pd.DataFrame) -> None:
+    """A keeper undoes a recent import: the same warning as `python -m coopdash undo`."""
+    undoable = writes[writes["is_undoable"] & (writes["what"].isin(store.snapshots.UNDOABLE))]
+    if undoable.empty:
+        st.caption(ctx.t("snap.page.undo_none"))
+        return
+    labels = {int(r.write_id): _write_label(r) for r in undoable.itertuples(index=False)}
+    write_id = st.selectbox(ctx.t("snap.page.undo_pick"), list(labels),
+                            format_func=labels.__getitem__, key="data_undo_pick")
+    lost = history.lost_by_undo(writes, write_id)
+    when = history.text(undoable.loc[undoable["write_id"] == write_id, "written_at"].iloc[0])
+    st.warning(ctx.t("snap.page.undo_warning", id=write_id, when=when, n=len(lost),
+                     list="; ".join(_write_label(r) for r in lost.itertuples(index=False))),
+               icon=":material/undo:")
+    sure = st.checkbox(ctx.t("snap.page.undo_confirm"), key=f"data_undo_sure_{write_id}")
+    if st.button(ctx.t("snap.page.undo_button"), key="data_undo_button", disabled=not sure,
+                 icon=":material/undo:"):
+        try:
+            store.undo(ctx.settings.db_path, write_id, actor=ctx.person.actor)
+        except store.WriterBusyError as exc:
+            st.error(exc.message(ctx.lang), icon=":material/lock:")
+            return
+        ui.after_write()
+        st.session_state["data_undo_flash"] = ctx.t("snap.page.undone", id=write_id)
+        st.rerun()
+
+
+st.subheader(ctx.t("snap.page.title"))
+st.caption(ctx.t("snap.page.help", n=ctx.settings.undo_keep))
+if flash := st.session_state.pop("data_undo_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+writes = history.with_undoable(ui.run("store_history", ctx, limit=50), ctx.settings.db_path)
+shown = pd.DataFrame({
+    ctx.t(f"snap.col.{c}"): v for c, v in (
+        ("id", writes["write_id"]), ("when", writes["written_at"]), ("who", writes["actor"]),
+        ("what", writes["what"]), ("file", writes["file_name"]), ("mode", writes["mode"]),
+        ("changes", [history.counts_text(x) for x in writes["tables"]]),
+        ("note", writes["note"]), ("undo", writes["is_undoable"]))})
+st.dataframe(shown, hide_index=True, key="data_writes")
+if ctx.can("write"):
+    _undo(writes)

@@ -220,7 +220,8 @@ def save(ctx: ui.Context, record: dict) -> None:
     """Write through the importer; on success rerun with a message, else show the errors."""
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        weekly.save_action(ui.connection(), record, actor=ctx.person.actor)
+        with ui.writing(ctx, "edit", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
+            weekly.save_action(con, record, actor=ctx.person.actor)
     except weekly.ValidationFailed as exc:
         st.error("\n".join([ctx.t("weekly.err.header"),
                             *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),

@@ -42,14 +42,13 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
 
 
 def run_import(db: Path, path: Path, **kw):
-    """Import into the store at `db`; the result, or the ValidationFailed raised."""
-    con = store.connect(db)
+    """Import into the store at `db` (one published write); the result, or the
+    ValidationFailed raised."""
     try:
-        return importer.import_path(con, path, actor="pytest", **kw)
+        with store.writing(db, actor="pytest", what="import", file_name=Path(path).name) as con:
+            return importer.import_path(con, path, actor="pytest", **kw)
     except ValidationFailed as exc:
         return exc
-    finally:
-        con.close()
 
 
 def table_rows(db: Path, table: str) -> list[tuple]:

@@ -105,13 +105,10 @@ def signin_dashboard(db: Path, folder: Path, env: dict[str, str] | None = None,
     from coopdash import store
     from coopdash.store import users
 
-    con = store.connect(db)
-    try:
+    with store.writing(db, actor="test-setup", what="role") as con:
         for email, role in PEOPLE.items():
             if role:
                 users.set_role(con, email, role, actor="test-setup")
-    finally:
-        con.close()
     with oidc_provider() as issuer:
         for email in (*PEOPLE, ADMIN):
             add_person(issuer, email)

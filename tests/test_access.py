@@ -62,7 +62,7 @@ def test_settings_refuse_a_default_role_beyond_viewer(monkeypatch):
 def test_roles_are_kept_and_every_change_is_logged(sample_store, store_copy):
     """Add, change, remove: the users table follows and the log has who/when/old -> new;
     setting the same role again changes and logs nothing; data_version is untouched."""
-    con = store.connect(store_copy(sample_store))
+    con = store.connect(store_copy(sample_store), read_only=False)
     version = store.data_version(con)
     assert users.set_role(con, " Ana@Office.go.id", "analyst", "boss@office.go.id") == (
         None, "analyst")

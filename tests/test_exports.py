@@ -227,7 +227,7 @@ def hostile_store(tmp_path_factory, empty_store) -> Path:
     """A store whose text fields begin with formula characters."""
     path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
     path.write_bytes(Path(empty_store).read_bytes())
-    con = store.connect(path)
+    con = store.connect(path, read_only=False)
     h = HOSTILE
     con.execute("insert into partners values ('p1', $a, 'JP', $b, 'ngo')", {"a": h[0], "b": h[1]})
     con.execute("insert into agreements values ('a1', 'p1', $a, 'mou', 'signed', "

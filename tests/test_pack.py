@@ -28,7 +28,7 @@ def today(monkeypatch):
 
 @pytest.fixture
 def pack_html(store_copy, demo_store, today):
-    con = store.connect(store_copy(demo_store))
+    con = store.connect(store_copy(demo_store), read_only=False)
     try:
         yield pack.build_html(con, WEEK, Filters(), "en")
     finally:
@@ -201,7 +201,7 @@ def test_pack_cuts_the_change_list_with_the_whole_count(store_copy, demo_store, 
     (in SQL), with the per-table summary the page shows."""
     monkeypatch.setenv("COOPDASH_TODAY", dt.date.today().isoformat())
     week = weekly.Week.of(dt.date.today())
-    con = store.connect(store_copy(demo_store))
+    con = store.connect(store_copy(demo_store), read_only=False)
     try:
         review = pack.build_review(con, week, Filters(), "en")
         text = pack.build_html(con, week, Filters(), "en")

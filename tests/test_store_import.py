@@ -138,7 +138,7 @@ def test_participant_role_defaults_to_member(tmp_path, sample_store, store_copy)
 def test_import_frames_edit_mode(sample_store, store_copy):
     """A single-record edit (weekly review) goes through the same validator and log."""
     db = store_copy(sample_store)
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     frame = pd.DataFrame([{"action_id": "jclair-hq-follow-up", "status": "done",
                            "closed_on": pd.Timestamp("2023-06-01")}])
     result = importer.import_frames(con, {"actions": frame}, file_name="weekly review",
@@ -242,7 +242,7 @@ def test_added_records_are_named_by_the_import_log_only(tmp_path, sample_store, 
                            "zz-new-1,jclair-sg,,New A,seminar,planned,,,,,\n"
                            "jclair-seminar-tokyo,jclair-sg,bpsdm-jclair,Seminar renamed,"
                            "seminar,planned,in_person,JP,Tokyo,2026-12-01,2026-12-03\n"})
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     try:
         result = importer.import_path(con, folder, actor="ana")
         log = con.execute("select n_added, added_ids, n_changed from import_log "

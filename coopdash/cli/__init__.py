@@ -9,6 +9,9 @@
     pack --week 2026-W48 [--out pack.html|pack.pdf|pack.pptx] [--filter partner=...]
     send-pack --to a@x,b@y [--week last] [--format pdf|pptx|html]   the pack by e-mail
     users list | users set EMAIL ROLE | users remove EMAIL   roles with sign-in
+    history [--limit N]                          the writes: imports, edits, undos
+    undo ID [--yes]                              the store as it was just before write ID
+    backup FILE                                  a consistent copy, while everything runs
 
 Exit codes: 0 done, 1 the input was refused (every problem printed, nothing changed),
 2 usage or store problems.
@@ -25,9 +28,9 @@ import argparse
 import sys
 
 from coopdash import settings, store
-from coopdash.cli import figures, meeting, records, users
+from coopdash.cli import figures, meeting, records, users, versions
 
-GROUPS = (records, figures, meeting, users)
+GROUPS = (records, figures, meeting, users, versions)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,9 @@ def bar(fraction: float, message: str) -> None:
     sys.stderr.flush()
 
 
-def open_store(args, read_only: bool = False):
+def open_store(args, read_only: bool = True):
+    """A read-only connection to the current version of the store (never blocked by a
+    writer); None after printing why there is none."""
     try:
         return store.connect(args.db, read_only=read_only)
     except store.StoreMissingError:

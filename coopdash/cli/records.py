@@ -36,26 +36,32 @@ def _failed():
 
 
 def cmd_import(args) -> int:
+    """One write: a new version of the store, published whole (or nothing on a refusal);
+    waits for another writer at most COOPDASH_WRITE_WAIT seconds."""
     from coopdash.workbook import importer
 
     path = Path(args.db)
     results = []
+    actor = settings.get().actor
+    mode = "replace" if args.replace else "upsert"
 
     def fill(con) -> None:
         con.execute("set enable_progress_bar = false")
         results.append(importer.import_path(
-            con, args.path, replace=args.replace, actor=settings.get().actor, lang=args.lang,
+            con, args.path, replace=args.replace, actor=actor, lang=args.lang,
             progress=bar, allow_empty=tuple(args.allow_empty or ()),
             before_write=lambda losses: _say_losses(losses, args.lang)))
     try:
         if path.exists():
-            con = store.connect(path)
-            try:
+            with store.writing(path, actor=actor, what="import",
+                               file_name=Path(args.path).name, mode=mode) as con:
                 fill(con)
-            finally:
-                con.close()
         else:
-            store.create(path, fill)
+            store.create(path, fill, actor=actor, what="import",
+                         file_name=Path(args.path).name, mode=mode)
+    except store.WriterBusyError as exc:  # another writer held it longer than we wait
+        say(exc.message(args.lang), err=True)
+        return 2
     except store.StoreBusyError:
         say(t("store.cli.busy", args.lang, path=path), err=True)
         return 2

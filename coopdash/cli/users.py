@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from coopdash import access, settings
+from coopdash import access, settings, store
 from coopdash.cli.common import open_store
 from coopdash.i18n import t
 from coopdash.store import users
@@ -37,13 +37,17 @@ def _change(args, email: str, role: str | None) -> int:
     except access.AccessError as exc:
         print(exc, file=sys.stderr)
         return 2
-    con = open_store(args)
+    con = open_store(args)  # says why when there is no store
     if con is None:
         return 2
+    con.close()
+    actor = settings.get().actor
     try:
-        old, new = users.set_role(con, email, role, actor=settings.get().actor)
-    finally:
-        con.close()
+        with store.writing(args.db, actor=actor, what="role", file_name=email) as con:
+            old, new = users.set_role(con, email, role, actor=actor)
+    except store.WriterBusyError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
     none = t("access.no_role", args.lang)
     print(t("access.cli.changed" if old != new else "access.cli.unchanged", args.lang,
             email=email, old=old or none, new=new or none))

@@ -24,7 +24,7 @@ import duckdb
 import streamlit as st
 from streamlit import auth_util
 
-from coopdash import access
+from coopdash import access, store
 from coopdash.i18n import t
 from coopdash.settings import LANGS, Settings
 from coopdash.store import users
@@ -160,9 +160,11 @@ def recorder(person: access.Person, con: Callable[[], duckdb.DuckDBPyConnection]
     if not person.can("names"):
         return None
 
-    def record() -> None:
-        users.log_access(con(), actor=person.actor, role=person.role or "", table=table,
-                         filters=filters, n_rows=n_rows, fmt=fmt)
+    def record() -> None:  # one published write of the store `con` reads
+        with store.writing(store.path_of(con()), actor=person.actor, what="access",
+                           file_name=table, mode=fmt) as w:
+            users.log_access(w, actor=person.actor, role=person.role or "", table=table,
+                             filters=filters, n_rows=n_rows, fmt=fmt)
 
     return record
 

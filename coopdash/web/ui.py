@@ -83,20 +83,20 @@ class Context:
 # --- the store --------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def _connection(db_path: str, first_run: str) -> duckdb.DuckDBPyConnection:
+def _reader(db_path: str, first_run: str) -> store.Reader:
     bootstrap.ensure(Path(db_path), first_run)
-    return store.connect(db_path)
+    return store.Reader(db_path)
 
 
-def connection(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
-    """The process-wide connection to the store (created with the first-run data if the
-    store does not exist yet). Queries run on cursors of it."""
+def reader(settings: Settings | None = None) -> store.Reader:
+    """The process-wide reader of the store (created with the first-run data if the store
+    does not exist yet)."""
     s = settings or settings_mod.get()
     try:
         if not s.db_path.exists():
             with st.spinner(t("app.first_run", s.lang)):
-                return _connection(str(s.db_path), s.first_run)
-        return _connection(str(s.db_path), s.first_run)
+                return _reader(str(s.db_path), s.first_run)
+        return _reader(str(s.db_path), s.first_run)
     except store.StoreBusyError:
         st.error(t("store.cli.busy", s.lang, path=s.db_path), icon=":material/lock:")
         st.stop()
@@ -104,6 +104,17 @@ def connection(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
         st.error(t("intake.store.wal_foreign", s.lang, path=exc.path, wal=exc.wal),
                  icon=":material/error:")
         st.stop()
+
+
+def connection(settings: Settings | None = None, version: int | None = None
+               ) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the version of the store this run started on (the
+    current one outside a run): a page drawn while a write lands finishes on the state it
+    started from; its next run shows the new one. Queries run on cursors of it."""
+    if version is None:
+        ctx = st.session_state.get(_CTX_KEY)
+        version = ctx.data_version if ctx is not None else None
+    return reader(settings).connection(version)
 
 
 def connection_ref(settings: Settings | None = None
@@ -124,18 +135,28 @@ def connection_ref(settings: Settings | None = None
 
 
 def data_version(settings: Settings | None = None) -> int:
-    cur = connection(settings).cursor()
-    try:
-        return store.data_version(cur)
-    finally:
-        cur.close()
+    """The current version of the store: one `stat` of the store file."""
+    return reader(settings).version()
 
 
 def after_write() -> None:
-    """Call after any write to the store: drop every cached result."""
-    _cached.clear()
-    _view.clear()
-    _choices.clear()
+    """Call after a write: nothing to drop, every cached result is keyed by the data
+    version it was read from, and the next run reads the new version. (Kept so pages say
+    where a write happened.)"""
+
+
+@contextmanager
+def writing(ctx: Context, what: str, **kw: Any) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`with ui.writing(ctx, "edit") as con:` one write by this session's user, published
+    whole when the block ends; if another writer holds the store longer than we wait, the
+    page says who and stops."""
+    try:
+        with store.writing(ctx.settings.db_path, actor=ctx.person.actor, what=what,
+                           **kw) as con:
+            yield con
+    except store.WriterBusyError as exc:
+        st.error(exc.message(ctx.lang), icon=":material/lock:")
+        st.stop()
 
 
 def _jsonable(value: Any) -> Any:
@@ -174,8 +195,7 @@ _TTL, _ENTRIES = _cache_settings()
 
 @st.cache_data(ttl=_TTL, max_entries=_ENTRIES, show_spinner=False)
 def _cached(db_path: str, version: int, name: str, params_json: str) -> pd.DataFrame:
-    del version  # part of the cache key only
-    return query.run(connection(), name, params_from_key(params_json))
+    return query.run(connection(version=version), name, params_from_key(params_json))
 
 
 def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:

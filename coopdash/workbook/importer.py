@@ -292,7 +292,9 @@ class _Ctx:
                 ("select list(record_id order by record_id) from history "
                  "where import_id = $id and change = 'removed'", counts.removed)))
         self.con.execute(
-            f"insert into import_log select $id, $now, $actor, $file, $mode, $tbl, "
+            "insert into import_log (import_id, imported_at, actor, file_name, mode, "
+            "table_name, n_added, n_changed, n_removed, added_ids, changed_ids, removed_ids) "
+            f"select $id, $now, $actor, $file, $mode, $tbl, "
             f"$a, $c, $r, {ids}",
             {**self.params, "actor": actor, "file": file_name, "mode": mode,
              "a": counts.added, "c": counts.changed, "r": counts.removed})

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from coopdash import store
 from coopdash.contract import TABLE_ORDER
 from coopdash.workbook import importer, reader, replacing, template, writer
 from coopdash.workbook.validate import Issue, Issues, ValidationFailed, join_sql, validate
@@ -89,20 +90,19 @@ def _count_changes(cur: duckdb.DuckDBPyConnection, staging, report: CheckReport)
                 f"(select 1 from _f_{name} f where {join_sql(name, 'f', 's')})").fetchall()[0][0]
 
 
-def apply_upload(con: duckdb.DuckDBPyConnection, name: str, data: bytes, *, replace: bool,
+def apply_upload(path: Path | str, name: str, data: bytes, *, replace: bool,
                  actor: str, lang: str, progress=None, allow_empty: tuple[str, ...] = ()
                  ) -> importer.ImportResult:
-    """Import the upload (all or nothing); raises ValidationFailed and writes nothing.
-    A replace empties only the tables in `allow_empty` (the keeper confirmed them)."""
+    """Import the upload into the store at `path` as one published write (all or
+    nothing); raises ValidationFailed and writes nothing. A replace empties only the
+    tables in `allow_empty` (the keeper confirmed them)."""
     with tempfile.TemporaryDirectory(prefix="coopdash-upload-") as tmp:
-        path = _saved(name, data, Path(tmp))
-        cur = con.cursor()
-        try:
-            return importer.import_path(cur, path, replace=replace, actor=actor, lang=lang,
+        saved = _saved(name, data, Path(tmp))
+        with store.writing(path, actor=actor, what="import", file_name=Path(name).name,
+                           mode="replace" if replace else "upsert") as con:
+            return importer.import_path(con, saved, replace=replace, actor=actor, lang=lang,
                                         progress=progress, allow_empty=allow_empty,
                                         file_name=name)
-        finally:
-            cur.close()
 
 
 def template_bytes() -> bytes:

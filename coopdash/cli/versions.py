@@ -1,0 +1,111 @@
+"""Commands on the store's versions: history, undo, backup. They work while the
+dashboard serves and other commands run (readers never wait; undo waits for a writer at
+most COOPDASH_WRITE_WAIT seconds)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from coopdash import settings, store
+from coopdash.cli.common import open_store
+from coopdash.i18n import t
+from coopdash.store import history
+
+
+def _writes(args, limit: int = 1000):
+    con = open_store(args)
+    if con is None:
+        return None
+    try:
+        return history.writes(con, args.db, limit=limit)
+    finally:
+        con.close()
+
+
+def _line(row, lang: str) -> str:
+    yes_no = t("snap.cli.yes" if row.is_undoable else "snap.cli.no", lang)
+    counts = history.counts_text(row.tables)
+    return "  ".join(history.text(v) for v in (
+        row.write_id, row.written_at, row.actor, row.what, row.file_name, row.mode, yes_no,
+        counts or row.note))
+
+
+def cmd_history(args) -> int:
+    df = _writes(args, args.limit)
+    if df is None:
+        return 2
+    if df.empty:
+        print(t("snap.cli.history_empty", args.lang))
+        return 0
+    cols = ("id", "when", "who", "what", "file", "mode", "undo", "changes")
+    print("  ".join(t(f"snap.col.{c}", args.lang) for c in cols))
+    for row in df.itertuples(index=False):
+        print(_line(row, args.lang))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    df = _writes(args)
+    if df is None:
+        return 2
+    target = df[df["write_id"] == args.id]
+    if target.empty:
+        print(t("snap.cli.no_write", args.lang, id=args.id), file=sys.stderr)
+        return 1
+    if not bool(target["is_undoable"].iloc[0]):
+        print(t("snap.cli.not_undoable", args.lang, id=args.id,
+                n=settings.get().undo_keep), file=sys.stderr)
+        return 1
+    print(t("snap.cli.undo_intro", args.lang, id=args.id,
+            when=target["written_at"].iloc[0]))
+    for row in history.lost_by_undo(df, args.id).itertuples(index=False):
+        print("  " + _line(row, args.lang))
+    if not args.yes and not _confirmed(args.lang):
+        print(t("snap.cli.undo_cancelled", args.lang))
+        return 1
+    try:
+        version = store.undo(args.db, args.id, actor=settings.get().actor)
+    except store.WriterBusyError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    print(t("snap.cli.undo_done", args.lang, id=args.id, version=version))
+    return 0
+
+
+def _confirmed(lang: str) -> bool:
+    sys.stdout.write(t("snap.cli.undo_ask", lang))
+    sys.stdout.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes", "ya")
+
+
+def cmd_backup(args) -> int:
+    if not Path(args.db).exists():
+        print(t("store.cli.no_store", args.lang, path=args.db), file=sys.stderr)
+        return 2
+    out = store.backup(args.db, args.path)
+    con = store.base.open_file(out, read_only=True)
+    try:
+        version = store.data_version(con)
+    finally:
+        con.close()
+    print(t("snap.cli.backup_done", args.lang, path=out, version=version,
+            mb=round(out.stat().st_size / 1e6, 1)))
+    return 0
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("history", parents=[common],
+                       help="the writes to the store (imports, edits, undos), newest first")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_history)
+    p = sub.add_parser("undo", parents=[common],
+                       help="make the store what it was just before write ID")
+    p.add_argument("id", type=int, help="the write's ID in `history`")
+    p.add_argument("--yes", action="store_true", help="do not ask")
+    p.set_defaults(func=cmd_undo)
+    p = sub.add_parser("backup", parents=[common],
+                       help="a consistent copy of the store, at any time")
+    p.add_argument("path", help="the copy's file (replaced if it exists)")
+    p.set_defaults(func=cmd_backup)

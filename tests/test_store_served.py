@@ -1,0 +1,71 @@
+"""A real `streamlit run` serving the store while the command line reads and writes it:
+readers never wait, a reloaded page shows what the command line imported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser_util import metrics, wait_charts, wait_idle
+from conftest import ROOT, start_server
+
+from coopdash import store
+from coopdash.i18n import fmt_int, t
+from coopdash.workbook import demo
+
+pytestmark = pytest.mark.browser
+
+
+def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "coopdash", *args, "--db", str(db),
+                           "--lang", "en"], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT)
+
+
+def n_programs(db: Path) -> int:
+    done = cli("summary", "--json", "--as-of", "2026-11-28", db=db)
+    assert done.returncode == 0, done.stderr
+    return sum(json.loads(done.stdout)["programs"]["by_status"].values())
+
+
+def test_cli_reads_and_writes_while_the_dashboard_serves(sample_store, tmp_path, page):
+    """While `streamlit run` serves a page, summary / export / pack / history / backup run
+    at once and import lands; a reloaded page then shows the imported figures."""
+    db = tmp_path / "served.duckdb"
+    shutil.copy(sample_store, db)
+    proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"})
+    try:
+        page.goto(f"{url}/?lang=en")
+        wait_idle(page)
+        wait_charts(page)
+        label = t("lead.overview.programs", "en")
+        before = n_programs(db)
+        assert metrics(page)[label] == fmt_int(before, "en")
+
+        for args in (("export", str(tmp_path / "out.xlsx")), ("history",),
+                     ("backup", str(tmp_path / "backup.duckdb")),
+                     ("pack", "--week", "2026-W48", "--out", str(tmp_path / "pack.html"))):
+            done = cli(*args, db=db)
+            assert done.returncode == 0, (args, done.stderr)
+        assert n_programs(tmp_path / "backup.duckdb") == before
+
+        folder = demo.write(demo.generate(participants=2000, seed=3), tmp_path / "demo")
+        done = cli("import", str(folder), db=db)
+        assert done.returncode == 0, done.stderr
+        after = n_programs(db)
+        assert after > before
+
+        page.reload()
+        wait_idle(page)
+        wait_charts(page)
+        assert metrics(page)[label] == fmt_int(after, "en")
+        assert store.holder(db) is None
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log = proc.stderr.read().decode()
+    assert "Traceback" not in log, log[-3000:]

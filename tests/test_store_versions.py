@@ -1,0 +1,293 @@
+"""One writer, many readers, versions kept: real stores, real `python -m coopdash`
+processes, a real `kill -9`. (The browser and a real `streamlit run`:
+tests/test_store_served.py.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from coopdash import store
+from coopdash.contract import TABLE_ORDER, key_columns
+from coopdash.workbook import demo, importer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, db: Path, stdin: str | None = None, env: dict | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "coopdash", *args, "--db", str(db),
+                           "--lang", "en"], capture_output=True, text=True, input=stdin,
+                          timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def summary(db: Path) -> dict:
+    done = cli("summary", "--json", "--as-of", "2026-11-28", db=db)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def rows(db: Path) -> dict[str, list[tuple]]:
+    """Every record of every table, in key order (what an export holds)."""
+    with store.reading(db) as con:
+        return {name: con.execute(f"select * from {name} order by "
+                                  f"{', '.join(key_columns(name))}").fetchall()
+                for name in TABLE_ORDER}
+
+
+@pytest.fixture
+def shared(store_copy, sample_store, tmp_path) -> Path:
+    """A copy of the sample store, published through the writer once (as a served store is)."""
+    db = tmp_path / "shared.duckdb"
+    shutil.copy(sample_store, db)
+    store.upgrade(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory) -> Path:
+    """A demo workbook as a CSV folder (3,000 participants): a write that takes a while."""
+    return demo.write(demo.generate(participants=3000, seed=11),
+                      tmp_path_factory.mktemp("demo-csv") / "demo")
+
+
+def test_import_history_undo_restores_the_exact_summary_and_records(shared, demo_folder):
+    """import -> history names it with its counts -> undo ID --yes: `summary` and every
+    record are exactly those before the import; the undo is in the history."""
+    before_summary, before_rows = summary(shared), rows(shared)
+    done = cli("import", str(demo_folder), db=shared)
+    assert done.returncode == 0, done.stderr
+    assert summary(shared) != before_summary
+    hist = cli("history", db=shared)
+    assert hist.returncode == 0, hist.stderr
+    newest = hist.stdout.splitlines()[1].split("  ")
+    write_id = int(newest[0])
+    assert newest[3:5] == ["import", "demo"] and newest[6] == "yes"
+    assert "participants +3000 ~0 -0" in newest[7]
+
+    refused = cli("undo", str(write_id), db=shared, stdin="n\n")
+    assert refused.returncode == 1 and "will be lost" in refused.stdout
+    assert rows(shared) != before_rows  # nothing happened without a yes
+
+    done = cli("undo", str(write_id), "--yes", db=shared)
+    assert done.returncode == 0, done.stderr
+    assert summary(shared) == before_summary
+    assert rows(shared) == before_rows
+    top = cli("history", db=shared).stdout.splitlines()[1].split("  ")
+    assert top[3] == "undo" and top[7] == f"undo {write_id}"
+
+
+def test_only_the_last_imports_stay_undoable(shared, tmp_path):
+    """With COOPDASH_UNDO_KEEP=2, the third-newest import says it can no longer be undone
+    (and nothing changes); the two newest can; old versions' files are gone from disk."""
+    env = {"COOPDASH_UNDO_KEEP": "2"}
+    ids = []
+    for seats in ("1", "2", "3"):
+        folder = tmp_path / f"book-{seats}"
+        folder.mkdir()
+        src = (ROOT / "data/sample/delegations.csv").read_text(encoding="utf-8").splitlines()
+        head = src[0].split(",")
+        col = head.index("seats_planned")
+        lines = [src[0]] + [",".join(c if i != col else seats for i, c in
+                                     enumerate(line.split(","))) for line in src[1:2]]
+        (folder / "delegations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        done = cli("import", str(folder), db=shared, env=env)
+        assert done.returncode == 0, done.stderr
+        with store.reading(shared) as con:
+            ids.append(con.execute("select max(write_id) from write_log").fetchall()[0][0])
+    refused = cli("undo", str(ids[0]), "--yes", db=shared, env=env)
+    assert refused.returncode == 1 and "can no longer be undone" in refused.stderr
+    assert len(store.snapshots.kept_versions(shared)) == 3  # current + 2 bases
+    assert cli("undo", str(ids[1]), "--yes", db=shared, env=env).returncode == 0
+
+
+def test_backup_while_a_writer_works_equals_the_store(shared, demo_folder, tmp_path):
+    """`backup` taken while an import runs is a store that opens on its own and gives the
+    summary and records of the version current when it was taken."""
+    before_summary, before_rows = summary(shared), rows(shared)
+    writer = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
+                               "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    try:
+        _wait_for_holder(shared)
+        out = tmp_path / "nightly" / "backup.duckdb"
+        out.parent.mkdir()
+        done = cli("backup", str(out), db=shared)
+        assert done.returncode == 0, done.stderr
+    finally:
+        assert writer.wait(timeout=120) == 0, writer.stderr.read()
+    assert summary(out) == before_summary and rows(out) == before_rows
+    done = cli("backup", str(out), db=shared)  # after the import: the new state
+    assert summary(out) == summary(shared) and rows(out) == rows(shared)
+
+
+def _wait_for_holder(db: Path, timeout: float = 60) -> store.snapshots.Holder:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        who = store.holder(db)
+        if who is not None:
+            return who
+        time.sleep(0.02)
+    raise AssertionError("the writer never took the store")
+
+
+def test_two_writers_one_waits_then_both_land_in_order(shared, demo_folder, tmp_path):
+    """Two imports at once: the second waits for the first, then both land, in the order
+    they took the store; the history lists both."""
+    small = tmp_path / "small"
+    small.mkdir()
+    shutil.copy(ROOT / "data/sample/actions.csv", small / "actions.csv")
+    first = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
+                              "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    _wait_for_holder(shared)
+    second = cli("import", str(small), db=shared, env={"COOPDASH_WRITE_WAIT": "120"})
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    assert second.returncode == 0, second.stderr
+    with store.reading(shared) as con:
+        log = con.execute("select what, file_name from write_log order by write_id desc "
+                          "limit 2").fetchall()
+        n = con.execute("select count(*) from participants").fetchall()[0][0]
+    assert log == [("import", "small"), ("import", "demo")]
+    assert n == 7 + 3000
+
+
+def test_a_writer_that_waits_too_long_says_who_holds_the_store(shared, demo_folder,
+                                                                tmp_path):
+    """With COOPDASH_WRITE_WAIT=1 a second import gives up after about a second, exits 2
+    naming the holder (who, what, which file, process) and changes nothing."""
+    before = rows(shared)
+    small = tmp_path / "small"
+    small.mkdir()
+    shutil.copy(ROOT / "data/sample/actions.csv", small / "actions.csv")
+    first = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
+                              "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE,
+                             env={**os.environ, "COOPDASH_ACTOR": "ana"})
+    try:
+        who = _wait_for_holder(shared)
+        started = time.monotonic()
+        second = cli("import", str(small), db=shared, env={"COOPDASH_WRITE_WAIT": "1"})
+        waited = time.monotonic() - started
+    finally:
+        assert first.wait(timeout=120) == 0
+    assert second.returncode == 2
+    assert "being written by ana (import demo" in second.stderr
+    assert f"process {who.pid}" in second.stderr
+    assert waited < 30
+    assert rows(shared) != before  # the first import landed; the undo did not run
+    with store.reading(shared) as con:
+        assert con.execute("select what from write_log order by write_id desc limit 1"
+                           ).fetchall() == [("import",)]
+
+
+def test_a_reader_finishes_on_its_version_and_sees_the_next_one(shared):
+    """A reader opened before a write keeps reading the state it began on while the write
+    lands; `Reader` notices the new version with a stat and opens it."""
+    reader = store.Reader(shared)
+    v0 = reader.version()
+    old = reader.connection(v0)
+    with store.writing(shared, actor="pytest", what="edit") as con:
+        con.execute("delete from actions")
+    assert old.execute("select count(*) from actions").fetchall() == [(1,)]
+    v1 = reader.version()
+    assert v1 > v0
+    assert reader.connection(v1).execute("select count(*) from actions").fetchall() == [(0,)]
+    assert reader.connection(v0) is old  # still the state it began on
+
+
+def test_a_failed_write_publishes_nothing(shared):
+    """An exception inside `writing` leaves the store file byte-identical and no work file."""
+    before = shared.read_bytes()
+    with pytest.raises(RuntimeError), store.writing(shared, actor="pytest", what="edit") as con:
+        con.execute("delete from participants")
+        raise RuntimeError("the caller failed")
+    assert shared.read_bytes() == before
+    assert not list(store.versions_dir(shared).glob("work-*"))
+
+
+def test_kill_9_of_an_import_leaves_before_or_after(shared, demo_folder, tmp_path):
+    """`kill -9` of an import at random moments: each time the store opens and holds
+    exactly the state before the import or after it; the next write sweeps the leftovers.
+    (The crash benchmark does this 20 times at 100k participants.)"""
+    before = rows(shared)
+    after_db = tmp_path / "after.duckdb"
+    shutil.copy(shared, after_db)
+    assert cli("import", str(demo_folder), db=after_db).returncode == 0
+    after = rows(after_db)
+    rng = random.Random(5)
+    outcomes = []
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
+                                 "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        timer = threading.Timer(rng.uniform(0.5, 6.0), os.kill, (proc.pid, signal.SIGKILL))
+        timer.start()
+        proc.wait(timeout=120)
+        timer.cancel()
+        now = rows(shared)
+        assert now in (before, after)
+        outcomes.append("after" if now == after else "before")
+        if now == after:  # back to before for the next try
+            with store.reading(shared) as con:
+                last = con.execute("select max(write_id) from write_log").fetchall()[0][0]
+            store.undo(shared, last, actor="pytest")
+            assert rows(shared) == before
+    with store.writing(shared, actor="pytest", what="edit"):
+        pass
+    assert not list(store.versions_dir(shared).glob("work-*"))
+    print("outcomes:", outcomes)
+
+
+def test_a_new_store_is_created_whole_or_not_at_all(tmp_path):
+    """`store.create` whose filling fails leaves no store behind (nothing published)."""
+    db = tmp_path / "new.duckdb"
+
+    def fill(con):
+        importer.import_path(con, ROOT / "data/sample", actor="pytest")
+        raise RuntimeError("disk full, say")
+    with pytest.raises(RuntimeError):
+        store.create(db, fill)
+    assert not db.exists()
+    assert not list(store.versions_dir(db).glob("*.duckdb"))
+
+
+def test_a_keeper_undoes_an_import_on_the_data_page(app, shared, demo_folder):
+    """Data page: the import is listed; the keeper picks it, sees the warning naming what
+    will be lost, confirms, undoes: the summary is the one before the import."""
+    before = summary(shared)
+    assert cli("import", str(demo_folder), db=shared).returncode == 0
+    at = app(shared, lang="en")
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    pick = at.selectbox(key="data_undo_pick")
+    write_id = pick.value
+    assert "demo" in pick.format_func(write_id)
+    assert any(f"before write {write_id}" in w.value and "1 writes will be lost" in w.value
+               for w in at.warning)
+    assert at.button(key="data_undo_button").disabled
+    at.checkbox(key=f"data_undo_sure_{write_id}").check().run()
+    at.button(key="data_undo_button").click().run()
+    assert not at.exception, at.exception
+    assert any(f"Write {write_id} undone" in s.value for s in at.success)
+    assert summary(shared) == before
+
+
+def test_a_viewer_sees_no_undo(app, shared):
+    """A viewer sees the writes but no undo control."""
+    at = app(shared, lang="en", role="viewer")
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert not [s for s in at.selectbox if s.key == "data_undo_pick"]
