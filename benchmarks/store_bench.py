@@ -34,22 +34,26 @@ DOC = ROOT / "docs" / "benchmarks.md"
 def run(args: list[str], env: dict | None = None, kill_after: float | None = None
         ) -> dict:
     """Run a child; wall seconds, peak RSS (MB), exit code (-9 when killed), stdout."""
-    out = tempfile.TemporaryFile()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})})
-    if kill_after is not None:
-        deadline = t0 + kill_after
-        while time.perf_counter() < deadline and proc.poll() is None:
-            time.sleep(0.005)
-        if proc.poll() is None:
-            os.kill(proc.pid, 9)
-    _, status, usage = os.wait4(proc.pid, 0)
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
+        if kill_after is not None:
+            _kill_at(proc, t0 + kill_after)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        out.seek(0)
+        text = out.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - t0
-    out.seek(0)
     return {"s": seconds, "rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode,
-            "out": out.read().decode(errors="replace")}
+            "out": text}
+
+
+def _kill_at(proc: subprocess.Popen, deadline: float) -> None:
+    while time.perf_counter() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    if proc.poll() is None:
+        os.kill(proc.pid, 9)
 
 
 def coopdash(*args: str, db: Path, env: dict | None = None, **kw) -> dict:
@@ -114,7 +118,7 @@ def demo_folder(work: Path, participants: int) -> Path:
 def costs(participants: int, work: Path) -> dict:
     """Import into a new store, small writes, undo, backup, a reader: time, RSS, disk."""
     src = demo_folder(work, participants)
-    rows = sum(sum(1 for _ in open(f, encoding="utf-8")) - 1 for f in src.glob("*.csv"))
+    rows = sum(f.read_bytes().count(b"\n") - 1 for f in src.glob("*.csv"))
     db = work / f"store-{participants}.duckdb"
     shutil.rmtree(f"{db}.versions", ignore_errors=True)
     db.unlink(missing_ok=True)
