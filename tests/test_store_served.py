@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_util import metrics, wait_charts, wait_idle
-from conftest import ROOT, start_server
+from browser_util import exceptions, metrics, wait_charts, wait_idle
+from conftest import OUTPUT, ROOT, start_server
 
 from coopdash import store
 from coopdash.i18n import fmt_int, t
@@ -32,16 +32,17 @@ def n_programs(db: Path) -> int:
     return sum(json.loads(done.stdout)["programs"]["by_status"].values())
 
 
-def test_cli_reads_and_writes_while_the_dashboard_serves(sample_store, tmp_path, page):
+def test_cli_reads_and_writes_while_the_dashboard_serves(demo_store, tmp_path, page):
     """While `streamlit run` serves a page, summary / export / pack / history / backup run
     at once and import lands; a reloaded page then shows the imported figures."""
     db = tmp_path / "served.duckdb"
-    shutil.copy(sample_store, db)
+    shutil.copy(demo_store, db)
     proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"})
     try:
         page.goto(f"{url}/?lang=en")
-        wait_idle(page)
-        wait_charts(page)
+        wait_idle(page, 120)
+        assert exceptions(page) == []
+        wait_charts(page, 120)
         label = t("lead.overview.programs", "en")
         before = n_programs(db)
         assert metrics(page)[label] == fmt_int(before, "en")
@@ -54,14 +55,17 @@ def test_cli_reads_and_writes_while_the_dashboard_serves(sample_store, tmp_path,
         assert n_programs(tmp_path / "backup.duckdb") == before
 
         folder = demo.write(demo.generate(participants=2000, seed=3), tmp_path / "demo")
-        done = cli("import", str(folder), db=db)
+        done = cli("import", str(folder), "--replace", db=db)
         assert done.returncode == 0, done.stderr
         after = n_programs(db)
-        assert after > before
+        assert after != before
 
         page.reload()
-        wait_idle(page)
-        wait_charts(page)
+        wait_idle(page, 120)
+        wait_charts(page, 120)
+        assert exceptions(page) == []
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "store-after-cli-import.png"), full_page=True)
         assert metrics(page)[label] == fmt_int(after, "en")
         assert store.holder(db) is None
     finally:
