@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,14 @@ from coopdash.workbook.validate import ValidationFailed
 def new_store(path: Path, with_: str = "sample") -> Path:
     store.create(path, bootstrap.populate(with_))
     return path
+
+
+def private_copy(db: Path) -> Path:
+    """A plain copy of the store's current version that no one else uses: a test may
+    open it read-write in place (`store.connect(copy, read_only=False)`)."""
+    out = Path(db).with_name("private-" + Path(db).name)
+    shutil.copy(db, out)
+    return out
 
 
 def sha256(path: Path) -> str:

@@ -178,7 +178,7 @@ def test_overview_equals_summary_on_the_demo(app, monkeypatch, store_copy, demo_
 def closed_later(store_copy, sample_store) -> Path:
     """The sample plus a follow-up opened 2023-06-10 and closed (done) 2024-01-15."""
     db = store_copy(sample_store)
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     importer.import_frames(con, {"actions": pd.DataFrame([{
         "action_id": "send-draft", "agreement_id": "bpsdm-jclair", "program_id": "",
         "title": "Send the draft MoU", "owner": "BPSDM", "opened_on": "2023-06-10",
@@ -228,7 +228,7 @@ def edges(store_copy, sample_store) -> Path:
     """Agreements on each side of the stalled and expiring thresholds (seen on TODAY)."""
     stalled, expiring = thresholds.STALLED_DAYS, thresholds.EXPIRING_DAYS
     db = store_copy(sample_store)
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     agreements = pd.DataFrame([
         ("ag-ends-today", "active", _d(0)), ("ag-ends-edge", "signed", _d(expiring)),
         ("ag-ends-after", "active", _d(expiring + 1)), ("ag-ended", "active", _d(-1)),

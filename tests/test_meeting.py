@@ -102,7 +102,7 @@ def test_minutes_saved_with_history_and_since_last_meeting(store_copy, sample_st
     """Minutes saved twice keep the first text in history with who saved it; follow-ups
     created in that meeting show next week as done / open / overdue."""
     db = store_copy(sample_store)
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     w1, w2 = weekly.Week.parse("2026-W47"), weekly.Week.parse("2026-W48")
     today = dt.date(2026, 11, 25)
     try:

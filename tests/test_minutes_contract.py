@@ -13,7 +13,15 @@ from coopdash import store
 from coopdash.contract import TABLE_ORDER, TABLES
 from coopdash.workbook import importer, template, writer
 from coopdash.workbook.validate import ValidationFailed
-from tests.fixtures_store import new_store, run_import, sha256, table_rows, write_csvs, write_xlsx
+from tests.fixtures_store import (
+    new_store,
+    private_copy,
+    run_import,
+    sha256,
+    table_rows,
+    write_csvs,
+    write_xlsx,
+)
 
 MINUTES_HEAD = ["meeting_week", "notes", "recorded_by", "recorded_on"]
 ACTION_HEAD = ["action_id", "agreement_id", "title", "owner", "opened_on", "status",
@@ -73,7 +81,7 @@ def test_minutes_hold_long_markdown_up_to_the_limit(tmp_path):
     db = new_store(tmp_path / "s.duckdb", "none")
     long = "# Notulen\n\n" + "- butir keputusan\n" * 5_000  # about 90,000 characters
     assert 10_000 < len(long.strip()) <= 100_000
-    con = store.connect(db)
+    con = store.connect(private_copy(db), read_only=False)
     try:
         importer.import_frames(con, {"minutes": _minutes_frame("2026-W48", long)},
                                file_name="t", actor="t")
@@ -129,7 +137,7 @@ def test_excel_export_refuses_minutes_longer_than_a_cell(tmp_path):
     """Minutes longer than an Excel cell holds: a plain error naming the record (Excel
     would cut them silently); the CSV export keeps them whole."""
     db = new_store(tmp_path / "s.duckdb", "none")
-    con = store.connect(db)
+    con = store.connect(private_copy(db), read_only=False)
     try:
         importer.import_frames(con, {"minutes": _minutes_frame("2026-W48", "y" * 40_000)},
                                file_name="t", actor="t")
@@ -168,7 +176,7 @@ def test_a_schema_v2_store_gets_minutes_and_meeting_week(tmp_path):
     con.execute("insert into actions (action_id, title, owner, opened_on, status) values "
                 "('x', 'T', 'O', '2026-01-05', 'open')")
     con.close()
-    con = store.connect(path)
+    con = store.connect(path, read_only=False)
     try:
         assert store.schema_version(con) == store.SCHEMA_VERSION >= 3
         assert con.execute("select action_id, meeting_week from actions").fetchall() == [

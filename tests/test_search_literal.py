@@ -24,7 +24,7 @@ TITLES = {
 def titled(store_copy, sample_store):
     """The sample plus programs whose titles differ only by a wildcard character."""
     db = store_copy(sample_store)
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     programs = pd.DataFrame({"program_id": list(TITLES), "title": list(TITLES.values())}
                             ).assign(partner_id="jclair-sg", kind="seminar", status="planned")
     importer.import_frames(con, {"programs": programs}, file_name="titles.xlsx",

@@ -27,12 +27,12 @@ def cmd_send_pack(args) -> int:
     except ValueError as exc:
         print(f"coopdash send-pack: {exc}", file=sys.stderr)
         return 2
-    con = open_store(args)  # read-write: the attempt is recorded in send_log
+    con = open_store(args)  # read-only; the attempt is recorded in send_log by one write
     if con is None:
         return 2
     try:
         sent = mail.send_pack(con, week, args.format, args.to, args.lang, cfg.smtp, cfg.actor,
-                              pack.filters_from(args.filter), args.currency)
+                              pack.filters_from(args.filter), args.currency, db=args.db)
     except mail.MailError as exc:
         print(t("meeting.mail.failed", args.lang, reason=str(exc)), file=sys.stderr)
         return 1

@@ -21,9 +21,11 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 
 import duckdb
 
+from coopdash import store
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.i18n import fmt_int, t
@@ -133,9 +135,16 @@ def _detail(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def record(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, to: list[str],
+def record(db: Path | str, week: weekly.Week, fmt: str, to: list[str],
            actor: str, error: str | None) -> None:
-    """One row in `send_log` per attempt (sent, or failed with its reason)."""
+    """One row in `send_log` per attempt (sent, or failed with its reason): one published
+    write of the store at `db` (coopdash.store.writing)."""
+    with store.writing(db, actor=actor, what="send", file_name=week.label, mode=fmt) as con:
+        _insert(con, week, fmt, to, actor, error)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, to: list[str],
+            actor: str, error: str | None) -> None:
     con.execute(
         "insert into send_log select nextval('send_seq'), $at, $actor, $week, $fmt, $to, "
         "$ok, $error",
@@ -144,19 +153,20 @@ def record(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, to: list
 
 
 def send_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, to: list[str],
-              lang: str, smtp: Smtp, actor: str, filters=None, currency: str | None = None
-              ) -> Sent:
-    """Build the pack, send it, record the attempt; raises MailError (recorded too)."""
+              lang: str, smtp: Smtp, actor: str, filters=None, currency: str | None = None,
+              *, db: Path | str) -> Sent:
+    """Build the pack from `con` (read-only), send it, record the attempt in the store at
+    `db`; raises MailError (recorded too)."""
     try:
         data, review = pack.make_pack(con, week, fmt, filters, lang, currency=currency)
         msg = message(review, data, fmt, lang, to, smtp)
         deliver(msg, smtp, lang)
     except pack.PdfUnavailableError as exc:
         error = MailError(t("weekly.pack.no_pdf", lang) + f" ({exc})")
-        record(con, week, fmt, to, actor, str(error))
+        record(db, week, fmt, to, actor, str(error))
         raise error from exc
     except MailError as exc:
-        record(con, week, fmt, to, actor, str(exc))
+        record(db, week, fmt, to, actor, str(exc))
         raise
-    record(con, week, fmt, to, actor, None)
+    record(db, week, fmt, to, actor, None)
     return Sent(to, msg["Subject"], pack.file_name(week, lang, fmt), len(data))
