@@ -46,13 +46,8 @@ def _tables(db) -> dict[str, list[tuple]]:
 
 def _reimport(src_db, exported, tmp_path):
     db = tmp_path / "again.duckdb"
-    store.create(db)
-    con = store.connect(db)
-    try:
-        importer.import_path(con, exported, replace=True, actor="pytest",
-                             allow_empty=TABLE_ORDER)
-    finally:
-        con.close()
+    store.create(db, lambda con: importer.import_path(
+        con, exported, replace=True, actor="pytest", allow_empty=TABLE_ORDER))
     return db
 
 

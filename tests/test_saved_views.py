@@ -19,7 +19,7 @@ WALL = sv.Who("wall", may_save=False)
 
 @pytest.fixture
 def con(sample_store, store_copy):
-    c = store.connect(store_copy(sample_store))
+    c = store.connect(store_copy(sample_store), read_only=False)
     yield c
     c.close()
 

@@ -84,5 +84,6 @@ __all__ = [
     "undo",
     "upgrade",
     "versions_dir",
+    "wal_path",
     "writing",
 ]

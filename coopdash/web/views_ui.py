@@ -79,11 +79,11 @@ def _manage(ctx: ui.Context, person: sv.Who, view: sv.SavedView) -> None:
                          key=f"views_share_{view.view_id}")
     left, right = st.columns(2)
     if left.button(ctx.t("views.apply"), key="views_apply", width="stretch"):
-        _act(ctx, "views.changed", lambda: sv.change(ui.connection(), person, view.view_id,
-                                                     name=new_name, shared=shared))
+        _act(ctx, "views.changed", lambda con: sv.change(con, person, view.view_id,
+                                                         name=new_name, shared=shared))
     if right.button(ctx.t("views.delete"), key="views_delete", width="stretch",
                     icon=":material/delete:"):
-        _act(ctx, "views.deleted", lambda: sv.delete(ui.connection(), person, view.view_id),
+        _act(ctx, "views.deleted", lambda con: sv.delete(con, person, view.view_id),
              name=view.name)
 
 
@@ -95,14 +95,16 @@ def _save_form(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
         if st.form_submit_button(ctx.t("views.save"), icon=":material/bookmark_add:",
                                  width="stretch"):
             params = st.query_params.to_dict()
-            _act(ctx, "views.saved", lambda: sv.save(ui.connection(), person, name,
-                                                     page_path, params, shared))
+            _act(ctx, "views.saved", lambda con: sv.save(con, person, name,
+                                                         page_path, params, shared))
 
 
 def _act(ctx: ui.Context, done_key: str, action, **values) -> None:
-    """Run a change; say it worked (after the rerun that lists it) or why it was refused."""
+    """Run a change (`action(con)`, one published write of the store); say it worked
+    (after the rerun that lists it) or why it was refused (nothing written)."""
     try:
-        result = action()
+        with ui.writing(ctx, "view", file_name=done_key.removeprefix("views.")) as con:
+            result = action(con)
     except sv.ViewError as exc:
         st.error(ctx.t(exc.key, **exc.values), icon=":material/error:")
         return
