@@ -45,7 +45,7 @@ from pathlib import Path
 
 import duckdb
 
-from coopdash.store import base
+import coopdash.store.base as base
 from coopdash.store.base import StoreBusyError, StoreError, StoreMissingError
 
 WIDTH = 9  # digits of a version file's name
