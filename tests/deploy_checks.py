@@ -84,3 +84,10 @@ def crawl_recording(page: Page, base: str) -> list[str]:
             open_map(page)
             wait_idle(page, timeout=PATIENCE)
     return asked
+
+
+def open_landing(page: Page, base: str) -> None:
+    """The page an anonymous person gets where sign-in is configured: its "Sign in"."""
+    page.set_default_timeout(PATIENCE * 1000)
+    page.goto(base + "/")
+    page.locator(".st-key-auth_sign_in button").wait_for(timeout=PATIENCE * 1000)

@@ -4,6 +4,7 @@ front of a real `streamlit run app.py` at the sub-path /coopdash/, and Chromium 
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import shutil
@@ -11,11 +12,18 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, _free_port, start_server
-from deploy_checks import check_every_page_opens, check_nested_paths, crawl_recording, outside
+from deploy_checks import (
+    check_every_page_opens,
+    check_nested_paths,
+    crawl_recording,
+    open_landing,
+    outside,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -72,21 +80,17 @@ def wait_port(port: int, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError("nginx did not listen on its port")
 
 
-@pytest.fixture(scope="module")
-def behind_nginx(demo_store, tmp_path_factory):
-    """(https base URL, http port): nginx (a child of the test, not a daemon) in front of
-    coopdash at /coopdash/ over a copy of the demo store."""
+@contextlib.contextmanager
+def nginx_in_front(app_port: int, work: Path, https_port: int | None = None
+                   ) -> Iterator[tuple[str, int]]:
+    """nginx (a child of the test, not a daemon) with the shipped site in front of the app
+    on `app_port`; yields (https base URL at /coopdash, http port)."""
     if not Path(NGINX).exists():
         pytest.skip("Debian's nginx is not installed (scripts/setup.sh dev installs it)")
-    work = tmp_path_factory.mktemp("nginx")
-    db = work / "served.duckdb"
-    shutil.copy(demo_store, db)
-    app_proc, app_url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"}, base_path=BASE_PATH)
-    app_port = int(app_url.split(":")[2].split("/")[0])
     prefix = work / "prefix"
     prefix.mkdir()
     cert, key = self_signed(work)
-    http_port, https_port = _free_port(), _free_port()
+    http_port, https_port = _free_port(), https_port or _free_port()
     site = prefix / "coopdash.conf"
     site.write_text(site_config(http_port, https_port, app_port, cert, key), encoding="utf-8")
     conf = prefix / "nginx.conf"
@@ -101,8 +105,55 @@ def behind_nginx(demo_store, tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _port(url: str) -> int:
+    return int(url.split(":")[2].split("/")[0])
+
+
+@pytest.fixture(scope="module")
+def behind_nginx(demo_store, tmp_path_factory):
+    """(https base URL, http port): coopdash at /coopdash/ behind nginx, over a copy of
+    the demo store, one role for everyone (no sign-in)."""
+    if not Path(NGINX).exists():
+        pytest.skip("Debian's nginx is not installed (scripts/setup.sh dev installs it)")
+    work = tmp_path_factory.mktemp("nginx")
+    db = work / "served.duckdb"
+    shutil.copy(demo_store, db)
+    app_proc, app_url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"}, base_path=BASE_PATH)
+    try:
+        with nginx_in_front(_port(app_url), work) as served:
+            yield served
+    finally:
         app_proc.terminate()
         app_proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def signin_behind_nginx(sample_store, tmp_path_factory):
+    """(https base URL): coopdash with sign-in against a real OIDC provider, behind nginx;
+    the redirect URI is the public one, with the sub-path, as docs/deployment.md says."""
+    if not Path(NGINX).exists():
+        pytest.skip("Debian's nginx is not installed (scripts/setup.sh dev installs it)")
+    from oidc_util import ADMIN, add_person, oidc_provider, signin_args, write_secrets
+
+    work = tmp_path_factory.mktemp("nginx-signin")
+    db = work / "served.duckdb"
+    shutil.copy(sample_store, db)
+    https_port = _free_port()
+    public = f"https://127.0.0.1:{https_port}/{BASE_PATH}"
+    with oidc_provider() as issuer:
+        add_person(issuer, ADMIN)
+        secrets_path = write_secrets(work / "secrets", public, issuer)
+        app_proc, app_url = start_server(db, {"COOPDASH_ADMINS": ADMIN,
+                                              "COOPDASH_TODAY": "2026-11-28"},
+                                         args=signin_args(secrets_path), base_path=BASE_PATH)
+        try:
+            with nginx_in_front(_port(app_url), work, https_port) as (base, _):
+                yield base
+        finally:
+            app_proc.terminate()
+            app_proc.wait(timeout=20)
 
 
 @pytest.fixture
@@ -160,3 +211,18 @@ def test_plain_http_is_sent_to_https(behind_nginx):
         opener.open(base)
     assert err.value.code == 301
     assert err.value.headers["Location"].endswith(f"/{BASE_PATH}/")
+
+
+def test_sign_in_through_nginx(signin_behind_nginx, tls_page):
+    """Through nginx at /coopdash/: the landing page asks only the office's host, the
+    real redirect flow signs an admin in and back to the sub-path, every page opens."""
+    from oidc_util import ADMIN, sign_in
+
+    base = signin_behind_nginx
+    asked = []
+    tls_page.on("request", lambda request: asked.append(request.url))
+    open_landing(tls_page, base)
+    assert outside(asked, base) == []  # the sign-in page itself
+    sign_in(tls_page, base, ADMIN)
+    assert tls_page.url.startswith(base)
+    check_every_page_opens(tls_page, base)
