@@ -87,7 +87,7 @@ def _run_child(path: Path, out: Path, s) -> tuple[str, float]:
     peak = usage.ru_maxrss / 1024
     code = os.waitstatus_to_exitcode(status)
     if code == 0 and (out / "done").exists():
-        return "ok", peak
+        return "ok", float((out / "done").read_text() or 0)
     if code == EXIT_MEMORY:
         return "memory", peak
     if code == -signal.SIGXCPU:
@@ -186,7 +186,15 @@ def _child_read(path: Path, out: Path, cap: int) -> None:
         found.append({"code": "more_problems", "table": None, "row": None, "column": None,
                       "value": None, "params": {"n": len(book.found) - MAX_FOUND}})
     (out / "found.json").write_text(json.dumps(found, default=str), encoding="utf-8")
-    (out / "done").write_bytes(b"")
+    (out / "done").write_text(_high_water_mb(), encoding="ascii")
+
+
+def _high_water_mb() -> str:
+    """This process's peak resident memory in MB (VmHWM: its own, not its parent's)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return str(int(line.split()[1]) / 1024)
+    return "0"
 
 
 if __name__ == "__main__":
