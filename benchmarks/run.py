@@ -148,7 +148,14 @@ def save(results: dict, out: Path) -> None:
     results["notes"] = NOTES.read_text(encoding="utf-8") if NOTES.is_file() else ""
     out.with_suffix(".json").write_text(
         json.dumps(_portable(results), indent=1, default=str) + "\n", encoding="utf-8")
-    out.write_text(report.markdown(_portable(results)), encoding="utf-8")
+    kept = _corpus_section(out)  # benchmarks/corpus.py's section survives a rerun
+    out.write_text(report.markdown(_portable(results)) + kept, encoding="utf-8")
+
+
+def _corpus_section(out: Path) -> str:
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    start, end = text.find("<!-- corpus -->"), text.find("<!-- /corpus -->")
+    return "\n" + text[start:end + len("<!-- /corpus -->")] + "\n" if 0 <= start < end else ""
 
 
 def command(args: argparse.Namespace, argv: list[str] | None) -> str:
