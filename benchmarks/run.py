@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -148,14 +149,21 @@ def save(results: dict, out: Path) -> None:
     results["notes"] = NOTES.read_text(encoding="utf-8") if NOTES.is_file() else ""
     out.with_suffix(".json").write_text(
         json.dumps(_portable(results), indent=1, default=str) + "\n", encoding="utf-8")
-    kept = _corpus_section(out)  # benchmarks/corpus.py's section survives a rerun
+    kept = _kept_sections(out)
     out.write_text(report.markdown(_portable(results)) + kept, encoding="utf-8")
 
 
-def _corpus_section(out: Path) -> str:
-    text = out.read_text(encoding="utf-8") if out.exists() else ""
-    start, end = text.find("<!-- corpus -->"), text.find("<!-- /corpus -->")
-    return "\n" + text[start:end + len("<!-- /corpus -->")] + "\n" if 0 <= start < end else ""
+_KEPT = re.compile(r"<!-- (corpus|store:[a-z]+) -->.*?<!-- /\1 -->", re.S)
+
+
+def _kept_sections(out: Path) -> str:
+    """Sections other benchmark scripts wrote between markers (`<!-- corpus -->`:
+    benchmarks/corpus.py; `<!-- store:NAME -->`: benchmarks/store_bench.py): kept, at the
+    end, when this report is rewritten."""
+    if not out.is_file():
+        return ""
+    found = [m.group(0) for m in _KEPT.finditer(out.read_text(encoding="utf-8"))]
+    return "".join("\n" + block + "\n" for block in found)
 
 
 def command(args: argparse.Namespace, argv: list[str] | None) -> str:
