@@ -56,9 +56,12 @@ def test_iso_week_bounds_and_parsing():
 # --- the changes of a week -----------------------------------------------------------------
 
 @pytest.fixture
-def two_imports(store_copy, sample_store):
+def two_imports(store_copy, sample_store, monkeypatch):
     """Sample store; a first workbook (seats 1) imported two weeks ago; then a second one
-    that sets the seats to 2, closes the action and removes a program (replace)."""
+    that sets the seats to 2, closes the action and removes a program (replace). Today is
+    the fixed TODAY (a Wednesday) and the imports are moved to it, so the week does not
+    depend on the real date (no failure across a Sunday midnight)."""
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
     db = store_copy(sample_store)
     con = store.connect(db, read_only=False)
     first = sample("delegations")
@@ -69,10 +72,12 @@ def two_imports(store_copy, sample_store):
               "programs": sample("programs")}
     second["delegations"].loc[second["delegations"]["delegation_id"]
                               == "jclair-seminar-tokyo-home", "seats_planned"] = "2"
-    second["actions"].loc[0, ["status", "closed_on"]] = ["done", dt.date.today().isoformat()]
+    second["actions"].loc[0, ["status", "closed_on"]] = ["done", TODAY.isoformat()]
     second["programs"] = second["programs"][
         second["programs"]["program_id"] != "jclair-joint-webinars"]
     importer.import_frames(con, second, file_name="book-2.xlsx", replace=True, actor="budi")
+    last = con.execute("select max(imported_at)::date from import_log").fetchone()[0]
+    _shift_history(con, (last - TODAY).days)  # the second import: on TODAY
     yield con
     con.close()
 
@@ -84,11 +89,11 @@ def _norm(v):
 def test_review_lists_exactly_the_changes_of_the_week(two_imports):
     """The week of the second import lists seats 1 -> 2, the action closed, the program
     removed — and nothing of the first import or of the sample."""
-    week = weekly.Week.of(dt.date.today())
-    r = weekly.review(runner(two_imports, today=dt.date.today()), week, dt.date.today())
+    week = weekly.Week.of(TODAY)
+    r = weekly.review(runner(two_imports, today=TODAY), week, TODAY)
     got = {(x.table_name, x.record_id, x.change, _norm(x.field), _norm(x.old_value),
             _norm(x.new_value)) for x in r.changes.itertuples()}
-    today = dt.date.today().isoformat()
+    today = TODAY.isoformat()
     assert got == {
         ("delegations", "jclair-seminar-tokyo-home", "changed", "seats_planned", "1", "2"),
         ("actions", "jclair-hq-follow-up", "changed", "status", "open", "done"),
@@ -108,7 +113,7 @@ def test_review_lists_exactly_the_changes_of_the_week(two_imports):
     assert status["old"] == "Open (open)" or status["old"].endswith("(open)")
     assert status["new"].endswith("(done)")
     # two weeks before: the first workbook (with the sample it was imported over)
-    before = weekly.review(runner(two_imports), week.shift(-2), dt.date.today())
+    before = weekly.review(runner(two_imports), week.shift(-2), TODAY)
     first = before.changes[before.changes["file_name"] == "book-1.xlsx"]
     assert [(x.record_id, x.field, x.new_value) for x in first.itertuples()] == [
         ("jclair-seminar-tokyo-home", "seats_planned", "1")]
@@ -116,11 +121,14 @@ def test_review_lists_exactly_the_changes_of_the_week(two_imports):
 
 def test_changes_figure_against_previous_week(two_imports):
     """The 'changes recorded' figure counts this week's records and shows last week's."""
-    week = weekly.Week.of(dt.date.today())
-    r = weekly.review(runner(two_imports), week, dt.date.today())
+    week = weekly.Week.of(TODAY)
+    r = weekly.review(runner(two_imports), week, TODAY)
     fig = r.figures.set_index("key").loc["n_changes"]
     assert fig["value"] == 3  # one delegation changed, one action changed, one program removed
-    assert fig["delta"] == fig["value"] - fig["previous"]
+    assert fig["previous"] == 0  # the week before: nothing (the first import is 2 weeks back)
+    assert fig["delta"] == 3
+    two_back = weekly.review(runner(two_imports), week.shift(-1), TODAY)
+    assert two_back.figures.set_index("key").loc["n_changes", "previous"] > 0
 
 
 # --- upcoming, expiring, overdue for a fixed today --------------------------------------------
@@ -323,9 +331,9 @@ def test_big_week_counts_in_sql_and_fetches_the_first_lines(two_imports, tmp_pat
                         "delegation_id": "jclair-seminar-tokyo-home",
                         "full_name": [f"Person {i}" for i in range(40)], "status": "nominated"})
     importer.import_frames(con, {"participants": new}, file_name="book-3.xlsx", actor="citra")
-    week = weekly.Week.of(dt.date.today())
-    whole = weekly.review(runner(con), week, dt.date.today(), lines=10_000)
-    r = weekly.review(runner(con), week, dt.date.today(), lines=5)
+    week = weekly.Week.of(TODAY)
+    whole = weekly.review(runner(con), week, TODAY, lines=10_000)
+    r = weekly.review(runner(con), week, TODAY, lines=5)
     summary = r.summary.set_index("table_name")
     assert summary.loc["participants", "n_added"] == 40
     assert summary.loc["programs", "n_removed"] == 1
@@ -344,7 +352,7 @@ def test_big_week_counts_in_sql_and_fetches_the_first_lines(two_imports, tmp_pat
     assert list(added["record_id"]) == sorted(new["participant_id"])
     assert set(added["actor"]) == {"citra"} and set(added["file_name"]) == {"book-3.xlsx"}
     assert set(added["record_label"]) == set(new["full_name"])  # names shown to this role
-    hidden = weekly.review(runner(con, show_names=False), week, dt.date.today(), lines=100)
+    hidden = weekly.review(runner(con, show_names=False), week, TODAY, lines=100)
     hidden_added = hidden.changes[hidden.changes["change"] == "added"]
     # a viewer sees each added participant by their delegation, never by name or id
     assert list(hidden_added["record_id"]) == sorted(new["delegation_id"])
@@ -373,13 +381,13 @@ def test_a_schema_v1_store_migrates_and_reviews_the_same(two_imports):
     migrated (the rows go, the import log names those records), and reviews the same; read
     only before migrating it reviews the same too."""
     con = two_imports
-    week = weekly.Week.of(dt.date.today())
+    week = weekly.Week.of(TODAY)
     before_week = week.shift(-2)
 
     def seen(c):
         out = []
         for w in (week, before_week):
-            r = weekly.review(runner(c), w, dt.date.today(), lines=10_000)
+            r = weekly.review(runner(c), w, TODAY, lines=10_000)
             out.append((r.summary.to_dict("records"), r.n_change_lines,
                         r.changes.drop(columns=["record_label"]).to_dict("records"),
                         r.figures.to_dict("records")))
