@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -85,7 +86,61 @@ class Context:
 @st.cache_resource(show_spinner=False)
 def _reader(db_path: str, first_run: str) -> store.Reader:
     bootstrap.ensure(Path(db_path), first_run)
-    return store.Reader(db_path)
+    reader = store.Reader(db_path)
+    _start_warmer(db_path, reader)
+    return reader
+
+
+# --- the first visitor after a write does not pay for it -----------------------------------
+#
+# The queries sessions ran most recently (query, parameters) are remembered; a thread per
+# server watches the store (one stat a second) and, when a new version is published, runs
+# them on it into the cache before anyone asks, with the sidebar's choices in both
+# languages. Sessions then find their default views computed.
+
+_WARM_KEYS = 96
+_recent: dict[tuple[str, str], None] = {}
+_recent_lock = threading.Lock()
+
+
+def _note(name: str, key: str) -> None:
+    with _recent_lock:
+        _recent.pop((name, key), None)
+        _recent[(name, key)] = None
+        while len(_recent) > _WARM_KEYS:
+            del _recent[next(iter(_recent))]
+
+
+def _start_warmer(db_path: str, reader: store.Reader) -> None:
+    ref = weakref.ref(reader)
+    thread = threading.Thread(target=_watch, args=(db_path, ref, reader.version()),
+                              name="coopdash-warmer", daemon=True)
+    thread.start()
+
+
+def _watch(db_path: str, ref: weakref.ref, seen: int) -> None:
+    """Until the reader is dropped (its cache cleared) or the store removed."""
+    while (reader := ref()) is not None:
+        try:
+            version = reader.version()
+        except store.StoreMissingError:
+            return
+        del reader
+        if version != seen:
+            seen = version
+            warm(db_path, version)
+        time.sleep(1.0)
+
+
+def warm(db_path: str, version: int) -> int:
+    """Run the remembered queries on `version` into the cache; how many ran."""
+    with _recent_lock:
+        keys = list(_recent)
+    for name, key in reversed(keys):  # the most recent first
+        _cached(db_path, version, name, key)
+    for lang in LANGS:
+        _choices(db_path, version, lang)
+    return len(keys)
 
 
 def reader(settings: Settings | None = None) -> store.Reader:
@@ -206,6 +261,7 @@ def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
     db = str(ctx.settings.db_path)
     df = _cached(db, ctx.data_version, name, key)
     _remember(df, (db, ctx.data_version, name, key))
+    _note(name, key)
     return df
 
 
