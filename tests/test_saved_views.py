@@ -145,3 +145,31 @@ def test_analysts_shared_view_shows_a_viewer_counts(app, sample_store, store_cop
     assert viewer.multiselect(key="flt_kinds").value == ["meeting"]
     assert viewer.session_state["explorer_tab"] == "participants"
     assert t("explorer.names_hidden", "en") in [i.value for i in viewer.info]
+
+
+def test_owner_renames_and_deletes_in_the_sidebar(app, sample_store, store_copy, monkeypatch):
+    """In the sidebar the owner renames a view (and shares it), then deletes it; another
+    person's view is listed for opening only."""
+    db = store_copy(sample_store)
+    con = store.connect(db, read_only=False)  # a private copy, before the app shares it
+    mine = sv.save(con, sv.Who("pytest", may_save=True), "Old name", "funding", {"cur": "USD"})
+    sv.save(con, BUDI, "Budi's view", "overview", {}, shared=True)
+    con.close()
+    at = app(db, lang="en", role="keeper")  # COOPDASH_ACTOR is "pytest" (conftest)
+    at.run()
+    _open_views(at)
+    at.selectbox(key="views_pick").set_value(mine.view_id).run()
+    at.text_input(key=f"views_rename_{mine.view_id}").input("New name")
+    at.checkbox(key=f"views_share_{mine.view_id}").check()
+    _button(at, t("views.apply", "en")).click().run()
+    assert [s.value for s in at.success] == [t("views.changed", "en", name="New name")]
+    con = store.connect(db)
+    assert [(v.name, v.is_shared) for v in sv.listed(con, sv.Who("pytest", True))] == [
+        ("New name", True), ("Budi's view", True)]
+    con.close()
+    _button(at, t("views.delete", "en")).click().run()
+    assert [s.value for s in at.success] == [t("views.deleted", "en", name="New name")]
+    at.run()
+    assert [o for o in at.selectbox(key="views_pick").options] == [
+        t("views.by", "en", name="Budi's view", owner=BUDI.owner)]
+    assert not [b for b in at.button if b.label == t("views.delete", "en")]

@@ -62,6 +62,9 @@ def _label(ctx: ui.Context, view: sv.SavedView, person: sv.Who) -> str:
 
 
 def _pick(ctx: ui.Context, person: sv.Who, views: dict[int, sv.SavedView]) -> None:
+    wanted = st.session_state.pop("_views_pick_next", None)
+    if wanted in views:
+        st.session_state["views_pick"] = wanted
     chosen = st.selectbox(ctx.t("views.pick"), list(views), key="views_pick",
                           format_func=lambda i: _label(ctx, views[i], person))
     view = views[chosen]
@@ -77,12 +80,12 @@ def _manage(ctx: ui.Context, person: sv.Who, view: sv.SavedView) -> None:
                              key=f"views_rename_{view.view_id}", max_chars=sv.MAX_NAME)
     shared = st.checkbox(ctx.t("views.share"), value=view.is_shared,
                          key=f"views_share_{view.view_id}")
-    left, right = st.columns(2)
-    if left.button(ctx.t("views.apply"), key="views_apply", width="stretch"):
+    # one under the other: side by side, the sidebar cuts their labels short
+    if st.button(ctx.t("views.apply"), key="views_apply", width="stretch"):
         _act(ctx, "views.changed", lambda con: sv.change(con, person, view.view_id,
                                                          name=new_name, shared=shared))
-    if right.button(ctx.t("views.delete"), key="views_delete", width="stretch",
-                    icon=":material/delete:"):
+    if st.button(ctx.t("views.delete"), key="views_delete", width="stretch",
+                 icon=":material/delete:"):
         _act(ctx, "views.deleted", lambda con: sv.delete(con, person, view.view_id),
              name=view.name)
 
@@ -110,7 +113,8 @@ def _act(ctx: ui.Context, done_key: str, action, **values) -> None:
         return
     if isinstance(result, sv.SavedView):
         values = {"name": result.name, **values}
-        st.session_state["views_pick"] = result.view_id
+        # chosen in the list on the next run (the list is already drawn in this one)
+        st.session_state["_views_pick_next"] = result.view_id
     st.session_state["_views_flash"] = (done_key, values)
     st.rerun()
 
