@@ -178,5 +178,13 @@ TABLE_ORDER: tuple[str, ...] = (
 )
 
 
+# The column that names a record for a person (the weekly change list shows it; history
+# keeps it for a removed record). Tables not listed are named by their id.
+LABELS: dict[str, str] = {
+    "partners": "name", "agreements": "title", "milestones": "title", "programs": "title",
+    "participants": "full_name", "funding": "funder", "actions": "title",
+}
+
+
 def key_columns(table: str) -> list[str]:
     return TABLES[table].key.split(",")

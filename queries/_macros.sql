@@ -132,3 +132,36 @@ create or replace temp macro matches(v, q) as ilike_escape(v, like_pattern(q), '
 -- A participant counts among the people recorded unless withdrawn (the Overview's and
 -- the Delegations page's "people").
 create or replace temp macro is_recorded(status) as status <> 'withdrawn';
+
+-- Is any sidebar filter on? (The weekly change list is filtered only then.)
+create or replace temp macro f_active(f) as
+    len(f['partners']) + len(f['countries']) + len(f['kinds']) + len(f['statuses'])
+        + len(f['sources']) + len(f['regions']) + len(f['sides']) > 0
+    or f['date_from'] is not null or f['date_to'] is not null;
+
+-- The stored records the sidebar filters keep, as (table_name, record_id), for the tables
+-- a filter can place: partners by partner and country; agreements, their milestones and
+-- follow-ups by partner; programs, delegations, participants and funding lines by every
+-- filter that reaches them. Exchange rates and minutes cannot be placed (no partner, no
+-- program), nor can a removed record (it is gone): the change list always shows those.
+create or replace temp macro f_placed(f) as table
+select 'partners' as table_name, pa.partner_id as record_id
+from partners pa
+where in_list(f['partners'], pa.partner_id) and in_list(f['countries'], pa.country)
+union all
+select 'agreements', agreement_id from f_agreements(f)
+union all
+select 'milestones', m.milestone_id
+from milestones m join f_agreements(f) a on a.agreement_id = m.agreement_id
+union all
+select 'programs', program_id from f_programs(f)
+union all
+select 'delegations', delegation_id from f_delegations(f)
+union all
+select 'participants', participant_id from f_participants(f)
+union all
+select 'funding', fu.funding_id
+from funding fu join f_programs(f) p on p.program_id = fu.program_id
+where in_list(f['sources'], fu.source)
+union all
+select 'actions', action_id from f_actions(f);

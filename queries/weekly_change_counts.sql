@@ -3,12 +3,36 @@
 -- history), and how many lines the week's change list has (one per changed field, per
 -- removed record, per added record). Counted here, never by fetching the lines.
 -- History rows 'added' (written by schema version 1, dropped by migration 002) are
--- ignored: import_log names those records too.
-with log as (
-    select table_name, sum(n_added) as n_added
+-- ignored: import_log names those records too. With a sidebar filter on, the counts are
+-- those of the lines weekly_changes.sql keeps (records the filters place, tables they
+-- cannot place, removed records); without one, added records are counted from the log's
+-- totals without unnesting its lists.
+with placed as (
+    select table_name, record_id from f_placed($f) where f_active($f)
+),
+
+kept as (
+    select * from (values ('fx_rates'), ('minutes')) v(table_name)
+),
+
+week_log as (
+    select table_name, n_added, added_ids
     from import_log
     where imported_at >= $week_start::timestamp
       and imported_at < ($week_end::date + 1)::timestamp
+),
+
+log as (
+    select table_name, sum(n_added) as n_added
+    from week_log
+    where not f_active($f) or table_name in (select table_name from kept)
+    group by table_name
+    union all
+    select table_name, count(*) as n_added
+    from (select table_name, unnest(added_ids) as record_id from week_log
+          where f_active($f) and table_name not in (select table_name from kept)) a
+    where exists (select 1 from placed p
+                  where p.table_name = a.table_name and p.record_id = a.record_id)
     group by table_name
 ),
 
@@ -22,6 +46,11 @@ hist as (
     where changed_at >= $week_start::timestamp
       and changed_at < ($week_end::date + 1)::timestamp
       and change <> 'added'
+      and (not f_active($f) or change = 'removed'
+           or table_name in (select table_name from kept)
+           or exists (select 1 from placed p
+                      where p.table_name = history.table_name
+                        and p.record_id = history.record_id))
     group by table_name
 ),
 

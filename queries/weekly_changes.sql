@@ -6,7 +6,18 @@
 -- weekly_change_counts.sql. Participants' names and ids are personal data: shown only
 -- when $show_names (otherwise a participant line names the delegation and its program).
 -- History rows 'added' of schema version 1 are ignored (import_log has them).
-with week_log as (
+-- With a sidebar filter on, only the lines of records the filters place (`f_placed`) are
+-- kept, and those of tables no filter can place (exchange rates, minutes) and of removed
+-- records. A removed record is named by its last label, which history kept.
+with placed as (
+    select table_name, record_id from f_placed($f) where f_active($f)
+),
+
+kept as (
+    select * from (values ('fx_rates'), ('minutes')) v(table_name)
+),
+
+week_log as (
     select import_id, imported_at, actor, file_name, mode, table_name, added_ids
     from import_log
     where imported_at >= $week_start::timestamp
@@ -27,6 +38,10 @@ logged as (
     where h.changed_at >= $week_start::timestamp
       and h.changed_at < ($week_end::date + 1)::timestamp
       and h.change <> 'added'
+      and (not f_active($f) or h.change = 'removed'
+           or h.table_name in (select table_name from kept)
+           or exists (select 1 from placed p
+                      where p.table_name = h.table_name and p.record_id = h.record_id))
     order by h.change = 'removed', h.table_name, h.record_id, h.field nulls first,
         h.changed_at
     limit $limit
@@ -38,7 +53,10 @@ added as (
         select import_id, imported_at, table_name, unnest(added_ids) as record_id
         from week_log
         where len(added_ids) > 0
-    )
+    ) a
+    where not f_active($f) or a.table_name in (select table_name from kept)
+       or exists (select 1 from placed p
+                  where p.table_name = a.table_name and p.record_id = a.record_id)
     order by table_name, record_id, changed_at
     limit $limit
 ),
@@ -51,6 +69,15 @@ lines as (
     order by change = 'added', change = 'removed', table_name, record_id, field nulls first,
         changed_at
     limit $limit
+),
+
+old_labels as (  -- a record removed before its label was kept: its last changed label
+    select h.table_name, h.record_id, arg_max(h.new_value, h.changed_at) as label
+    from history h
+    join (select distinct table_name, record_id from lines where change = 'removed') r
+      on r.table_name = h.table_name and r.record_id = h.record_id
+    where h.change = 'changed' and h.field in ('name', 'title', 'full_name', 'funder')
+    group by h.table_name, h.record_id
 ),
 
 names as (
@@ -76,6 +103,8 @@ names as (
     from participants pt
     left join delegations d on d.delegation_id = pt.delegation_id
     left join programs p on p.program_id = d.program_id
+    union all
+    select 'minutes', meeting_week, meeting_week from minutes
 ),
 
 -- without $show_names a participant is named by their delegation, never by id or name
@@ -94,10 +123,14 @@ final as (
         x.table_name,
         case when x.table_name = 'participants' and not $show_names
              then coalesce(pd.delegation_id, '•••') else x.record_id end as record_id,
-        n.record_label,
+        case when x.change = 'removed' and x.table_name = 'participants' and not $show_names
+                 then null
+             when x.change = 'removed' then coalesce(x.old_value, o.label)
+             else n.record_label end as record_label,
         x.change,
         x.field,
-        case when x.table_name = 'participants' and x.field = 'full_name' and not $show_names
+        case when x.table_name = 'participants' and not $show_names
+                  and (x.field = 'full_name' or x.change = 'removed')
              then '•••' else x.old_value end as old_value,
         case when x.table_name = 'participants' and x.field = 'full_name' and not $show_names
              then '•••' else x.new_value end as new_value
@@ -106,6 +139,7 @@ final as (
     left join names n on n.table_name = x.table_name and n.record_id = x.record_id
     left join by_delegation pd
         on x.table_name = 'participants' and pd.participant_id = x.record_id
+    left join old_labels o on o.table_name = x.table_name and o.record_id = x.record_id
 )
 
 select * from final

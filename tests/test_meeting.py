@@ -156,3 +156,60 @@ def test_demo_pack_opens_with_since_last_meeting(demo_store, monkeypatch):
                      for s, due in created)
     expected = meeting.states_text({s: states.get(s, 0) for s in meeting.STATES}, "en")
     assert t("meeting.since_actions", "en", states=expected) in since
+
+
+def _week_review(con, filters: Filters, today: dt.date) -> weekly.Review:
+    base = pack.params(filters, __import__("coopdash.settings").settings.get(), today=today)
+    return weekly.review(lambda name, extra: query.run(con, name, {**base, **extra}),
+                         weekly.Week.of(today), today, lines=1000)
+
+
+def test_change_list_follows_the_filters_and_names_removed_records(tmp_path, store_copy,
+                                                                   sample_store):
+    """With a program-kind filter the change list keeps the seminar's changes and drops the
+    webinar's; exchange rates (no filter can place them) and a removed follow-up stay, the
+    latter named by its last label; the counts agree with the lines."""
+    from coopdash.workbook import importer
+    from tests.fixtures_store import write_csvs
+
+    db = store_copy(sample_store)
+    programs = {p["program_id"]: p for p in _csv("programs")}
+    removed = _csv("actions")[0]
+    con = store.connect(db)
+    try:
+        rows = [dict(programs["jclair-seminar-tokyo"], title="Seminar Tokyo (renamed)"),
+                dict(programs["jclair-joint-webinars"], title="Webinar (renamed)")]
+        head = ",".join(rows[0])
+        body = "\n".join(",".join(f'"{v}"' for v in r.values()) for r in rows)
+        importer.import_path(con, write_csvs(tmp_path / "a", {
+            "programs": f"{head}\n{body}\n",
+            "delegations": "delegation_id,program_id,side,seats_planned\n"
+                           "jclair-seminar-tokyo-home,jclair-seminar-tokyo,home,3\n",
+            "fx_rates": "currency,valid_from,idr_per_unit\nJPY,2026-01-01,105.50\n"}))
+        importer.import_path(con, write_csvs(tmp_path / "b", {
+            "actions": "action_id,agreement_id,title,owner,opened_on,status\n"
+                       "wk-new,bpsdm-jclair,Kirim surat balasan,BPSDM,2026-11-20,open\n"}),
+            replace=True)
+        today = dt.date.today()
+        every = _week_review(con, Filters(), today)
+        seminar = _week_review(con, Filters(kinds=("seminar",)), today)
+    finally:
+        con.close()
+    lines = {(r.table_name, r.record_id, r.change) for r in seminar.changes.itertuples()}
+    assert ("programs", "jclair-seminar-tokyo", "changed") in lines
+    assert ("delegations", "jclair-seminar-tokyo-home", "changed") in lines
+    assert ("fx_rates", "JPY@2026-01-01", "added") in lines
+    assert ("actions", "wk-new", "added") in lines
+    assert ("actions", removed["action_id"], "removed") in lines
+    assert ("programs", "jclair-joint-webinars", "changed") not in lines
+    assert ("programs", "jclair-joint-webinars", "changed") in {
+        (r.table_name, r.record_id, r.change) for r in every.changes.itertuples()}
+    gone = seminar.changes[seminar.changes["change"] == "removed"]
+    assert list(gone["record_label"]) == [removed["title"]]
+    shown = weekly.change_lines(gone, "en")["record"].iloc[0]
+    assert removed["title"] in shown
+    for review in (every, seminar):  # counted in SQL == counted on the lines
+        assert review.n_change_lines == len(review.changes)
+        expected = weekly.change_summary(review.changes)
+        assert review.summary.reset_index(drop=True).astype(str).equals(
+            expected.astype(str)), (review.summary, expected)

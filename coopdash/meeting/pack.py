@@ -200,7 +200,8 @@ def section_changes(review: weekly.Review, lang: str) -> str:
                           total=review.n_change_lines))
     out.append(f"<h3>{esc(t('weekly.imports', lang))}</h3>")
     out.append(table_html(weekly.import_lines(review.imports, lang), lang, ROWS["imports"]))
-    out.append(f'<p class="more">{esc(t("weekly.changes_note", lang))}</p></section>')
+    out.append(f'<p class="more">{esc(t("weekly.changes_note", lang))} '
+               f'{esc(t("meeting.changes.filters", lang))}</p></section>')
     return "".join(out)
 
 

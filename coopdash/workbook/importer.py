@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from coopdash import settings, store
-from coopdash.contract import TABLE_ORDER, TABLES, key_columns
+from coopdash.contract import LABELS, TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
 from coopdash.workbook import reader, replacing
 from coopdash.workbook.validate import (
@@ -262,9 +262,10 @@ class _Ctx:
         self.run(f"create or replace temp table _r as select {rid_s} as rid "
                  f"from main.{name} s where not exists (select 1 from _f_{name} m where {join})")
         removed = self.count("select count(*) from _r")
-        if removed:
-            self.run("insert into history select $id, $now, $tbl, rid, 'removed', null, null, "
-                     "null from _r")
+        if removed:  # the record's last label (LABELS) kept as old_value: it is gone after
+            label = f"s.{LABELS[name]}::varchar" if name in LABELS else "null"
+            self.run(f"insert into history select $id, $now, $tbl, r.rid, 'removed', null, "
+                     f"{label}, null from _r r join main.{name} s on {rid_s} = r.rid")
             self.run(f"delete from main.{name} s where {rid_s} in (select rid from _r)")
         return removed
 
