@@ -88,7 +88,8 @@ def _norm(v):
 
 def test_review_lists_exactly_the_changes_of_the_week(two_imports):
     """The week of the second import lists seats 1 -> 2, the action closed, the program
-    removed — and nothing of the first import or of the sample."""
+    removed (history keeps its last title) — and nothing of the first import or of the
+    sample."""
     week = weekly.Week.of(TODAY)
     r = weekly.review(runner(two_imports, today=TODAY), week, TODAY)
     got = {(x.table_name, x.record_id, x.change, _norm(x.field), _norm(x.old_value),
@@ -98,7 +99,7 @@ def test_review_lists_exactly_the_changes_of_the_week(two_imports):
         ("delegations", "jclair-seminar-tokyo-home", "changed", "seats_planned", "1", "2"),
         ("actions", "jclair-hq-follow-up", "changed", "status", "open", "done"),
         ("actions", "jclair-hq-follow-up", "changed", "closed_on", "", today),
-        ("programs", "jclair-joint-webinars", "removed", "", "", ""),
+        ("programs", "jclair-joint-webinars", "removed", "", "Kegiatan webinar bersama", ""),
     }
     assert set(r.changes["actor"]) == {"budi"}
     assert set(r.changes["file_name"]) == {"book-2.xlsx"}
