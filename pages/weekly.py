@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from coopdash.contract import CODES
-from coopdash.figures import weekly
+from coopdash.figures import meeting, weekly
 from coopdash.i18n import fmt_date, fmt_int
 from coopdash.meeting import pack
 from coopdash.web import auth, params, ui
@@ -79,18 +79,35 @@ def _choices(df: pd.DataFrame, key: str) -> dict[str, str]:
     return dict(zip(df[key], df["title"], strict=True))
 
 
-def _shown(key: str, df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int]:
-    head = df.head(SHOWN)
+def _shown(key: str, df: pd.DataFrame, lang: str, limit: int | None = SHOWN
+           ) -> tuple[pd.DataFrame, int]:
+    head = df if limit is None else df.head(limit)
     return head.rename(columns=weekly.headers(key, df.columns, lang)), len(df)
 
 
-def readable_tables(r: weekly.Review, lang: str) -> dict[str, tuple[pd.DataFrame, int]]:
-    """Each list of the review as a readable table cut at SHOWN rows, with its length."""
+def readable_tables(r: weekly.Review, lang: str, limit: int | None = SHOWN
+                    ) -> dict[str, tuple[pd.DataFrame, int]]:
+    """Each list of the review as a readable table cut at `limit` rows (None: whole),
+    with its length."""
     soon = r.upcoming["is_soon"].astype(bool)
     tables = {key: lines(getattr(r, frame), lang) for key, (frame, lines) in TABLE_LINES.items()}
     tables["next_14"] = weekly.upcoming_lines(r.upcoming[soon], lang)
     tables["next_30"] = weekly.upcoming_lines(r.upcoming[~soon], lang)
-    return {key: _shown(key, df, lang) for key, df in tables.items()}
+    h, m = r.happened, r.meeting
+    tables["happened_programs"] = meeting.program_lines(h.programs, lang)
+    tables["happened_milestones"] = meeting.milestone_lines(h.milestones, lang)
+    tables["happened_agreements"] = meeting.agreement_lines(h.agreements, lang)
+    tables["happened_actions"] = meeting.happened_action_lines(h.actions, lang)
+    tables["created"] = meeting.meeting_action_lines(m.created, lang)
+    tables["last_actions"] = meeting.meeting_action_lines(m.last_actions, lang)
+    tables["minutes_history"] = meeting.history_lines(m.history, lang)
+    return {key: _shown(key, df, lang, limit) for key, df in tables.items()}
+
+
+def whole_table(r: weekly.Review, key: str, lang: str) -> pd.DataFrame:
+    """One list of the review whole and readable, with the page's headings (the CSV
+    behind a table the page cuts at SHOWN rows)."""
+    return readable_tables(r, lang, limit=None)[key][0]
 
 
 def form_choices(run: weekly.Runner, r: weekly.Review) -> dict:
@@ -113,9 +130,15 @@ def page_data(db: str, sig: str, _run: weekly.Runner, _week: weekly.Week, _today
     signature `sig` (which covers every `_` argument): a rerun only reads them back."""
     del db, sig  # the cache key
     r = weekly.review(_run, _week, _today)
+    m = r.meeting
     view = SimpleNamespace(ref=r.ref, figures=r.figures, has_imports=not r.imports.empty,
                            summary=r.summary, n_change_lines=r.n_change_lines,
-                           n_more_changes=r.n_more_changes, tables=readable_tables(r, _lang))
+                           n_more_changes=r.n_more_changes, tables=readable_tables(r, _lang),
+                           n_happened=r.happened.n_events, people=r.happened.people(),
+                           notes=m.notes, recorded=meeting.recorded_text(m.minutes, _lang),
+                           last_week=m.last_week, last_notes=m.last_notes,
+                           last_recorded=meeting.recorded_text(m.last_minutes, _lang),
+                           last_states=m.last_states(), n_last_actions=len(m.last_actions))
     return view, form_choices(_run, r)
 
 
@@ -140,6 +163,25 @@ def pack_downloads(ctx: ui.Context, week: weekly.Week, where: list) -> None:
              unavailable=None if pack.pdf_available() else ctx.t("weekly.pack.no_pdf"),
              record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,
                                   fmt="pdf", n_rows=None))
+
+    def pptx() -> bytes:
+        return pack.make_pack(con(), week, "pptx", filters, lang, settings, currency)[0]
+
+    download(ctx, "wk_pack_pptx", ctx.t("meeting.download_pptx"), pptx,
+             pack.file_name(week, lang, "pptx"), where=where[2], primary=False)
+
+
+def whole_list_download(ctx: ui.Context, week: weekly.Week, key: str, total: int) -> None:
+    """The whole list behind a table cut at SHOWN rows, as CSV, built at the click."""
+    con, settings, filters, lang, currency = (ui.connection_ref(), ctx.settings, ctx.filters,
+                                              ctx.lang, ctx.currency)
+
+    def build() -> bytes:
+        r = pack.build_review(con(), week, filters, lang, settings, currency)
+        return meeting.table_csv(whole_table(r, key, lang))
+
+    download(ctx, f"wk_whole_{key}", ctx.t("meeting.whole_list", n=fmt_int(total, lang)),
+             build, f"coopdash-weekly-{week.label}-{key}.csv", primary=False)
 
 
 def change_list_download(ctx: ui.Context, week: weekly.Week, n_lines: int) -> None:
@@ -168,9 +210,11 @@ def headline(ctx: ui.Context, figures: pd.DataFrame) -> None:
                    border=True)
 
 
-def table(ctx: ui.Context, view: SimpleNamespace, key: str, title: str | None = None) -> None:
+def table(ctx: ui.Context, view: SimpleNamespace, key: str, title: str | None = None,
+          week: weekly.Week | None = None) -> None:
     """A readable table with headings from the catalogue, or 'None.' `title`: its
-    heading (`weekly.heading`, thresholds written in)."""
+    heading (`weekly.heading`, thresholds written in). Cut at SHOWN rows, it says how many
+    more there are and offers the whole list (CSV) when `week` is given."""
     if title:
         st.markdown("**" + weekly.heading(title, ctx.lang) + "**")
     shown, total = view.tables[key]
@@ -180,6 +224,8 @@ def table(ctx: ui.Context, view: SimpleNamespace, key: str, title: str | None = 
     st.dataframe(shown, hide_index=True, width="stretch", key=f"wk_tbl_{key}")
     if total > len(shown) and key != "changes":  # the change list says its own total
         st.caption(ctx.t("weekly.more_shown", n=fmt_int(total - len(shown), ctx.lang)))
+        if week is not None:
+            whole_list_download(ctx, week, key, total)
 
 
 def changes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
@@ -193,7 +239,7 @@ def changes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
                      added=fmt_int(r.n_added, lang), changed=fmt_int(r.n_changed, lang),
                      removed=fmt_int(r.n_removed, lang))
         for r in view.summary.itertuples(index=False)))
-    st.caption(ctx.t("weekly.changes_note"))
+    st.caption(ctx.t("weekly.changes_note") + " " + ctx.t("meeting.changes.filters"))
     table(ctx, view, "changes", "details")
     if view.n_more_changes:
         st.caption(ctx.t("weekly.more_lines", n=fmt_int(view.n_more_changes, lang),
@@ -202,16 +248,115 @@ def changes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     table(ctx, view, "imports", "imports")
 
 
-def next_and_decisions(ctx: ui.Context, view: SimpleNamespace) -> None:
+def next_and_decisions(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     st.subheader(ctx.t("weekly.next"))
-    table(ctx, view, "next_14", "next_14")
-    table(ctx, view, "next_30", "next_30")
+    table(ctx, view, "next_14", "next_14", week)
+    table(ctx, view, "next_30", "next_30", week)
     st.caption(ctx.t("weekly.readiness_note"))
-    table(ctx, view, "expiring", "expiring")
+    table(ctx, view, "expiring", "expiring", week)
     st.subheader(ctx.t("weekly.decisions"))
-    table(ctx, view, "actions_due", "actions_due")
-    table(ctx, view, "stale", "stale")
-    table(ctx, view, "late", "late")
+    table(ctx, view, "actions_due", "actions_due", week)
+    table(ctx, view, "stale", "stale", week)
+    table(ctx, view, "late", "late", week)
+
+
+# --- the meeting: since last meeting, what happened, minutes -------------------------------
+
+def since_last_meeting(ctx: ui.Context, view: SimpleNamespace) -> None:
+    """At the top: the last meeting's minutes and where its follow-ups stand."""
+    if view.last_week is None:
+        st.caption(ctx.t("meeting.since_none"))
+        return
+    with st.container(border=True, key="wk_since"):
+        st.markdown("**" + ctx.t("meeting.since", week=view.last_week) + "**")
+        if view.last_notes:
+            with st.expander(ctx.t("meeting.since_minutes"), expanded=True):
+                st.markdown(view.last_notes)
+                if view.last_recorded:
+                    st.caption(view.last_recorded)
+        else:
+            st.caption(ctx.t("meeting.minutes_none"))
+        if view.n_last_actions:
+            states = meeting.states_text(view.last_states, ctx.lang)
+            st.markdown(ctx.t("meeting.since_actions", states=states))
+            table(ctx, view, "last_actions")
+        else:
+            st.caption(ctx.t("meeting.since_no_actions"))
+
+
+def happened(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+    st.subheader(ctx.t("meeting.happened"))
+    st.caption(ctx.t("meeting.happened_note"))
+    if not view.n_happened:
+        st.info(ctx.t("meeting.happened_none"), icon=":material/event_busy:")
+        return
+    for key in ("programs", "milestones", "agreements", "actions"):
+        if len(view.tables[f"happened_{key}"][0]):
+            st.markdown(f"**{ctx.t(f'meeting.happened_{key}')}**")
+            table(ctx, view, f"happened_{key}", week=week)
+            if key == "programs":
+                people_metrics(ctx, view.people)
+
+
+def people_metrics(ctx: ui.Context, people: pd.DataFrame) -> None:
+    """Seats, confirmed and attended per side over the week's programs."""
+    cols = st.columns(len(people))
+    for col, r in zip(cols, people.itertuples(index=False), strict=True):
+        col.metric(ctx.label("side", r.side),
+                   ctx.t("meeting.people", seats=_n(ctx, r.seats),
+                         confirmed=_n(ctx, r.confirmed), attended=_n(ctx, r.attended)),
+                   border=True)
+
+
+def _n(ctx: ui.Context, value) -> str:
+    return ctx.t("common.none") if value is None or pd.isna(value) else fmt_int(value, ctx.lang)
+
+
+def minutes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+    """This week's minutes: read by everyone, written by keepers (saved with history)."""
+    st.subheader(f"{ctx.t('meeting.minutes')} · {week.label}")
+    if ctx.settings.can("write"):
+        minutes_form(ctx, view, week)
+    elif view.notes:
+        st.markdown(view.notes)
+    else:
+        st.caption(ctx.t("meeting.minutes_none"))
+    if view.recorded:
+        st.caption(view.recorded)
+    if len(view.tables["minutes_history"][0]):
+        with st.expander(ctx.t("meeting.history", n=view.tables["minutes_history"][1])):
+            table(ctx, view, "minutes_history")
+    if len(view.tables["created"][0]):
+        st.markdown("**" + ctx.t("meeting.minutes_created") + "**")
+        table(ctx, view, "created")
+
+
+def minutes_form(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+    with st.form(f"wk_minutes_{week.label}", border=True):
+        notes = st.text_area(ctx.t("meeting.minutes_edit"), value=view.notes, height=260,
+                             max_chars=100_000, key=f"wk_minutes_text_{week.label}",
+                             help=ctx.t("meeting.minutes_help"))
+        if st.form_submit_button(ctx.t("meeting.minutes_save"), type="primary",
+                                 key=f"wk_minutes_save_{week.label}"):
+            save_minutes(ctx, week, notes)
+    if view.notes:
+        with st.expander(ctx.t("meeting.minutes_preview")):
+            st.markdown(view.notes)
+
+
+def save_minutes(ctx: ui.Context, week: weekly.Week, notes: str) -> None:
+    """Through the importer (mode edit): validated, history keeps the earlier text."""
+    try:
+        meeting.save_minutes(ui.connection(), week.label, notes, ctx.settings.actor,
+                             ctx.today)
+    except weekly.ValidationFailed as exc:
+        st.error("\n".join([ctx.t("weekly.err.header"),
+                            *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),
+                 icon=":material/error:")
+        return
+    ui.after_write()
+    st.session_state["wk_flash"] = ctx.t("meeting.minutes_saved", week=week.label)
+    st.rerun()
 
 
 # --- follow-ups worked on in the meeting ----------------------------------------------
@@ -238,9 +383,11 @@ def _link_select(ctx: ui.Context, what: str, options: dict[str, str]) -> str:
                         format_func=lambda v: options.get(v, none))
 
 
-def add_form(ctx: ui.Context, choices: dict, on_save: Callable[[dict], None]) -> None:
+def add_form(ctx: ui.Context, choices: dict, week: weekly.Week,
+             on_save: Callable[[dict], None]) -> None:
     with st.form("wk_add", clear_on_submit=True, border=True):
         st.markdown("**" + ctx.t("weekly.edit.add") + "**")
+        st.caption(ctx.t("meeting.linked_to_week", week=week.label))
         title = st.text_input(ctx.t("weekly.edit.action_title"), key="wk_add_title")
         owner = st.text_input(ctx.t("weekly.edit.owner"), key="wk_add_owner")
         due = st.date_input(ctx.t("weekly.edit.due_on"), value=None, key="wk_add_due",
@@ -253,7 +400,8 @@ def add_form(ctx: ui.Context, choices: dict, on_save: Callable[[dict], None]) ->
                                  key="wk_add_submit"):
             on_save({"action_id": weekly.new_action_id(ctx.today), "title": title,
                      "owner": owner, "opened_on": ctx.today, "due_on": due, "status": "open",
-                     "agreement_id": agreement, "program_id": program})
+                     "agreement_id": agreement, "program_id": program,
+                     "meeting_week": week.label})
 
 
 def _date(value) -> dt.date | None:
@@ -295,14 +443,14 @@ def update_form(ctx: ui.Context, choices: dict, on_save: Callable[[dict], None])
             on_save(record)
 
 
-def edits(ctx: ui.Context, choices: dict) -> None:
+def edits(ctx: ui.Context, choices: dict, week: weekly.Week) -> None:
     st.subheader(ctx.t("weekly.edit.title"))
     if not ctx.can("write"):
         st.caption(ctx.t("weekly.edit.read_only"))
         return
     left, right = st.columns(2)
     with left:
-        add_form(ctx, choices, lambda record: save(ctx, record))
+        add_form(ctx, choices, week, lambda record: save(ctx, record))
     with right:
         update_form(ctx, choices, lambda record: save(ctx, record))
 
@@ -313,7 +461,7 @@ def main() -> None:
     ctx = ui.context()
     st.title(ctx.t("weekly.title"))
     ui.demo_banner(ctx)
-    top = st.columns([2, 1, 1], vertical_alignment="bottom")
+    top = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     week = pick_week(ctx, top[0])
     view, choices = page_data(str(ctx.settings.db_path), signature(ctx, week), runner(ctx),
                               week, ctx.today, ctx.lang)
@@ -324,10 +472,13 @@ def main() -> None:
     flash = st.session_state.pop("wk_flash", None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
+    since_last_meeting(ctx, view)
     headline(ctx, view.figures)
+    happened(ctx, view, week)
     changes(ctx, view, week)
-    next_and_decisions(ctx, view)
-    edits(ctx, choices)
+    next_and_decisions(ctx, view, week)
+    minutes(ctx, view, week)
+    edits(ctx, choices, week)
 
 
 main()

@@ -249,6 +249,15 @@ def recorded_text(minutes: pd.DataFrame, lang: str) -> str:
     return t("meeting.minutes_by", lang, who=minutes["recorded_by"].iloc[0], when=when)
 
 
+def table_csv(df: pd.DataFrame) -> bytes:
+    """A readable table as CSV (UTF-8 with BOM for Excel; cells that Excel would run as a
+    formula neutralised): the whole list behind a table the page cuts."""
+    from coopdash.figures.exports import BOM, neutralise
+
+    return BOM + df.map(lambda v: neutralise(v) if isinstance(v, str) else v).to_csv(
+        index=False).encode("utf-8")
+
+
 def states_text(states: dict[str, int], lang: str) -> str:
     """`2 done · 1 open · 1 overdue` (states with none left out; `none` if all zero)."""
     parts = [t(f"meeting.states.{s}", lang, n=fmt_int(n, lang)) for s, n in states.items() if n]

@@ -44,6 +44,7 @@ MIME = {
     "zip": "application/zip",
     "html": "text/html",
     "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
 Build = Callable[[], bytes]

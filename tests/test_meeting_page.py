@@ -1,0 +1,121 @@
+"""The Weekly review page's meeting parts (AppTest): what happened, since last meeting,
+the minutes editor with history, follow-ups linked to the week, whole lists offered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from coopdash import store
+from coopdash.i18n import t
+from coopdash.workbook import importer
+from tests.test_meeting import _csv, _people_per_side
+
+
+def _weekly(at, week: str | None = None):
+    """The Weekly review page on `week` (the picker offers a chosen week even when it is
+    older than its list, as a shared link does)."""
+    at.run()
+    if week:
+        at.session_state["weekly_week"] = week
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    for df in at.dataframe:
+        parts += [str(v) for v in df.value.to_numpy().ravel()]
+    return "\n".join(parts)
+
+
+def test_page_shows_what_happened_in_the_sample_week(app, sample_store):
+    """2023-W21 on the page: the JCLAIR meeting of 22 May 2023 with its attendees per side,
+    the meeting milestone, and which date places a record in a week."""
+    at = _weekly(app(sample_store, lang="en"), "2023-W21")
+    text = _texts(at)
+    row = next(p for p in _csv("programs") if p["starts_on"] == "2023-05-22")
+    counts = _people_per_side(row["program_id"])
+    assert row["title"] in text and "22 May 2023" in text
+    people = {m.label: m.value for m in at.metric if m.label in ("Home side", "Partner side")}
+    assert people == {
+        "Home side": t("meeting.people", "en", seats="—", confirmed="0",
+                       attended=str(counts[("home", "attended")])),
+        "Partner side": t("meeting.people", "en", seats="—", confirmed="0",
+                          attended=str(counts[("partner", "attended")]))}
+    assert t("meeting.happened_note", "en") in text
+    assert t("meeting.since_none", "en") in text
+
+
+def test_keeper_writes_minutes_and_next_week_opens_with_them(app, store_copy, sample_store,
+                                                             monkeypatch):
+    """A keeper saves the week's minutes twice and adds a follow-up in the meeting: the
+    store holds the last text by the actor, history the first; the follow-up carries the
+    week; next week's page opens with those minutes and the follow-up's state."""
+    monkeypatch.setenv("COOPDASH_TODAY", "2026-11-25")
+    db = store_copy(sample_store)
+    at = _weekly(app(db, lang="en"), "2026-W47")
+    at.text_area(key="wk_minutes_text_2026-W47").set_value("## Rapat\n- **Setuju** MoU")
+    at.button(key="wk_minutes_save_2026-W47").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert t("meeting.minutes_saved", "en", week="2026-W47") in [s.value for s in at.success]
+    at.text_area(key="wk_minutes_text_2026-W47").set_value("## Rapat\n- **Setuju** MoU\n"
+                                                           "- Kirim surat")
+    at.button(key="wk_minutes_save_2026-W47").click().run()
+    at.text_input(key="wk_add_title").set_value("Kirim surat balasan ke JCLAIR")
+    at.text_input(key="wk_add_owner").set_value("Sekretariat BPSDM")
+    at.date_input(key="wk_add_due").set_value(dt.date(2026, 11, 20))
+    at.button(key="wk_add_submit").click().run()
+    assert not at.exception, at.exception
+    con = store.connect(db)
+    try:
+        minutes = con.execute("select notes, recorded_by from minutes").fetchall()
+        old = con.execute("select old_value from history where table_name = 'minutes' "
+                          "and field = 'notes'").fetchall()
+        linked = con.execute("select title, meeting_week from actions where meeting_week "
+                             "is not null").fetchall()
+    finally:
+        con.close()
+    assert minutes == [("## Rapat\n- **Setuju** MoU\n- Kirim surat", "pytest")]
+    assert old == [("## Rapat\n- **Setuju** MoU",)]
+    assert linked == [("Kirim surat balasan ke JCLAIR", "2026-W47")]
+    at.selectbox(key="weekly_week").set_value("2026-W48").run()
+    assert not at.exception, at.exception
+    text = _texts(at)
+    assert t("meeting.since", "en", week="2026-W47") in text
+    assert "- Kirim surat" in text  # the last meeting's minutes, as Markdown
+    states = t("meeting.states.overdue", "en", n="1")  # due 20 Nov, open on 25 Nov
+    assert t("meeting.since_actions", "en", states=states) in text
+
+
+def test_viewer_reads_minutes_without_an_editor(app, demo_store):
+    """A viewer sees the last meeting's minutes but no minutes editor nor forms."""
+    at = _weekly(app(demo_store, lang="en", role="viewer"))
+    assert not [a for a in at.text_area]
+    assert "Demo minutes no. 6." in _texts(at)
+
+
+def test_a_list_cut_at_300_rows_says_how_many_more_and_offers_the_whole(
+        app, store_copy, sample_store, monkeypatch):
+    """320 overdue follow-ups: the page shows 300, says 20 more, and offers the whole list
+    (320 rows) as a download."""
+    monkeypatch.setenv("COOPDASH_TODAY", "2026-11-25")
+    db = store_copy(sample_store)
+    con = store.connect(db)
+    try:
+        importer.import_frames(con, {"actions": pd.DataFrame([
+            {"action_id": f"a{i:03d}", "title": f"Follow-up {i}", "owner": "BPSDM",
+             "opened_on": "2026-01-05", "due_on": "2026-02-01", "status": "open"}
+            for i in range(320)])}, file_name="t", actor="t")
+    finally:
+        con.close()
+    at = _weekly(app(db, lang="en"))
+    overdue = 320 + sum(1 for a in _csv("actions") if a["status"] == "open" and a["due_on"])
+    assert [len(df.value) for df in at.dataframe if len(df.value) >= 300] == [300]
+    assert t("weekly.more_shown", "en", n=str(overdue - 300)) in [c.value for c in at.caption]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("meeting.whole_list", "en", n=str(overdue)) in labels
