@@ -295,17 +295,17 @@ def happened(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
             st.markdown(f"**{ctx.t(f'meeting.happened_{key}')}**")
             table(ctx, view, f"happened_{key}", week=week)
             if key == "programs":
-                people_metrics(ctx, view.people)
+                people_table(ctx, view.people)
 
 
-def people_metrics(ctx: ui.Context, people: pd.DataFrame) -> None:
-    """Seats, confirmed and attended per side over the week's programs."""
-    cols = st.columns(len(people))
-    for col, r in zip(cols, people.itertuples(index=False), strict=True):
-        col.metric(ctx.label("side", r.side),
-                   ctx.t("meeting.people", seats=_n(ctx, r.seats),
-                         confirmed=_n(ctx, r.confirmed), attended=_n(ctx, r.attended)),
-                   border=True)
+def people_table(ctx: ui.Context, people: pd.DataFrame) -> None:
+    """Seats planned, people confirmed and attended per side over the week's programs."""
+    st.dataframe(pd.DataFrame({
+        ctx.t("meeting.side"): [ctx.label("side", s) for s in people["side"]],
+        ctx.t("meeting.seats"): [_n(ctx, v) for v in people["seats"]],
+        ctx.t("meeting.confirmed"): [_n(ctx, v) for v in people["confirmed"]],
+        ctx.t("meeting.attended"): [_n(ctx, v) for v in people["attended"]],
+    }), hide_index=True, key="wk_people")
 
 
 def _n(ctx: ui.Context, value) -> str:
