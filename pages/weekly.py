@@ -315,7 +315,7 @@ def _n(ctx: ui.Context, value) -> str:
 def minutes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     """This week's minutes: read by everyone, written by keepers (saved with history)."""
     st.subheader(f"{ctx.t('meeting.minutes')} · {week.label}")
-    if ctx.settings.can("write"):
+    if ctx.can("write"):
         minutes_form(ctx, view, week)
     elif view.notes:
         st.markdown(view.notes)
@@ -347,7 +347,7 @@ def minutes_form(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> N
 def save_minutes(ctx: ui.Context, week: weekly.Week, notes: str) -> None:
     """Through the importer (mode edit): validated, history keeps the earlier text."""
     try:
-        meeting.save_minutes(ui.connection(), week.label, notes, ctx.settings.actor,
+        meeting.save_minutes(ui.connection(), week.label, notes, ctx.person.actor,
                              ctx.today)
     except weekly.ValidationFailed as exc:
         st.error("\n".join([ctx.t("weekly.err.header"),

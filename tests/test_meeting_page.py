@@ -6,11 +6,31 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from coopdash import store
 from coopdash.i18n import t
 from coopdash.workbook import importer
 from tests.test_meeting import _csv, _people_per_side
+
+
+@pytest.fixture(autouse=True)
+def _apptest_pages_mode(monkeypatch):
+    """AppTest sets Streamlit's legacy-pages flag back before every run, so each run would
+    start in the legacy mode and `coopdash.web.legacy_pages` would rerun it, dropping the
+    click that started it (a form submit); a real server sets the flag once per process.
+    AppTest's own PagesManager leaves the mode at once, as a real server's later runs do.
+    (The same fix is on its way to tests/conftest.py; this keeps these form tests honest
+    meanwhile.)"""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class _NoLegacyPages(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", _NoLegacyPages)
 
 
 def _weekly(at, week: str | None = None):
