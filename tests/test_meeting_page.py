@@ -139,3 +139,51 @@ def test_a_list_cut_at_300_rows_says_how_many_more_and_offers_the_whole(
     assert t("weekly.more_shown", "en", n=str(overdue - 300)) in [c.value for c in at.caption]
     labels = [b.proto.label for b in at.get("download_button")]
     assert t("meeting.whole_list", "en", n=str(overdue)) in labels
+
+
+def test_every_format_holds_the_pages_figures_for_the_sample(app, store_copy, sample_store,
+                                                            tmp_path):
+    """Sample, 2023-W21: the figures the page shows are those of the HTML pack (data
+    attributes), the deck (its figures table) and the PDF (pdftotext), and every format
+    names the 22 May 2023 meeting."""
+    import io
+    import re
+    import shutil
+    import subprocess
+
+    from pptx import Presentation
+
+    from coopdash.figures import weekly
+    from coopdash.figures.filters import Filters
+    from coopdash.meeting import pack
+
+    db = store_copy(sample_store)
+    at = _weekly(app(db, lang="en"), "2023-W21")
+    shown = {m.label: int(re.sub(r"\D", "", m.value)) for m in at.metric}
+    labels = {weekly.heading(f"fig.{k}", "en"): k for k in weekly.FIGURES}
+    assert set(shown) == set(labels)
+    con = store.connect(db)
+    try:
+        week = weekly.Week.parse("2023-W21")
+        html_bytes, _ = pack.make_pack(con, week, "html", Filters(), "en")
+        deck_bytes, _ = pack.make_pack(con, week, "pptx", Filters(), "en")
+    finally:
+        con.close()
+    html_text = html_bytes.decode("utf-8")
+    in_html = {k: int(v) for k, v in
+               re.findall(r'data-key="([a-z_0-9]+)" data-value="(-?\d+)"', html_text)}
+    assert {label: in_html[key] for label, key in labels.items()} == shown
+    rows = [[c.text for c in r.cells]
+            for r in list(Presentation(io.BytesIO(deck_bytes)).slides)[1].shapes[1].table.rows]
+    assert {r[0]: int(re.sub(r"\D", "", r[1])) for r in rows[1:]} == shown
+    meeting_title = next(p["title"] for p in _csv("programs") if p["starts_on"] == "2023-05-22")
+    assert meeting_title in html_text
+    if pack.pdf_available() and shutil.which("pdftotext"):
+        pdf = tmp_path / "pack.pdf"
+        pdf.write_bytes(pack.html_to_pdf(html_text))
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        flat = " ".join(text.split())
+        for label in shown:
+            assert label in flat
+        assert "22 May 2023" in flat and "5 attended" in flat
