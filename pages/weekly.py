@@ -345,10 +345,12 @@ def minutes_form(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> N
 
 
 def save_minutes(ctx: ui.Context, week: weekly.Week, notes: str) -> None:
-    """Through the importer (mode edit): validated, history keeps the earlier text."""
+    """Through the importer (mode edit), one published write: validated, history keeps
+    the earlier text, the signed-in person recorded."""
+    auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        meeting.save_minutes(ui.connection(), week.label, notes, ctx.person.actor,
-                             ctx.today)
+        with ui.writing(ctx, "minutes", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
+            meeting.save_minutes(con, week.label, notes, ctx.person.actor, ctx.today)
     except weekly.ValidationFailed as exc:
         st.error("\n".join([ctx.t("weekly.err.header"),
                             *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),

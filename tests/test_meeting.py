@@ -175,7 +175,7 @@ def test_change_list_follows_the_filters_and_names_removed_records(tmp_path, sto
     db = store_copy(sample_store)
     programs = {p["program_id"]: p for p in _csv("programs")}
     removed = _csv("actions")[0]
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     try:
         rows = [dict(programs["jclair-seminar-tokyo"], title="Seminar Tokyo (renamed)"),
                 dict(programs["jclair-joint-webinars"], title="Webinar (renamed)")]

@@ -125,7 +125,7 @@ def test_a_list_cut_at_300_rows_says_how_many_more_and_offers_the_whole(
     (320 rows) as a download."""
     monkeypatch.setenv("COOPDASH_TODAY", "2026-11-25")
     db = store_copy(sample_store)
-    con = store.connect(db)
+    con = store.connect(db, read_only=False)
     try:
         importer.import_frames(con, {"actions": pd.DataFrame([
             {"action_id": f"a{i:03d}", "title": f"Follow-up {i}", "owner": "BPSDM",
