@@ -173,3 +173,17 @@ def test_owner_renames_and_deletes_in_the_sidebar(app, sample_store, store_copy,
     assert [o for o in at.selectbox(key="views_pick").options] == [
         t("views.by", "en", name="Budi's view", owner=BUDI.owner)]
     assert not [b for b in at.button if b.label == t("views.delete", "en")]
+
+
+def test_a_view_of_a_removed_page_says_so(app, sample_store, store_copy):
+    """A view whose page no longer exists says so when opened, instead of failing."""
+    db = store_copy(sample_store)
+    con = store.connect(db, read_only=False)
+    sv.save(con, sv.Who("pytest", may_save=True), "Old page", "reports", {})
+    con.close()
+    at = app(db, lang="en", role="keeper")
+    at.run()
+    _open_views(at)
+    _button(at, t("views.open", "en")).click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("views.error.page_gone", "en", page="reports")]

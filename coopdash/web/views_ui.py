@@ -17,9 +17,11 @@ from __future__ import annotations
 import streamlit as st
 
 from coopdash import saved_views as sv
+from coopdash.settings import ROOT
 from coopdash.web import ui
 
 _OPEN_KEY = "views_open"
+PAGES_DIR = ROOT / "pages"
 
 
 def who(ctx: ui.Context) -> sv.Who:
@@ -70,7 +72,10 @@ def _pick(ctx: ui.Context, person: sv.Who, views: dict[int, sv.SavedView]) -> No
     view = views[chosen]
     if st.button(ctx.t("views.open"), key="views_open_button", type="primary",
                  icon=":material/bookmark:", width="stretch"):
-        reopen(view)
+        if not (PAGES_DIR / f"{view.page}.py").is_file():  # a page since removed
+            st.error(ctx.t("views.error.page_gone", page=view.page), icon=":material/error:")
+        else:
+            reopen(view)
     if view.may_change(person):
         _manage(ctx, person, view)
 
