@@ -71,9 +71,9 @@ def _open_everything(page: Page) -> None:
             wait_idle(page, 120)
 
 
-def crawl(page: Page, base: str, downloads: Path) -> list[Path]:
-    """Visit every page (and every explorer tab), open everything, download every file
-    offered; returns the downloaded files."""
+def crawl(page: Page, base: str, downloads: Path, open_all: bool = True) -> list[Path]:
+    """Visit every page (and every explorer tab), open every expander and tab
+    (`open_all`), download every file offered; returns the downloaded files."""
     files: list[Path] = []
     for path in PAGES:
         targets = ([f"{base}/explorer?tab={tab}" for tab in EXPLORER_TABS]
@@ -81,7 +81,8 @@ def crawl(page: Page, base: str, downloads: Path) -> list[Path]:
         for url in targets:
             page.goto(url)
             wait_idle(page, 120)
-            _open_everything(page)
+            if open_all:
+                _open_everything(page)
             files += _download_all(page, downloads)
     return files
 
