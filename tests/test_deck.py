@@ -26,8 +26,8 @@ SOFFICE = shutil.which("soffice")
 
 def _deck(db, week: str, lang: str, filters: Filters | None = None, currency: str = "IDR",
           read_only: bool = True):
-    """The deck's bytes and its review (read-write when the page's AppTest holds the
-    store open in this process: DuckDB wants one configuration per file)."""
+    """The deck's bytes and its review (read-only, as the page's AppTest holds the store
+    in this process: DuckDB wants one configuration per file)."""
     con = store.connect(db, read_only=read_only)
     try:
         data, review = pack.make_pack(con, weekly.Week.parse(week), "pptx", filters, lang,
@@ -96,8 +96,7 @@ def test_deck_figures_equal_the_page(app, store_copy, demo_store, monkeypatch):
     at.multiselect(key="flt_kinds").set_value(["seminar", "study_visit"]).run()
     assert not at.exception, at.exception
     shown = {m.label: int(re.sub(r"\D", "", m.value)) for m in at.metric}
-    data, _ = _deck(db, "2026-W48", "en", Filters(kinds=("seminar", "study_visit")),
-                    read_only=False)
+    data, _ = _deck(db, "2026-W48", "en", Filters(kinds=("seminar", "study_visit")))
     slide = _slides(data)[1]
     rows = [[c.text for c in row.cells] for row in slide.shapes[1].table.rows][1:]
     assert {r[0]: int(re.sub(r"\D", "", r[1])) for r in rows} == shown
