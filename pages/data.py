@@ -170,7 +170,8 @@ def _undo(writes: pd.DataFrame) -> None:
                             format_func=labels.__getitem__, key="data_undo_pick")
     lost = history.lost_by_undo(writes, write_id)
     when = history.text(undoable.loc[undoable["write_id"] == write_id, "written_at"].iloc[0])
-    st.warning(ctx.t("snap.page.undo_warning", id=write_id, when=when, n=len(lost),
+    st.warning(ctx.t("snap.page.undo_warning", id=write_id, when=when,
+                     n=fmt_int(len(lost), ctx.lang),
                      list="; ".join(_write_label(r) for r in lost.itertuples(index=False))),
                icon=":material/undo:")
     sure = st.checkbox(ctx.t("snap.page.undo_confirm"), key=f"data_undo_sure_{write_id}")
@@ -187,7 +188,7 @@ def _undo(writes: pd.DataFrame) -> None:
 
 
 st.subheader(ctx.t("snap.page.title"))
-st.caption(ctx.t("snap.page.help", n=ctx.settings.undo_keep))
+st.caption(ctx.t("snap.page.help", n=fmt_int(ctx.settings.undo_keep, ctx.lang)))
 if flash := st.session_state.pop("data_undo_flash", None):
     st.success(flash, icon=":material/check_circle:")
 writes = history.with_undoable(ui.run("store_history", ctx, limit=50), ctx.settings.db_path)

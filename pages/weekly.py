@@ -324,7 +324,8 @@ def minutes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     if view.recorded:
         st.caption(view.recorded)
     if len(view.tables["minutes_history"][0]):
-        with st.expander(ctx.t("meeting.history", n=view.tables["minutes_history"][1])):
+        with st.expander(ctx.t("meeting.history",
+                                n=fmt_int(view.tables["minutes_history"][1], ctx.lang))):
             table(ctx, view, "minutes_history")
     if len(view.tables["created"][0]):
         st.markdown("**" + ctx.t("meeting.minutes_created") + "**")
