@@ -123,26 +123,6 @@ def test_admin_sees_the_admin_page(signin_app, person):
 
 # --- what each role sees and does ------------------------------------------------------------
 
-def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sample_store,
-                                                      tmp_path):
-    """Everything a signed-in viewer's browser receives on every page and explorer tab,
-    and every file it can download, holds no participant's name nor id. (Every expander
-    and tab of the viewer role is opened in the wall-screen crawl below: the same role
-    through the same code; opening them all twice doubled this file's time on two cores.)"""
-    from crawl_util import Recorder, crawl, file_text, found, personal_data
-
-    secret = personal_data(sample_store)
-    page = person()
-    seen = Recorder(page)
-    sign_in(page, signin_app, "viewer@office.example")
-    files = crawl(page, signin_app, tmp_path, open_all=False)
-    assert t("explorer.tab.participants", "en") in seen.text()  # the frames were recorded
-    assert found(secret, seen.text()) == []
-    assert files, "the viewer can download the meeting pack and the change list"
-    for path in files:
-        assert found(secret, file_text(path)) == [], path.name
-
-
 def _download(page, key: str, folder):
     with page.expect_download(timeout=180_000) as info:
         page.locator(f".st-key-{key} button").click()
