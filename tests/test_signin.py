@@ -123,6 +123,25 @@ def test_admin_sees_the_admin_page(signin_app, person):
 
 # --- what each role sees and does ------------------------------------------------------------
 
+def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sample_store,
+                                                      tmp_path):
+    """Everything a signed-in viewer's browser receives on every page and explorer tab,
+    and every file it can download, holds no participant's name nor id. (Every expander
+    and tab of the viewer role is opened in the wall-screen crawl below: the same role
+    through the same code; opening them all twice doubled this file's time on two cores.)"""
+    from crawl_util import Recorder, crawl, file_text, found, personal_data
+
+    secret = personal_data(sample_store)
+    page = person()
+    seen = Recorder(page)
+    sign_in(page, signin_app, "viewer@office.example")
+    files = crawl(page, signin_app, tmp_path, open_all=False)
+    assert t("explorer.tab.participants", "en") in seen.text()  # the frames were recorded
+    assert found(secret, seen.text()) == []
+    for path in files:
+        assert found(secret, file_text(path)) == [], path.name
+
+
 def _download(page, key: str, folder):
     with page.expect_download(timeout=180_000) as info:
         page.locator(f".st-key-{key} button").click()
@@ -181,36 +200,6 @@ def test_keeper_upload_is_logged_under_the_keepers_email(signin_app, person, tmp
               if "delegations.csv" in f and "keeper@office.example" in f]
     assert logged, "the import log shows the keeper's e-mail beside the file"
     assert not [f for f in seen.frames[before:] if "delegations.csv" in f and "pytest" in f]
-
-
-def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, person):
-    """The admin raises a viewer to analyst: at the viewer's next click the Data page is
-    in their menu; the admin removes the role: their next click shows the no-role page."""
-    changed = person()
-    sign_in(changed, signin_app, "changed@office.example")
-    wait_idle(changed, 120)
-    nav = changed.locator('[data-testid="stSidebarNav"]')
-    assert t("nav.data", "en") not in nav.inner_text()
-    admin = person()
-    sign_in(admin, signin_app, ADMIN)
-    admin.goto(signin_app + "/admin")
-    _wait_text(admin, t("admin.set_title", "en"))
-    admin.locator(".st-key-adm_email input").fill("changed@office.example")
-    admin.locator(".st-key-adm_role input").click()
-    admin.get_by_role("option", name=t("role.analyst", "en")).click()
-    admin.get_by_role("button", name=t("admin.save", "en")).click()
-    _wait_text(admin, "changed@office.example: ")
-    changed.locator('[data-testid="stSidebarNav"]').get_by_text(
-        t("nav.funding", "en")).click()  # the next interaction
-    changed.locator('[data-testid="stSidebarNav"]').get_by_text(
-        t("nav.data", "en")).wait_for(timeout=120_000)
-    admin.locator(".st-key-adm_remove_who input").click()
-    admin.get_by_role("option", name="changed@office.example").click()
-    admin.get_by_role("button", name=t("admin.remove", "en")).click()
-    _wait_text(admin, t("access.no_role", "en"))
-    changed.locator('[data-testid="stSidebarNav"]').get_by_text(
-        t("nav.timeline", "en")).click()
-    _wait_text(changed, t("access.no_role_page", "en", email="changed@office.example"))
 
 
 def test_wall_screen_viewer_without_sign_in_sees_no_names(sample_store, tmp_path_factory,
