@@ -131,7 +131,18 @@ def default_params(filters=None, today: dt.date = TODAY) -> dict[str, Any]:
             "before": today.replace(year=today.year - 1),
             "ref": today, "home": HOME, "show_names": True, "limit": 25,
             "week_start": today - dt.timedelta(days=7), "week_end": today,
-            "meeting_week": f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"}
+            "meeting_week": f"{today.isocalendar().year}-W{today.isocalendar().week:02d}",
+            "email": "viewer@office.example", "owner": "viewer@office.example",
+            "view_id": 1, "name": "bench"}
+
+
+def _writes(name: str) -> bool:
+    """A query file that changes the store (saved views, roles): not a page read."""
+    from coopdash.store import query
+
+    code = [ln for ln in query.sql_text(name).splitlines() if not ln.lstrip().startswith("--")]
+    first = " ".join(code).split(maxsplit=1)
+    return bool(first) and first[0].lower() in {"insert", "update", "delete"}
 
 
 def _derived_params(con, name: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -164,6 +175,8 @@ def time_queries(con, repeats: int) -> list[dict[str, Any]]:
 
     out = []
     for name in query.query_names():
+        if _writes(name):
+            continue
         try:
             ms, df = median_ms(_query_call(con, name), repeats)
         except Exception as exc:  # another engineer's query in flux: report it
