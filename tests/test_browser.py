@@ -16,6 +16,7 @@ from browser_util import (
 )
 from conftest import OUTPUT
 
+from coopdash.figures import weekly
 from coopdash.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -90,7 +91,8 @@ def test_weekly_pack_downloads_with_the_page_figures(server, page, tmp_path):
     Chromium, names the week and holds the six headline figures the page shows."""
     page.goto(f"{server}/weekly?week=2026-W48&lang=en")
     wait_idle(page, 120)
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+    page.wait_for_function(  # the six headline figures drawn (they arrive one by one)
+        "document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 6", timeout=120_000)
     shown = metrics(page)
     with page.expect_download(timeout=120_000) as info:  # the pack is made at the click
         page.locator(".st-key-wk_pack_html button").click()
@@ -100,7 +102,7 @@ def test_weekly_pack_downloads_with_the_page_figures(server, page, tmp_path):
     text = path.read_text(encoding="utf-8")
     assert t("weekly.pack.title", "en", week="2026-W48") in text
     in_pack = dict(re.findall(r'data-key="([a-z_0-9]+)" data-value="(-?\d+)"', text))
-    on_page = {key: shown[t(f"weekly.fig.{key}", "en")] for key in in_pack}
+    on_page = {key: shown[weekly.heading(f"fig.{key}", "en")] for key in in_pack}
     assert len(in_pack) == 6
     assert {k: int(v.replace(",", "")) for k, v in on_page.items()} == {
         k: int(v) for k, v in in_pack.items()}
