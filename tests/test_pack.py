@@ -17,7 +17,7 @@ from coopdash.meeting import pack
 
 TODAY = dt.date(2026, 11, 25)
 WEEK = weekly.Week.parse("2026-W48")
-SECTIONS = ("figures", "changes", "next", "decisions", "charts")
+SECTIONS = ("figures", "since", "happened", "changes", "next", "decisions", "minutes", "charts")
 
 
 @pytest.fixture
