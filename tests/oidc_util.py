@@ -91,6 +91,7 @@ PEOPLE = {  # the test accounts: e-mail -> role kept in the store (None: no role
     "nobody@office.example": None,
     "changed@office.example": "viewer",  # the one whose role the admin test changes
 }
+CHANGED = "changed@office.example"
 ADMIN = "admin@office.example"  # an administrator by COOPDASH_ADMINS
 
 

@@ -32,25 +32,32 @@ def test_build_runs_only_when_called_and_checks_the_role_again():
     assert calls == [1] and recorded == [1]
 
 
-def test_the_click_reads_a_signed_in_persons_role_afresh(sample_store, store_copy):
-    """A role removed by an administrator after the page was drawn refuses the click;
-    the recorder writes one access-log line (one published write) for a role that sees
-    names, none otherwise."""
+def test_the_click_reads_a_signed_in_persons_role_afresh(sample_store, store_copy,
+                                                         monkeypatch):
+    """A role removed by an administrator after the page was drawn refuses the click,
+    although the page's own connection (the version it was drawn from) still holds the
+    old role; the recorder writes one access-log line (one published write) for a role
+    that sees names, none otherwise."""
     db = store_copy(sample_store)
+    monkeypatch.setenv("COOPDASH_DB", str(db))
 
     def set_role(role):
         with store.writing(db, actor="boss@office.go.id", what="role") as w:
             users.set_role(w, "ana@office.go.id", role, "boss@office.go.id")
 
-    def con():  # the current version, as the dashboard's reader hands it out
-        return store.connect(db)
     set_role("analyst")
+    reader = store.Reader(db)  # the dashboard's reader: the page pins the version it drew
+    drawn_from = reader.connection()
     ana = Person(role="analyst", actor="ana@office.go.id", email="ana@office.go.id",
                  signed_in=True)
-    check = auth.still_allowed(ana, settings.get(), con, "export")
+    check = auth.still_allowed(ana, settings.get(), "export")
     assert check()
     set_role(None)
+    assert users.role_of(drawn_from, "ana@office.go.id") == "analyst"  # the page's version
     assert not check()
+
+    def con():
+        return reader.connection()  # the current version
     record = auth.recorder(ana, con, table="participants", filters={"q": "x"},
                            fmt="csv", n_rows=3)
     record()

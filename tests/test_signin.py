@@ -9,7 +9,7 @@ import time
 
 import pytest
 from browser_util import wait_idle
-from oidc_util import ADMIN, sign_in, sign_out, signin_dashboard
+from oidc_util import ADMIN, CHANGED, sign_in, sign_out, signin_dashboard
 
 from coopdash.i18n import t
 from coopdash.settings import SAMPLE_DIR
@@ -200,6 +200,49 @@ def test_keeper_upload_is_logged_under_the_keepers_email(signin_app, person, tmp
               if "delegations.csv" in f and "keeper@office.example" in f]
     assert logged, "the import log shows the keeper's e-mail beside the file"
     assert not [f for f in seen.frames[before:] if "delegations.csv" in f and "pytest" in f]
+
+
+def _admin_sets(admin, email: str, role: str | None) -> None:
+    """On the Admin page: give `email` the role `role` (None: remove it), and wait for
+    the page to say it was done."""
+    if role is None:
+        admin.locator(".st-key-adm_remove_who input").click()
+        admin.get_by_role("option", name=email).click()
+        admin.get_by_role("button", name=t("admin.remove", "en")).click()
+    else:
+        admin.locator(".st-key-adm_email input").fill(email)
+        admin.locator(".st-key-adm_role input").click()
+        admin.get_by_role("option", name=t(f"role.{role}", "en")).click()
+        admin.get_by_role("button", name=t("admin.save", "en")).click()
+    new = t(f"role.{role}", "en") if role else t("access.no_role", "en")
+    admin.locator('[data-testid="stAlertContentSuccess"]').filter(
+        has_text=f"{email}: ").filter(has_text=new).wait_for()
+
+
+def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, person):
+    """The admin raises a signed-in viewer to analyst: at that person's next click the
+    Data page is in their menu and opens; the admin removes the role: their next click
+    shows the "ask an administrator" page and nothing of the store."""
+    changed = person()
+    sign_in(changed, signin_app, CHANGED)
+    nav = changed.locator('[data-testid="stSidebarNav"]')
+    assert t("nav.data", "en") not in nav.inner_text()
+    admin = person()
+    sign_in(admin, signin_app, ADMIN)
+    admin.goto(signin_app + "/admin")
+    _wait_text(admin, t("admin.set_title", "en"))
+    _admin_sets(admin, CHANGED, "analyst")
+
+    nav.get_by_text(t("nav.funding", "en")).click()  # the next interaction
+    nav.get_by_text(t("nav.data", "en")).click()
+    changed.locator(".st-key-data_template button").wait_for()  # the page, not "not allowed"
+    assert t("access.not_allowed", "en") not in _main_text(changed)
+
+    _admin_sets(admin, CHANGED, None)
+    nav.get_by_text(t("nav.timeline", "en")).click()
+    _wait_text(changed, t("access.no_role_page", "en", email=CHANGED))
+    assert changed.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert not [w for w in _store_words() if w in changed.locator("body").inner_text()]
 
 
 def test_wall_screen_viewer_without_sign_in_sees_no_names(sample_store, tmp_path_factory,

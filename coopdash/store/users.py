@@ -2,9 +2,10 @@
 (migration 004).
 
 Reads go through the query runner (`queries/users_*.sql`); each write is one transaction
-on its own cursor. These writes do not bump `meta.data_version`: no figure depends on
-them, and the page caches of a million participants stay warm when a role changes. A
-role is read fresh on every rerun instead (a primary-key lookup).
+on its own cursor, inside one published write (`store.writing`), so each change is a new
+version of the store. The dashboard reads a signed-in person's role on every rerun from
+the version that run starts on (a primary-key lookup), and again at a download's click
+from the current version: a change counts from the person's next click.
 """
 
 from __future__ import annotations

@@ -134,19 +134,21 @@ def require(person: access.Person, what: str, lang: str) -> None:
         not_allowed(lang)
 
 
-def still_allowed(person: access.Person, settings: Settings,
-                  con: Callable[[], duckdb.DuckDBPyConnection], what: str | None
+def still_allowed(person: access.Person, settings: Settings, what: str | None
                   ) -> Callable[[], bool]:
     """A check for later (a download built at its click, off the page's run): whether
-    `person` may still do `what`, with a signed-in person's role read afresh."""
+    `person` may still do `what`, with a signed-in person's role read afresh from the
+    store's current version (not the one the page was drawn from: an administrator may
+    have changed the role since)."""
 
     def check() -> bool:
         if what is None:
             return True
         if not person.signed_in:
             return person.can(what)
-        role = access.resolve(person.email, users.role_of(con(), person.email),
-                              settings.admins, settings.default_role)
+        with store.reading(settings.db_path) as con:
+            stored = users.role_of(con, person.email)
+        role = access.resolve(person.email, stored, settings.admins, settings.default_role)
         return access.can(role, what)
 
     return check

@@ -35,7 +35,7 @@ import streamlit as st
 
 from coopdash.access import Person
 from coopdash.web import auth
-from coopdash.web.ui import Context, connection_ref
+from coopdash.web.ui import Context
 
 MIME = {
     "csv": "text/csv",
@@ -86,7 +86,7 @@ def download(ctx: Context, key: str, label: str, build: Build, file_name: str, *
     (default: the page)."""
     if not allowed(ctx.person, permission):
         return False
-    check = auth.still_allowed(ctx.person, ctx.settings, connection_ref(), permission)
+    check = auth.still_allowed(ctx.person, ctx.settings, permission)
     box = where if where is not None else st
     ext = file_name.rsplit(".", 1)[-1].lower()
     box.download_button(label, data=guarded(build, check, permission, record),

@@ -618,8 +618,11 @@ def build_context() -> Context:
     """Called once per run by dashboard.py; pages read it with `context()`."""
     legacy_pages.leave_legacy_mode()  # before any widget: see there
     settings = settings_mod.get()
-    person = auth.gate(settings, connection(settings))  # no access: stops here
     version = data_version(settings)
+    # the role is read from the version this run starts on, never from the one the
+    # previous run started on (kept in the session): a role changed by an administrator
+    # counts from the person's next click, not the one after
+    person = auth.gate(settings, connection(settings, version))  # no access: stops here
     flt = sidebar(settings, version)
     ctx = Context(settings, st.session_state["lang"], st.session_state["currency"], flt,
                   version, settings.today(), person)
