@@ -72,7 +72,7 @@ def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
     except ValidationFailed as exc:  # the store changed since the check
         st.error(exc.report(ctx.lang))
         return
-    except store.WriterBusyError as exc:
+    except (store.WriterBusyError, store.StoreFullError) as exc:
         st.error(exc.message(ctx.lang), icon=":material/lock:")
         return
     ui.after_write()
@@ -179,7 +179,7 @@ def _undo(writes: pd.DataFrame) -> None:
                  icon=":material/undo:"):
         try:
             store.undo(ctx.settings.db_path, write_id, actor=ctx.person.actor)
-        except store.WriterBusyError as exc:
+        except (store.WriterBusyError, store.StoreFullError) as exc:
             st.error(exc.message(ctx.lang), icon=":material/lock:")
             return
         ui.after_write()

@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except store.StoreFullError as exc:  # the disk filled up: nothing was changed
+        print(exc.message(args.lang), file=sys.stderr)
+        return 2
     except store.StoreError as exc:
         print(exc, file=sys.stderr)
         return 2

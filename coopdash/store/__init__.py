@@ -47,6 +47,7 @@ from coopdash.store.base import (
 )
 from coopdash.store.snapshots import (
     Reader,
+    StoreFullError,
     WriterBusyError,
     backup,
     connect,
@@ -67,6 +68,7 @@ __all__ = [
     "Reader",
     "StoreBusyError",
     "StoreError",
+    "StoreFullError",
     "StoreMissingError", "StoreWalError",
     "WriterBusyError",
     "backup",

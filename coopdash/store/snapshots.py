@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -256,6 +257,49 @@ def _locked(path: Path, actor: str, what: str, file_name: str | None,
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+# --- a full disk -------------------------------------------------------------------------
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+NO_SPACE_WORDS = ("No space left on device", "Disk quota exceeded", "File too large")
+
+
+class StoreFullError(StoreError):
+    """The disk filled up during a write: nothing was published (the work file is
+    removed), and the message says so plainly instead of DuckDB's fatal error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.size_mb = max(1, round(path.stat().st_size / 2**20))
+        except OSError:
+            self.size_mb = 1
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        from coopdash.i18n import t
+
+        return t("snap.disk.full", lang, path=self.path, size=self.size_mb,
+                 folder=versions_dir(self.path))
+
+
+def _no_space(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in NO_SPACE:
+        return True
+    return isinstance(exc, duckdb.Error) and any(w in str(exc) for w in NO_SPACE_WORDS)
+
+
+@contextlib.contextmanager
+def _full_disk_is_plain(path: Path) -> Iterator[None]:
+    """Turn "no space left" from the copy, DuckDB or the publish into StoreFullError;
+    every other exception passes unchanged."""
+    try:
+        yield
+    except (OSError, duckdb.Error) as exc:
+        if _no_space(exc):
+            raise StoreFullError(path) from exc
+        raise
+
+
 # --- writing and publishing --------------------------------------------------------------
 
 @dataclass
@@ -282,9 +326,10 @@ def writing(path: Path | str, *, actor: str | None = None, what: str,
     """
     path = Path(path)
     actor = actor or _settings().actor
-    with _locked(path, actor, what, file_name, wait):
-        work = _start(path, _base, _create)
+    with _locked(path, actor, what, file_name, wait), _full_disk_is_plain(path):
+        work = versions_dir(path) / f"work-{os.getpid()}.duckdb"
         try:
+            _start(path, _base, _create)
             con = base.open_file(work)
             try:
                 applied_to = base.data_version(con)  # the version copied (0: a new store)

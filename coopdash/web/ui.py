@@ -212,6 +212,9 @@ def writing(ctx: Context, what: str, **kw: Any) -> Iterator[duckdb.DuckDBPyConne
     except store.WriterBusyError as exc:
         st.error(exc.message(ctx.lang), icon=":material/lock:")
         st.stop()
+    except store.StoreFullError as exc:  # nothing was changed; say so, not a traceback
+        st.error(exc.message(ctx.lang), icon=":material/error:")
+        st.stop()
 
 
 def _jsonable(value: Any) -> Any:
