@@ -6,7 +6,8 @@ of the operator (`COOPDASH_ROLE`), and each page again at the point of use (a do
 an upload, a role change).
 
 Permissions:
-- `names`: participants' names and participant ids (personal data, UU 27/2022) on
+- `names`: participants' names, participant ids and positions (a position such as one
+  regency's head is one person; personal data, UU 27/2022) on
   screens, hovers, packs and files;
 - `export`: table and store downloads (the Data page);
 - `write`: load workbooks, edit follow-ups;
@@ -38,6 +39,22 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 class AccessError(ValueError):
     """A role or an e-mail address that is not one (the message says which)."""
+
+
+class LastAdminError(AccessError):
+    """A change that would leave no administrator at all: no one could manage roles any
+    more (the office would be locked out of its own Admin page)."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"{email} is the last administrator")
+        self.email = email
+
+
+def leaves_no_admin(old: str | None, new: str | None, other_admins: int,
+                    setting_admins: tuple[str, ...]) -> bool:
+    """Whether changing one person's role `old` -> `new` leaves nobody who is admin:
+    no other stored admin and none named by COOPDASH_ADMINS (always admins)."""
+    return old == "admin" and new != "admin" and other_admins == 0 and not setting_admins
 
 
 def can(role: str | None, what: str) -> bool:

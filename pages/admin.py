@@ -46,7 +46,11 @@ def _change(email: str, role: str | None) -> None:
     auth.require(ctx.person, "manage", ctx.lang)  # the role is read fresh on this run
     try:
         with ui.writing(ctx, "role", file_name=email) as con:
-            old, new = users.set_role(con, email, role, actor=ctx.person.actor)
+            old, new = users.set_role(con, email, role, actor=ctx.person.actor,
+                                      admins=ctx.settings.admins)
+    except access.LastAdminError as exc:
+        st.error(ctx.t("access.last_admin", email=exc.email), icon=":material/error:")
+        return
     except access.AccessError:
         st.error(ctx.t("admin.bad_email", value=email), icon=":material/error:")
         return

@@ -84,6 +84,9 @@ def _roles() -> None:
                                key="dl_people_tab", on_change="rerun")
     if positions.open:
         with positions:
+            if not ctx.can("names"):  # a position names a person (one regency's head)
+                st.info(ctx.t("access.positions_hidden"), icon=":material/lock:")
+                return
             df = ui.run("delegations_positions", ctx, limit=15)
             if not ui.empty_state(ctx, df):
                 if sel := ui.chart(leadership.positions_chart, df, ctx.lang, key="dl_positions"):

@@ -172,9 +172,10 @@ def pack_downloads(ctx: ui.Context, week: weekly.Week, where: list) -> None:
 
 
 def whole_list_download(ctx: ui.Context, week: weekly.Week, key: str, total: int) -> None:
-    """The whole list behind a table cut at SHOWN rows, as CSV, built at the click."""
-    con, settings, filters, lang, currency = (ui.connection_ref(), ctx.settings, ctx.filters,
-                                              ctx.lang, ctx.currency)
+    """The whole list behind a table cut at SHOWN rows, as CSV, built at the click (with
+    the person's role, never the server's COOPDASH_ROLE)."""
+    con, filters, lang, currency = ui.connection_ref(), ctx.filters, ctx.lang, ctx.currency
+    settings = auth.settings_for(ctx.person, ctx.settings)
 
     def build() -> bytes:
         r = pack.build_review(con(), week, filters, lang, settings, currency)

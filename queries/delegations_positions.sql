@@ -1,8 +1,10 @@
 -- The most frequent positions (as written) by side, at most $limit positions.
+-- A position is personal data (one regency's head is one person): no rows unless
+-- $show_names.
 with counted as (
     select coalesce(position, '') as position, side, count(*) as n_people
     from f_participants($f)
-    where is_recorded(status)
+    where is_recorded(status) and $show_names
     group by all
 ),
 top as (

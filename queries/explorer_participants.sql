@@ -1,14 +1,16 @@
 -- Explorer, participants tab: filtered participants with program, side and province.
--- full_name and participant_id are personal data: the name is null unless $show_names,
--- a search looks at neither then, and the explorer's wrapper (coopdash.figures.explorer)
+-- full_name, position and participant_id are personal data (a position such as one
+-- regency's head is one person): name and position are null unless $show_names, a search
+-- looks at none of them then, and the explorer's wrapper (coopdash.figures.explorer)
 -- selects the id only for roles that see names (it still breaks ties in the sort).
+-- organisation is not: it is the body the delegation comes from.
 -- $province_codes / $province_names carry the reference list of provinces.
 -- $q searches the text columns; $status / $gender / $role are the tab's own filters.
 with final as (
     select
         x.participant_id,
         case when $show_names then x.full_name end as full_name,
-        x.position,
+        case when $show_names then x.position end as position,
         x.organisation,
         x.region_code,
         map($province_codes, $province_names)[x.province_code] as province_name,
@@ -34,7 +36,7 @@ with final as (
       and ($q = ''
            or ($show_names and matches(x.participant_id, $q))
            or ($show_names and matches(x.full_name, $q))
-           or matches(x.position, $q)
+           or ($show_names and matches(x.position, $q))
            or matches(x.organisation, $q)
            or matches(p.title, $q)
            or matches(map($province_codes, $province_names)[x.province_code], $q))

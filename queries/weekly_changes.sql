@@ -4,7 +4,9 @@
 -- per added record (import_log.added_ids, unnested only up to $limit lines). With who
 -- loaded it and a readable name of the record when it still exists. The totals are in
 -- weekly_change_counts.sql. Participants' names and ids are personal data: shown only
--- when $show_names (otherwise a participant line names the delegation and its program).
+-- when $show_names (otherwise a participant line names the delegation and its program),
+-- and so are their positions (one regency's head is one person): their old and new values
+-- are masked too.
 -- History rows 'added' of schema version 1 are ignored (import_log has them).
 -- With a sidebar filter on, only the lines of records the filters place (`f_placed`) are
 -- kept, and those of tables no filter can place (exchange rates, minutes) and of removed
@@ -130,9 +132,10 @@ final as (
         x.change,
         x.field,
         case when x.table_name = 'participants' and not $show_names
-                  and (x.field = 'full_name' or x.change = 'removed')
+                  and (x.field in ('full_name', 'position') or x.change = 'removed')
              then '•••' else x.old_value end as old_value,
-        case when x.table_name = 'participants' and x.field = 'full_name' and not $show_names
+        case when x.table_name = 'participants' and x.field in ('full_name', 'position')
+                  and not $show_names
              then '•••' else x.new_value end as new_value
     from lines x
     left join week_log l on l.import_id = x.import_id

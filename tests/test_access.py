@@ -114,6 +114,31 @@ def test_cli_users_set_list_remove(sample_store, store_copy, capsys, monkeypatch
     con.close()
 
 
+def test_cli_never_removes_nor_lowers_the_last_admin(sample_store, store_copy, capsys,
+                                                     monkeypatch):
+    """With no COOPDASH_ADMINS, `users remove/set` refuse to take the admin role from the
+    last stored admin (a plain message, the store unchanged); once another admin exists,
+    or the setting names one, the change is made."""
+    db = store_copy(sample_store)
+    monkeypatch.delenv("COOPDASH_ADMINS", raising=False)
+    assert cli_main(["users", "set", "boss@office.go.id", "admin", "--db", str(db)]) == 0
+    capsys.readouterr()
+    refused = t("access.last_admin", "en", email="boss@office.go.id")
+    for args in (["remove", "boss@office.go.id"], ["set", "boss@office.go.id", "keeper"]):
+        assert cli_main(["users", *args, "--db", str(db), "--lang", "en"]) == 2
+        assert capsys.readouterr().err.strip() == refused
+    with store.reading(db) as con:
+        assert users.role_of(con, "boss@office.go.id") == "admin"
+        assert len(users.role_log(con)) == 1
+    assert cli_main(["users", "set", "ani@office.go.id", "admin", "--db", str(db)]) == 0
+    assert cli_main(["users", "set", "boss@office.go.id", "keeper", "--db", str(db)]) == 0
+    monkeypatch.setenv("COOPDASH_ADMINS", "it@office.go.id")
+    assert cli_main(["users", "remove", "ani@office.go.id", "--db", str(db)]) == 0
+    with store.reading(db) as con:
+        assert users.listed(con)[["email", "role"]].values.tolist() == [
+            ["boss@office.go.id", "keeper"]]
+
+
 # --- the pages without sign-in: COOPDASH_ROLE for everyone --------------------------------
 
 def _sample_people() -> pd.DataFrame:
@@ -138,21 +163,54 @@ def test_sidebar_says_which_mode(app, sample_store):
 
 
 def test_viewer_explorer_has_no_participant_name_nor_id(app, sample_store):
-    """A viewer's participants tab shows neither names nor ids, and a search by an id or a
-    name finds no one; no export is offered."""
+    """A viewer's participants tab shows no name, id or position (a position names one
+    person), a search by any of them finds no one, and no export is offered; an analyst
+    sees and finds them."""
     people = _sample_people()
+    personal = [*people["participant_id"], *people["full_name"], *people["position"]]
+    probes = (people["participant_id"].iloc[0], people["full_name"].iloc[2],
+              people["position"].iloc[2])
+    for role in ("viewer", "analyst"):
+        at = app(sample_store, lang="en", role=role).run()
+        at.query_params["tab"] = "participants"
+        at.switch_page("pages/explorer.py").run()
+        assert not at.exception
+        shown = at.dataframe[0].value
+        assert len(shown) == len(people)
+        text = shown.to_csv()
+        assert [v for v in personal if v in text] == ([] if role == "viewer" else personal)
+        assert any("ex_dl_" in k for k in _download_keys(at)) is (role == "analyst")
+        for probe in probes:
+            at.text_input(key="ex_q").set_value(probe).run()
+            found = bool(at.dataframe) and not at.dataframe[0].value.empty
+            assert found is (role == "analyst"), (role, probe)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def test_positions_chart_only_for_roles_that_see_names(app, sample_store):
+    """The Delegations page's most frequent positions: none for a viewer (the query
+    returns no row, the tab says why); an analyst gets every recorded participant's."""
+    from coopdash.figures.filters import Filters
+    from coopdash.store import query
+
+    people = _sample_people()
+    con = store.connect(sample_store)
+    try:
+        def positions(show_names):
+            return query.run(con, "delegations_positions",
+                             {**Filters().params(), "show_names": show_names, "limit": 15})
+        assert positions(False).empty
+        shown = positions(True)
+    finally:
+        con.close()
+    assert shown["n_people"].sum() == (people["status"] != "withdrawn").sum()
+    assert set(shown["position"]) <= set(people["position"])
     at = app(sample_store, lang="en", role="viewer").run()
-    at.query_params["tab"] = "participants"
-    at.switch_page("pages/explorer.py").run()
+    at.session_state["dl_people_tab"] = t("lead.deleg.positions", "en")
+    at.switch_page("pages/delegations.py").run()
     assert not at.exception
-    shown = at.dataframe[0].value
-    assert len(shown) == len(people)
-    text = shown.to_csv()
-    assert not [v for v in [*people["participant_id"], *people["full_name"]] if v in text]
-    assert not [k for k in _download_keys(at) if "ex_dl_" in k]
-    for probe in (people["participant_id"].iloc[0], people["full_name"].iloc[2]):
-        at.text_input(key="ex_q").set_value(probe).run()
-        assert not at.dataframe or at.dataframe[0].value.empty, probe
+    assert t("access.positions_hidden", "en") in [i.value for i in at.info]
 
 
 def _download_keys(at) -> list[str]:
@@ -215,3 +273,24 @@ def test_admin_page_changes_roles_with_a_log(app, sample_store, store_copy, monk
     assert log[["actor", "email"]].values.tolist() == [["it-desk", "rina@office.go.id"]] * 2
     shown = [d.value for d in at.dataframe if t("admin.col.old_role", "en") in d.value.columns]
     assert len(shown[0]) == 2
+
+
+def test_admin_page_never_removes_nor_lowers_the_last_admin(app, sample_store, store_copy,
+                                                            monkeypatch):
+    """The Admin page refuses to lower or remove the last stored admin (no COOPDASH_ADMINS)
+    with a plain message, and the role stays."""
+    db = store_copy(sample_store)
+    monkeypatch.delenv("COOPDASH_ADMINS", raising=False)
+    with store.writing(db, actor="it-desk", what="role") as con:
+        users.set_role(con, "boss@office.go.id", "admin", actor="it-desk")
+    at = app(db, lang="en", role="admin").run()
+    at.switch_page("pages/admin.py").run()
+    refused = [t("access.last_admin", "en", email="boss@office.go.id")]
+    at.text_input(key="adm_email").set_value("boss@office.go.id")
+    at.selectbox(key="adm_role").set_value("viewer")
+    _button(at, "admin.save").click().run()
+    assert [e.value for e in at.error] == refused
+    at.selectbox(key="adm_remove_who").set_value("boss@office.go.id")
+    _button(at, "admin.remove").click().run()
+    assert [e.value for e in at.error] == refused
+    assert users.role_of(ui.connection(), "boss@office.go.id") == "admin"

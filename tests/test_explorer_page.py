@@ -101,16 +101,19 @@ def test_next_page_then_new_search_goes_back_to_page_one(app, demo_store):
 
 
 def test_viewer_sees_no_names(app, demo_store):
-    """A viewer's participants tab has no name column, says so, and finds no one by name."""
+    """A viewer's participants tab has no name, id or position column, says so, and finds
+    no one by name."""
     at = app(demo_store, lang="en", role="viewer")
     name = ui.connection().execute("select full_name from participants order by "
                                    "participant_id limit 1").fetchall()[0][0]
     at = _open(at, tab="participants",
                sort="participant_id")
     shown = _shown(at)
-    assert "Full name" not in shown.columns
+    hidden = [ex.headers(ex.TABS["participants"], True, "en", "IDR")[c]
+              for c in ("participant_id", "full_name", "position")]
+    assert not set(hidden) & set(shown.columns)
     assert name not in shown.to_string()
-    assert any("names are hidden" in i.value for i in at.info)
+    assert t("explorer.names_hidden", "en") in [i.value for i in at.info]
     at.text_input(key="ex_q").set_value(name).run()
     assert not at.dataframe or name not in _shown(at).to_string()
 

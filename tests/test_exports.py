@@ -190,7 +190,7 @@ def test_viewer_exports_leave_names_out(demo_con, tmp_path):
                             "limit 1").fetchall()[0][0]
     tab = ex.TABS["participants"]
     spec = spec_for(tab, Filters(), show_names=False)
-    assert "full_name" not in spec.columns
+    assert "full_name" not in spec.columns and "position" not in spec.columns
     for fmt in ("csv", "xlsx", "parquet"):
         path = tmp_path / f"v.{fmt}"
         exports.write(demo_con, spec, fmt, path)

@@ -120,6 +120,32 @@ def test_review_lists_exactly_the_changes_of_the_week(two_imports):
         ("jclair-seminar-tokyo-home", "seats_planned", "1")]
 
 
+def test_a_participants_name_and_position_changes_are_masked_for_a_viewer(two_imports):
+    """A participant's new name and new position (one regency's head is one person) are
+    listed with their values for a role that sees names, and as a mask, on the line of
+    their delegation, for one that does not."""
+    people = sample("participants")
+    row = people.index[people["participant_id"] == "pt-2023-003"][0]
+    old = people.loc[row, ["full_name", "position"]].tolist()
+    people.loc[row, ["full_name", "position"]] = ["Mr. Renamed", "Bupati Contoh"]
+    importer.import_frames(two_imports, {"participants": people}, file_name="book-3.xlsx",
+                           actor="citra")
+    week = weekly.Week.of(TODAY)
+    last = two_imports.execute("select max(imported_at)::date from import_log").fetchone()[0]
+    _shift_history(two_imports, (last - TODAY).days)
+
+    def lines(show_names):
+        r = weekly.review(runner(two_imports, show_names=show_names), week, TODAY)
+        mine = r.changes[r.changes["table_name"] == "participants"]
+        return {(x.record_id, x.field, x.old_value, x.new_value) for x in mine.itertuples()}
+
+    assert lines(True) == {("pt-2023-003", "full_name", old[0], "Mr. Renamed"),
+                           ("pt-2023-003", "position", old[1], "Bupati Contoh")}
+    delegation = people.loc[row, "delegation_id"]
+    assert lines(False) == {(delegation, "full_name", "•••", "•••"),
+                            (delegation, "position", "•••", "•••")}
+
+
 def test_changes_figure_against_previous_week(two_imports):
     """The 'changes recorded' figure counts this week's records and shows last week's."""
     week = weekly.Week.of(TODAY)

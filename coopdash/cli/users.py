@@ -44,9 +44,13 @@ def _change(args, email: str, role: str | None) -> int:
     actor = settings.get().actor
     try:
         with store.writing(args.db, actor=actor, what="role", file_name=email) as con:
-            old, new = users.set_role(con, email, role, actor=actor)
+            old, new = users.set_role(con, email, role, actor=actor,
+                                      admins=settings.get().admins)
     except store.WriterBusyError as exc:
         print(exc.message(args.lang), file=sys.stderr)
+        return 2
+    except access.LastAdminError as exc:
+        print(t("access.last_admin", args.lang, email=exc.email), file=sys.stderr)
         return 2
     none = t("access.no_role", args.lang)
     print(t("access.cli.changed" if old != new else "access.cli.unchanged", args.lang,

@@ -34,7 +34,9 @@ class Col:
 
     name: str
     kind: str = "text"
-    personal: bool = False  # names and participant ids: only for roles allowed to see names
+    # personal data: participants' names, ids and positions (one regional head is one
+    # person), only for roles allowed to see names (`coopdash.access`)
+    personal: bool = False
     money_currency: str | None = None  # column holding the currency of a money column
 
 
@@ -128,7 +130,7 @@ TABS: dict[str, Tab] = {tab.name: tab for tab in (
     ), default_sort="program_starts_on", default_desc=True),
     Tab("participants", "participant_id", (
         Col("participant_id", "id", personal=True), Col("full_name", personal=True),
-        Col("position"),
+        Col("position", personal=True),
         Col("organisation"), Col("region_code", "id"), Col("province_name"),
         Col("gender_label", "label"), Col("gender", "code"),
         Col("role_label", "label"), Col("role", "code"),

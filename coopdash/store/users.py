@@ -44,9 +44,11 @@ def _now() -> dt.datetime:
 
 
 def set_role(con: duckdb.DuckDBPyConnection, email: str, role: str | None,
-             actor: str) -> tuple[str | None, str | None]:
+             actor: str, admins: tuple[str, ...] = ()) -> tuple[str | None, str | None]:
     """Give `email` the role `role` (None: remove it), logged with `actor`; returns
-    (old, new). Setting the role a person already has changes and logs nothing."""
+    (old, new). Setting the role a person already has changes and logs nothing.
+    `admins`: the administrators named by COOPDASH_ADMINS; without one of them, the last
+    stored admin's role is never removed nor lowered (`access.LastAdminError`)."""
     email = access.email(email)
     new = access.check_role(role) if role is not None else None
     cur = con.cursor()
@@ -55,6 +57,10 @@ def set_role(con: duckdb.DuckDBPyConnection, email: str, role: str | None,
         rows = cur.execute("select role from users where email = $email",
                            {"email": email}).fetchall()
         old = rows[0][0] if rows else None
+        others = cur.execute("select count(*) from users where role = 'admin' "
+                             "and email <> $email", {"email": email}).fetchall()[0][0]
+        if access.leaves_no_admin(old, new, others, admins):
+            raise access.LastAdminError(email)
         if old != new:
             _write_role(cur, email, old, new, actor)
         cur.execute("commit")
