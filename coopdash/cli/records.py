@@ -36,29 +36,17 @@ def _failed():
 
 
 def cmd_import(args) -> int:
-    """One write: a new version of the store, published whole (or nothing on a refusal);
-    waits for another writer at most COOPDASH_WRITE_WAIT seconds."""
+    """One write: a new version of the store, published whole (or nothing on a refusal).
+    The file is read and checked before the write lock (a long parse keeps no other
+    writer waiting); then it waits for another writer at most COOPDASH_WRITE_WAIT s."""
     from coopdash.workbook import importer
 
     path = Path(args.db)
-    results = []
-    actor = settings.get().actor
-    mode = "replace" if args.replace else "upsert"
-
-    def fill(con) -> None:
-        con.execute("set enable_progress_bar = false")
-        results.append(importer.import_path(
-            con, args.path, replace=args.replace, actor=actor, lang=args.lang,
-            progress=bar, allow_empty=tuple(args.allow_empty or ()),
-            before_write=lambda losses: _say_losses(losses, args.lang)))
     try:
-        if path.exists():
-            with store.writing(path, actor=actor, what="import",
-                               file_name=Path(args.path).name, mode=mode) as con:
-                fill(con)
-        else:
-            store.create(path, fill, actor=actor, what="import",
-                         file_name=Path(args.path).name, mode=mode)
+        result = importer.import_file(
+            path, args.path, replace=args.replace, actor=settings.get().actor,
+            lang=args.lang, progress=bar, allow_empty=tuple(args.allow_empty or ()),
+            before_write=lambda losses: _say_losses(losses, args.lang))
     except store.WriterBusyError as exc:  # another writer held it longer than we wait
         say(exc.message(args.lang), err=True)
         return 2
@@ -72,7 +60,7 @@ def cmd_import(args) -> int:
         sys.stderr.write("\n")
         say(exc.report(args.lang), err=True)
         return 1
-    say("\n".join(results[0].lines(args.lang)))
+    say("\n".join(result.lines(args.lang)))
     return 0
 
 

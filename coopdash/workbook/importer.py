@@ -1,9 +1,17 @@
 """Import a workbook into the store: all or nothing, upsert by id or replace tables.
 
-    result = import_path(con, "book.xlsx", actor="ana")            # upsert
-    result = import_path(con, "export/", replace=True, actor="ana")  # tables = file
+    result = import_file(db_path, "book.xlsx", actor="ana")        # the store's one write
+    result = import_path(con, "export/", replace=True, actor="ana")  # on a writing con
     result = import_frames(con, {"actions": df}, file_name="weekly review",
                            actor="ana", mode="edit")
+
+`import_file` is how a file reaches a shared store (command line, Data page): the file
+is read (in the sandboxed child) and its cells checked on their own (`prepare`) BEFORE
+the store's write lock is taken, so a long parse never makes the other writers
+(follow-ups, access-log lines, saved views) wait; only the checks that need the store
+(references, replace losses) and the apply run under the lock (`import_prepared`). A
+file refused on its own cells never takes the lock at all: its report is completed by
+the same store checks on the published version, read-only.
 
 Everything is validated first (`coopdash.workbook.validate`); any problem raises
 `ValidationFailed` and nothing is written. Then one transaction applies the changes
@@ -33,19 +41,22 @@ from coopdash.contract import LABELS, TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
 from coopdash.workbook import reader, replacing
 from coopdash.workbook.validate import (
+    CheckedFile,
     Issue,
     Issues,
     Staging,
     ValidationFailed,
+    check_file,
     join_sql,
     rid_sql,
-    validate,
+    validate_against,
 )
 
 _PARAM = re.compile(r"\$([a-z_]+)")
 Progress = Callable[[float, str], None] | None
 
-__all__ = ["ImportResult", "TableCounts", "ValidationFailed", "import_frames", "import_path"]
+__all__ = ["ImportResult", "Prepared", "TableCounts", "ValidationFailed", "import_file",
+           "import_frames", "import_path", "import_prepared", "prepare"]
 
 
 @dataclass
@@ -78,16 +89,24 @@ def _report(progress: Progress, fraction: float, message: str) -> None:
         progress(min(max(fraction, 0.0), 1.0), message)
 
 
-def import_path(con: duckdb.DuckDBPyConnection, path: Path | str, *, replace: bool = False,
-                actor: str | None = None, lang: str = "id", progress: Progress = None,
-                mode: str | None = None, allow_empty: tuple[str, ...] = (),
-                before_write: Callable[[dict[str, int]], None] | None = None,
-                file_name: str | None = None) -> ImportResult:
-    """Import the workbook, CSV folder or zip at `path` into the store on `con`.
+@dataclass
+class Prepared:
+    """A file read and its cells checked, before any store is involved (`prepare`)."""
 
-    A replace never empties a table that holds records unless it is in `allow_empty`;
-    `before_write(losses)` hears, before anything is written, how many stored records
-    each table will lose (`coopdash.workbook.replacing`)."""
+    file_name: str
+    checked: CheckedFile
+    rows: int
+    started: float
+
+    @property
+    def refused(self) -> bool:
+        return self.checked.issues.total > 0
+
+
+def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
+            progress: Progress = None) -> Prepared:
+    """Read the workbook, CSV folder or zip at `path` (sandboxed child) and check every
+    cell on its own; needs no store. Raises ValidationFailed when nothing could be read."""
     started = time.perf_counter()
     _report(progress, 0.0, t("store.import.reading", lang))
     book = reader.read_path(path, file_name)
@@ -96,9 +115,86 @@ def import_path(con: duckdb.DuckDBPyConnection, path: Path | str, *, replace: bo
         issues.add(issue)
     if not book.frames:
         raise ValidationFailed(issues.sorted(), issues.total)
-    return _import(con, book.frames, issues, file_name=book.file_name, replace=replace,
-                   actor=actor, lang=lang, progress=progress, mode=mode, started=started,
-                   guard=(allow_empty, before_write))
+    _report(progress, 0.1, t("store.import.checking", lang))
+    checked = check_file(book.frames, issues)
+    return Prepared(book.file_name, checked, sum(len(f) for f in book.frames.values()),
+                    started)
+
+
+def import_file(db_path: Path | str, path: Path | str, *, replace: bool = False,
+                actor: str | None = None, lang: str = "id", progress: Progress = None,
+                allow_empty: tuple[str, ...] = (),
+                before_write: Callable[[dict[str, int]], None] | None = None,
+                file_name: str | None = None) -> ImportResult:
+    """Import the file at `path` into the store at `db_path` as one published write
+    (created when there is none). Reading and cell checks happen before the write lock;
+    raises ValidationFailed (nothing written, the lock never taken for a file refused on
+    its own cells) or `store.WriterBusyError`."""
+    db_path = Path(db_path)
+    prepared = prepare(path, file_name=file_name, lang=lang, progress=progress)
+    name = file_name or Path(path).name
+    if prepared.refused:
+        _refuse(db_path, prepared, replace)
+    actor = actor or settings.get().actor
+    mode = "replace" if replace else "upsert"
+    results = []
+
+    def fill(con) -> None:
+        results.append(import_prepared(con, prepared, replace=replace, actor=actor,
+                                       lang=lang, progress=progress,
+                                       guard=(allow_empty, before_write)))
+
+    if db_path.exists():
+        with store.writing(db_path, actor=actor, what="import", file_name=name,
+                           mode=mode) as con:
+            fill(con)
+    else:
+        store.create(db_path, fill, actor=actor, what="import", file_name=name, mode=mode)
+    return results[0]
+
+
+def _refuse(db_path: Path, prepared: Prepared, replace: bool) -> None:
+    """Complete the report of a file refused on its cells with the store checks, on the
+    published version (read-only: no lock), and raise it."""
+    if db_path.exists():
+        with store.reading(db_path) as con:
+            validate_against(con.cursor(), prepared.checked, replace=replace).close()
+    else:  # a new store: the checks against an empty one
+        con = duckdb.connect()
+        try:
+            store.migrate(con)
+            validate_against(con, prepared.checked, replace=replace).close()
+        finally:
+            con.close()
+    raise AssertionError("a refused file passed the store checks")  # pragma: no cover
+
+
+def import_path(con: duckdb.DuckDBPyConnection, path: Path | str, *, replace: bool = False,
+                actor: str | None = None, lang: str = "id", progress: Progress = None,
+                mode: str | None = None, allow_empty: tuple[str, ...] = (),
+                before_write: Callable[[dict[str, int]], None] | None = None,
+                file_name: str | None = None) -> ImportResult:
+    """Import the workbook, CSV folder or zip at `path` into the store on `con` (a
+    writing connection: the file is read while the caller holds the lock; a shared
+    store's writers use `import_file`).
+
+    A replace never empties a table that holds records unless it is in `allow_empty`;
+    `before_write(losses)` hears, before anything is written, how many stored records
+    each table will lose (`coopdash.workbook.replacing`)."""
+    prepared = prepare(path, file_name=file_name, lang=lang, progress=progress)
+    return import_prepared(con, prepared, replace=replace, actor=actor, lang=lang,
+                           progress=progress, mode=mode, guard=(allow_empty, before_write))
+
+
+def import_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, *,
+                    replace: bool = False, actor: str | None = None, lang: str = "id",
+                    progress: Progress = None, mode: str | None = None,
+                    guard=((), None)) -> ImportResult:
+    """The part of an import that needs the store (on the writing connection `con`): the
+    checks against it, the replace guard, the apply."""
+    return _import(con, prepared.checked, file_name=prepared.file_name, rows=prepared.rows,
+                   replace=replace, actor=actor, lang=lang, progress=progress, mode=mode,
+                   started=prepared.started, guard=guard)
 
 
 def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,
@@ -121,7 +217,8 @@ def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame
                              {"expected": ", ".join(TABLES)}))
             continue
         ready[name] = _numbered(frame)
-    return _import(con, ready, issues, file_name=file_name, replace=replace, actor=actor,
+    return _import(con, check_file(ready, issues), file_name=file_name,
+                   rows=sum(len(f) for f in ready.values()), replace=replace, actor=actor,
                    lang=lang, progress=progress, mode=mode, started=started)
 
 
@@ -134,14 +231,14 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _import(con, frames, issues: Issues, *, file_name, replace, actor, lang, progress, mode,
-            started, guard=((), None)) -> ImportResult:
+def _import(con, checked: CheckedFile, *, file_name, rows, replace, actor, lang, progress,
+            mode, started, guard=((), None)) -> ImportResult:
     mode = mode or ("replace" if replace else "upsert")
     actor = actor or settings.get().actor
     con.execute("set enable_progress_bar = false")  # DuckDB's own bar would print to stdout
-    _report(progress, 0.1, t("store.import.checking", lang))
-    staging = validate(con, frames, replace=replace, issues=issues)
-    result = ImportResult(file_name, mode, rows=sum(len(f) for f in frames.values()))
+    _report(progress, 0.3, t("store.import.checking", lang))
+    staging = validate_against(con, checked, replace=replace)
+    result = ImportResult(file_name, mode, rows=rows)
     try:
         _guard(con, staging, *guard)
         _apply(con, staging, result, actor, lang, progress)

@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from coopdash import store
 from coopdash.contract import TABLE_ORDER
 from coopdash.workbook import importer, reader, replacing, template, writer
 from coopdash.workbook.validate import Issue, Issues, ValidationFailed, join_sql, validate
@@ -95,14 +94,13 @@ def apply_upload(path: Path | str, name: str, data: bytes, *, replace: bool,
                  ) -> importer.ImportResult:
     """Import the upload into the store at `path` as one published write (all or
     nothing); raises ValidationFailed and writes nothing. A replace empties only the
-    tables in `allow_empty` (the keeper confirmed them)."""
+    tables in `allow_empty` (the keeper confirmed them). The upload is read and checked
+    before the store's write lock is taken (`importer.import_file`)."""
     with tempfile.TemporaryDirectory(prefix="coopdash-upload-") as tmp:
         saved = _saved(name, data, Path(tmp))
-        with store.writing(path, actor=actor, what="import", file_name=Path(name).name,
-                           mode="replace" if replace else "upsert") as con:
-            return importer.import_path(con, saved, replace=replace, actor=actor, lang=lang,
-                                        progress=progress, allow_empty=allow_empty,
-                                        file_name=name)
+        return importer.import_file(path, saved, replace=replace, actor=actor, lang=lang,
+                                    progress=progress, allow_empty=allow_empty,
+                                    file_name=name)
 
 
 def template_bytes() -> bytes:

@@ -11,6 +11,11 @@ Two passes, both vectorised:
    tables are SQL over those views, each violation reported on the file row that
    breaks it (or on the stored record when a replace removes what it points to).
 
+The first pass needs nothing from the store: `check_file` runs it on a private in-memory
+DuckDB, so a writer reads and checks a whole file before it takes the store's one write
+lock (`coopdash.workbook.importer.import_file`); `validate_against` then attaches the
+checked cells to the store's connection and runs the second pass there.
+
 Nothing here writes to the store: views and registrations are temporary and dropped.
 """
 
@@ -184,11 +189,13 @@ class ValidationFailed(Exception):  # noqa: N818 (the name the project uses)
 class CleanTable:
     """One table's cells checked: the clean, typed rows live in DuckDB as `_c_<name>`
     (`_row` = row as seen, then the present columns; missing or bad cells are NULL;
-    repeated ids dropped), on the connection that checked them."""
+    repeated ids dropped), on the connection that checked them; `data` holds them as
+    Arrow once `check_file` took them off its private connection."""
 
     name: str
     present: list[str]
     rows: int
+    data: pa.Table | None = None
 
 
 def as_text(series: pd.Series, kind: str | None = None) -> pd.Series:
@@ -283,14 +290,13 @@ def clean_table(con: duckdb.DuckDBPyConnection, name: str, raw: pd.DataFrame,
     if missing_keys:
         return None
     columns = [c for c in table.columns if c.name in raw.columns]
-    check_cells(con, name, columns, raw, issues)
-    _drop_duplicates(con, name, issues)
-    rows = con.execute(f"select count(*) from _c_{name}").fetchall()[0][0]
-    return CleanTable(name, [c.name for c in columns], rows)
+    data = check_cells(con, name, columns, raw, issues)
+    data = _drop_duplicates(con, name, issues) or data
+    return CleanTable(name, [c.name for c in columns], data.num_rows, data)
 
 
 def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column],
-                raw: pd.DataFrame, issues: Issues) -> None:
+                raw: pd.DataFrame, issues: Issues) -> pa.Table:
     """Every cell of `columns` by its kind, in one DuckDB query over the text registered as
     Arrow. Its result (an Arrow table registered as `_k_<name>`, read through the temp
     view `_c_<name>`) holds `_row`, the clean typed value of each column (NULL if missing
@@ -319,6 +325,7 @@ def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column]
     for i, col in enumerate(columns):
         if checked.column(f"_e{i}").null_count < len(checked):
             _report_cells(con, name, i, col, texts[col.name], data.column(f"r{i}"), issues)
+    return checked
 
 
 def _report_cells(con, name: str, i: int, col: Column, raw: pd.Series,
@@ -418,13 +425,14 @@ def _clean_sql(col: Column, v: str) -> str:
     return _fill(_RULES[col.kind][1], col, v)
 
 
-def _drop_duplicates(con, name: str, issues: Issues) -> None:
-    """A repeated id is an error on every repeat; the repeats leave `_c_<name>`."""
+def _drop_duplicates(con, name: str, issues: Issues) -> pa.Table | None:
+    """A repeated id is an error on every repeat; the repeats leave `_c_<name>` (the rows
+    left, as Arrow; None when there was no repeat)."""
     rid = rid_sql(name, "c")
     n = con.execute(f"select count({rid}) - count(distinct {rid}) from _c_{name} c"
                     ).fetchall()[0][0]
     if not n:
-        return
+        return None
     found = con.execute(
         f"select _row, rid, first_row from (select _row, {rid} as rid, min(_row) over "
         f"(partition by {rid}) as first_row from _c_{name} c where {rid} is not null) "
@@ -436,6 +444,7 @@ def _drop_duplicates(con, name: str, issues: Issues) -> None:
                 "where not list_contains($rows, _row)",
                 {"rows": found["_row"].astype("int64").tolist()})
     con.execute(f"create or replace temp view _c_{name} as select * from _d_{name}")
+    return con.sql(f"select * from _d_{name}").to_arrow_table()
 
 
 def clean_column(table: str, col: Column, raw: pd.Series, issues: Issues) -> pd.Series:
@@ -645,20 +654,54 @@ def check_program_partner(staging: Staging, issues: Issues) -> None:
                     per_row={k: v[theirs] for k, v in per.items()})
 
 
+@dataclass
+class CheckedFile:
+    """A file's cells checked on their own (`check_file`): the clean rows of each table as
+    Arrow, and the problems found so far. Needs no store, so no lock."""
+
+    tables: dict[str, CleanTable]
+    issues: Issues
+
+    def attach(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Make the clean rows `_c_<name>` on `con` (a registration: no copy)."""
+        for name, ct in self.tables.items():
+            con.register(f"_k_{name}", ct.data)
+            con.execute(f"create or replace temp view _c_{name} as select * from _k_{name}")
+
+
+def check_file(frames: dict[str, pd.DataFrame], issues: Issues | None = None
+               ) -> CheckedFile:
+    """Pass 1 for every table of `frames`, on a private in-memory DuckDB."""
+    issues = issues if issues is not None else Issues()
+    tables: dict[str, CleanTable] = {}
+    con = duckdb.connect()
+    try:
+        for name in TABLE_ORDER:
+            if name in frames:
+                ct = clean_table(con, name, frames[name], issues)
+                if ct is not None:
+                    tables[name] = ct
+    finally:
+        con.close()
+    return CheckedFile(tables, issues)
+
+
 def validate(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,
              replace: bool = False, issues: Issues | None = None) -> Staging:
     """Check `frames` against the contract and the store; return the staging (views
     built) for the importer. Raises ValidationFailed with every problem found."""
-    issues = issues if issues is not None else Issues()
-    tables: dict[str, CleanTable] = {}
+    return validate_against(con, check_file(frames, issues), replace=replace)
+
+
+def validate_against(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *,
+                     replace: bool = False) -> Staging:
+    """Pass 2: `checked` against the store on `con` (the store as it would be after the
+    import); returns the staging for the importer, or raises ValidationFailed with every
+    problem found, the file's own included."""
+    issues, tables = checked.issues, checked.tables
     staging = Staging(con, tables, replace)
     try:
-        for name in TABLE_ORDER:
-            if name in frames:
-                staging.names.append(f"_c_{name}")
-                ct = clean_table(con, name, frames[name], issues)
-                if ct is not None:
-                    tables[name] = ct
+        checked.attach(con)
         staging.build()
         for rule in (check_new_rows, check_references, check_row_rules,
                      check_funding_delegation, check_program_partner):
