@@ -3,18 +3,24 @@
     .venv/bin/python -m benchmarks.import_profile                 # 1M participants, CSV
     .venv/bin/python -m benchmarks.import_profile --xlsx -n 100000
     .venv/bin/python -m benchmarks.import_profile --pyinstrument  # + a call tree
+    .venv/bin/python -m benchmarks.import_profile --cli 3         # + 3 real CLI imports
 
 The demo folder (or workbook) is generated once into `bench-work/import-<n>` (git-ignored)
-and reused. Each run imports it into a fresh store exactly as `store.create` does (the
-import inside the creation, then the checkpoint) and prints rows/s, the time of each phase
-(wall-clock, measured by wrapping the importer's functions) and the peak RSS.
+and reused. Each run imports it into a fresh store exactly as `python -m coopdash import`
+does (`importer.import_file`: the sandboxed reading child, the cell checks before the
+write lock, then the one write: the store checks, the apply, the write log, checkpoint,
+fsync and publish) and prints rows/s, the time of each phase (wall-clock, measured by
+wrapping the functions) and the peak RSS. `--cli N` then times N runs of the real command
+line in its own process (interpreter start included), each into a fresh store.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import os
 import resource
+import shutil
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -26,17 +32,24 @@ PHASES: dict[str, float] = defaultdict(float)
 
 # (module, attribute path, phase name): wrapped if present, so the script survives refactors
 _WRAP = [
-    ("coopdash.workbook.reader", "read_path", "read files"),
-    ("coopdash.workbook.validate", "clean_table", "cell checks"),
-    ("coopdash.workbook.validate", "Staging.build", "staging views"),
-    ("coopdash.workbook.validate", "check_new_rows", "cross checks"),
-    ("coopdash.workbook.validate", "check_references", "cross checks"),
-    ("coopdash.workbook.validate", "check_row_rules", "cross checks"),
-    ("coopdash.workbook.validate", "check_funding_delegation", "cross checks"),
-    ("coopdash.workbook.validate", "check_program_partner", "cross checks"),
-    ("coopdash.workbook.importer", "_Ctx.apply", "write tables+history"),
-    ("coopdash.workbook.importer", "_Ctx.log", "write import_log"),
-    ("coopdash.workbook.importer", "_commit", "commit"),
+    ("coopdash.workbook.sandbox", "read_raw", "read: sandboxed child (parse, hand over)"),
+    ("coopdash.workbook.reader", "frame_of", "read: Arrow -> frames"),
+    ("coopdash.workbook.validate", "clean_table", "cell checks (before the lock)"),
+    ("coopdash.store.snapshots", "_start", "lock held: copy of the base version"),
+    ("coopdash.workbook.validate", "Staging.build", "lock held: staging views"),
+    ("coopdash.workbook.validate", "check_new_rows", "lock held: checks against the store"),
+    ("coopdash.workbook.validate", "check_references", "lock held: checks against the store"),
+    ("coopdash.workbook.validate", "check_row_rules", "lock held: checks against the store"),
+    ("coopdash.workbook.validate", "check_funding_delegation",
+     "lock held: checks against the store"),
+    ("coopdash.workbook.validate", "check_program_partner",
+     "lock held: checks against the store"),
+    ("coopdash.workbook.importer", "_Ctx.apply", "lock held: write tables+history"),
+    ("coopdash.workbook.importer", "_Ctx.log", "lock held: write import_log"),
+    ("coopdash.workbook.importer", "_commit", "lock held: commit"),
+    ("coopdash.store.snapshots", "_finish", "lock held: write_log + checkpoint"),
+    ("coopdash.store.snapshots", "_publish", "lock held: fsync + publish (rename)"),
+    ("coopdash.store.snapshots", "_prune", "lock held: prune old versions"),
 ]
 
 
@@ -96,21 +109,13 @@ def source(n: int, xlsx: bool) -> Path:
     return target
 
 
-def run(src: Path, profile: bool) -> None:
-    from coopdash import store
+def run(src: Path, profile: bool) -> int:
     from coopdash.workbook import importer
 
     _wrap()
     _wrap_statements()
     db = WORK / f"profile-{src.name}.duckdb"
-    for p in (db, Path(f"{db}.wal")):
-        p.unlink(missing_ok=True)
-    got = {}
-
-    def fill(con) -> None:
-        got["result"] = importer.import_path(con, src, actor="bench", mode="init")
-        got["t_import_end"] = time.perf_counter()
-
+    _remove_store(db)
     profiler = None
     if profile:
         from pyinstrument import Profiler
@@ -118,25 +123,46 @@ def run(src: Path, profile: bool) -> None:
         profiler = Profiler(interval=0.005)
         profiler.start()
     t0, cpu0 = time.perf_counter(), time.process_time()
-    store.create(db, fill)
+    r = importer.import_file(db, src, actor="bench")
     cpu = time.process_time() - cpu0
     total = time.perf_counter() - t0
     if profiler is not None:
         profiler.stop()
-    r = got["result"]
-    PHASES["store.create after import (checkpoint, move)"] = t0 + total - got["t_import_end"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{src.name}: {r.rows:,} rows in {r.seconds:.2f} s = {r.rows / r.seconds:,.0f} rows/s "
-          f"(import_path); store.create total {total:.2f} s, CPU {cpu:.2f} s; "
+    print(f"{src.name}: {r.rows:,} rows in {total:.2f} s = {r.rows / total:,.0f} rows/s "
+          f"(import_file, as the CLI); CPU of this process {cpu:.2f} s; "
           f"peak RSS {peak:,.0f} MB; store {db.stat().st_size / 2**20:.0f} MB")
     for phase, sec in PHASES.items():
         print(f"  {phase:<48} {sec:6.2f} s")
     for label, sec in sorted(STATEMENTS.items(), key=lambda kv: -kv[1])[:8]:
         print(f"    {label:<58} {sec:6.2f} s")
-    with contextlib.suppress(OSError):
-        db.unlink()
+    _remove_store(db)
     if profiler is not None:
         print(profiler.output_text(unicode=False, color=False, show_all=False))
+    return r.rows
+
+
+def _remove_store(db: Path) -> None:
+    for p in (db, Path(f"{db}.wal"), Path(f"{db}.publish")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(Path(f"{db}.versions"), ignore_errors=True)
+
+
+def cli_runs(src: Path, n: int, rows: int) -> list[float]:
+    """`python -m coopdash import SRC --db NEW` n times, each into a fresh store: seconds."""
+    db = WORK / f"cli-{src.name}.duckdb"
+    out = []
+    for _ in range(n):
+        _remove_store(db)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "coopdash", "import", str(src), "--db", str(db),
+                        "--lang", "en"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "COOPDASH_ACTOR": "bench"})
+        out.append(time.perf_counter() - t0)
+        print(f"CLI import: {rows:,} rows in {out[-1]:.2f} s = {rows / out[-1]:,.0f} rows/s",
+              flush=True)
+    _remove_store(db)
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -144,9 +170,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("-n", "--participants", type=int, default=1_000_000)
     ap.add_argument("--xlsx", action="store_true", help="import a workbook, not CSVs")
     ap.add_argument("--pyinstrument", action="store_true", help="print a call tree too")
+    ap.add_argument("--cli", type=int, default=0, metavar="N",
+                    help="then time N imports by the real command line")
     args = ap.parse_args(argv)
     WORK.mkdir(exist_ok=True)
-    run(source(args.participants, args.xlsx), args.pyinstrument)
+    print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
+    src = source(args.participants, args.xlsx)
+    rows = run(src, args.pyinstrument)
+    if args.cli:
+        cli_runs(src, args.cli, rows)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
