@@ -40,7 +40,7 @@ from coopdash.figures.filters import NONE, Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 from coopdash.store import query
-from coopdash.web import assets, auth, legacy_pages, params
+from coopdash.web import assets, auth, legacy_pages, params, recipes
 from coopdash.workbook import bootstrap, regions
 
 _CTX_KEY = "_coopdash_ctx"
@@ -96,10 +96,12 @@ def _reader(db_path: str, first_run: str) -> store.Reader:
 # The queries sessions ran most recently (query, parameters) are remembered; a thread per
 # server watches the store (one stat a second) and, when a new version is published, runs
 # them on it into the cache before anyone asks, with the sidebar's choices in both
-# languages. Sessions then find their default views computed.
+# languages, then builds the figures sessions drew from them (their recipes:
+# `coopdash.web.recipes`). Sessions then find their default views computed and drawn.
 
 _WARM_KEYS = 96
 _recent: dict[tuple[str, str], None] = {}
+_recent_views: dict[str, tuple[Callable[..., Any], tuple, dict]] = {}
 _recent_lock = threading.Lock()
 
 
@@ -133,14 +135,41 @@ def _watch(db_path: str, ref: weakref.ref, seen: int) -> None:
 
 
 def warm(db_path: str, version: int) -> int:
-    """Run the remembered queries on `version` into the cache; how many ran."""
+    """Run the remembered queries on `version` into the cache, then build the remembered
+    views (figures, headline figures) from them; how many queries ran."""
     with _recent_lock:
         keys = list(_recent)
+        views = list(_recent_views.values())
     for name, key in reversed(keys):  # the most recent first
         _cached(db_path, version, name, key)
     for lang in LANGS:
         _choices(db_path, version, lang)
+    for build, args, kwargs in reversed(views):
+        _warm_view(db_path, version, build, args, kwargs)
     return len(keys)
+
+
+def _warm_view(db_path: str, version: int, build: Callable[..., Any], args: tuple,
+               kwargs: dict) -> None:
+    def fetch(ref: recipes.Ref) -> pd.DataFrame:
+        df = _cached(db_path, version, ref.name, ref.key)
+        _remember(df, (db_path, version, ref.name, ref.key))
+        return df
+
+    view(build, *recipes.resolve(args, fetch), _record=False, **recipes.resolve(kwargs, fetch))
+
+
+def _note_view(build: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    """Remember how a view was built (its recipe: `coopdash.web.recipes`) for `warm`."""
+    made = recipes.recipe(args, kwargs, _source_of)
+    if made is None:
+        return
+    key = repr((build.__module__, build.__qualname__, made))
+    with _recent_lock:
+        _recent_views.pop(key, None)
+        _recent_views[key] = (build, *made)
+        while len(_recent_views) > _WARM_KEYS:
+            del _recent_views[next(iter(_recent_views))]
 
 
 def reader(settings: Settings | None = None) -> store.Reader:
@@ -291,14 +320,20 @@ def _remember(df: pd.DataFrame, source: tuple) -> None:
 _PLAIN = (str, int, float, bool, type(None), dt.date)
 
 
+def _source_of(df: pd.DataFrame) -> tuple | None:
+    """(db, data version, query, parameters) of a frame `run` handed out, else None."""
+    entry = _sources.get(id(df))
+    return entry[1] if entry is not None and entry[0]() is df else None
+
+
 def _key_text(value: Any) -> str:
     """A text that stands for `value` in a cache key: a frame from `run` by its source,
     another frame by its content, plain values (and tuples, lists, dicts of them) by their
     repr. Streamlit's own hasher walks nested values item by item, far slower."""
     if isinstance(value, pd.DataFrame):
-        entry = _sources.get(id(value))
-        if entry is not None and entry[0]() is value:
-            return repr(("query", *entry[1]))
+        source = _source_of(value)
+        if source is not None:
+            return repr(("query", *source))
         content = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
         return repr(("frame", tuple(value.columns), tuple(map(str, value.dtypes)),
                      hashlib.blake2b(content, digest_size=16).hexdigest()))
@@ -318,7 +353,7 @@ def _view(name: str, key: str, _build: Callable[..., Any], _args: tuple, _kwargs
     return _build(*_args, **_kwargs)
 
 
-def view(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def view(build: Callable[..., Any], *args: Any, _record: bool = True, **kwargs: Any) -> Any:
     """`build(*args, **kwargs)`, cached per distinct input (see the module docstring).
 
     `build` must be pure (a `coopdash.charts.leadership` builder); its arguments frames and plain
@@ -329,6 +364,8 @@ def view(build: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     text = _key_text(args) + _key_text(dict(sorted(kwargs.items())))
     key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
     out = _view(f"{build.__module__}.{build.__qualname__}", key, build, args, kwargs)
+    if _record:  # for the warm-up after the next write (`warm`)
+        _note_view(build, args, kwargs)
     if isinstance(out, pd.DataFrame | dict):
         return out.copy() if isinstance(out, dict) else out.copy(deep=False)
     return out

@@ -1,0 +1,75 @@
+"""The warm-up after a write builds the views (figures, headline figures) sessions drew,
+on the new version, before anyone asks: a real versioned store, the real query runner
+and view cache of coopdash.web.ui."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from coopdash import settings as settings_mod
+from coopdash import store
+from coopdash.access import Person
+from coopdash.figures.filters import Filters
+from coopdash.web import recipes, ui
+
+BUILT: list[tuple[int, str]] = []
+
+
+def lines_chart(df: pd.DataFrame, lang: str) -> dict:
+    """A stand-in builder (pure): what it was built from."""
+    BUILT.append((int(df["n_lines"].sum()), lang))
+    return {"lines": int(df["n_lines"].sum()), "lang": lang}
+
+
+@pytest.fixture
+def shared(sample_store, tmp_path, monkeypatch) -> str:
+    db = tmp_path / "shared.duckdb"
+    shutil.copy(sample_store, db)
+    store.upgrade(db)
+    monkeypatch.setenv("COOPDASH_DB", str(db))
+    monkeypatch.setattr(ui, "_recent", {})  # only what this test's session ran
+    monkeypatch.setattr(ui, "_recent_views", {})
+    BUILT.clear()
+    return str(db)
+
+
+def _ctx(version: int) -> ui.Context:
+    s = settings_mod.get()
+    return ui.Context(s, "en", "IDR", Filters(), version, s.today(),
+                      Person(role="viewer", actor="pytest"))
+
+
+def _lines_in_store(db: str) -> int:
+    with store.reading(db) as con:
+        return con.execute("select count(*) from funding").fetchall()[0][0]
+
+
+def test_the_views_of_a_new_version_are_built_by_the_warm_up(shared):
+    """A session draws a view of `funding_by_source`; a write removes a funding line and
+    publishes a new version; `ui.warm` builds the view on it (from the new data); the next
+    session's same call on the new version is then a hit, showing the new count."""
+    v1 = store.current(shared)[0]
+    first = ui.view(lines_chart, ui.run("funding_by_source", _ctx(v1)), "en")
+    assert first["lines"] == _lines_in_store(shared) and len(BUILT) == 1
+    with store.writing(shared, actor="pytest", what="edit") as con:
+        con.execute("delete from funding where funding_id = "
+                    "(select min(funding_id) from funding)")
+    v2 = store.current(shared)[0]
+    assert v2 > v1
+    ui.warm(shared, v2)
+    assert BUILT[-1] == (first["lines"] - 1, "en") and len(BUILT) == 2
+    second = ui.view(lines_chart, ui.run("funding_by_source", _ctx(v2)), "en")
+    assert second == {"lines": _lines_in_store(shared), "lang": "en"}
+    assert len(BUILT) == 2  # a hit: built by the warm-up, not by this call
+
+
+def test_a_view_of_a_derived_frame_has_no_recipe():
+    """A frame a page made itself (not from `ui.run`) cannot be rebuilt from a query: no
+    recipe (the first run on the new version builds it)."""
+    df = pd.DataFrame({"n_lines": [1]})
+    assert recipes.recipe((df, "en"), {}, lambda _df: None) is None
+    made = recipes.recipe((df, "en"), {"k": [1, 2]}, lambda _df: ("db", 3, "q", "{}"))
+    assert made == ((recipes.Ref("q", "{}"), "en"), {"k": [1, 2]})
