@@ -9,7 +9,6 @@ do not: whatever reaches this browser is in them."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import duckdb
@@ -23,16 +22,35 @@ HONORIFICS = {"mr.", "mrs.", "ms.", "m.si.", "dr.", "s.h."}
 
 
 def personal_data(db: Path) -> list[str]:
-    """What must never reach a viewer: every participant id and full name in the store,
-    and each longer word of a name (a surname alone gives a person away too)."""
+    """What must never reach a viewer: every participant id, full name and position in
+    the store, and each longer word of a name (a surname alone gives a person away too).
+    A position that the store's other records also spell out (a milestone titled after
+    the Secretary's letter) is public there, so it is not looked for."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute("select participant_id, full_name from participants").fetchall()
+        rows = con.execute("select participant_id, full_name, coalesce(position, '') "
+                           "from participants").fetchall()
+        public = _other_text(con)
     finally:
         con.close()
-    words = {w.strip(",") for _, name in rows for w in name.split()}
-    return sorted({*(pid for pid, _ in rows), *(name for _, name in rows),
+    words = {w.strip(",") for _, name, _ in rows for w in name.split()}
+    positions = {pos for *_, pos in rows if pos and pos not in public}
+    return sorted({*(pid for pid, *_ in rows), *(name for _, name, _ in rows), *positions,
                    *(w for w in words if len(w) >= 5 and w.lower() not in HONORIFICS)})
+
+
+def _other_text(con: duckdb.DuckDBPyConnection) -> str:
+    """Every text value of the store's tables other than the participants."""
+    cols = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where data_type = 'VARCHAR' and table_name <> 'participants' "
+        "and table_schema = 'main'").fetchall()
+    out = []
+    for table, column in cols:
+        out += [v for (v,) in con.execute(
+            f'select distinct "{column}" from "{table}" where "{column}" is not null'
+        ).fetchall()]
+    return "\n".join(out)
 
 
 class Recorder:
@@ -73,21 +91,55 @@ def _open_everything(page: Page) -> None:
 
 def crawl(page: Page, base: str, downloads: Path, open_all: bool = True) -> list[Path]:
     """Visit every page (and every explorer tab), open every expander and tab
-    (`open_all`), download every file offered; returns the downloaded files."""
+    (`open_all`), download every file offered; returns the downloaded files.
+
+    One session all along, as a person clicks: the menu's links and the explorer's
+    table switch (a `goto` per page would reload the app in the browser and start a new
+    server session each time, several seconds each on two cores)."""
+    page.goto(base)
+    wait_idle(page, 120)
     files: list[Path] = []
     for path in PAGES:
-        targets = ([f"{base}/explorer?tab={tab}" for tab in EXPLORER_TABS]
-                   if path == "explorer" else [f"{base}/{path}"])
-        for url in targets:
-            page.goto(url)
-            wait_idle(page, 120)
+        _open_page(page, base, path)
+        for tab in EXPLORER_TABS if path == "explorer" else (None,):
+            if tab is not None:
+                _open_explorer_tab(page, tab)
             if open_all:
                 _open_everything(page)
             files += _download_all(page, downloads)
     return files
 
 
+def _open_page(page: Page, base: str, path: str) -> None:
+    """Click the menu's link to the page at `path` ("" the default page) and wait for its
+    run to end."""
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    link = links.first if path == "" else page.locator(
+        f'[data-testid="stSidebarNav"] a[href$="/{path}"]')
+    link.click()
+    page.wait_for_url(lambda url: url.split("?")[0].rstrip("/") == f"{base}/{path}".rstrip("/"))
+    wait_idle(page, 120)
+
+
+def _open_explorer_tab(page: Page, tab: str) -> None:
+    """Pick the explorer's table `tab` (its switch writes `tab=` into the URL)."""
+    switch = page.locator(".st-key-explorer_tab button")
+    switch.nth(EXPLORER_TABS.index(tab)).click()
+    page.wait_for_url(re.compile(rf"[?&]tab={tab}(&|$)"))
+    wait_idle(page, 120)
+
+
+def _settled(page: Page) -> None:
+    """Wait until every element of the main area is drawn: Streamlit loads some widgets'
+    code when first needed (a download button is a grey skeleton until then), after the
+    run itself has ended."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')""")
+
+
 def _download_all(page: Page, folder: Path) -> list[Path]:
+    """Click every download button of the main area that is not disabled; the files."""
+    _settled(page)
     out = []
     buttons = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button')
     for i in range(buttons.count()):
@@ -99,18 +151,20 @@ def _download_all(page: Page, folder: Path) -> list[Path]:
         path = folder / f"{len(list(folder.iterdir()))}-{info.value.suggested_filename}"
         info.value.save_as(path)
         out.append(path)
-        time.sleep(0.2)
     return out
 
 
 def file_text(path: Path) -> str:
-    """A downloaded file as text to search (a PDF through pdftotext when present)."""
+    """A downloaded file as text to search: a PDF through pdftotext, an Office file or a
+    zip through the text of every member (their XML is compressed inside)."""
     if path.suffix == ".pdf":
-        import shutil
         import subprocess
 
-        if shutil.which("pdftotext") is None:
-            return path.read_bytes().decode("latin-1")
         return subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
                               check=True, text=True).stdout
+    if path.suffix in (".pptx", ".xlsx", ".docx", ".zip"):
+        import zipfile
+
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     return path.read_bytes().decode("utf-8", "replace")

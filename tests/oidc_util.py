@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,13 +74,9 @@ def sign_in(page: Page, app_url: str, email: str, timeout: float = 120.0) -> Non
     page.wait_for_selector('input[name="sub"]', timeout=timeout * 1000)
     page.fill('input[name="sub"]', email)
     page.get_by_role("button", name="Authorize").click()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if page.url.startswith(app_url) and page.locator(
-                '[data-testid="stMain"] h1').count():
-            return
-        time.sleep(0.2)
-    raise TimeoutError(f"{email} was not signed in (at {page.url})")
+    page.wait_for_url(lambda url: url.startswith(app_url) and "oauth2callback" not in url,
+                      timeout=timeout * 1000)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout * 1000)
 
 
 PEOPLE = {  # the test accounts: e-mail -> role kept in the store (None: no role)
