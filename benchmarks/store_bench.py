@@ -3,7 +3,9 @@ what a crash leaves behind. Not tests; each writes its section of docs/benchmark
 
     .venv/bin/python benchmarks/store_bench.py costs [--sizes 100000 1000000]
     .venv/bin/python benchmarks/store_bench.py crash [--participants 100000] [--kills 20]
-        [--dashboard-kills 10]
+
+(kill -9 of the dashboard during an upload or a follow-up save: benchmarks/crash_dashboard.py;
+the soak: benchmarks/soak.py.)
 
 Every step runs as a real `python -m coopdash` process (or a small child script), timed
 wall-clock, with the child's peak RSS from `wait4`.
