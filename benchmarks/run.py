@@ -153,12 +153,13 @@ def save(results: dict, out: Path) -> None:
     out.write_text(report.markdown(_portable(results)) + kept, encoding="utf-8")
 
 
-_KEPT = re.compile(r"<!-- (corpus|store:[a-z]+) -->.*?<!-- /\1 -->", re.S)
+_KEPT = re.compile(r"<!-- (corpus|store:[a-z]+|speed:[a-z-]+) -->.*?<!-- /\1 -->", re.S)
 
 
 def _kept_sections(out: Path) -> str:
     """Sections other benchmark scripts wrote between markers (`<!-- corpus -->`:
-    benchmarks/corpus.py; `<!-- store:NAME -->`: benchmarks/store_bench.py): kept, at the
+    benchmarks/corpus.py; `<!-- store:NAME -->`: benchmarks/store_bench.py; `<!-- speed:NAME -->`:
+    benchmarks/first_page.py and the import figures): kept, at the
     end, when this report is rewritten."""
     if not out.is_file():
         return ""
