@@ -268,21 +268,36 @@ async def headline(page) -> list[str]:
     return [shown.get(t(key, LANG), "?") for key, _ in HEADLINE]
 
 
+def open_page(page, url: str, path: str = ""):
+    """Opening `path` in a new document: goto returns at the first byte, the probe
+    decides when the page settled."""
+    return lambda: page.goto(f"{url}/{path}?lang={LANG}", wait_until="commit")
+
+
 async def nav_click(page, name: str):
     links = page.locator('[data-testid="stSidebarNav"] a')
     return await links.nth(NAV.index(name)).click()
+
+
+async def new_context(browser, height: int):
+    """A context that waits as long as a load may take (Playwright's default 30 s for a
+    click or a goto is shorter than a cold page on a machine this busy)."""
+    ctx = await browser.new_context(viewport={"width": 1400, "height": height})
+    ctx.set_default_timeout(LOAD_TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(LOAD_TIMEOUT_MS)
+    await ctx.add_init_script(PROBE)
+    return ctx
 
 
 async def session(browser, url: str, sid: int, until: float, t0: float) -> list[Load]:
     """One person's tab: open the dashboard, then go round every page and every
     Explorer tab through the sidebar (one Streamlit session) until `until`."""
     await asyncio.sleep(max(0.0, t0 + sid * STAGGER - time.monotonic()))
-    ctx = await browser.new_context(viewport={"width": 1400, "height": 1400})
+    ctx = await new_context(browser, 1400)
     await ctx.route(lambda u: not u.startswith(("http://127.0.0.1", "data:", "blob:")),
                     lambda route: route.abort())
-    await ctx.add_init_script(PROBE)
     page = await ctx.new_page()
-    loads = [await settle(page, lambda: page.goto(f"{url}/?lang={LANG}"), t0, sid,
+    loads = [await settle(page, open_page(page, url), t0, sid,
                           "overview", fresh=True)]
     order = list(NAV[sid % len(NAV):] + NAV[:sid % len(NAV)])  # spread the pages
     tab = [ex.DEFAULT_TAB]
@@ -318,11 +333,10 @@ async def explorer_tabs(page, sid: int, t0: float, until: float, shown: list[str
 async def keeper(browser, url: str, until: float, t0: float, shots: Path) -> list[dict]:
     """A keeper on the Weekly page changes a follow-up's owner and saves, again and
     again: each save is one published write through the page's own code."""
-    ctx = await browser.new_context(viewport={"width": 1400, "height": 2400})
-    await ctx.add_init_script(PROBE)
+    ctx = await new_context(browser, 2400)
     page = await ctx.new_page()
     edits = []
-    await settle(page, lambda: page.goto(f"{url}/weekly?lang={LANG}"), t0, -1, "weekly",
+    await settle(page, open_page(page, url, "weekly"), t0, -1, "weekly",
                  fresh=True)
     try:
         while not edits or time.monotonic() < until:  # at least one edit
@@ -370,10 +384,9 @@ async def browse(url: str, args, db: Path, books: list[Path], t0: float, shots: 
 
 
 async def last_look(browser, url: str, shots: Path) -> None:
-    ctx = await browser.new_context(viewport={"width": 1400, "height": 1800})
-    await ctx.add_init_script(PROBE)
+    ctx = await new_context(browser, 1800)
     page = await ctx.new_page()
-    await settle(page, lambda: page.goto(f"{url}/?lang={LANG}"), time.monotonic(), -2,
+    await settle(page, open_page(page, url), time.monotonic(), -2,
                  "overview", fresh=True)
     await page.screenshot(path=str(shots / "soak-overview-after.png"), full_page=True)
     await ctx.close()
