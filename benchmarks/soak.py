@@ -544,7 +544,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--writes", type=int, default=10, help="imports (and as many undos)")
     ap.add_argument("--work", default=None, help="a folder for the store and results")
     ap.add_argument("--db", default=None, help="start from a copy of this store")
-    ap.add_argument("--doc", action="store_true", help="write docs/benchmarks.md")
+    ap.add_argument("--doc", action="store_true",
+                    help="write docs/benchmarks.md and docs/soak.json")
     ap.add_argument("--quick", action="store_true",
                     help="3 contexts, 30 s, 2 imports and 2 undos, 10,000 participants")
     args = ap.parse_args(argv)
@@ -580,6 +581,7 @@ def main(argv: list[str] | None = None) -> dict:
     (work / "soak.json").write_text(json.dumps(result, indent=1, default=str))
     if args.doc:
         write_doc(markdown(result))
+        (DOC.parent / "soak.json").write_text(json.dumps(result, indent=1, default=str))
     print(markdown(result))
     print(f"results: {work / 'soak.json'}")
     return result
