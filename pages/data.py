@@ -38,7 +38,8 @@ def _show_report(report: intake.CheckReport) -> None:
         st.dataframe(table.rename(columns={c: ctx.t(f"data.col.{c}") for c in table.columns}),
                      hide_index=True, key="data_report_table")
         return
-    st.error(ctx.t("data.check_failed", n=fmt_int(report.total_issues, ctx.lang)),
+    st.error(ctx.t("data.check_failed", file=ui.plain(report.file_name),
+                   n=fmt_int(report.total_issues, ctx.lang)),
              icon=":material/error:")
     if report.total_issues > len(report.issues):
         st.caption(ctx.t("data.check_more", shown=fmt_int(len(report.issues), ctx.lang),
@@ -78,7 +79,7 @@ def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
     ui.after_write()
     st.session_state.pop("data_check", None)
     # the next run reads the version just published (this run stays on the one it began on)
-    st.session_state["data_flash"] = ctx.t("data.applied", file=upload.name) + "\n\n" + \
+    st.session_state["data_flash"] = ctx.t("data.applied", file=ui.plain(upload.name)) + "\n\n" + \
         "\n".join(f"- {line.strip()}" for line in result.lines(ctx.lang)[1:])
     st.rerun()
 

@@ -11,6 +11,8 @@ import openpyxl
 import pandas as pd
 import streamlit as st
 
+from coopdash.web.ui import plain
+
 SAMPLE = "data/sample"
 
 
@@ -76,7 +78,7 @@ def test_good_upload_checked_then_loaded(app, sample_store, store_copy):
                                         "Existing (updated)": 1, "To be removed": 0}
     at.button(key="data_apply_button").click().run()
     assert not at.exception
-    assert at.success and "seats.zip" in at.success[-1].value
+    assert at.success and plain("seats.zip") in at.success[-1].value  # Markdown-escaped
     log = _frame(at, "By")
     assert log.iloc[0]["File"] == "seats.zip"
     st.cache_resource.clear()  # release the app's connection to read the file here
@@ -121,3 +123,4 @@ def test_store_export_round_trip(sample_store, tmp_path):
     expected = pd.read_csv(f"{SAMPLE}/programs.csv", dtype=str, keep_default_na=False)
     assert sorted(programs["program_id"]) == sorted(expected["program_id"])
     con.close()
+

@@ -83,6 +83,16 @@ class Context:
 
 # --- the store --------------------------------------------------------------------------
 
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$=")
+
+
+def plain(text: str) -> str:
+    """`text` (a file name, a value from a workbook) shown literally inside Streamlit's
+    Markdown: every character Markdown or Streamlit's directives (`:red[...]`,
+    `:material/...:`, `$math$`) would act on is backslash-escaped."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
 @st.cache_resource(show_spinner=False)
 def _reader(db_path: str, first_run: str) -> store.Reader:
     bootstrap.ensure(Path(db_path), first_run)
