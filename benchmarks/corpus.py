@@ -12,6 +12,7 @@ tests/test_hostile_corpus.py asserts the exits and messages; this measures.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import shutil
@@ -57,7 +58,7 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def markdown(rows: list[dict], total: float) -> str:
+def markdown(rows: list[dict], total: float, load: tuple[str, str]) -> str:
     worst_t = max(rows, key=lambda r: r["seconds"])
     worst_m = max(rows, key=lambda r: r["peak_mb"])
     bad = [r["name"] for r in rows if r["exit"] != r["expected"] or r["traceback"]]
@@ -68,7 +69,9 @@ def markdown(rows: list[dict], total: float) -> str:
         "store (default limits unless the case sets one: reading child 1,024 MB, 120 s, "
         "200 MB per entry). Time = wall clock of the whole command (Python start, the "
         "reading child, validation); peak = largest resident set of the command or its "
-        f"reading child. Total {total:.0f} s.", "",
+        f"reading child. Total {total:.0f} s, run on {dt.date.today().isoformat()} "
+        f"(load average over 1 min: {load[0]} at the start, {load[1]} at the end; "
+        f"{os.cpu_count()} cores).", "",
         f"- **Worst time:** {worst_t['name']} — {worst_t['seconds']:.1f} s "
         f"(exit {worst_t['exit']}).",
         f"- **Worst memory:** {worst_m['name']} — {worst_m['peak_mb']:.0f} MB "
@@ -97,6 +100,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = ap.parse_args()
     rows = []
+    load_start = _load()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coopdash-corpus-") as tmp:
         base = Path(tmp) / "sample.duckdb"
@@ -110,7 +114,12 @@ def main() -> None:
             print(f"{rows[-1]['exit']} {rows[-1]['seconds']:6.2f}s "
                   f"{rows[-1]['peak_mb']:6.0f}MB  {case.name}", flush=True)
             shutil.rmtree(folder)
-    write_section(Path(args.out), markdown(rows, time.perf_counter() - started))
+    total = time.perf_counter() - started
+    write_section(Path(args.out), markdown(rows, total, (load_start, _load())))
+
+
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
-from coopdash.charts import leadership
+from coopdash.charts import axes, leadership
 
 
 def test_reciprocity_chart_outbound_and_inbound_with_undated_year():
@@ -73,6 +74,34 @@ def test_agreement_timeline_open_ended_exploration_and_milestones():
     markers = [tr for tr in fig.data if tr.type == "scatter"]
     assert sorted(tr.name for tr in markers) == ["Rapat", "Surat"]
     assert markers[0].y[0] == bar.y[0]
+
+
+@pytest.mark.parametrize(("lang", "may"), [("id", "Mei"), ("en", "May")])
+def test_agreement_timeline_dates_speak_the_language(lang, may):
+    """The Gantt's date axis is named in the reader's language (Plotly alone writes
+    English months): the sample case's span, 19 May 2023 to 1 Jan 2024, gets a tick at
+    every month start in it, named by Babel."""
+    today = dt.date(2024, 1, 1)
+    ag = pd.DataFrame({"agreement_id": ["a1"], "title": ["Kerja sama"], "stage":
+                       ["exploration"], "partner_id": ["p1"], "partner_name": ["JCLAIR"],
+                       "bar_from": [pd.Timestamp("2023-05-19")],
+                       "bar_to": [pd.Timestamp(today)], "is_open_ended": [True]})
+    ms = pd.DataFrame({"agreement_id": ["a1"], "kind": ["meeting"],
+                       "occurred_on": [pd.Timestamp("2023-05-22")], "title": ["Rapat"]})
+    fig = leadership.agreement_timeline_chart(ag, ms, None, lang, today)
+    starts = pd.date_range("2023-06-01", "2024-01-01", freq="MS")
+    assert len(starts) == 8  # every month start from June 2023 to January 2024
+    assert list(fig.layout.xaxis.tickvals) == [d.date().isoformat() for d in starts]
+    assert fig.layout.xaxis.ticktext[0] == "Jun 2023"
+    mays = [axes.date_ticks(dt.date(2023, 5, 1), dt.date(2023, 9, 1), lang)[1][0]]
+    assert mays == [f"{may} 2023"]
+
+
+def test_date_ticks_step_up_to_years_for_long_spans():
+    """Twenty years are ticked every five years and written as years."""
+    values, texts = axes.date_ticks(dt.date(2010, 3, 1), dt.date(2030, 1, 1), "id")
+    assert texts == ["2015", "2020", "2025", "2030"]
+    assert values[0] == "2015-01-01"
 
 
 def test_province_chart_ranked_with_names():

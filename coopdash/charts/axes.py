@@ -5,17 +5,23 @@ Plotly formats axis numbers itself, in English: `10B` beside a bar labelled `Rp3
 with `localise(fig, lang)`: Plotly's own numbers take the language's decimal sign and
 thousands separator (from Babel) and never an SI suffix (`10.000`, not `10k`). A money
 axis gets explicit ticks (`money_axis`): round values written by the same Babel compact
-money format as the bar labels and hovers (`fmt_money(..., compact=True)`).
+money format as the bar labels and hovers (`fmt_money(..., compact=True)`). A date axis
+gets explicit ticks too (`date_axis`): Plotly writes English month names ("May 2023")
+unless a locale script is loaded in the browser, which Streamlit does not offer; the ticks
+are month, quarter or year starts named by Babel ("Mei 2023"). They are fixed: zooming in
+shows the ticks that fall in the zoomed range.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from coopdash.i18n import fmt_money, number_symbols
+from coopdash.i18n import fmt_money, fmt_month, number_symbols
 
 _STEPS = (1, 2, 2.5, 5, 10)
 
@@ -55,3 +61,32 @@ def money_axis(fig: go.Figure, values: Iterable[float | None], currency: str, la
     ticks, texts = money_ticks(values, currency, lang)
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
     update(tickmode="array", tickvals=ticks, ticktext=texts, **where)
+
+
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
+
+
+def date_ticks(first: dt.date, last: dt.date, lang: str, n: int = 8
+               ) -> tuple[list[str], list[str]]:
+    """Month starts from `first` to `last`, every 1, 2, 3, 6 months or 1, 2, 5, 10 years
+    so that there are at most about `n`; their text as `Mei 2023` (months) or `2023`
+    (years). The values are ISO dates, as Plotly's date axes take them."""
+    month = first.year * 12 + first.month - 1 + (first.day > 1)  # the first month start
+    end = last.year * 12 + last.month - 1
+    step = next((s for s in _MONTH_STEPS if (end - month) / s <= n), _MONTH_STEPS[-1])
+    month += -month % step
+    months = range(month, end + 1, step) or [first.year * 12 + first.month - 1]
+    ticks = [dt.date(m // 12, m % 12 + 1, 1) for m in months]
+    if step >= 12:
+        return [d.isoformat() for d in ticks], [str(d.year) for d in ticks]
+    return [d.isoformat() for d in ticks], [fmt_month(d, lang) for d in ticks]
+
+
+def date_axis(fig: go.Figure, values: Iterable, lang: str, **where) -> None:
+    """Give the date x axis (`row=`, `col=` in subplots) ticks named in `lang`, spanning
+    the dates in `values` (missing ones ignored)."""
+    dates = pd.to_datetime(pd.Series(list(values)), errors="coerce").dropna()
+    if dates.empty:
+        return
+    ticks, texts = date_ticks(dates.min().date(), dates.max().date(), lang)
+    fig.update_xaxes(type="date", tickmode="array", tickvals=ticks, ticktext=texts, **where)

@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from coopdash.charts.axes import localise, money_axis
+from coopdash.charts.axes import date_axis, localise, money_axis
 from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_month, fmt_number, t
 
 # Fixed colours, so a code has the same colour on every chart and in the meeting pack.
@@ -308,7 +308,10 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#555")
     fig.update_yaxes(type="category", categoryorder="array",
                      categoryarray=list(labels.values()), row=1, col=1)
-    fig.update_xaxes(type="date")
+    spans = [rows["bar_from"], rows["bar_to"], milestones["occurred_on"], [today]]
+    if with_programs:
+        spans.append(programs["month_on"])
+    date_axis(fig, (d for span in spans for d in span), lang)
     return localise(fig, lang)
 
 
