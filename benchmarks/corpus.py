@@ -87,9 +87,11 @@ def markdown(rows: list[dict], total: float, load: tuple[str, str]) -> str:
     return "\n".join([*lines, "", END, ""])
 
 
-def write_section(out: Path, section: str) -> None:
+def write_section(out: Path, section: str, start: str = START, end: str = END) -> None:
+    """Put `section` (which begins with `start` and ends with `end`) in place of the
+    file's section between those markers, or at its end."""
     text = out.read_text(encoding="utf-8") if out.exists() else ""
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END) + "\n?", re.S)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end) + "\n?", re.S)
     text = pattern.sub("", text).rstrip() + "\n\n" + section
     out.write_text(text, encoding="utf-8")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from browser_util import PAGES, exceptions, wait_idle
+from conftest import OUTPUT
 from playwright.sync_api import Page
 
 from coopdash.i18n import t
@@ -31,17 +32,40 @@ def open_path(page: Page, base: str, path: str) -> None:
     assert exceptions(page) == [], path
 
 
-def check_every_page_opens(page: Page, base: str) -> None:
-    """Each page by its own URL: its title, no error, no "page not found" dialog."""
+def check_every_page_opens(page: Page, base: str, shots: str | None = None) -> None:
+    """Each page by its own URL: its title, no error, no "page not found" dialog (and a
+    full-page screenshot `test-output/<shots>-<page>.png` when `shots` is given); the
+    Delegations map draws its base map; the default page also answers at its own path."""
     for name, path in PAGES.items():
         open_path(page, base, "/" + path)
         assert heading(page) == t(TITLES[name], "id"), name
         assert page.get_by_role("dialog").count() == 0, name
+        if name == "delegations":
+            open_map(page)
+            wait_idle(page, timeout=PATIENCE)
+        if shots:
+            OUTPUT.mkdir(exist_ok=True)
+            page.screenshot(path=str(OUTPUT / f"{shots}-{name}.png"), full_page=True)
     # the default page also answers at the path it declares, filters kept
     open_path(page, base, "/overview?kind=seminar")
     assert heading(page) == t("lead.overview.title", "id")
     assert urlsplit(page.url).path.rstrip("/") == urlsplit(base).path.rstrip("/")
     assert parse_qs(urlsplit(page.url).query)["kind"] == ["seminar"]
+
+
+def check_served(page: Page, base: str, shots: str | None = None) -> list[str]:
+    """What a newcomer checks of a served dashboard, in one tab: every page by its URL
+    (with the map), nested and unknown paths, the page icon served by the app, and not
+    one request to another host (offline offices). Returns every URL asked for."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    check_every_page_opens(page, base, shots)
+    check_nested_paths(page, base)
+    icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first
+    assert icon.get_attribute("href").startswith(("/", base, "./"))
+    assert any("/app/static/topojson/" in u for u in asked)  # the map's own base map
+    assert outside(asked, base) == []
+    return asked
 
 
 def check_nested_paths(page: Page, base: str) -> None:
@@ -72,18 +96,6 @@ def open_map(page: Page) -> None:
     """Open the Delegations page's map tab and wait until the base map is drawn."""
     page.get_by_role("tab", name=t("lead.deleg.map", "id")).click()
     page.wait_for_selector(".js-plotly-plot .geolayer .land path", timeout=PATIENCE * 1000)
-
-
-def crawl_recording(page: Page, base: str) -> list[str]:
-    """Every page (and the map tab) opened in one tab; every URL the browser asked for."""
-    asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url))
-    for name, path in PAGES.items():
-        open_path(page, base, "/" + path)
-        if name == "delegations":
-            open_map(page)
-            wait_idle(page, timeout=PATIENCE)
-    return asked
 
 
 def open_landing(page: Page, base: str) -> None:

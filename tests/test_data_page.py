@@ -53,7 +53,7 @@ def test_bad_upload_is_reported_and_changes_nothing(app, sample_store, store_cop
     at.file_uploader(key="data_upload").upload("bad.zip", bad).run()
     at.button(key="data_check_button").click().run()
     assert not at.exception
-    assert any("2 errors" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("Problems found: 2." in e.value for e in at.error), [e.value for e in at.error]
     issues = _frame(at, "Problem")
     assert sorted(zip(issues["Row"], issues["Column"], strict=True)) == [
         (2, "starts_on"), (3, "kind")]

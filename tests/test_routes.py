@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from deploy_checks import check_every_page_opens, check_nested_paths, crawl_recording, outside
+from deploy_checks import check_served
 
 from coopdash.figures.explorer import TAB_NAMES
 from coopdash.i18n import t
@@ -71,15 +71,8 @@ def test_not_found_is_said_in_the_readers_language(app, empty_store, lang):
 
 @pytest.mark.browser
 def test_every_url_in_chromium_at_the_root(server, page):
-    """At the root of a real server: each page by its URL, /overview, an explorer table
-    by path, and paths that name no page finish loading and say so."""
-    check_every_page_opens(page, server)
-    check_nested_paths(page, server)
-
-
-@pytest.mark.browser
-def test_no_request_leaves_the_machine(server, page):
-    """Every page, and the Delegations map with its base map, asks only the app's host."""
-    asked = crawl_recording(page, server)
-    assert any("/app/static/topojson/" in u for u in asked)  # the map's own base map
-    assert outside(asked, server) == []
+    """At the root of a real server, as a newcomer clicks through it: each page by its URL
+    (screenshotted into test-output/), /overview, an explorer table by path, paths that
+    name no page; each finishes loading, says so where it must, and nothing is asked of
+    any host but the app's (no font, icon, script or map tile from the internet)."""
+    check_served(page, server, shots="page")

@@ -29,6 +29,7 @@ import sys
 
 from coopdash import settings, store
 from coopdash.cli import figures, meeting, records, users, versions
+from coopdash.cli.common import quiet_logs
 
 GROUPS = (records, figures, meeting, users, versions)
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    quiet_logs()
     try:
         return args.func(args)
     except store.StoreFullError as exc:  # the disk filled up: nothing was changed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import re
 import sys
 
@@ -67,3 +68,23 @@ def safe(text: str) -> str:
 def say(text: str, err: bool = False) -> None:
     """Print a line that may carry names from a file (escaped, see `safe`)."""
     print(safe(text), file=sys.stderr if err else sys.stdout)
+
+
+class _SafeFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return safe(super().format(record))
+
+
+def quiet_logs() -> None:
+    """The command line's log: errors only (what an operator needs when a command fails),
+    escaped like every other line. The reading child's last words (a Rust panic, a C
+    allocation failure) are logged as warnings for a server's log; at a keeper's terminal
+    the plain message says it all."""
+    log = logging.getLogger("coopdash")
+    if not any(isinstance(h.formatter, _SafeFormatter) for h in log.handlers):
+        handler = logging.StreamHandler()  # sys.stderr as it is when a line is written
+        handler.setFormatter(_SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.ERROR)
+    log.propagate = False
+
