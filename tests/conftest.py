@@ -22,6 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_PARTICIPANTS = 5000
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _never_the_default_store(tmp_path_factory):
+    """Between tests too (a thread still finishing after its test's settings were put
+    back), the store path points into a temp folder, never at the repository's
+    data/coopdash.duckdb: a stray write once left a versions folder there."""
+    import os
+
+    saved = os.environ.get("COOPDASH_DB")
+    os.environ["COOPDASH_DB"] = str(tmp_path_factory.mktemp("between") / "between.duckdb")
+    yield
+    if saved is None:
+        os.environ.pop("COOPDASH_DB", None)
+    else:
+        os.environ["COOPDASH_DB"] = saved
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     """Point every output at a temp folder; start each test with empty caches."""
