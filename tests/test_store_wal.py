@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 
@@ -35,7 +36,9 @@ def test_import_beside_a_foreign_wal_names_it_and_changes_nothing(tmp_path, samp
     wal = tmp_path / "s.duckdb.wal"
     shutil.copy(_foreign_wal(tmp_path), wal)
     before = (sha256(db), sha256(wal))
-    code = cli.main(["import", str(tmp_path / "x.csv"), "--db", str(db), "--lang", "en"])
+    # a file that reads and checks clean (the sample case), so the import reaches the store
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    code = cli.main(["import", str(sample), "--db", str(db), "--lang", "en"])
     err = capsys.readouterr().err
     assert code == 2
     assert f"Beside the store {db} lies {wal}" in err

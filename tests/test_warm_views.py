@@ -73,3 +73,15 @@ def test_a_view_of_a_derived_frame_has_no_recipe():
     assert recipes.recipe((df, "en"), {}, lambda _df: None) is None
     made = recipes.recipe((df, "en"), {"k": [1, 2]}, lambda _df: ("db", 3, "q", "{}"))
     assert made == ((recipes.Ref("q", "{}"), "en"), {"k": [1, 2]})
+
+
+def test_a_view_of_the_reference_provinces_has_no_recipe_and_does_not_fail():
+    """The Delegations map is drawn from a query's frame and the provinces reference list
+    (known to `ui` by name, not by a query): such a view has no recipe to replay, and
+    noting it must not fail (it raised IndexError and broke the map tab)."""
+    df = pd.DataFrame({"province_code": ["32"], "n_people": [3]})
+    ui._remember(df, ("db", 1, "delegations_provinces", "{}"))
+    made = recipes.recipe((df, ui.provinces(), "id"), {}, ui._source_of)
+    assert made is None
+    assert recipes.recipe((df, "id"), {}, ui._source_of) == (
+        (recipes.Ref("delegations_provinces", "{}"), "id"), {})

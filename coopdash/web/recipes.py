@@ -37,7 +37,8 @@ class _NoRecipe(Exception):  # noqa: N818 (internal signal, never leaves this mo
 def recipe(args: tuple, kwargs: dict, source: Callable[[pd.DataFrame], tuple | None]
            ) -> tuple[tuple, dict] | None:
     """(args, kwargs) with each frame from `ui.run` as a `Ref`; None when an argument
-    cannot be rebuilt from a query. `source(frame)` is (db, version, name, key) or None."""
+    cannot be rebuilt from a query. `source(frame)` is (db, version, name, key) for a
+    frame from a query, another tuple for one known otherwise (`ui.provinces`), or None."""
     try:
         return (tuple(_part(a, source) for a in args),
                 {k: _part(v, source) for k, v in kwargs.items()})
@@ -48,7 +49,7 @@ def recipe(args: tuple, kwargs: dict, source: Callable[[pd.DataFrame], tuple | N
 def _part(value: Any, source) -> Any:
     if isinstance(value, pd.DataFrame):
         src = source(value)
-        if src is None:
+        if src is None or len(src) != 4:  # not from `ui.run` (a reference list, say)
             raise _NoRecipe
         return Ref(src[2], src[3])
     if isinstance(value, tuple | list):
