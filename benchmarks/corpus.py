@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import sections  # noqa: E402
 from coopdash import store  # noqa: E402
 from coopdash.workbook import bootstrap  # noqa: E402
 from tests.hostile_corpus import cases  # noqa: E402
@@ -90,10 +90,7 @@ def markdown(rows: list[dict], total: float, load: tuple[str, str]) -> str:
 def write_section(out: Path, section: str, start: str = START, end: str = END) -> None:
     """Put `section` (which begins with `start` and ends with `end`) in place of the
     file's section between those markers, or at its end."""
-    text = out.read_text(encoding="utf-8") if out.exists() else ""
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end) + "\n?", re.S)
-    text = pattern.sub("", text).rstrip() + "\n\n" + section
-    out.write_text(text, encoding="utf-8")
+    sections.put(out, start, end, section)
 
 
 def main() -> None:

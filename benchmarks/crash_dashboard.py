@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import served, soak
+from benchmarks import sections, served, soak
 from coopdash import store
 from coopdash.i18n import t
 
@@ -218,15 +218,10 @@ def markdown(r: dict) -> str:
 
 def write_doc(body: str) -> None:
     start, end = "<!-- store:dashcrash -->", "<!-- /store:dashcrash -->"
-    text = DOC.read_text(encoding="utf-8")
-    block = (f"{start}\n## Crash benchmark: kill -9 of the dashboard during a write\n\n"
-             f"Written by `benchmarks/crash_dashboard.py` on "
-             f"{dt.datetime.now().replace(microsecond=0).isoformat()}.\n\n{body}\n{end}")
-    if start in text:
-        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    sections.put(DOC, start, end,
+                 f"{start}\n## Crash benchmark: kill -9 of the dashboard during a write\n\n"
+                 f"Written by `benchmarks/crash_dashboard.py` on "
+                 f"{dt.datetime.now().replace(microsecond=0).isoformat()}.\n\n{body}\n{end}")
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import sections
 from benchmarks.browser import _new_page, chromium, served
 from benchmarks.measure import ROOT
 
@@ -190,13 +191,7 @@ def section(r: dict) -> str:
 
 
 def write_doc(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    if START in doc:
-        head, rest = doc.split(START, 1)
-        doc = head + text + rest.split(END, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    sections.put(DOC, START, END, text)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import measure  # noqa: E402
 
+from benchmarks import sections  # noqa: E402
+
 PAGES = ("overview", "delegations", "funding", "timeline", "explorer", "weekly")
 EMAIL = "bench-analyst@office.example"
 BUDGET_MS = 150.0
@@ -107,12 +109,7 @@ def markdown(db: Path, n_participants: int, off: dict, on: dict, repeats: int,
 
 
 def write_section(text: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    doc = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in doc and END in doc:
-        doc = doc[:doc.index(START)] + text + doc[doc.index(END) + len(END):]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(doc, encoding="utf-8")
+    sections.put(path, START, END, text)
 
 
 def _load() -> str:

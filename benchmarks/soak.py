@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import served
+from benchmarks import sections, served
 from coopdash import store
 from coopdash.figures import explorer as ex
 from coopdash.i18n import fmt_int, t
@@ -523,15 +523,10 @@ def markdown(r: dict) -> str:
 
 def write_doc(body: str) -> None:
     start, end = "<!-- store:soak -->", "<!-- /store:soak -->"
-    text = DOC.read_text(encoding="utf-8")
-    block = (f"{start}\n## Soak: 20 sessions, imports, undos and edits at once\n\n"
-             f"Written by `benchmarks/soak.py` on "
-             f"{dt.datetime.now().replace(microsecond=0).isoformat()}.\n\n{body}\n{end}")
-    if start in text:
-        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    sections.put(DOC, start, end,
+                 f"{start}\n## Soak: 20 sessions, imports, undos and edits at once\n\n"
+                 f"Written by `benchmarks/soak.py` on "
+                 f"{dt.datetime.now().replace(microsecond=0).isoformat()}.\n\n{body}\n{end}")
 
 
 # --- the run -------------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks import sections  # noqa: E402
+
 DOC = ROOT / "docs" / "benchmarks.md"
 
 
@@ -245,15 +248,10 @@ def write_section(name: str, title: str, body: str) -> None:
     """Replace (or add) the section between `<!-- store:NAME -->` markers in the doc;
     benchmarks/run.py keeps these sections when it rewrites the file."""
     start, end = f"<!-- store:{name} -->", f"<!-- /store:{name} -->"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     stamp = dt.datetime.now().replace(microsecond=0).isoformat()
-    block = (f"{start}\n## {title}\n\nWritten by `benchmarks/store_bench.py` on {stamp} "
-             f"(2 cores shared with other work: times are upper bounds).\n\n{body}\n{end}")
-    if start in text:
-        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    sections.put(DOC, start, end,
+                 f"{start}\n## {title}\n\nWritten by `benchmarks/store_bench.py` on {stamp} "
+                 f"(2 cores shared with other work: times are upper bounds).\n\n{body}\n{end}")
 
 
 def main() -> None:

@@ -53,3 +53,16 @@ def test_bench_page_timing_and_report(bench_store):
                "versions": {"python": "3"}, "sizes": {"10000": size}}
     md = report.markdown(results)
     assert "## 10,000 participants" in md and "| overview | narrow |" in md
+
+
+def test_a_benchmark_section_is_replaced_in_place_and_the_rest_kept(tmp_path):
+    """Each benchmark rewrites only its own marked section of docs/benchmarks.md, where it
+    stands; a section not there yet goes at the end."""
+    from benchmarks import sections
+
+    doc = tmp_path / "b.md"
+    doc.write_text("# B\n\n<!-- a -->\nold a\n<!-- /a -->\n\n## kept\n", encoding="utf-8")
+    sections.put(doc, "<!-- a -->", "<!-- /a -->", "<!-- a -->\nnew a\n<!-- /a -->\n")
+    sections.put(doc, "<!-- b -->", "<!-- /b -->", "<!-- b -->\nb\n<!-- /b -->")
+    assert doc.read_text(encoding="utf-8") == (
+        "# B\n\n<!-- a -->\nnew a\n<!-- /a -->\n\n## kept\n\n<!-- b -->\nb\n<!-- /b -->\n")
