@@ -92,6 +92,25 @@ def empty_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def published(sample_store, tmp_path) -> Path:
+    """A copy of the sample store, published through the writer once (as a served store
+    is): versions folder, write log, current version."""
+    db = tmp_path / "shared.duckdb"
+    shutil.copy(sample_store, db)
+    store.upgrade(db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory) -> Path:
+    """A demo workbook as a CSV folder (3,000 participants): a write that takes a while."""
+    from coopdash.workbook import demo
+
+    return demo.write(demo.generate(participants=3000, seed=11),
+                      tmp_path_factory.mktemp("demo-csv") / "demo")
+
+
+@pytest.fixture
 def store_copy(tmp_path):
     """Copy a session store so a test may write to it."""
     def copy(src: Path) -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -27,21 +26,6 @@ def cli(*args: str, db: Path, env: dict | None = None) -> subprocess.CompletedPr
     return subprocess.run([sys.executable, "-m", "coopdash", *args, "--db", str(db),
                            "--lang", "en"], capture_output=True, text=True, timeout=120,
                           cwd=ROOT, env={**os.environ, **(env or {})})
-
-
-@pytest.fixture
-def shared(sample_store, tmp_path) -> Path:
-    """A copy of the sample store, published through the writer once (as a served store is)."""
-    db = tmp_path / "shared.duckdb"
-    shutil.copy(sample_store, db)
-    store.upgrade(db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory) -> Path:
-    return demo.write(demo.generate(participants=3000, seed=11),
-                      tmp_path_factory.mktemp("demo-csv") / "demo")
 
 
 def _reading_child(proc: subprocess.Popen, timeout: float = 60) -> psutil.Process:
@@ -66,29 +50,29 @@ def _log(db: Path) -> list[tuple]:
                            ).fetchall()
 
 
-def test_a_small_write_lands_while_an_import_parses_its_file(shared, demo_folder):
+def test_a_small_write_lands_while_an_import_parses_its_file(published, demo_folder):
     """While an import's file is being parsed (its reading child held stopped here), nobody
     holds the store: a role change with COOPDASH_WRITE_WAIT=0 lands at once; then the
     import lands after it, both in the history in that order."""
     proc = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
-                             "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             "--db", str(published)], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     child = _reading_child(proc)
     child.suspend()
     try:
-        assert store.holder(shared) is None
-        small = cli("users", "set", "rina@example.org", "viewer", db=shared,
+        assert store.holder(published) is None
+        small = cli("users", "set", "rina@example.org", "viewer", db=published,
                     env={"COOPDASH_WRITE_WAIT": "0"})
         assert small.returncode == 0, small.stderr
     finally:
         child.resume()
     assert proc.wait(timeout=120) == 0, proc.stderr.read()
-    assert _log(shared)[-2:] == [("role", "rina@example.org"), ("import", "demo")]
-    with store.reading(shared) as con:
+    assert _log(published)[-2:] == [("role", "rina@example.org"), ("import", "demo")]
+    with store.reading(published) as con:
         assert con.execute("select count(*) from participants").fetchall()[0][0] == 7 + 3000
 
 
-def test_a_file_refused_on_its_cells_never_waits_for_the_store(shared, tmp_path):
+def test_a_file_refused_on_its_cells_never_waits_for_the_store(published, tmp_path):
     """A file with a bad cell is refused while another writer holds the store (an import
     that may not wait at all): exit 1 with the located report, which also holds the check
     against the store (a delegation that does not exist), never exit 2 "busy"."""
@@ -99,10 +83,10 @@ def test_a_file_refused_on_its_cells_never_waits_for_the_store(shared, tmp_path)
         out.writerow(["participant_id", "delegation_id", "full_name", "status"])
         out.writerow(["NEW-1", "NO-SUCH-DELEGATION", "Budi", "confirmed"])
         out.writerow(["NEW-2", "NO-SUCH-DELEGATION", "Sari", "maybe"])
-    before = shared.read_bytes()
-    with store.writing(shared, actor="ana", what="import", file_name="other"):
-        done = cli("import", str(folder), db=shared, env={"COOPDASH_WRITE_WAIT": "0"})
-        assert shared.read_bytes() == before  # (this block publishes when it ends)
+    before = published.read_bytes()
+    with store.writing(published, actor="ana", what="import", file_name="other"):
+        done = cli("import", str(folder), db=published, env={"COOPDASH_WRITE_WAIT": "0"})
+        assert published.read_bytes() == before  # (this block publishes when it ends)
     assert done.returncode == 1, done.stderr
     assert "table participants, row 3, column status" in done.stderr
     assert "table participants, row 2, column delegation_id" in done.stderr
@@ -133,25 +117,25 @@ def test_participants_keep_one_record_per_id_through_imports(tmp_path, demo_fold
     assert sorted(got) == sorted(first)
 
 
-def test_a_file_that_repeats_a_participant_id_is_refused(shared, tmp_path):
+def test_a_file_that_repeats_a_participant_id_is_refused(published, tmp_path):
     """A repeated participant_id is refused on every repeat, located, the store unchanged
     (the key the index no longer enforces)."""
     folder = tmp_path / "dup"
     folder.mkdir()
-    with store.reading(shared) as con:
+    with store.reading(published) as con:
         delegation = con.execute("select min(delegation_id) from delegations").fetchall()[0][0]
     with (folder / "participants.csv").open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["participant_id", "delegation_id", "full_name", "status"])
         for name in ("Budi", "Sari", "Dewi"):
             out.writerow(["P-SAME", delegation, name, "confirmed"])
-    before = shared.read_bytes()
-    done = cli("import", str(folder), db=shared)
+    before = published.read_bytes()
+    done = cli("import", str(folder), db=published)
     assert done.returncode == 1
     assert "Problems found: 2." in done.stderr  # the second and third uses of the id
     assert "table participants, row 3, column participant_id" in done.stderr
     assert "table participants, row 4, column participant_id" in done.stderr
-    assert shared.read_bytes() == before
+    assert published.read_bytes() == before
 
 
 def test_migration_007_keeps_every_participant_and_its_rules(tmp_path):

@@ -14,7 +14,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
 from test_store_versions import ROOT, rows
 
 from coopdash import store
@@ -59,14 +58,6 @@ def child(code: str, *args: str, kill_after: float | None = None) -> float:
     return time.monotonic() - t0
 
 
-@pytest.fixture
-def served_store(sample_store, tmp_path) -> Path:
-    db = tmp_path / "served.duckdb"
-    shutil.copy(sample_store, db)
-    store.upgrade(db)
-    return db
-
-
 def private_copy(db: Path, tmp_path: Path, name: str) -> Path:
     copy = tmp_path / name
     shutil.rmtree(f"{copy}.versions", ignore_errors=True)
@@ -74,7 +65,7 @@ def private_copy(db: Path, tmp_path: Path, name: str) -> Path:
     return copy
 
 
-def test_kill_9_during_an_upload_leaves_before_or_after(served_store, tmp_path):
+def test_kill_9_during_an_upload_leaves_before_or_after(published, tmp_path):
     """The Data page's upload killed at a random moment of the write: before or after,
     never between."""
     folder = demo.write(demo.generate(participants=1500, seed=13), tmp_path / "demo")
@@ -82,24 +73,24 @@ def test_kill_9_during_an_upload_leaves_before_or_after(served_store, tmp_path):
     with zipfile.ZipFile(upload, "w") as z:
         for f in sorted(folder.glob("*.csv")):
             z.write(f, f.name)
-    before = rows(served_store)
-    calm = private_copy(served_store, tmp_path, "calm.duckdb")
+    before = rows(published)
+    calm = private_copy(published, tmp_path, "calm.duckdb")
     took = child(UPLOAD, str(calm), str(upload))
     after = rows(calm)
     assert after != before
-    child(UPLOAD, str(served_store), str(upload),
+    child(UPLOAD, str(published), str(upload),
           kill_after=random.Random(3).uniform(0.4, 1.0) * took)
-    assert rows(served_store) in (before, after)
+    assert rows(published) in (before, after)
 
 
-def test_kill_9_during_a_follow_up_save_leaves_before_or_after(served_store, tmp_path):
+def test_kill_9_during_a_follow_up_save_leaves_before_or_after(published, tmp_path):
     """The Weekly page's follow-up save killed at a random moment: before or after (the
     same save done whole on a private copy), never between."""
-    before = rows(served_store)
-    calm = private_copy(served_store, tmp_path, "calm.duckdb")
+    before = rows(published)
+    calm = private_copy(published, tmp_path, "calm.duckdb")
     took = child(EDIT, str(calm), "crash edit")
     after = rows(calm)
     assert after != before
-    child(EDIT, str(served_store), "crash edit",
+    child(EDIT, str(published), "crash edit",
           kill_after=random.Random(4).uniform(0.4, 1.0) * took)
-    assert rows(served_store) in (before, after)
+    assert rows(published) in (before, after)

@@ -19,7 +19,7 @@ import pytest
 
 from coopdash import store
 from coopdash.contract import TABLE_ORDER, key_columns
-from coopdash.workbook import demo, importer
+from coopdash.workbook import importer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,49 +45,33 @@ def rows(db: Path) -> dict[str, list[tuple]]:
                 for name in TABLE_ORDER}
 
 
-@pytest.fixture
-def shared(store_copy, sample_store, tmp_path) -> Path:
-    """A copy of the sample store, published through the writer once (as a served store is)."""
-    db = tmp_path / "shared.duckdb"
-    shutil.copy(sample_store, db)
-    store.upgrade(db)
-    return db
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory) -> Path:
-    """A demo workbook as a CSV folder (3,000 participants): a write that takes a while."""
-    return demo.write(demo.generate(participants=3000, seed=11),
-                      tmp_path_factory.mktemp("demo-csv") / "demo")
-
-
-def test_import_history_undo_restores_the_exact_summary_and_records(shared, demo_folder):
+def test_import_history_undo_restores_the_exact_summary_and_records(published, demo_folder):
     """import -> history names it with its counts -> undo ID --yes: `summary` and every
     record are exactly those before the import; the undo is in the history."""
-    before_summary, before_rows = summary(shared), rows(shared)
-    done = cli("import", str(demo_folder), db=shared)
+    before_summary, before_rows = summary(published), rows(published)
+    done = cli("import", str(demo_folder), db=published)
     assert done.returncode == 0, done.stderr
-    assert summary(shared) != before_summary
-    hist = cli("history", db=shared)
+    assert summary(published) != before_summary
+    hist = cli("history", db=published)
     assert hist.returncode == 0, hist.stderr
     newest = hist.stdout.splitlines()[1].split("  ")
     write_id = int(newest[0])
     assert newest[3:5] == ["import", "demo"] and newest[6] == "yes"
     assert "participants +3000 ~0 -0" in newest[7]
 
-    refused = cli("undo", str(write_id), db=shared, stdin="n\n")
+    refused = cli("undo", str(write_id), db=published, stdin="n\n")
     assert refused.returncode == 1 and "will be lost" in refused.stdout
-    assert rows(shared) != before_rows  # nothing happened without a yes
+    assert rows(published) != before_rows  # nothing happened without a yes
 
-    done = cli("undo", str(write_id), "--yes", db=shared)
+    done = cli("undo", str(write_id), "--yes", db=published)
     assert done.returncode == 0, done.stderr
-    assert summary(shared) == before_summary
-    assert rows(shared) == before_rows
-    top = cli("history", db=shared).stdout.splitlines()[1].split("  ")
+    assert summary(published) == before_summary
+    assert rows(published) == before_rows
+    top = cli("history", db=published).stdout.splitlines()[1].split("  ")
     assert top[3] == "undo" and top[7] == f"undo {write_id}"
 
 
-def test_only_the_last_imports_stay_undoable(shared, tmp_path):
+def test_only_the_last_imports_stay_undoable(published, tmp_path):
     """With COOPDASH_UNDO_KEEP=2, the third-newest import says it can no longer be undone
     (and nothing changes); the two newest can; old versions' files are gone from disk."""
     env = {"COOPDASH_UNDO_KEEP": "2"}
@@ -101,39 +85,39 @@ def test_only_the_last_imports_stay_undoable(shared, tmp_path):
         lines = [src[0]] + [",".join(c if i != col else seats for i, c in
                                      enumerate(line.split(","))) for line in src[1:2]]
         (folder / "delegations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        done = cli("import", str(folder), db=shared, env=env)
+        done = cli("import", str(folder), db=published, env=env)
         assert done.returncode == 0, done.stderr
-        with store.reading(shared) as con:
+        with store.reading(published) as con:
             ids.append(con.execute("select max(write_id) from write_log").fetchall()[0][0])
-    refused = cli("undo", str(ids[0]), "--yes", db=shared, env=env)
+    refused = cli("undo", str(ids[0]), "--yes", db=published, env=env)
     assert refused.returncode == 1 and "can no longer be undone" in refused.stderr
-    assert len(store.snapshots.kept_versions(shared)) == 3  # current + 2 bases
-    assert cli("undo", str(ids[1]), "--yes", db=shared, env=env).returncode == 0
+    assert len(store.snapshots.kept_versions(published)) == 3  # current + 2 bases
+    assert cli("undo", str(ids[1]), "--yes", db=published, env=env).returncode == 0
 
 
-def test_backup_while_a_writer_works_equals_the_store(shared, demo_folder, tmp_path):
+def test_backup_while_a_writer_works_equals_the_store(published, demo_folder, tmp_path):
     """`backup` taken while an import runs is a store that opens on its own and gives the
     summary and records of the version current when it was taken."""
-    before_summary, before_rows = summary(shared), rows(shared)
+    before_summary, before_rows = summary(published), rows(published)
     writer = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
-                               "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               "--db", str(published)], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
     try:
-        _wait_for_holder(shared)
+        _wait_for_holder(published)
         out = tmp_path / "nightly" / "backup.duckdb"
         out.parent.mkdir()
-        done = cli("backup", str(out), db=shared)
+        done = cli("backup", str(out), db=published)
         assert done.returncode == 0, done.stderr
-        still_writing = store.holder(shared) is not None
+        still_writing = store.holder(published) is not None
     finally:
         assert writer.wait(timeout=120) == 0, writer.stderr.read()
-    after = (summary(shared), rows(shared))
+    after = (summary(published), rows(published))
     got = (summary(out), rows(out))
     # taken while the import ran: the state before it (if the import had already been
     # published when the backup began, the state after it), never a mix
     assert got == (before_summary, before_rows) if still_writing else got in (
         (before_summary, before_rows), after)
-    done = cli("backup", str(out), db=shared)  # after the import: the new state
+    done = cli("backup", str(out), db=published)  # after the import: the new state
     assert (summary(out), rows(out)) == after
 
 
@@ -147,20 +131,20 @@ def _wait_for_holder(db: Path, timeout: float = 60) -> store.snapshots.Holder:
     raise AssertionError("the writer never took the store")
 
 
-def test_two_writers_one_waits_then_both_land_in_order(shared, demo_folder, tmp_path):
+def test_two_writers_one_waits_then_both_land_in_order(published, demo_folder, tmp_path):
     """Two imports at once: the second waits for the first, then both land, in the order
     they took the store; the history lists both."""
     small = tmp_path / "small"
     small.mkdir()
     shutil.copy(ROOT / "data/sample/actions.csv", small / "actions.csv")
     first = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
-                              "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                              "--db", str(published)], cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE)
-    _wait_for_holder(shared)
-    second = cli("import", str(small), db=shared, env={"COOPDASH_WRITE_WAIT": "120"})
+    _wait_for_holder(published)
+    second = cli("import", str(small), db=published, env={"COOPDASH_WRITE_WAIT": "120"})
     assert first.wait(timeout=120) == 0, first.stderr.read()
     assert second.returncode == 0, second.stderr
-    with store.reading(shared) as con:
+    with store.reading(published) as con:
         log = con.execute("select what, file_name from write_log order by write_id desc "
                           "limit 2").fetchall()
         n = con.execute("select count(*) from participants").fetchall()[0][0]
@@ -168,32 +152,32 @@ def test_two_writers_one_waits_then_both_land_in_order(shared, demo_folder, tmp_
     assert n == 7 + 3000
 
 
-def test_a_writer_that_waits_too_long_says_who_holds_the_store(shared, tmp_path):
+def test_a_writer_that_waits_too_long_says_who_holds_the_store(published, tmp_path):
     """While another writer holds the store (here: this test, as ana importing demo), an
     import with COOPDASH_WRITE_WAIT=1 gives up after about a second, exits 2 naming the
     holder (who, what, which file, process) and changes nothing."""
-    before = rows(shared)
+    before = rows(published)
     small = tmp_path / "small"
     small.mkdir()
     shutil.copy(ROOT / "data/sample/actions.csv", small / "actions.csv")
-    with store.writing(shared, actor="ana", what="import", file_name="demo"):
+    with store.writing(published, actor="ana", what="import", file_name="demo"):
         started = time.monotonic()
-        second = cli("import", str(small), db=shared, env={"COOPDASH_WRITE_WAIT": "1"})
+        second = cli("import", str(small), db=published, env={"COOPDASH_WRITE_WAIT": "1"})
         waited = time.monotonic() - started
     assert second.returncode == 2
     assert "being written by ana (import demo" in second.stderr
     assert f"process {os.getpid()}" in second.stderr
     assert waited < 30
-    assert rows(shared) == before  # the refused import changed nothing
+    assert rows(published) == before  # the refused import changed nothing
 
 
-def test_a_reader_finishes_on_its_version_and_sees_the_next_one(shared):
+def test_a_reader_finishes_on_its_version_and_sees_the_next_one(published):
     """A reader opened before a write keeps reading the state it began on while the write
     lands; `Reader` notices the new version with a stat and opens it."""
-    reader = store.Reader(shared)
+    reader = store.Reader(published)
     v0 = reader.version()
     old = reader.connection(v0)
-    with store.writing(shared, actor="pytest", what="edit") as con:
+    with store.writing(published, actor="pytest", what="edit") as con:
         con.execute("delete from actions")
     assert old.execute("select count(*) from actions").fetchall() == [(1,)]
     v1 = reader.version()
@@ -202,46 +186,46 @@ def test_a_reader_finishes_on_its_version_and_sees_the_next_one(shared):
     assert reader.connection(v0) is old  # still the state it began on
 
 
-def test_a_failed_write_publishes_nothing(shared):
+def test_a_failed_write_publishes_nothing(published):
     """An exception inside `writing` leaves the store file byte-identical and no work file."""
-    before = shared.read_bytes()
-    with pytest.raises(RuntimeError), store.writing(shared, actor="pytest", what="edit") as con:
+    before = published.read_bytes()
+    with pytest.raises(RuntimeError), store.writing(published, actor="pytest", what="edit") as con:
         con.execute("delete from participants")
         raise RuntimeError("the caller failed")
-    assert shared.read_bytes() == before
-    assert not list(store.versions_dir(shared).glob("work-*"))
+    assert published.read_bytes() == before
+    assert not list(store.versions_dir(published).glob("work-*"))
 
 
-def test_kill_9_of_an_import_leaves_before_or_after(shared, demo_folder, tmp_path):
+def test_kill_9_of_an_import_leaves_before_or_after(published, demo_folder, tmp_path):
     """`kill -9` of an import at random moments: each time the store opens and holds
     exactly the state before the import or after it; the next write sweeps the leftovers.
     (The crash benchmark does this 20 times at 100k participants.)"""
-    before = rows(shared)
+    before = rows(published)
     after_db = tmp_path / "after.duckdb"
-    shutil.copy(shared, after_db)
+    shutil.copy(published, after_db)
     assert cli("import", str(demo_folder), db=after_db).returncode == 0
     after = rows(after_db)
     rng = random.Random(5)
     outcomes = []
     for _ in range(3):
         proc = subprocess.Popen([sys.executable, "-m", "coopdash", "import", str(demo_folder),
-                                 "--db", str(shared)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                 "--db", str(published)], cwd=ROOT, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         timer = threading.Timer(rng.uniform(0.5, 6.0), os.kill, (proc.pid, signal.SIGKILL))
         timer.start()
         proc.wait(timeout=120)
         timer.cancel()
-        now = rows(shared)
+        now = rows(published)
         assert now in (before, after)
         outcomes.append("after" if now == after else "before")
         if now == after:  # back to before for the next try
-            with store.reading(shared) as con:
+            with store.reading(published) as con:
                 last = con.execute("select max(write_id) from write_log").fetchall()[0][0]
-            store.undo(shared, last, actor="pytest")
-            assert rows(shared) == before
-    with store.writing(shared, actor="pytest", what="edit"):
+            store.undo(published, last, actor="pytest")
+            assert rows(published) == before
+    with store.writing(published, actor="pytest", what="edit"):
         pass
-    assert not list(store.versions_dir(shared).glob("work-*"))
+    assert not list(store.versions_dir(published).glob("work-*"))
     print("outcomes:", outcomes)
 
 
@@ -258,12 +242,12 @@ def test_a_new_store_is_created_whole_or_not_at_all(tmp_path):
     assert not list(store.versions_dir(db).glob("*.duckdb"))
 
 
-def test_a_keeper_undoes_an_import_on_the_data_page(app, shared, demo_folder):
+def test_a_keeper_undoes_an_import_on_the_data_page(app, published, demo_folder):
     """Data page: the import is listed; the keeper picks it, sees the warning naming what
     will be lost, confirms, undoes: the summary is the one before the import."""
-    before = summary(shared)
-    assert cli("import", str(demo_folder), db=shared).returncode == 0
-    at = app(shared, lang="en")
+    before = summary(published)
+    assert cli("import", str(demo_folder), db=published).returncode == 0
+    at = app(published, lang="en")
     at.run()
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
@@ -277,12 +261,12 @@ def test_a_keeper_undoes_an_import_on_the_data_page(app, shared, demo_folder):
     at.button(key="data_undo_button").click().run()
     assert not at.exception, at.exception
     assert any(f"Write {write_id} undone" in s.value for s in at.success)
-    assert summary(shared) == before
+    assert summary(published) == before
 
 
-def test_a_viewer_sees_no_undo(app, shared):
+def test_a_viewer_sees_no_undo(app, published):
     """A viewer sees the writes but no undo control."""
-    at = app(shared, lang="en", role="viewer")
+    at = app(published, lang="en", role="viewer")
     at.run()
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
