@@ -59,6 +59,7 @@ def pick_week(ctx: ui.Context, where) -> weekly.Week:
         text = weekly.Week.parse(label).describe(ctx.lang)
         return f"{text} · {ctx.t('weekly.this_week')}" if label == this_week else text
 
+    ui.hold("weekly_week")
     label = where.selectbox(ctx.t("weekly.week"), choices, key="weekly_week",
                             format_func=week_label)
     week = weekly.Week.parse(label, default=ctx.today)

@@ -480,6 +480,20 @@ def _seed_from_url() -> None:
     st.session_state["_seeded"] = True
 
 
+def hold(*keys: str) -> None:
+    """Re-assert these widgets' values through the Session State API before they are
+    drawn, so that every run sends the browser the value the server uses.
+
+    A widget whose value the server only remembers is drawn without it; if the browser
+    has lost its copy meanwhile (a run cut short by the next click), it shows the
+    widget's default and sends that back with the next click: the language fell back to
+    Indonesian after a menu click under load. Only for widgets drawn without a default
+    argument (Streamlit warns when a widget has both)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def noted(parsed: params.Parsed) -> Any:
     """The parsed value; its note (if any) kept to be shown by `link_notes`."""
     if parsed.note is not None:
@@ -576,6 +590,7 @@ def sidebar(settings: Settings, version: int) -> Filters:
     _seed_from_url()
     st.session_state.setdefault("lang", settings.lang)
     st.session_state.setdefault("currency", settings.currency)
+    hold("lang", "currency")
     with st.sidebar:
         lang = st.selectbox(t("app.language", st.session_state["lang"]), LANGS, key="lang",
                             format_func=lambda v: t(f"app.lang_{v}", v))
