@@ -14,21 +14,31 @@ PAGES = {"overview": "", "delegations": "delegations", "funding": "funding",
 
 def wait_idle(page: Page, timeout: float = 30.0) -> None:
     """Wait until Streamlit has finished the run: the frame (navigation) and the page's
-    title are drawn and no run has been going for a moment."""
+    title are drawn, and the app has said its script is not running (the state
+    Streamlit's own tests wait for) for a moment: a run that asks for another one
+    (`st.rerun`) is not taken for the end."""
     page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout * 1000)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     quiet_since = None
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        if running:
+        if page.evaluate(_RUNNING):
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.0:
+        elif time.monotonic() - quiet_since > QUIET:
             return
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise TimeoutError("Streamlit kept running")
+
+
+QUIET = 0.3  # seconds the app must stay idle
+_RUNNING = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !app || app.dataset.testScriptState !== "notRunning"
+        || app.dataset.testConnectionState !== "CONNECTED"
+        || !!document.querySelector('[data-testid="stStatusWidget"]');
+}"""
 
 
 def wait_charts(page: Page, timeout: float = 30.0) -> None:
