@@ -51,7 +51,7 @@ def _child(db: str, signed_in: bool, repeats: int) -> dict[str, tuple[float, flo
                            'openid-configuration"\n', encoding="utf-8")
         config.set_option("secrets.files", [str(secrets)])
     os.environ.update(measure.bench_env(db))
-    measure._navigation_pages()
+    measure.apptest_like_a_server()
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=1800)
