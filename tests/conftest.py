@@ -158,10 +158,13 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
     import os
     import subprocess
     import sys
+    import tempfile
     import time
     import urllib.request
 
     port = port or _free_port()
+    # not a pipe: a chatty server never blocks on it; closed with the process object
+    log = tempfile.TemporaryFile()  # noqa: SIM115
     env = {**os.environ, "COOPDASH_DB": str(db), "COOPDASH_FIRST_RUN": "none",
            **(env_extra or {})}
     proc = subprocess.Popen(
@@ -169,8 +172,9 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.baseUrlPath", base_path, *args],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
+    proc.log_file = log
     url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -181,7 +185,13 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    raise RuntimeError("streamlit did not start: " + server_log(proc)[-2000:])
+
+
+def server_log(proc) -> str:
+    """What a server of `start_server` has written to its stderr so far."""
+    proc.log_file.seek(0)
+    return proc.log_file.read().decode("utf-8", "replace")
 
 
 @pytest.fixture(scope="session")

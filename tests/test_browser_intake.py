@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 from browser_util import PAGES, exceptions, wait_idle
-from conftest import OUTPUT, start_server
+from conftest import OUTPUT, server_log, start_server
 
 from tests.hostile_corpus import big_sheet, good_partner, partners_rows, row, s, xlsx_bytes
 
@@ -36,7 +36,7 @@ def served(sample_store, tmp_path):
 def _log(proc) -> str:
     proc.terminate()
     proc.wait(timeout=20)
-    return proc.stderr.read().decode("utf-8", "replace")
+    return server_log(proc)
 
 
 def test_a_file_that_kills_the_reader_leaves_the_server_serving(served, page, tmp_path):

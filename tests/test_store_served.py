@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_util import exceptions, metrics, wait_charts, wait_idle
-from conftest import OUTPUT, ROOT, start_server
+from conftest import OUTPUT, ROOT, server_log, start_server
 
 from coopdash import store
 from coopdash.i18n import fmt_int, t
@@ -71,5 +71,5 @@ def test_cli_reads_and_writes_while_the_dashboard_serves(demo_store, tmp_path, p
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        log = proc.stderr.read().decode()
+        log = server_log(proc)
     assert "Traceback" not in log, log[-3000:]
