@@ -88,8 +88,9 @@ def markdown(db: Path, n_participants: int, off: dict, on: dict, repeats: int,
              f"Measured {dt.date.today().isoformat()} by `benchmarks/signin_bench.py` on "
              f"{platform.machine()}, {os.cpu_count()} cores, over a store of "
              f"{n_participants:,} participants (`{db.name}`), median and worst of {repeats} "
-             "warm reruns per page in AppTest (after one warm-up), each mode in a fresh "
-             "process. Sign-in on: an "
+             "warm reruns per page in AppTest (after one warm-up; page scripts compiled "
+             "once, as a server does), each mode in a fresh process. Sign-in off: the "
+             "keeper role for everyone (the weekly page draws its two forms). Sign-in on: an "
              "`[auth]` section and a signed-in analyst whose role is read from the store "
              f"on every rerun. Budget: a warm rerun <= {BUDGET_MS:.0f} ms.", "",
              f"What sign-in adds to each rerun: the role read from the store, median "
