@@ -118,7 +118,8 @@ def _controls(tab: ex.Tab) -> None:
             *(f"ex_f_{flt.param}" for flt in tab.filters))
     cols = st.columns([3, *([2] * len(tab.filters))])
     cols[0].text_input(ctx.t("explorer.search"), key="ex_q", help=ctx.t("explorer.search_help"),
-                       placeholder=ctx.t("explorer.search_placeholder"))
+                       placeholder=ctx.t("explorer.search_placeholder" if SHOW_NAMES
+                                         else "explorer.search_placeholder_no_names"))
     for col, flt in zip(cols[1:], tab.filters, strict=True):
         col.multiselect(ctx.t(f"explorer.filter.{flt.param}"), list(flt.codes),
                         key=f"ex_f_{flt.param}", placeholder=ctx.t("explorer.any"),

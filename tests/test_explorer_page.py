@@ -114,6 +114,9 @@ def test_viewer_sees_no_names(app, demo_store):
     assert not set(hidden) & set(shown.columns)
     assert name not in shown.to_string()
     assert t("explorer.names_hidden", "en") in [i.value for i in at.info]
+    # the search box does not invite a search by name
+    assert at.text_input(key="ex_q").placeholder == t("explorer.search_placeholder_no_names",
+                                                      "en")
     at.text_input(key="ex_q").set_value(name).run()
     assert not at.dataframe or name not in _shown(at).to_string()
 
@@ -122,6 +125,7 @@ def test_analyst_sees_names(app, demo_store):
     """A role allowed to see names gets the name column."""
     at = _open(app(demo_store, lang="en", role="analyst"), tab="participants")
     assert "Full name" in _shown(at).columns
+    assert at.text_input(key="ex_q").placeholder == t("explorer.search_placeholder", "en")
 
 
 def test_switching_tabs_keeps_each_tabs_search(app, demo_store):
