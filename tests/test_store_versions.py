@@ -230,7 +230,8 @@ def test_kill_9_of_an_import_leaves_before_or_after(published, demo_folder, tmp_
 
 
 def test_a_new_store_is_created_whole_or_not_at_all(tmp_path):
-    """`store.create` whose filling fails leaves no store behind (nothing published)."""
+    """`store.create` whose filling fails leaves no store behind (nothing published, not
+    even an empty versions folder)."""
     db = tmp_path / "new.duckdb"
 
     def fill(con):
@@ -239,7 +240,8 @@ def test_a_new_store_is_created_whole_or_not_at_all(tmp_path):
     with pytest.raises(RuntimeError):
         store.create(db, fill)
     assert not db.exists()
-    assert not list(store.versions_dir(db).glob("*.duckdb"))
+    assert not store.versions_dir(db).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_a_keeper_undoes_an_import_on_the_data_page(app, published, demo_folder):

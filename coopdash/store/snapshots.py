@@ -480,10 +480,17 @@ def create(path: Path | str, populate=None, *, actor: str | None = None,
     if base.wal_path(path).exists():  # DuckDB would replay it into a store of that name
         raise base.StoreWalError(path, base.wal_path(path), "no store file, a leftover log")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with writing(path, actor=actor or "coopdash", what=what, file_name=file_name,
-                 mode=mode, _create=True) as con:
-        if populate is not None:
-            populate(con)
+    folder = versions_dir(path)
+    fresh = not folder.exists()
+    try:
+        with writing(path, actor=actor or "coopdash", what=what, file_name=file_name,
+                     mode=mode, _create=True) as con:
+            if populate is not None:
+                populate(con)
+    except BaseException:
+        if fresh and not path.exists() and not list(folder.glob("*.duckdb")):
+            shutil.rmtree(folder, ignore_errors=True)  # nothing of it was published
+        raise
     return current(path)[0]
 
 
