@@ -114,7 +114,7 @@ def _write_url(tab: ex.Tab, state: dict) -> None:
 # --- the controls ----------------------------------------------------------------------
 
 def _controls(tab: ex.Tab) -> None:
-    ui.hold("ex_q", "ex_sort", "ex_desc", "ex_size", "ex_page",
+    ui.hold("ex_q", "ex_sort", "ex_desc", "ex_size",  # ex_page is re-set by main()
             *(f"ex_f_{flt.param}" for flt in tab.filters))
     cols = st.columns([3, *([2] * len(tab.filters))])
     cols[0].text_input(ctx.t("explorer.search"), key="ex_q", help=ctx.t("explorer.search_help"),
