@@ -217,11 +217,9 @@ def markdown(r: dict) -> str:
 
 
 def write_doc(body: str) -> None:
-    start, end = "<!-- store:dashcrash -->", "<!-- /store:dashcrash -->"
-    sections.put(DOC, start, end,
-                 f"{start}\n## Crash benchmark: kill -9 of the dashboard during a write\n\n"
-                 f"Written by `benchmarks/crash_dashboard.py` on "
-                 f"{dt.datetime.now().replace(microsecond=0).isoformat()}.\n\n{body}\n{end}")
+    sections.put_titled(DOC, "store:dashcrash",
+                        "Crash benchmark: kill -9 of the dashboard during a write",
+                        "benchmarks/crash_dashboard.py", body)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ file as it is (benchmarks/run.py keeps the marked sections when it rewrites the 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 
@@ -16,3 +17,13 @@ def put(doc: Path, start: str, end: str, block: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block.strip("\n") + "\n"
     doc.write_text(text, encoding="utf-8")
+
+
+def put_titled(doc: Path, name: str, title: str, script: str, body: str,
+               note: str = "") -> None:
+    """`put` the section `<!-- NAME -->` ... `<!-- /NAME -->`: the heading `title`, a line
+    saying which `script` wrote it and when (then `note`), and `body`."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    stamp = dt.datetime.now().replace(microsecond=0).isoformat()
+    put(doc, start, end, f"{start}\n## {title}\n\nWritten by `{script}` on {stamp}{note}."
+                         f"\n\n{body}\n{end}")

@@ -522,11 +522,8 @@ def markdown(r: dict) -> str:
 
 
 def write_doc(body: str) -> None:
-    start, end = "<!-- store:soak -->", "<!-- /store:soak -->"
-    sections.put(DOC, start, end,
-                 f"{start}\n## Soak: 20 sessions, imports, undos and edits at once\n\n"
-                 f"Written by `benchmarks/soak.py` on "
-                 f"{dt.datetime.now().replace(microsecond=0).isoformat()}.\n\n{body}\n{end}")
+    sections.put_titled(DOC, "store:soak", "Soak: 20 sessions, imports, undos and edits at once",
+                        "benchmarks/soak.py", body)
 
 
 # --- the run -------------------------------------------------------------------------------------

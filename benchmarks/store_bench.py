@@ -14,7 +14,6 @@ wall-clock, with the child's peak RSS from `wait4`.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
@@ -247,11 +246,8 @@ def crash_markdown(res: dict) -> str:
 def write_section(name: str, title: str, body: str) -> None:
     """Replace (or add) the section between `<!-- store:NAME -->` markers in the doc;
     benchmarks/run.py keeps these sections when it rewrites the file."""
-    start, end = f"<!-- store:{name} -->", f"<!-- /store:{name} -->"
-    stamp = dt.datetime.now().replace(microsecond=0).isoformat()
-    sections.put(DOC, start, end,
-                 f"{start}\n## {title}\n\nWritten by `benchmarks/store_bench.py` on {stamp} "
-                 f"(2 cores shared with other work: times are upper bounds).\n\n{body}\n{end}")
+    sections.put_titled(DOC, f"store:{name}", title, "benchmarks/store_bench.py", body,
+                        " (2 cores shared with other work: times are upper bounds)")
 
 
 def main() -> None:

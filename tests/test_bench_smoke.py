@@ -66,3 +66,20 @@ def test_a_benchmark_section_is_replaced_in_place_and_the_rest_kept(tmp_path):
     sections.put(doc, "<!-- b -->", "<!-- /b -->", "<!-- b -->\nb\n<!-- /b -->")
     assert doc.read_text(encoding="utf-8") == (
         "# B\n\n<!-- a -->\nnew a\n<!-- /a -->\n\n## kept\n\n<!-- b -->\nb\n<!-- /b -->\n")
+
+
+def test_a_titled_section_says_which_script_wrote_it_and_when(tmp_path):
+    """The soak, crash and store benchmarks' sections: heading, who wrote it, when."""
+    import datetime as dt
+    import re
+
+    from benchmarks import sections
+
+    doc = tmp_path / "b.md"
+    doc.write_text("# B\n", encoding="utf-8")
+    sections.put_titled(doc, "store:x", "X at 1M", "benchmarks/x.py", "| a |", " (busy)")
+    text = doc.read_text(encoding="utf-8")
+    stamp = re.search(r"on (\S+) \(busy\)\.", text).group(1)
+    assert dt.datetime.fromisoformat(stamp).date() == dt.date.today()
+    assert text == (f"# B\n\n<!-- store:x -->\n## X at 1M\n\nWritten by `benchmarks/x.py` "
+                    f"on {stamp} (busy).\n\n| a |\n<!-- /store:x -->\n")
