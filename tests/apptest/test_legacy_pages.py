@@ -12,7 +12,7 @@ from streamlit.runtime.scriptrunner import script_runner
 
 from coopdash.web import legacy_pages
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_streamlit_still_has_the_legacy_flag_the_shim_turns_off(monkeypatch):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from coopdash.contract import TABLES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "workbook.md"
 
 

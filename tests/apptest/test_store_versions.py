@@ -21,7 +21,7 @@ from coopdash import store
 from coopdash.contract import TABLE_ORDER, key_columns
 from coopdash.workbook import importer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, db: Path, stdin: str | None = None, env: dict | None = None,

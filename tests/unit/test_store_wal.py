@@ -37,7 +37,7 @@ def test_import_beside_a_foreign_wal_names_it_and_changes_nothing(tmp_path, samp
     shutil.copy(_foreign_wal(tmp_path), wal)
     before = (sha256(db), sha256(wal))
     # a file that reads and checks clean (the sample case), so the import reaches the store
-    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
     code = cli.main(["import", str(sample), "--db", str(db), "--lang", "en"])
     err = capsys.readouterr().err
     assert code == 2

@@ -11,7 +11,7 @@ import pytest
 from coopdash import store
 from coopdash.i18n import t
 from coopdash.workbook import importer
-from tests.test_meeting import _csv, _people_per_side
+from tests.unit.test_meeting import _csv, _people_per_side
 
 
 @pytest.fixture(autouse=True)

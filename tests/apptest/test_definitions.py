@@ -25,7 +25,7 @@ from coopdash.settings import SAMPLE_DIR
 from coopdash.store import query
 from coopdash.workbook import importer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _summary_args(db: Path, as_of: dt.date | None, filters: tuple[str, ...]) -> list[str]:

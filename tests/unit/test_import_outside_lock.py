@@ -19,7 +19,7 @@ from coopdash import store
 from coopdash.store import base
 from coopdash.workbook import demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:

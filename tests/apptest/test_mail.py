@@ -21,7 +21,7 @@ from coopdash import store
 from coopdash.figures import weekly
 from coopdash.i18n import t
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-25"  # "last" week is 2026-W47
 
 

@@ -18,9 +18,9 @@ from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, t
 from coopdash.meeting import pack
-from tests.test_meeting import _csv, _people_per_side
+from tests.unit.test_meeting import _csv, _people_per_side
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOFFICE = shutil.which("soffice")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from coopdash.contract import CODES
 from coopdash.i18n import LANGS, catalogue
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CODE = sorted([*(ROOT / "coopdash").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
                ROOT / "dashboard.py"])
 PAGES = sorted([*(ROOT / "pages").glob("*.py"), ROOT / "dashboard.py"])
