@@ -400,6 +400,12 @@ def _lost() -> list[Case]:
         Case("formulas without values in 3 rows", file("f.xlsx", xlsx_bytes([("partners",
             partners_rows(*(good_partner(i, f'<c r="B{i}"><f>1+{i}</f></c>')
                             for i in range(2, 5))))])), 1, ("Cell B4 holds a formula",)),
+        Case("formula with an empty saved value", file("f.xlsx", xlsx_bytes([("partners",
+            partners_rows(good_partner(2, '<c r="B2"><f>1000*2</f><v></v></c>')))])), 1,
+            ("Cell B2 holds a formula with no saved result", "table partners, row 2")),
+        Case("formula with an empty self-closed value", file("f.xlsx", xlsx_bytes([("partners",
+            partners_rows(good_partner(2, '<c r="B2"><f>1000*2</f><v/></c>')))])), 1,
+            ("Cell B2 holds a formula with no saved result",)),
         Case("very hidden sheet named like a table", file("h.xlsx", xlsx_bytes(
             [("partners", partners_rows(good_partner(2))), ("programs", header(["program_id"]))],
             states={"programs": "veryHidden"})), 1, ("hidden (veryHidden)",

@@ -9,8 +9,9 @@ every sheet's XML is streamed here first, with a cap on its inflated size, and:
 - a cell reference beyond Excel's last cell (XFD1048576) is refused;
 - a farthest cell that would make the rectangle far bigger than the cells present
   ("far away") is refused, naming the cell, before calamine allocates anything;
-- error cells, formulas without a saved value, and numbers 60 (Excel's fictitious
-  1900-02-29 when the cell is a date) are located for the reader to refuse.
+- error cells, formulas without a saved value (or with an empty one), and numbers 60
+  (Excel's fictitious 1900-02-29 when the cell is a date) are located for the reader to
+  refuse.
 
 Which sheet is which part comes from `xl/workbook.xml` and its relationships; a sheet's
 visibility (hidden, very hidden) from the same place.
@@ -174,10 +175,19 @@ class _Scanner:
             if kind == "e":
                 self.scan.errors.append((ref, value[1].decode("utf-8", "replace")
                                          if value else "#?"))
-            elif self.f_tag in body and self.v_tag not in body:
+            elif self.f_tag in body and _lost_result(kind, body, value, self.v_tag):
                 self.scan.no_value.append(ref)
             elif kind == "n" and value and re.fullmatch(rb"60(\.[0-9]+)?", value[1]):
                 self.scan.serial_60.append(ref)
+
+
+def _lost_result(kind: str, body: bytes, value: re.Match | None, v_tag: bytes) -> bool:
+    """A formula whose result is not saved: no `<v>` at all, or an empty one (`<v></v>`,
+    `<v/>`: what openpyxl and many scripts write) on a cell that is not a text result
+    (`t="str"` with an empty `<v>` is a formula whose text result is empty: kept)."""
+    if v_tag not in body:
+        return True
+    return kind != "str" and (value is None or not value[1].strip())
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, cap: int) -> SheetScan:
