@@ -9,6 +9,7 @@ from coopdash import access
 from coopdash.i18n import fmt_int
 from coopdash.store import users
 from coopdash.web import auth, ui
+from coopdash.web.download import download
 
 ctx = ui.context()
 auth.require(ctx.person, "manage", ctx.lang)
@@ -90,10 +91,10 @@ def _logs() -> None:
         return
     st.caption(ctx.t("common.rows", n=fmt_int(len(seen), ctx.lang)))
     st.dataframe(_headed(seen), hide_index=True, key="adm_access_log")
-    st.download_button(ctx.t("admin.access_download"), key="adm_access_dl",
-                       data=seen.to_csv(index=False).encode("utf-8-sig"),
-                       file_name="coopdash-access-log.csv", mime="text/csv",
-                       icon=":material/download:", on_click="ignore")
+    # who downloaded what (staff e-mails, tables, filters): no participant's name
+    download(ctx, "adm_access_dl", ctx.t("admin.access_download"),
+             lambda: seen.to_csv(index=False).encode("utf-8-sig"), "coopdash-access-log.csv",
+             permission="manage", primary=False, record=None)
 
 
 flash = st.session_state.pop("adm_flash", None)

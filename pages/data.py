@@ -21,7 +21,7 @@ ui.demo_banner(ctx)
 st.subheader(ctx.t("data.template_title"))
 st.caption(ctx.t("data.template_help"))
 download(ctx, "data_template", ctx.t("data.template_button"), intake.template_bytes,
-         "coopdash-template.xlsx", primary=False)
+         "coopdash-template.xlsx", primary=False, record=None)  # no records at all
 
 
 def _issues_frame(issues) -> pd.DataFrame:

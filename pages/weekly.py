@@ -172,7 +172,9 @@ def pack_downloads(ctx: ui.Context, week: weekly.Week, where: list) -> None:
         return pack.make_pack(con(), week, "pptx", filters, lang, settings, currency)[0]
 
     download(ctx, "wk_pack_pptx", ctx.t("meeting.download_pptx"), pptx,
-             pack.file_name(week, lang, "pptx"), where=where[2], primary=False)
+             pack.file_name(week, lang, "pptx"), where=where[2], primary=False,
+             record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,
+                                  fmt="pptx", n_rows=None))
 
 
 def whole_list_download(ctx: ui.Context, week: weekly.Week, key: str, total: int) -> None:
@@ -186,7 +188,10 @@ def whole_list_download(ctx: ui.Context, week: weekly.Week, key: str, total: int
         return meeting.table_csv(whole_table(r, key, lang))
 
     download(ctx, f"wk_whole_{key}", ctx.t("meeting.whole_list", n=fmt_int(total, lang)),
-             build, f"coopdash-weekly-{week.label}-{key}.csv", primary=False)
+             build, f"coopdash-weekly-{week.label}-{key}.csv", primary=False,
+             record=auth.recorder(ctx.person, con, table=f"weekly_{key}", fmt="csv",
+                                  filters={**filters.to_query_params(), "week": week.label},
+                                  n_rows=total))
 
 
 def change_list_download(ctx: ui.Context, week: weekly.Week, n_lines: int) -> None:

@@ -19,6 +19,9 @@ button is not drawn at all, and the check is made again at the click, the point 
 with the role read afresh (`auth.still_allowed`: an administrator may have removed it
 since the page was drawn). `record` is called after a file is built at the click: the
 access log of files that hold participants' names (`auth.recorder`).
+This is the only way a file leaves the app: Streamlit's own grid toolbar ("Download as
+CSV", copy) is off (`client.disableDataExport` in `.streamlit/config.toml`), and no
+page calls `st.download_button` itself (both tested).
 A known reason the file cannot be made (too many rows for Excel, no Chromium for a PDF)
 is passed as `unavailable`: the button is then shown disabled with that reason beside it,
 instead of failing after the click. Anything else that goes wrong in `build` is a bug:
@@ -76,10 +79,14 @@ def guarded(build: Build, check: Callable[[], bool], permission: str | None,
 
 
 def download(ctx: Context, key: str, label: str, build: Build, file_name: str, *,
-             permission: str | None = None, unavailable: str | None = None,
-             where: Any = None, primary: bool = True, help: str | None = None,
-             record: Callable[[], None] | None = None) -> bool:
+             record: Callable[[], None] | None, permission: str | None = None,
+             unavailable: str | None = None, where: Any = None, primary: bool = True,
+             help: str | None = None) -> bool:
     """Draw a download button for the file `build()` makes (at the click, in memory).
+
+    `record` is required: the caller says how the file is logged (`auth.recorder(...)`,
+    which is None for a role that sees no names) or that it holds no participant's
+    name (`record=None`); `tests/test_download.py` holds every call to it.
 
     `file_name`'s extension picks the MIME type (`MIME`). Returns whether the button was
     drawn: False when the role lacks `permission`. `where` is a container or column

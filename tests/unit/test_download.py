@@ -81,3 +81,41 @@ def test_every_offered_extension_has_a_mime_type():
     """Each kind of file the pages offer is served with its own MIME type."""
     for ext in ("csv", "xlsx", "parquet", "zip", "html", "pdf"):
         assert "/" in download.MIME[ext]
+
+
+def _calls(name: str):
+    """(file, line) of every call of a function or method `name` in the app's code."""
+    import ast
+
+    from conftest import ROOT
+
+    files = [*(ROOT / "coopdash").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
+             ROOT / "dashboard.py", ROOT / "app.py"]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(
+                    func, "id", None)
+                if called == name:
+                    yield path.relative_to(ROOT).as_posix(), node
+
+
+def test_one_door_for_files():
+    """Every file leaves through `download.download` (which logs files with names): no
+    other `download_button` in the app, every call says how its file is logged
+    (`record=`), and Streamlit's grid toolbar offers no "Download as CSV" (the shipped
+    config turns it off; the browser check is in tests/browser/test_signin.py)."""
+    import tomllib
+
+    from conftest import ROOT
+    from streamlit import config
+
+    assert [f for f, _ in _calls("download_button")] == ["coopdash/web/download.py"]
+    doors = list(_calls("download"))
+    assert len(doors) >= 8, doors  # explorer, data, weekly, admin: the scan is not vacuous
+    assert [(f, n.lineno) for f, n in doors
+            if "record" not in {k.arg for k in n.keywords}] == []
+    shipped = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
+    assert "client.disableDataExport" in config._config_options_template
+    assert shipped["client"]["disableDataExport"] is True
