@@ -39,6 +39,8 @@ PAGES = {
                 icon=":material/table_view:", url_path="explorer"),
         st.Page("pages/weekly.py", title=t("nav.weekly", lang),
                 icon=":material/event_note:", url_path="weekly"),
+        st.Page("pages/record.py", title=t("nav.record", lang),
+                icon=":material/edit_note:", url_path="record", visibility=_shown("record")),
         st.Page("pages/data.py", title=t("nav.data", lang),
                 icon=":material/upload_file:", url_path="data", visibility=_shown("data")),
         st.Page("pages/admin.py", title=t("nav.admin", lang),

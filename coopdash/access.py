@@ -10,7 +10,7 @@ Permissions:
   regency's head is one person; personal data, UU 27/2022) on
   screens, hovers, packs and files;
 - `export`: table and store downloads (the Data page);
-- `write`: load workbooks, edit follow-ups;
+- `write`: load workbooks, edit follow-ups, record on the Record page;
 - `manage`: the Admin page (who has which role, the access log).
 
 May import nothing of coopdash (foundation).
@@ -32,7 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 KNOWN = frozenset({"names", "export", "write", "manage"})
 
 # page url path -> the permission needed to open it (pages not listed: every role)
-PAGE_NEEDS: dict[str, str] = {"data": "export", "admin": "manage"}
+PAGE_NEEDS: dict[str, str] = {"data": "export", "record": "write", "admin": "manage"}
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
