@@ -192,7 +192,8 @@ st.subheader(ctx.t("snap.page.title"))
 st.caption(ctx.t("snap.page.help", n=fmt_int(ctx.settings.undo_keep, ctx.lang)))
 if flash := st.session_state.pop("data_undo_flash", None):
     st.success(flash, icon=":material/check_circle:")
-writes = history.with_undoable(ui.run("store_history", ctx, limit=50), ctx.settings.db_path)
+writes = history.with_undoable(ui.run("store_history", ctx, limit=50,  # access log: admins'
+                                       show_private=ctx.can("manage")), ctx.settings.db_path)
 shown = pd.DataFrame({
     ctx.t(f"snap.col.{c}"): v for c, v in (
         ("id", writes["write_id"]), ("when", writes["written_at"]), ("who", writes["actor"]),

@@ -18,7 +18,9 @@ def _writes(args, limit: int = 1000):
     if con is None:
         return None
     try:
-        return history.writes(con, args.db, limit=limit)
+        # the access and role logs' writes: only for an operator whose role may manage
+        return history.writes(con, args.db, limit=limit,
+                              show_private=settings.get().can("manage"))
     finally:
         con.close()
 

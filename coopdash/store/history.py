@@ -12,11 +12,13 @@ import pandas as pd
 from coopdash.store import query, snapshots
 
 
-def writes(con: duckdb.DuckDBPyConnection, path: Path | str, limit: int = 100
-           ) -> pd.DataFrame:
+def writes(con: duckdb.DuckDBPyConnection, path: Path | str, limit: int = 100, *,
+           show_private: bool) -> pd.DataFrame:
     """The latest `limit` writes, newest first; `is_undoable` says whether `undo` can
-    bring back the state before it."""
-    return with_undoable(query.run(con, "store_history", {"limit": limit}), path)
+    bring back the state before it. `show_private`: with the access log's and the role
+    log's writes (for a role that may `manage`, else they are left out)."""
+    return with_undoable(query.run(con, "store_history", {
+        "limit": limit, "show_private": show_private}), path)
 
 
 def with_undoable(df: pd.DataFrame, path: Path | str) -> pd.DataFrame:
