@@ -3,8 +3,9 @@ tests start).
 
 The dashboard itself is `dashboard.py`; this entry wraps Streamlit's server (`st.App`)
 with `coopdash.web.routes.PageRoutes`, so every URL either opens a page or says why
-(`/overview`, `/explorer/participants`, `/data/upload`). `streamlit run dashboard.py`
-still works, without those redirects.
+(`/overview`, `/explorer/participants`, `/data/upload`), and with
+`coopdash.web.compress.KeptCompression`, so Streamlit's scripts travel compressed (each
+compressed once and kept). `streamlit run dashboard.py` still works, without either.
 """
 
 from pathlib import Path
@@ -13,6 +14,7 @@ from starlette.middleware import Middleware
 from streamlit.starlette import App
 
 from coopdash.figures.explorer import TAB_NAMES
+from coopdash.web.compress import KeptCompression
 from coopdash.web.routes import PageMap, PageRoutes
 
 HERE = Path(__file__).resolve().parent
@@ -20,4 +22,5 @@ HERE = Path(__file__).resolve().parent
 PAGES = PageMap.from_folder(HERE / "pages", default="overview",
                             subviews={"explorer": ("tab", TAB_NAMES)})
 
-app = App("dashboard.py", middleware=[Middleware(PageRoutes, pages=PAGES)])
+app = App("dashboard.py", middleware=[Middleware(PageRoutes, pages=PAGES),
+                                     Middleware(KeptCompression)])

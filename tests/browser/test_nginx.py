@@ -33,7 +33,7 @@ def site_config(http_port: int, https_port: int, app_port: int, cert: Path, key:
     value must appear exactly once, so a reshaped file fails here, not in an office."""
     text = SITE.read_text(encoding="utf-8")
     for old, new in (("listen 80;", f"listen 127.0.0.1:{http_port};"),
-                     ("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;"),
+                     ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
                      ("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};"),
                      ("/etc/ssl/certs/coopdash.crt", str(cert)),
                      ("/etc/ssl/private/coopdash.key", str(key))):
@@ -222,3 +222,54 @@ def test_sign_in_through_nginx(signin_behind_nginx, tls_page):
         open_path(tls_page, base, path)
         assert heading(tls_page) == t(title, "id"), path
     assert outside(asked, base) == []
+
+
+def first_visit(browser, url: str) -> tuple[dict[str, dict], int]:
+    """A new browser session opens `url` and waits until every chart is drawn; returns
+    each response by URL (protocol, headers, bytes moved) and the bytes the visit moved
+    over the network, headers included (WebSocket frames not counted), as Chromium's own
+    network layer counts them (CDP `Network.loadingFinished.encodedDataLength`)."""
+    from browser_util import wait_charts, wait_idle
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1800},
+                                  ignore_https_errors=True)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        by_id: dict[str, dict] = {}
+        cdp.on("Network.responseReceived", lambda e: by_id.setdefault(e["requestId"], {})
+               .update(url=e["response"]["url"], protocol=e["response"].get("protocol"),
+                       headers={k.lower(): v for k, v in e["response"]["headers"].items()}))
+        cdp.on("Network.loadingFinished", lambda e: by_id.setdefault(e["requestId"], {})
+               .update(moved=e["encodedDataLength"]))
+        page.goto(url)
+        wait_idle(page, timeout=120)
+        wait_charts(page, timeout=120)
+        moved = sum(r.get("moved", 0) for r in by_id.values())
+        return {r["url"]: r for r in by_id.values() if "url" in r}, moved
+    finally:
+        context.close()
+
+
+def test_a_first_visit_moves_its_scripts_compressed_over_http2(behind_nginx, browser):
+    """A new browser session's Overview through the shipped nginx: HTTP/2, the Plotly
+    chunk and every other script and style sheet in brotli, and the whole visit moves
+    less than a third of what the scripts it ran weigh (the files of the installed
+    Streamlit wheel)."""
+    import streamlit
+
+    base, _ = behind_nginx
+    responses, moved = first_visit(browser, base + "/")
+    scripts = {u: r for u, r in responses.items()
+               if "/static/" in u and u.endswith((".js", ".css"))}
+    plotly = [r for u, r in scripts.items() if "/static/js/PlotlyChart." in u]
+    assert len(plotly) == 1
+    assert plotly[0]["protocol"] == "h2"
+    assert plotly[0]["headers"]["content-encoding"] == "br"
+    assert all(r["headers"].get("content-encoding") == "br" for r in scripts.values()), [
+        u for u, r in scripts.items() if r["headers"].get("content-encoding") != "br"]
+    static = Path(streamlit.__file__).parent / "static"
+    weight = sum((static / u.split(f"/{BASE_PATH}/", 1)[1]).stat().st_size for u in scripts)
+    assert weight > 6_000_000  # the entry bundle and the Plotly chunk at least
+    assert moved < weight / 3, (moved, weight)

@@ -1,0 +1,136 @@
+"""Streamlit's scripts travel compressed, each compressed once and kept
+(coopdash/web/compress.py, installed by app.py): asked over HTTP of a real
+`streamlit run app.py`, the bytes checked against the very files of the installed wheel."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import re
+import urllib.request
+from pathlib import Path
+
+import brotli
+import pytest
+import streamlit
+
+from coopdash.web.compress import encoding_for
+
+STATIC = Path(streamlit.__file__).parent / "static"
+
+
+def plotly_chunk() -> Path:
+    found = sorted((STATIC / "static" / "js").glob("PlotlyChart.*.js"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return answer.status, {k.lower(): v for k, v in answer.headers.items()}, answer.read()
+
+
+def test_the_plotly_chunk_is_sent_in_brotli_or_gzip_as_the_browser_accepts(server):
+    """The 4.7 MB Plotly chunk: brotli for a browser that accepts it (a third of the
+    bytes, or less), gzip for one that accepts only gzip, and either decodes to the very
+    file Streamlit ships; a client that accepts neither gets the file as it is."""
+    chunk = plotly_chunk()
+    url = f"{server}/static/js/{chunk.name}"
+    raw = chunk.read_bytes()
+    status, headers, body = get(url, **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert (status, headers["content-encoding"]) == (200, "br")
+    assert headers["vary"] == "Accept-Encoding"
+    assert int(headers["content-length"]) == len(body) <= len(raw) / 3
+    assert "immutable" in headers["cache-control"]
+    assert brotli.decompress(body) == raw
+    status, headers, body = get(url, **{"Accept-Encoding": "gzip"})
+    assert headers["content-encoding"] == "gzip"
+    assert int(headers["content-length"]) == len(body) <= len(raw) / 3
+    assert gzip.decompress(body) == raw
+    status, headers, body = get(url, **{"Accept-Encoding": "identity"})
+    assert "content-encoding" not in headers
+    assert body == raw
+
+
+def test_compressed_once_then_answered_from_memory(monkeypatch):
+    """Browsers asking at the same time and later for one script: Streamlit's file
+    handler is asked and the script compressed once per encoding; every answer carries
+    the same bytes."""
+    from coopdash.web import compress
+
+    body = plotly_chunk().read_bytes()
+    asked, compressed = [], []
+    real = compress.compress
+    monkeypatch.setattr(compress, "compress",
+                        lambda data, encoding: compressed.append(encoding) or real(data, encoding))
+
+    async def streamlit_file(scope, receive, send):
+        asked.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/javascript"), (b"etag", b'"x"'),
+            (b"cache-control", b"public, immutable, max-age=31536000"),
+            (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    middleware = compress.KeptCompression(streamlit_file)
+
+    async def ask(encoding: str) -> tuple[dict, bytes]:
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/static/js/PlotlyChart.x.js",
+                 "headers": [(b"accept-encoding", encoding.encode())]}
+        await middleware(scope, None, send)
+        return dict(sent[0]["headers"]), sent[1]["body"]
+
+    async def visits():
+        first = await asyncio.gather(*(ask("gzip, br") for _ in range(4)))
+        return [*first, await ask("br"), await ask("gzip"), await ask("gzip")]
+
+    answers = asyncio.run(visits())
+    assert sorted(compressed) == ["br", "gzip"]
+    assert len(asked) == 5  # four at once (before one was kept), then one for gzip
+    assert {a[1] for a in answers[:5]} == {brotli.compress(body, quality=9)}
+    assert brotli.decompress(answers[0][1]) == body
+    assert gzip.decompress(answers[5][1]) == body == gzip.decompress(answers[6][1])
+    assert b"etag" not in answers[0][0]
+    assert answers[0][0][b"content-encoding"] == b"br"
+
+
+def test_what_is_not_a_script_passes_untouched(server):
+    """The HTML page (not immutable: it names the current scripts), a ranged request and
+    a HEAD pass as Streamlit answers them."""
+    status, headers, body = get(server + "/", **{"Accept-Encoding": "br"})
+    assert status == 200 and "content-encoding" not in headers
+    assert b"<html" in body.lower()
+    chunk = plotly_chunk()
+    url = f"{server}/static/js/{chunk.name}"
+    status, headers, body = get(url, **{"Accept-Encoding": "br", "Range": "bytes=0-99"})
+    assert (status, len(body)) == (206, 100)
+    assert "content-encoding" not in headers
+    assert body == chunk.read_bytes()[:100]
+    request = urllib.request.Request(url, method="HEAD", headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        assert answer.read() == b""
+
+
+def test_every_script_and_style_of_the_first_page_is_compressed(server):
+    """Every script and style sheet the HTML page names comes compressed."""
+    _, _, page = get(server + "/")
+    named = re.findall(rb'(?:src|href)="\.?/?(static/[^"]+\.(?:js|css))"', page)
+    assert named
+    for path in named:
+        _, headers, _ = get(f"{server}/{path.decode()}", **{"Accept-Encoding": "br"})
+        assert headers.get("content-encoding") == "br", path
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("gzip, deflate, br, zstd", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"),
+    ("BR", "br"), ("gzip;q=0", None), ("", None), ("identity", None), ("*", "br"),
+    ("deflate, gzip;q=0.5", "gzip"),
+])
+def test_encoding_chosen_from_accept_encoding(header, expected):
+    assert encoding_for(header) == expected
