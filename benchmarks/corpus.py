@@ -6,7 +6,7 @@ memory (the largest of the command and its reading child), the worst cases named
 
 Writes its section of docs/benchmarks.md between the markers `<!-- corpus -->` and
 `<!-- /corpus -->` (replaced on each run; benchmarks/run.py keeps it). Not a test:
-tests/test_hostile_corpus.py asserts the exits and messages; this measures.
+tests/unit/test_hostile_corpus.py asserts the exits and messages; this measures.
 """
 
 from __future__ import annotations

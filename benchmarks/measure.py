@@ -1,7 +1,7 @@
 """The measuring functions of the Scale benchmark (`benchmarks/run.py`), one per figure.
 
 Each returns plain, JSON-ready dicts and asserts no time: the budgets are judged in
-`benchmarks/report.py`. They are importable so that `tests/test_bench_smoke.py` can run
+`benchmarks/report.py`. They are importable so that `tests/apptest/test_bench_smoke.py` can run
 them on a small store. Work that must own the store file or measure its own peak memory
 runs in a fresh child process (`in_child`), so the parent never holds the DuckDB lock.
 """
@@ -191,7 +191,7 @@ def time_queries(con, repeats: int) -> list[dict[str, Any]]:
 def _aggregates():
     """name -> (DuckDB call, peer call); each call takes (con or frames, Filters).
     The peer's semantics and its hand-checked tests live in coopdash/peer.py and
-    tests/test_peer.py; here the same pairs are timed (and checked once more)."""
+    tests/unit/test_peer.py; here the same pairs are timed (and checked once more)."""
     from benchmarks import peer
     from coopdash.figures import summary
     from coopdash.store import query

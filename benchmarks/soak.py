@@ -22,8 +22,8 @@ What it records:
   still for 0.4 s, with every chart drawn (median, 95th percentile, worst);
 - memory: RSS of the server's process tree, every 2 s.
 
-`--quick` (3 contexts, 30 s, 2 imports and 2 undos, 10,000 participants) is what
-tests/test_soak_smoke.py runs.
+`--quick` (3 contexts, 30 s, 2 imports and 2 undos, 10,000 participants) is the short
+run; tests/unit/test_soak_check.py checks its state checker (no test runs the soak).
 """
 
 from __future__ import annotations

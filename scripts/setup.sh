@@ -11,7 +11,7 @@ if [ "${1:-}" = "dev" ]; then
   .venv/bin/python -m pip install -q -r requirements-dev.txt
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   # Browser tests drive Debian's Chromium (no browser download at test time); the
-  # deployment test runs Debian's nginx in front of the app (tests/test_nginx.py).
+  # deployment test runs Debian's nginx in front of the app (tests/browser/test_nginx.py).
   MISSING=""
   [ -x /usr/bin/chromium ] || MISSING="$MISSING chromium"
   [ -x /usr/sbin/nginx ] || MISSING="$MISSING nginx"

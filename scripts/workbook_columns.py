@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/workbook_columns.py      # rewrites the section in place
 
-The section lies between two marker comments; tests/test_workbook_doc.py fails when it
+The section lies between two marker comments; tests/unit/test_workbook_doc.py fails when it
 no longer matches coopdash/contract.py, so a new column is documented when it is added.
 """
 

@@ -4,6 +4,12 @@
   real importer (sample case; sample + default demo). Tests that write copy them first
   (`store_copy`).
 - `app(db)`: a real Streamlit AppTest of dashboard.py over that store.
+
+Tests are laid out by kind, and the folder is checked at collection (`_check_kind`):
+`tests/browser/` (a test that uses the `browser` fixture: Chromium), `tests/apptest/` (a
+test that uses the `app` fixture: the dashboard in AppTest), `tests/unit/` (the rest:
+functions, store, command line). A file sits where its heaviest test must. Each test gets
+the marker of its kind (`-m browser`, `-m apptest`, `-m unit`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,34 @@ from coopdash.workbook import bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PARTICIPANTS = 5000
+KINDS = ("unit", "apptest", "browser")  # lightest first
+
+
+def kind_of(item) -> str:
+    """The kind a test is: by its `browser` marker or the fixtures it uses (directly or
+    through other fixtures)."""
+    if "browser" in item.fixturenames or item.get_closest_marker("browser"):
+        return "browser"
+    return "apptest" if "app" in item.fixturenames else "unit"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its kind; refuse a test in a lighter kind's folder than it is
+    (a browser test in tests/apptest/ would escape `-m "not browser"` and `pytest
+    tests/apptest`). A file in tests/ itself is not checked: it waits to be sorted."""
+    misplaced = []
+    for item in items:
+        kind = kind_of(item)
+        folder = Path(str(item.path)).parent.name
+        if folder not in KINDS:
+            item.add_marker(kind)
+        elif KINDS.index(folder) < KINDS.index(kind):
+            misplaced.append(f"{item.nodeid} is a {kind} test: move it to tests/{kind}/")
+        else:  # a lighter test in a heavier file (nginx's redirect check) runs with it
+            item.add_marker(folder)
+    if misplaced:
+        raise pytest.UsageError("\n".join(misplaced))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,7 +2,7 @@
 
 Each `Case` makes one file in a folder and says what a record keeper must get back from
 `python -m coopdash import FILE --lang en`: the exit code and words of the message (and,
-for a refusal, a byte-identical store). Used by `tests/test_hostile_corpus.py` (the
+for a refusal, a byte-identical store). Used by `tests/unit/test_hostile_corpus.py` (the
 assertions) and `benchmarks/corpus.py` (time and peak memory per case). No binary is
 committed: every file, zip trick and crafted XML is written here.
 """

@@ -16,7 +16,7 @@ so the frame and its widgets keep one identity from the first run on. There is n
 public switch for it in Streamlit 1.67 (no config option; `st.navigation` itself sets
 the flag, but only after the legacy run has started).
 
-Guarded by tests/test_legacy_pages.py, which fails when Streamlit changes underneath
+Guarded by tests/apptest/test_legacy_pages.py, which fails when Streamlit changes underneath
 (the flag gone or renamed, the legacy runner no longer keyed on it, `st.navigation` no
 longer clearing it): then look for a public way again, or drop this module if Streamlit
 no longer has the legacy mode.

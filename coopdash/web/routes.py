@@ -54,7 +54,7 @@ class PageMap:
                     subviews: Mapping[str, tuple[str, tuple[str, ...]]] | None = None
                     ) -> PageMap:
         """Pages named by the files of `folder` (`pages/explorer.py` -> `explorer`): each
-        page's `url_path` in dashboard.py is its file's stem (tests/test_routes.py)."""
+        page's `url_path` in dashboard.py is its file's stem (tests/apptest/test_routes.py)."""
         names = frozenset(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_"))
         views = {k: (key, frozenset(v)) for k, (key, v) in (subviews or {}).items()}
         return cls(names, default, views)

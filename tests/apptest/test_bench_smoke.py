@@ -1,7 +1,7 @@
 """The Scale benchmark's measuring functions on 10,000 participants, --quick-like: they run
 end to end and the pandas peer's figures equal DuckDB's. No time is asserted (the
 benchmark writes its times to docs/benchmarks.md). The peer's own semantics are tested in
-tests/test_peer.py; here only the benchmark's path (real importer, child processes,
+tests/unit/test_peer.py; here only the benchmark's path (real importer, child processes,
 AppTest timing, report) is exercised."""
 
 from __future__ import annotations

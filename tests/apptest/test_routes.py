@@ -1,5 +1,6 @@
 """Every URL either opens a page or says why: the URL rules (coopdash.web.routes) on
-their own, in the app (AppTest), and in a real Chromium against `streamlit run app.py`."""
+their own and in the app (AppTest); in a real Chromium: tests/browser/test_browser.py
+(at the root) and tests/browser/test_nginx.py (behind nginx)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from deploy_checks import check_served
 
 from coopdash.figures.explorer import TAB_NAMES
 from coopdash.i18n import t
@@ -67,12 +67,3 @@ def test_not_found_is_said_in_the_readers_language(app, empty_store, lang):
     assert not at.exception
     assert [w.value for w in at.warning] == [t("deploy.page_not_found", lang,
                                                path="/data/upload")]
-
-
-@pytest.mark.browser
-def test_every_url_in_chromium_at_the_root(server, page):
-    """At the root of a real server, as a newcomer clicks through it: each page by its URL
-    (screenshotted into test-output/), /overview, an explorer table by path, paths that
-    name no page; each finishes loading, says so where it must, and nothing is asked of
-    any host but the app's (no font, icon, script or map tile from the internet)."""
-    check_served(page, server, shots="page")

@@ -1,6 +1,6 @@
 """One writer, many readers, versions kept: real stores, real `python -m coopdash`
 processes, a real `kill -9`. (The browser and a real `streamlit run`:
-tests/test_store_served.py.)"""
+tests/browser/test_store_served.py.)"""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from browser_util import (
     wait_idle,
 )
 from conftest import OUTPUT
+from deploy_checks import check_served
 
 from coopdash.figures import weekly
 from coopdash.i18n import t
@@ -128,3 +129,11 @@ def test_explorer_downloads_each_format(server, page, demo_store, tmp_path):
     assert sorted(parquet.iloc[:, 0]) == expected
     assert sorted(r[0] for r in sheet_rows[1:]) == expected
     assert len(book.worksheets) >= 2  # the sheet that states the filters
+
+
+def test_every_url_in_chromium_at_the_root(server, page):
+    """At the root of a real server, as a newcomer clicks through it: each page by its URL
+    (screenshotted into test-output/), /overview, an explorer table by path, paths that
+    name no page; each finishes loading, says so where it must, and nothing is asked of
+    any host but the app's (no font, icon, script or map tile from the internet)."""
+    check_served(page, server, shots="page")
