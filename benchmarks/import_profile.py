@@ -32,8 +32,8 @@ PHASES: dict[str, float] = defaultdict(float)
 
 # (module, attribute path, phase name): wrapped if present, so the script survives refactors
 _WRAP = [
-    ("coopdash.workbook.sandbox", "read_raw", "read: sandboxed child (parse, hand over)"),
-    ("coopdash.workbook.reader", "frame_of", "read: Arrow -> frames"),
+    ("coopdash.workbook.reading", "run_child", "read: sandboxed child (parse, hand over)"),
+    ("coopdash.workbook.reading", "frame_of", "read: Arrow -> frames"),
     ("coopdash.workbook.validate", "clean_table", "cell checks (before the lock)"),
     ("coopdash.store.snapshots", "_start", "lock held: copy of the base version"),
     ("coopdash.workbook.validate", "Staging.build", "lock held: staging views"),

@@ -8,7 +8,7 @@ from coopdash.i18n import fmt_int
 from coopdash.store import history
 from coopdash.web import auth, ui
 from coopdash.web.download import download
-from coopdash.workbook import intake
+from coopdash.workbook import template, uploads, writer
 from coopdash.workbook.validate import ValidationFailed
 
 ctx = ui.context()
@@ -20,7 +20,7 @@ ui.demo_banner(ctx)
 
 st.subheader(ctx.t("data.template_title"))
 st.caption(ctx.t("data.template_help"))
-download(ctx, "data_template", ctx.t("data.template_button"), intake.template_bytes,
+download(ctx, "data_template", ctx.t("data.template_button"), template.template_bytes,
          "coopdash-template.xlsx", primary=False, record=None)  # no records at all
 
 
@@ -29,7 +29,7 @@ def _issues_frame(issues) -> pd.DataFrame:
     return df.rename(columns={c: ctx.t(f"data.col.{c}") for c in df.columns})
 
 
-def _show_report(report: intake.CheckReport) -> None:
+def _show_report(report: uploads.CheckReport) -> None:
     if report.ok:
         st.success(ctx.t("data.check_ok", rows=fmt_int(sum(report.rows.values()), ctx.lang),
                          tables=fmt_int(len(report.rows), ctx.lang)),
@@ -47,7 +47,7 @@ def _show_report(report: intake.CheckReport) -> None:
     st.dataframe(_issues_frame(report.issues), hide_index=True, key="data_issues")
 
 
-def _losses_confirmed(report: intake.CheckReport) -> bool:
+def _losses_confirmed(report: uploads.CheckReport) -> bool:
     """A replace that removes stored records says how many, per table, and waits for the
     keeper to confirm; emptying a table is named apart. True when it may go ahead."""
     lost = {t: n for t, n in report.removed.items() if n}
@@ -66,7 +66,7 @@ def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
     auth.require(ctx.person, "write", ctx.lang)
     bar = st.progress(0.0)
     try:
-        result = intake.apply_upload(
+        result = uploads.apply_upload(
             ctx.settings.db_path, upload.name, upload.getvalue(), replace=replace,
             actor=ctx.person.actor, lang=ctx.lang, allow_empty=allow_empty,
             progress=lambda f, msg: bar.progress(f, text=msg))
@@ -99,7 +99,7 @@ else:
         check_key = (upload.file_id, mode, ctx.data_version)
         if st.button(ctx.t("data.check_button"), key="data_check_button",
                      icon=":material/rule:"):
-            report = intake.check_upload(ui.connection(), upload.name, upload.getvalue(),
+            report = uploads.check_upload(ui.connection(), upload.name, upload.getvalue(),
                                           replace)
             st.session_state["data_check"] = (check_key, report)
         checked = st.session_state.get("data_check")
@@ -114,7 +114,7 @@ else:
 @st.cache_data(show_spinner=False)
 def _excel_refusal(db: str, version: int, lang: str) -> str | None:
     del db, version  # the cache key
-    return intake.excel_refusal(ui.connection(), lang)
+    return writer.excel_refusal(ui.connection(), lang)
 
 
 def _export() -> None:
@@ -132,7 +132,7 @@ def _export() -> None:
         unavailable = refusal and refusal + " " + ctx.t("data.export_choose_csv")
     con, lang, name = ui.connection_ref(), ctx.lang, f"coopdash-store.{fmt}"
     download(ctx, "data_export_download", ctx.t("data.export_download", file=name),
-             lambda: intake.store_bytes(con(), fmt, lang), name, permission="export",
+             lambda: writer.store_bytes(con(), fmt, lang), name, permission="export",
              unavailable=unavailable,
              record=auth.recorder(ctx.person, con, table="store", filters={}, fmt=fmt,
                                   n_rows=None))

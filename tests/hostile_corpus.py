@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coopdash.workbook.untrusted import CFB_MAGIC
+from coopdash.workbook.child.container import CFB_MAGIC
 
 PARTNERS = "partner_id,name,country,org_type\n"
 

@@ -6,12 +6,12 @@
                            actor="ana", mode="edit")
 
 `import_file` is how a file reaches a shared store (command line, Data page): the file
-is read (in the sandboxed child) and its cells checked on their own (`prepare`) BEFORE
-the store's write lock is taken, so a long parse never makes the other writers
-(follow-ups, access-log lines, saved views) wait; only the checks that need the store
-(references, replace losses) and the apply run under the lock (`import_prepared`). A
-file refused on its own cells never takes the lock at all: its report is completed by
-the same store checks on the published version, read-only.
+is read (in the reading child: `coopdash.workbook.reading`) and its cells checked on
+their own (`prepare`) BEFORE the store's write lock is taken, so a long parse never
+makes the other writers (follow-ups, access-log lines, saved views) wait; only the
+checks that need the store (references, replace losses) and the apply run under the lock
+(`import_prepared`). A file refused on its own cells never takes the lock at all: its
+report is completed by the same store checks on the published version, read-only.
 
 Everything is validated first (`coopdash.workbook.validate`); any problem raises
 `ValidationFailed` and nothing is written. Then one transaction applies the changes
@@ -39,7 +39,7 @@ import pandas as pd
 from coopdash import settings, store
 from coopdash.contract import LABELS, TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
-from coopdash.workbook import reader, replacing
+from coopdash.workbook import reading, replacing
 from coopdash.workbook.validate import (
     CheckedFile,
     Issue,
@@ -105,11 +105,11 @@ class Prepared:
 
 def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
             progress: Progress = None) -> Prepared:
-    """Read the workbook, CSV folder or zip at `path` (sandboxed child) and check every
+    """Read the workbook, CSV folder or zip at `path` (in the reading child) and check every
     cell on its own; needs no store. Raises ValidationFailed when nothing could be read."""
     started = time.perf_counter()
     _report(progress, 0.0, t("store.import.reading", lang))
-    book = reader.read_path(path, file_name)
+    book = reading.read_workbook(path, file_name)
     issues = Issues()
     for issue in book.issues:
         issues.add(issue)
@@ -223,11 +223,11 @@ def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame
 
 
 def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.index.name == reader.ROW_INDEX:
+    if frame.index.name == reading.ROW_INDEX:
         return frame
     frame = frame.copy()
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name=reader.ROW_INDEX)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name=reading.ROW_INDEX)
     return frame
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from coopdash.contract import CODES, TABLE_ORDER, TABLES, Column
@@ -56,3 +57,9 @@ def write_template(path: Path | str) -> Path:
         ws.freeze_panes(1, 0)
     wb.close()
     return path
+
+
+def template_bytes() -> bytes:
+    """The template as the bytes of an .xlsx (the Data page's download)."""
+    with tempfile.TemporaryDirectory(prefix="coopdash-template-") as tmp:
+        return write_template(Path(tmp) / "coopdash-template.xlsx").read_bytes()

@@ -202,7 +202,7 @@ def as_text(series: pd.Series, kind: str | None = None) -> pd.Series:
     """Any column (from a reader or an edit form) as str with "" for missing."""
     if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
         return series.fillna("") if series.hasnans else series
-    from coopdash.workbook.rawread import cell_text
+    from coopdash.workbook.cells import cell_text
 
     return pd.Series([cell_text(None if _isna(v) else v, kind) for v in series],
                      index=series.index, dtype=str)

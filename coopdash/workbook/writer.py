@@ -11,7 +11,7 @@ trip stays exact:
 
 - CSV: such a cell, and a cell beginning with an apostrophe, gets one apostrophe in
   front (`'=HYPERLINK(...)`, `''quoted`); the importer takes exactly that one apostrophe
-  off again (`coopdash.workbook.rawread`). A keeper reading the file sees the apostrophe
+  off again (`coopdash.workbook.child.parse`). A keeper reading the file sees the apostrophe
   that Excel itself uses to mean "this is text".
 - xlsx: the cell holds the exact text, marked as text with Excel's own quote prefix
   (what typing an apostrophe in front does in Excel): Excel shows it as text and keeps
@@ -21,6 +21,9 @@ trip stays exact:
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tempfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,14 +31,12 @@ import duckdb
 
 from coopdash.contract import TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
+from coopdash.workbook.cells import NEUTRALISED
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767  # an Excel cell holds no more (minutes may hold 100,000)
 
 
-# A cell beginning with one of = + - @ TAB CR (or the apostrophe that marks them) is written
-# with an apostrophe in front in CSV, with Excel's quote prefix in xlsx.
-NEUTRALISED = "=+-@\t\r'"
 NEUTRALISE_RE = r"^[=+\-@\t\r'']"  # the same set, as a DuckDB regular expression
 APOSTROPHE_SQL = "''''"  # one apostrophe, as a SQL string literal
 
@@ -128,7 +129,16 @@ def _long_text(con) -> tuple[str, str, str, int] | None:
 def excel_refusal(con: duckdb.DuckDBPyConnection, lang: str = "id") -> str | None:
     """Why the store cannot be written as one .xlsx (a table past Excel's rows, a text
     past a cell's characters; CSV holds both), in plain words; None when it can. Checked
-    before writing, and by the Data page before it offers the download."""
+    before writing, and by the Data page before it offers the download (on a cursor of
+    its own: the page's connection is shared)."""
+    cur = con.cursor()
+    try:
+        return _excel_refusal(cur, lang)
+    finally:
+        cur.close()
+
+
+def _excel_refusal(con: duckdb.DuckDBPyConnection, lang: str) -> str | None:
     too_big = table_past_excel(con)
     if too_big is not None:
         return t("store.export.too_many_rows", lang, table=too_big[0], n=too_big[1])
@@ -183,3 +193,21 @@ def _write_amount(ws, r: int, c: int, value: Decimal, fmt) -> None:
         ws.write_number(r, c, as_float, fmt)
     else:
         ws.write_string(r, c, f"{value:.2f}")
+
+
+def store_bytes(con: duckdb.DuckDBPyConnection, fmt: str, lang: str = "id") -> bytes:
+    """The whole store in the workbook format, in memory (the Data page's download):
+    `xlsx`, or `zip` of CSV files."""
+    cur = con.cursor()
+    try:
+        with tempfile.TemporaryDirectory(prefix="coopdash-export-") as tmp:
+            if fmt == "xlsx":
+                return export_xlsx(cur, Path(tmp) / "store.xlsx", lang).read_bytes()
+            folder = export_csv(cur, Path(tmp) / "store", lang)
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                for csv in sorted(folder.glob("*.csv")):
+                    zf.write(csv, csv.name)
+            return buf.getvalue()
+    finally:
+        cur.close()

@@ -101,9 +101,9 @@ def test_viewer_cannot_load_or_export(app, sample_store):
 def test_template_has_every_table(tmp_path):
     """The template offered for download has a sheet and header per table."""
     from coopdash.contract import TABLES
-    from coopdash.workbook import intake
+    from coopdash.workbook import template
 
-    wb = openpyxl.load_workbook(io.BytesIO(intake.template_bytes()))
+    wb = openpyxl.load_workbook(io.BytesIO(template.template_bytes()))
     for name, table in TABLES.items():
         headers = [c.value for c in wb[name][1]]
         assert headers[: len(table.columns)] == table.column_names
@@ -113,10 +113,10 @@ def test_store_export_round_trip(sample_store, tmp_path):
     """The whole-store zip holds every table with the stored rows."""
     from coopdash import store
     from coopdash.contract import TABLES
-    from coopdash.workbook import intake
+    from coopdash.workbook import writer
 
     con = store.connect(sample_store, read_only=True)
-    data = intake.store_bytes(con, "zip")
+    data = writer.store_bytes(con, "zip")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert sorted(zf.namelist()) == sorted(f"{n}.csv" for n in TABLES)
         programs = pd.read_csv(zf.open("programs.csv"), dtype=str, keep_default_na=False)

@@ -11,7 +11,7 @@ import pytest
 
 from coopdash import store
 from coopdash.contract import TABLE_ORDER, key_columns
-from coopdash.workbook import importer, intake, writer
+from coopdash.workbook import importer, uploads, writer
 
 HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3",
            "@SUM(1+1)", "'already quoted", "''two apostrophes", "'=both", "'", "plain",
@@ -93,8 +93,8 @@ def test_data_page_export_is_the_same_neutralised_file(tmp_path, fmt):
     db = _store_with_hostile_text(tmp_path / "h.duckdb")
     con = store.connect(db)
     try:
-        data = intake.store_bytes(con, fmt)
-        report = intake.check_upload(con, f"store.{fmt}", data, replace=True)
+        data = writer.store_bytes(con, fmt)
+        report = uploads.check_upload(con, f"store.{fmt}", data, replace=True)
     finally:
         con.close()
     assert report.ok, [i.format("en") for i in report.issues]

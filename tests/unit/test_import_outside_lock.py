@@ -35,7 +35,7 @@ def _reading_child(proc: subprocess.Popen, timeout: float = 60) -> psutil.Proces
     while time.monotonic() < deadline:
         for child in parent.children(recursive=True):
             try:
-                if "coopdash.workbook.sandbox" in " ".join(child.cmdline()):
+                if "coopdash.workbook.child" in " ".join(child.cmdline()):
                     return child
             except psutil.NoSuchProcess:
                 continue

@@ -131,3 +131,21 @@ def test_the_cycle_finder_finds_a_cycle():
     """The check above can fail: a loop of three modules is found."""
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_the_reading_child_imports_no_pandas_and_nothing_of_the_parent():
+    """The reading child (`coopdash.workbook.child`) starts without pandas or DuckDB
+    (pyarrow brings numpy), and imports of coopdash only what its docstring allows (so
+    it never touches the store, and the parent's half stays out of it)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, runpy; import coopdash.workbook.child.parse; "
+             "runpy.run_module('coopdash.workbook.child.__main__', run_name='probe'); "
+             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('coopdash', 'pandas', 'duckdb'))))")
+    loaded = set(subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout.split())
+    allowed = {"coopdash", "coopdash.contract", "coopdash.workbook", "coopdash.workbook.cells"}
+    assert {m for m in loaded if not m.startswith("coopdash.workbook.child")} <= allowed, loaded
+    assert "coopdash.workbook.child.parse" in loaded  # the probe did import the child

@@ -1,5 +1,5 @@
 """`kill -9` in the middle of the dashboard's own writes, run in a child process through
-the very functions the pages call: the Data page's upload (`intake.apply_upload`) and the
+the very functions the pages call: the Data page's upload (`uploads.apply_upload`) and the
 Weekly page's follow-up save (`store.writing` + `weekly.save_action`, as `ui.writing`
 does). Each time the store holds exactly the state before or after. (The benchmark
 benchmarks/crash_dashboard.py kills a real `streamlit run` in Chromium, 15 times.)"""
@@ -22,9 +22,9 @@ from coopdash.workbook import demo
 UPLOAD = """
 import sys
 from pathlib import Path
-from coopdash.workbook import intake
+from coopdash.workbook import uploads
 upload = Path(sys.argv[2])
-intake.apply_upload(sys.argv[1], upload.name, upload.read_bytes(), replace=False,
+uploads.apply_upload(sys.argv[1], upload.name, upload.read_bytes(), replace=False,
                     actor="keeper", lang="en")
 """
 

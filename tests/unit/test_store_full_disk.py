@@ -28,7 +28,7 @@ subprocess.run(["cp", str(src), str(db)], check=True)
 import datetime as dt
 from coopdash import contract, store
 from coopdash.figures import summary
-from coopdash.workbook import intake
+from coopdash.workbook import uploads
 
 def cli(*args):
     return subprocess.run([sys.executable, "-m", "coopdash", *args, "--db", str(db),
@@ -47,7 +47,7 @@ done = cli("import", str(folder))
 out["cli"] = {"rc": done.returncode, "stderr": done.stderr}
 out["after_cli"] = state()
 try:
-    intake.apply_upload(db, upload.name, upload.read_bytes(), replace=False,
+    uploads.apply_upload(db, upload.name, upload.read_bytes(), replace=False,
                         actor="keeper", lang="id")
     out["page"] = "loaded"
 except store.StoreFullError as exc:

@@ -13,7 +13,7 @@ import pytest
 from coopdash import store
 from coopdash.contract import TABLE_ORDER
 from coopdash.settings import ROOT, SAMPLE_DIR
-from coopdash.workbook import demo, importer, reader, validate, writer
+from coopdash.workbook import cells, demo, importer, validate, writer
 from tests.fixtures_store import new_store, run_import, sha256, table_rows, write_csvs
 
 PROG = "program_id,partner_id,agreement_id,title,kind,status,mode,host_country,host_city," \
@@ -79,11 +79,11 @@ def test_code_rules():
 def test_excel_cells_as_text(tmp_path):
     """Excel numbers and dates come back in workbook text form."""
     import datetime as dt
-    assert reader.cell_text(2.0) == "2"
-    assert reader.cell_text(32.1, "region") == "32.10"
-    assert reader.cell_text(1500000.25, "amount") == "1500000.25"
-    assert reader.cell_text(dt.datetime(2023, 5, 22)) == "2023-05-22"
-    assert reader.cell_text(dt.datetime(2023, 5, 22, 9, 5)).startswith("2023-05-22 09:05")
+    assert cells.cell_text(2.0) == "2"
+    assert cells.cell_text(32.1, "region") == "32.10"
+    assert cells.cell_text(1500000.25, "amount") == "1500000.25"
+    assert cells.cell_text(dt.datetime(2023, 5, 22)) == "2023-05-22"
+    assert cells.cell_text(dt.datetime(2023, 5, 22, 9, 5)).startswith("2023-05-22 09:05")
 
 
 def test_upsert_keeps_absent_columns_and_clears_empty_cells(tmp_path, sample_store, store_copy):

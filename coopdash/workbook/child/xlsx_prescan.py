@@ -1,4 +1,5 @@
-"""Look through an .xlsx before the Excel reader does (standard library only).
+"""Check an .xlsx's sheet XML before the Excel reader does (standard library only; runs
+in the reading child, `coopdash.workbook.child`).
 
 The Excel reader (calamine) allocates one slot per cell of the rectangle from A1 to the
 farthest cell, and aborts the whole process on a crafted row number: a 5 KB file with
@@ -25,7 +26,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from coopdash.workbook.untrusted import Found, Refused, read_entry, stream_entry
+from coopdash.workbook.child.container import Found, Refused, read_entry, stream_entry
 
 EXCEL_ROWS, EXCEL_COLS = 1_048_576, 16_384
 MAX_ROW_BYTES = 64 << 20  # one <row> element larger than this is refused

@@ -1,15 +1,15 @@
-"""Read an untrusted workbook into Arrow tables of text: the reading child's work.
+"""Parse an untrusted workbook into Arrow tables of text: the reading child's main work.
 
-Runs only inside the child process of `coopdash.workbook.sandbox` (memory, time and
-size limits), never in the dashboard or the command line itself. No pandas: the child
-starts in a fraction of a second. Output: `RawBook.tables` (table name -> Arrow table,
-every column a string in the workbook's text form, row i = the row a person sees as
-i + 2) and `RawBook.found` (every problem with the file, located).
+Runs only inside the reading child (`coopdash.workbook.child`), never in the dashboard
+or the command line itself. No pandas: the child starts in a fraction of a second.
+`parse_file(path, cap)` returns a `RawBook`: `tables` (table name -> Arrow table, every
+column a string in the workbook's text form (`coopdash.workbook.cells`), row i = the
+row a person sees as i + 2) and `found` (every problem with the file, located).
 
-- `.xlsx` / `.xlsm`: the zip is checked entry by entry (`untrusted`), each table sheet's
-  XML streamed first (`xlsxscan`: far-away cells, error cells, formulas without a saved
-  value, serial day 60), hidden sheets named like a table refused; only then does the
-  Excel reader (calamine) read the sheets that passed.
+- `.xlsx` / `.xlsm`: the zip is checked entry by entry (`child.container`), each table
+  sheet's XML streamed first (`child.xlsx_prescan`: far-away cells, error cells,
+  formulas without a saved value, serial day 60), hidden sheets named like a table
+  refused; only then does the Excel reader (calamine) read the sheets that passed.
 - CSV (one file, a folder, or a .zip of them): Arrow's reader; what Arrow refuses is
   read again by Python's csv module so that every problem (an unclosed quote, a row
   with more cells than the header) is reported at its row, not only the first.
@@ -32,14 +32,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from coopdash.contract import TABLES
-from coopdash.workbook import untrusted, xlsxscan
-from coopdash.workbook.untrusted import Found, Refused
+from coopdash.workbook.cells import cell_text
+from coopdash.workbook.child import container, xlsx_prescan
+from coopdash.workbook.child.container import Found, Refused
 
 _BOM = b"\xef\xbb\xbf"
 EXPECTED = ", ".join(TABLES)
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".numbers")
-# A CSV cell that begins with one of these gets one apostrophe in front on export.
-NEUTRALISED = "=+-@\t\r'"
 _UNQUOTE = "^'([=+\\-@\\t\\r'])"
 
 
@@ -49,54 +48,9 @@ class RawBook:
     found: list[Found] = field(default_factory=list)
 
 
-# --- cells in workbook text form ----------------------------------------------------------
-
-def cell_text(value, kind: str | None = None) -> str:
-    """One cell in workbook text form."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _float_text(value, kind)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")  # the validator says: a date without time of day
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _float_text(value: float, kind: str | None) -> str:
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    if kind == "region":
-        return f"{value:.2f}"
-    if kind == "amount":
-        return _amount_text(value)
-    return repr(value)
-
-
-def _amount_text(value: float) -> str:
-    """An amount as Excel shows it: `=1500000*1.1` is 1650000.0000000002 in binary, shown
-    (15 significant digits) and meant as 1650000. Accepted when those digits have at most
-    two decimals; otherwise the exact value, which the validator refuses."""
-    shown = f"{value:.15g}"
-    if "e" not in shown and len(shown.partition(".")[2]) <= 2:
-        return shown
-    return repr(value)
-
-
 # --- the file ------------------------------------------------------------------------------
 
-def read_path(path: Path, cap: int) -> RawBook:
+def parse_file(path: Path, cap: int) -> RawBook:
     """Read `path` (a file or a folder of CSVs); `cap` = most bytes one entry may inflate
     to (a CSV file, a zip entry, a sheet's XML)."""
     book = RawBook()
@@ -120,7 +74,7 @@ def _read(path: Path, cap: int, book: RawBook) -> None:
         return
     if not path.is_file():
         raise Refused(Found("not_found"))
-    kind = untrusted.sniff(path)
+    kind = container.sniff(path)
     if kind == "empty":
         raise Refused(Found("empty_file"))
     if path.suffix.lower() == ".csv" and kind in ("text", "binary"):
@@ -174,12 +128,12 @@ _XLSX_READ = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings
 
 
 def read_xlsx(path: Path, cap: int, book: RawBook) -> None:
-    with untrusted.open_zip(path) as zf:
+    with container.open_zip(path) as zf:
         for info in zf.infolist():
-            untrusted.check_entry(info, cap)
+            container.check_entry(info, cap)
         for name in _XLSX_READ:  # inflated once here, capped, before calamine does
             if name in zf.NameToInfo:
-                for _ in untrusted.stream_entry(zf, zf.getinfo(name), cap):
+                for _ in container.stream_entry(zf, zf.getinfo(name), cap):
                     pass
         scans = _scan_sheets(zf, cap, book)
     if scans:
@@ -187,9 +141,9 @@ def read_xlsx(path: Path, cap: int, book: RawBook) -> None:
 
 
 def _scan_sheets(zf: zipfile.ZipFile, cap: int, book: RawBook
-                 ) -> dict[str, xlsxscan.SheetScan]:
-    scans: dict[str, xlsxscan.SheetScan] = {}
-    for part in xlsxscan.sheet_parts(zf, cap):
+                 ) -> dict[str, xlsx_prescan.SheetScan]:
+    scans: dict[str, xlsx_prescan.SheetScan] = {}
+    for part in xlsx_prescan.sheet_parts(zf, cap):
         if _skip_or_flag(book, part.name) or part.name in scans:
             if part.name in scans:
                 book.found.append(Found("duplicate_table", table=part.name, value=part.name))
@@ -203,22 +157,22 @@ def _scan_sheets(zf: zipfile.ZipFile, cap: int, book: RawBook
                                     params={"detail": "sheet part missing"}))
             continue
         try:
-            scan = xlsxscan.scan_sheet(zf, part.part, cap)
+            scan = xlsx_prescan.scan_sheet(zf, part.part, cap)
         except Refused as exc:
             exc.found.table = part.name
             book.found.append(exc.found)
             continue
-        if xlsxscan.far_away(scan):
+        if xlsx_prescan.far_away(scan):
             book.found.append(Found(
                 "far_cell", table=part.name,
-                value=xlsxscan.col_letters(scan.max_col) + str(scan.max_row),
+                value=xlsx_prescan.col_letters(scan.max_col) + str(scan.max_row),
                 params={"cells": scan.n_cells}))
             continue
         scans[part.name] = scan
     return scans
 
 
-def _read_sheets(path: Path, scans: dict[str, xlsxscan.SheetScan], book: RawBook) -> None:
+def _read_sheets(path: Path, scans: dict[str, xlsx_prescan.SheetScan], book: RawBook) -> None:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -248,13 +202,13 @@ def _header_of(rows: list[list], col: int) -> str | None:
     return None
 
 
-def _lost_values(name: str, scan: xlsxscan.SheetScan, rows: list[list], book: RawBook
+def _lost_values(name: str, scan: xlsx_prescan.SheetScan, rows: list[list], book: RawBook
                  ) -> bool:
     """Cells the Excel reader would turn into something else: error values, formulas
     never calculated, and 1900-02-29 (serial day 60, a day that never was). True if any."""
     before = len(book.found)
     def found(code: str, ref: str, value: str | None) -> None:
-        row, col = xlsxscan.split_ref(ref) if ref[:1].isalpha() else (None, 0)
+        row, col = xlsx_prescan.split_ref(ref) if ref[:1].isalpha() else (None, 0)
         book.found.append(Found(code, table=name, row=row,
                                 column=_header_of(rows, col) or ref.rstrip("0123456789"),
                                 value=value, params={"cell": ref}))
@@ -264,7 +218,7 @@ def _lost_values(name: str, scan: xlsxscan.SheetScan, rows: list[list], book: Ra
     for ref in scan.no_value:
         found("formula_no_value", ref, None)
     for ref in scan.serial_60:
-        row, col = xlsxscan.split_ref(ref)
+        row, col = xlsx_prescan.split_ref(ref)
         if row <= len(rows) and col <= len(rows[row - 1]) and isinstance(
                 rows[row - 1][col - 1], dt.date):
             found("serial_60", ref, "1900-02-29")
@@ -303,7 +257,7 @@ def _kind(table: str, column: str) -> str | None:
 # --- zip of CSV files ----------------------------------------------------------------------
 
 def _read_zip(path: Path, cap: int, book: RawBook) -> None:
-    with untrusted.open_zip(path) as zf:
+    with container.open_zip(path) as zf:
         workbooks = []
         for info in zf.infolist():
             name = PurePosixPath(info.filename)
@@ -313,7 +267,7 @@ def _read_zip(path: Path, cap: int, book: RawBook) -> None:
             if suffix in WORKBOOK_SUFFIXES or suffix == ".zip":
                 workbooks.append(name.name)
             elif suffix == ".csv":
-                _add_csv(book, name.stem, untrusted.read_entry(zf, info, cap))
+                _add_csv(book, name.stem, container.read_entry(zf, info, cap))
     if workbooks and not book.tables:
         book.found.append(Found("zip_of_workbooks", value=", ".join(workbooks[:5])))
 

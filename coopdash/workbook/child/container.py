@@ -1,6 +1,7 @@
-"""What an untrusted file is, and its zip entries read with a cap (standard library only).
+"""Check what an untrusted file is, and read its zip entries under a cap (standard library
+only).
 
-Runs inside the reading child (`coopdash.workbook.sandbox`), before any parser sees the
+Runs inside the reading child (`coopdash.workbook.child`), before any parser sees the
 file:
 
 - `sniff(path)` names what the file really is from its first bytes and (for a zip) its
