@@ -190,11 +190,11 @@ def time_queries(con, repeats: int) -> list[dict[str, Any]]:
 
 def _aggregates():
     """name -> (DuckDB call, peer call); each call takes (con or frames, Filters).
-    The peer's semantics and its hand-checked tests live in coopdash/peer.py and
+    The peer's semantics and its hand-checked tests live in tests/peer.py and
     tests/unit/test_peer.py; here the same pairs are timed (and checked once more)."""
-    from benchmarks import peer
     from coopdash.figures import summary
     from coopdash.store import query
+    from tests import peer
 
     def sql(name: str):
         return lambda con, f: query.run(con, name, {**default_params(f)})
@@ -266,7 +266,7 @@ def frame_diff(sql: pd.DataFrame, mine: pd.DataFrame) -> list[str]:
 
 
 def load_peer(con) -> tuple[float, dict[str, pd.DataFrame]]:
-    from benchmarks import peer
+    from tests import peer
 
     return timed(lambda: peer.load(con))
 

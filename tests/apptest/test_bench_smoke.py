@@ -6,16 +6,13 @@ AppTest timing, report) is exercised."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from benchmarks import measure, report
 
-from benchmarks import measure, report  # noqa: E402
+pytestmark = pytest.mark.bench
 
 
 @pytest.fixture(scope="module")

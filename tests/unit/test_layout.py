@@ -3,6 +3,8 @@ test in a lighter kind's folder is refused at collection."""
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 from conftest import ROOT, pytest_collection_modifyitems
 
@@ -56,3 +58,25 @@ def test_one_conftest():
     helpers of every kind, which a second conftest.py would make ambiguous."""
     assert sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("conftest.py")
                   ) == ["tests/conftest.py"]
+
+
+def _imports_benchmarks(path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        if any(n == "benchmarks" or n.startswith("benchmarks.") for n in names):
+            return True
+    return False
+
+
+def test_tests_import_benchmarks_only_to_test_them():
+    """Imports point one way: benchmarks use tests' helpers (the pandas peer, the hostile
+    corpus), tests never use the benchmarks' code, except the tests of the benchmarks
+    themselves, marked `bench` (`-m "not bench"` leaves them out)."""
+    files = sorted((ROOT / "tests").rglob("*.py"))
+    importing = [p for p in files if _imports_benchmarks(p)]
+    assert importing  # the check reads imports: the benchmarks' own tests are found
+    unmarked = [p.relative_to(ROOT).as_posix() for p in importing
+                if not p.name.startswith("test_")
+                or "pytestmark = pytest.mark.bench" not in p.read_text(encoding="utf-8")]
+    assert unmarked == []

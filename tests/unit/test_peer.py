@@ -8,13 +8,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from benchmarks import peer
 from coopdash import store
 from coopdash.contract import TABLE_ORDER, TABLES
 from coopdash.figures import summary
 from coopdash.figures.filters import Filters
 from coopdash.store import query
 from coopdash.workbook import demo
+from tests import peer
 
 TODAY = dt.date(2025, 6, 1)
 

@@ -4,7 +4,11 @@ that still shows a state older than one published 5 s before it began is counted
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.soak import Load, check_states, shown_figures
+
+pytestmark = pytest.mark.bench
 
 
 def summary(agreements, programs, out, into, lines, open_) -> dict:
