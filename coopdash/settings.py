@@ -25,7 +25,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_INTAKE_SECONDS  | 120                      | time the workbook-reading child may take  |
 | COOPDASH_INTAKE_ENTRY_MB | 200                      | size one file or zip entry may inflate to |
 | COOPDASH_WRITE_WAIT      | 10                       | seconds a write waits for another writer  |
-| COOPDASH_UNDO_KEEP       | 10                       | imports that stay undoable (disk: below)  |
+| COOPDASH_UNDO_KEEP       | 10                       | record writes that stay undoable (disk)   |
 """
 
 from __future__ import annotations

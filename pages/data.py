@@ -161,8 +161,11 @@ def _write_label(row) -> str:
 
 
 def _undo(writes: pd.DataFrame) -> None:
-    """A keeper undoes a recent import: the same warning as `python -m coopdash undo`."""
-    undoable = writes[writes["is_undoable"] & (writes["what"].isin(store.snapshots.UNDOABLE))]
+    """Undo a recent write: the writes this person may undo (an admin any, a keeper only
+    their own: `history.may_undo`), the same warning as `python -m coopdash undo`."""
+    admin = ctx.can("manage")
+    undoable = writes[[bool(r.is_undoable) and history.may_undo(
+        writes, int(r.write_id), ctx.person.actor, admin) for r in writes.itertuples()]]
     if undoable.empty:
         st.caption(ctx.t("snap.page.undo_none"))
         return
@@ -179,8 +182,8 @@ def _undo(writes: pd.DataFrame) -> None:
     if st.button(ctx.t("snap.page.undo_button"), key="data_undo_button", disabled=not sure,
                  icon=":material/undo:"):
         try:
-            store.undo(ctx.settings.db_path, write_id, actor=ctx.person.actor)
-        except (store.WriterBusyError, store.StoreFullError) as exc:
+            store.undo(ctx.settings.db_path, write_id, actor=ctx.person.actor, admin=admin)
+        except (store.WriterBusyError, store.StoreFullError, store.UndoRefusedError) as exc:
             st.error(exc.message(ctx.lang), icon=":material/lock:")
             return
         ui.after_write()
@@ -199,7 +202,9 @@ shown = pd.DataFrame({
         ("id", writes["write_id"]), ("when", writes["written_at"]), ("who", writes["actor"]),
         ("what", writes["what"]), ("file", writes["file_name"]), ("mode", writes["mode"]),
         ("changes", [history.counts_text(x) for x in writes["tables"]]),
-        ("note", writes["note"]), ("undo", writes["is_undoable"]))})
+        ("note", writes["note"]), ("undo", writes["is_undoable"]),
+        ("why_not", [history.why_not_text(r, ctx.lang, ctx.settings.undo_keep)
+                     if not r.is_undoable else "" for r in writes.itertuples()]))})
 st.dataframe(shown, hide_index=True, key="data_writes")
 if ctx.can("write"):
     _undo(writes)

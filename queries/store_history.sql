@@ -4,6 +4,8 @@
 -- to (what `undo` restores), null when it was not recorded (older imports, new stores).
 -- The access log's and the role log's writes (`what` access, role) are the
 -- administrators' alone: listed only with `$show_private` (a role with `manage`).
+-- `undoes`: on an undo, the write it undid; `undone_by`: the undo that removed this
+-- write's records (null while they are in the store).
 with counts as (
     select
         write_id,
@@ -27,6 +29,8 @@ final as (
         w.mode,
         w.base_version,
         w.note,
+        w.undoes,
+        w.undone_by,
         coalesce(c.n_added, 0) as n_added,
         coalesce(c.n_changed, 0) as n_changed,
         coalesce(c.n_removed, 0) as n_removed,

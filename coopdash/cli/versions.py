@@ -25,12 +25,15 @@ def _writes(args, limit: int = 1000):
         con.close()
 
 
-def _line(row, lang: str) -> str:
+def _line(row, lang: str, why: bool = False) -> str:
+    """id, when, who, what, file, mode, undoable, changes (and why not, with `why`)."""
     yes_no = t("snap.cli.yes" if row.is_undoable else "snap.cli.no", lang)
     counts = history.counts_text(row.tables)
-    return "  ".join(history.text(v) for v in (
-        row.write_id, row.written_at, row.actor, row.what, row.file_name, row.mode, yes_no,
-        counts or row.note))
+    cells = [row.write_id, row.written_at, row.actor, row.what, row.file_name, row.mode,
+             yes_no, counts or row.note]
+    if why and not row.is_undoable:
+        cells.append(history.why_not_text(row, lang, settings.get().undo_keep))
+    return "  ".join(history.text(v) for v in cells)
 
 
 def cmd_history(args) -> int:
@@ -40,10 +43,10 @@ def cmd_history(args) -> int:
     if df.empty:
         print(t("snap.cli.history_empty", args.lang))
         return 0
-    cols = ("id", "when", "who", "what", "file", "mode", "undo", "changes")
+    cols = ("id", "when", "who", "what", "file", "mode", "undo", "changes", "why_not")
     print("  ".join(t(f"snap.col.{c}", args.lang) for c in cols))
     for row in df.itertuples(index=False):
-        print(_line(row, args.lang))
+        print(_line(row, args.lang, why=True))
     return 0
 
 
@@ -51,23 +54,25 @@ def cmd_undo(args) -> int:
     df = _writes(args)
     if df is None:
         return 2
-    target = df[df["write_id"] == args.id]
-    if target.empty:
-        print(t("snap.cli.no_write", args.lang, id=args.id), file=sys.stderr)
+    cfg = settings.get()
+    try:
+        if not cfg.can("write"):
+            raise store.UndoRefusedError("not_allowed")
+        row = history.check_undo(df, args.id, cfg.actor, cfg.can("manage"), cfg.undo_keep)
+    except store.UndoRefusedError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
         return 1
-    if not bool(target["is_undoable"].iloc[0]):
-        print(t("snap.cli.not_undoable", args.lang, id=args.id,
-                n=settings.get().undo_keep), file=sys.stderr)
-        return 1
-    print(t("snap.cli.undo_intro", args.lang, id=args.id,
-            when=target["written_at"].iloc[0]))
-    for row in history.lost_by_undo(df, args.id).itertuples(index=False):
-        print("  " + _line(row, args.lang))
+    print(t("snap.cli.undo_intro", args.lang, id=args.id, when=row["written_at"]))
+    for lost in history.lost_by_undo(df, args.id).itertuples(index=False):
+        print("  " + _line(lost, args.lang))
     if not args.yes and not _confirmed(args.lang):
         print(t("snap.cli.undo_cancelled", args.lang))
         return 1
     try:
-        version = store.undo(args.db, args.id, actor=settings.get().actor)
+        version = store.undo(args.db, args.id, actor=cfg.actor, admin=cfg.can("manage"))
+    except store.UndoRefusedError as exc:  # the history changed meanwhile
+        print(exc.message(args.lang), file=sys.stderr)
+        return 1
     except store.WriterBusyError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 2
@@ -99,11 +104,13 @@ def cmd_backup(args) -> int:
 
 def register(sub, common) -> None:
     p = sub.add_parser("history", parents=[common],
-                       help="the writes to the store (imports, edits, undos), newest first")
+                       help="the writes to the store (imports, edits, undos, roles...), "
+                       "newest first, and why a write cannot be undone")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=cmd_history)
     p = sub.add_parser("undo", parents=[common],
-                       help="make the store what it was just before write ID")
+                       help="make the records what they were just before write ID "
+                       "(roles and logs stay; the undo can itself be undone)")
     p.add_argument("id", type=int, help="the write's ID in `history`")
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_undo)

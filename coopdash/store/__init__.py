@@ -21,8 +21,9 @@ and not at all otherwise. `what` names the kind of write in `python -m coopdash 
 the current file once (about 1 s per 100 MB on this machine's disk): batch many small
 writes into one block where you can.
 
-Also: `store.create(path, populate)` (a new store, never over one), `store.undo(path, id)`,
-`store.backup(path, dest)`, `store.history(con)`. `store.connect(path)` is the read-only
+Also: `store.create(path, populate)` (a new store, never over one),
+`store.undo(path, id, actor=, admin=)` (`coopdash.store.history`: restores records, never
+rights or logs), `store.backup(path, dest)`. `store.connect(path)` is the read-only
 connection of `reading`. How and why: `coopdash.store.snapshots`, `docs/architecture.md`.
 
 `query` is the one runner of the SQL in `queries/`.
@@ -45,6 +46,7 @@ from coopdash.store.base import (
     schema_version,
     wal_path,
 )
+from coopdash.store.history import UndoRefusedError, undo
 from coopdash.store.snapshots import (
     Reader,
     StoreFullError,
@@ -56,7 +58,6 @@ from coopdash.store.snapshots import (
     holder,
     path_of,
     reading,
-    undo,
     upgrade,
     versions_dir,
     writing,
@@ -70,6 +71,7 @@ __all__ = [
     "StoreError",
     "StoreFullError",
     "StoreMissingError", "StoreWalError",
+    "UndoRefusedError",
     "WriterBusyError",
     "backup",
     "bump_data_version",

@@ -23,8 +23,9 @@ a reader that started on version N finishes on N. `Reader` notices a new version
 one `stat` and opens it; connections to older versions are dropped (closed by DuckDB when
 their last cursor goes).
 
-The versions that were the base of the last `COOPDASH_UNDO_KEEP` imports are kept:
-`undo` republishes one of them, `backup` copies the current one. A store file without a
+The versions that were the base of the last `COOPDASH_UNDO_KEEP` writes that changed
+records are kept: `history.undo` copies the records of one of them into a new write,
+`backup` copies the current one. A store file without a
 versions folder (a copy, a backup, a store from an older release) is adopted on its first
 write.
 """
@@ -47,10 +48,20 @@ from pathlib import Path
 import duckdb
 
 import coopdash.store.base as base
+from coopdash.contract import TABLE_ORDER
 from coopdash.store.base import StoreBusyError, StoreError, StoreMissingError
 
 WIDTH = 9  # digits of a version file's name
-UNDOABLE = ("import", "undo")  # writes whose base version is kept for undo
+# Writes that change no record (rights, the logs of what happened, a saved view, the
+# schema): never undone, never rolled back by an undo (`history.undo`; docs/architecture.md
+# "Undo"). Every other write changes records and is undoable while its base is kept.
+NO_RECORD_WRITES = ("role", "access", "send", "view", "upgrade")
+# What an undo leaves as it is (rights, logs, bookmarks, the store's own bookkeeping) and
+# what it restores (the records and their change trail). Every table is in exactly one
+# (tests/test_undo.py): a new table must be placed here by its migration's author.
+KEPT_TABLES = ("meta", "write_log", "users", "role_log", "access_log", "send_log",
+               "saved_views")
+RECORD_TABLES = (*TABLE_ORDER, "import_log", "history")
 
 
 def versions_dir(path: Path | str) -> Path:
@@ -314,7 +325,7 @@ class Write:
 @contextlib.contextmanager
 def writing(path: Path | str, *, actor: str | None = None, what: str,
             file_name: str | None = None, mode: str | None = None,
-            note: str | None = None, wait: float | None = None,
+            note: str | None = None, wait: float | None = None, undoes: int | None = None,
             _base: int | None = None, _create=None) -> Iterator[duckdb.DuckDBPyConnection]:
     """`with store.writing(path, actor=..., what="import") as con:` change the store on
     `con`; when the block ends without an exception the change is published as one new
@@ -335,7 +346,7 @@ def writing(path: Path | str, *, actor: str | None = None, what: str,
                 applied_to = base.data_version(con)  # the version copied (0: a new store)
                 yield con
                 version = _finish(con, path, applied_to,
-                                  (actor, what, file_name, mode, note))
+                                  (actor, what, file_name, mode, note, undoes))
             finally:
                 con.close()
             _publish(path, work, version)
@@ -392,18 +403,26 @@ def _drop_unpublished(folder: Path, current_version: int) -> None:
             f.unlink(missing_ok=True)
 
 
-def _finish(con, path: Path, applied_to: int, entry: tuple) -> int:
-    """Log the write (`entry`: actor, what, file, mode, note) and give it its version
-    number, above every version ever published; fold the WAL into the file."""
+def next_version(path: Path | str, con: duckdb.DuckDBPyConnection) -> int:
+    """The version the write in progress on `con` (under the lock) will publish: above
+    every version ever published and above the one it was applied to."""
     newest = max([*_published(versions_dir(path)), 0])
-    version = max(newest, applied_to) + 1
-    actor, what, file_name, mode, note = entry
+    return max(newest, base.data_version(con)) + 1
+
+
+def _finish(con, path: Path, applied_to: int, entry: tuple) -> int:
+    """Log the write (`entry`: actor, what, file, mode, note, undoes) and give it its
+    version number (`next_version`); fold the WAL into the file."""
+    version = next_version(path, con)
+    actor, what, file_name, mode, note, undoes = entry
     con.execute("begin transaction")
     con.execute("update import_log set write_id = $v where write_id is null", {"v": version})
-    con.execute("insert into write_log values ($v, $at, $actor, $what, $file, $mode, $base, "
-                "$note)", {"v": version, "at": dt.datetime.now().replace(microsecond=0),
-                           "actor": actor, "what": what, "file": file_name, "mode": mode,
-                           "base": applied_to or None, "note": note})
+    con.execute("insert into write_log (write_id, written_at, actor, what, file_name, mode, "
+                "base_version, note, undoes) values ($v, $at, $actor, $what, $file, $mode, "
+                "$base, $note, $undoes)",
+                {"v": version, "at": dt.datetime.now().replace(microsecond=0),
+                 "actor": actor, "what": what, "file": file_name, "mode": mode,
+                 "base": applied_to or None, "note": note, "undoes": undoes})
     base.set_data_version(con, version)
     con.execute("commit")
     con.execute("checkpoint")
@@ -443,7 +462,8 @@ def _publish(path: Path, work: Path, version: int) -> None:
 
 
 def _prune(path: Path, version: int) -> None:
-    """Keep the current version and the bases of the last `COOPDASH_UNDO_KEEP` imports."""
+    """Keep the current version and the bases of the last `COOPDASH_UNDO_KEEP` writes
+    that changed records and are not undone (imports, edits, undos...)."""
     keep = {version, *kept_bases(path, version)}
     for v, f in _published(versions_dir(path)).items():
         if v not in keep:
@@ -460,8 +480,8 @@ def kept_bases(path: Path, version: int) -> list[int]:
     try:
         rows = con.execute(
             "select base_version from write_log where base_version is not null "
-            "and what in $undoable order by write_id desc limit $n",
-            {"undoable": list(UNDOABLE), "n": _settings().undo_keep}).fetchall()
+            "and what not in $logs and undone_by is null order by write_id desc limit $n",
+            {"logs": list(NO_RECORD_WRITES), "n": _settings().undo_keep}).fetchall()
     finally:
         con.close()
     return [r[0] for r in rows]
@@ -498,24 +518,6 @@ def upgrade(path: Path | str) -> None:
     """Publish the store migrated to this release's schema (readers cannot migrate)."""
     with writing(path, actor="coopdash", what="upgrade"):
         pass
-
-
-def undo(path: Path | str, write_id: int, *, actor: str | None = None) -> int:
-    """Make the store exactly what it was just before write `write_id` (discarding it and
-    every later write); the undo is itself a write in the log. Returns its version."""
-    with reading(path) as con:
-        row = con.execute("select base_version from write_log where write_id = $id",
-                          {"id": write_id}).fetchall()
-        last = con.execute("select max(write_id) from write_log").fetchall()[0][0]
-    if not row:
-        raise StoreError(f"there is no write {write_id} in the history")
-    if row[0][0] is None or not version_file(path, row[0][0]).exists():
-        raise StoreError(f"write {write_id} can no longer be undone: the state before it "
-                         "is not kept")
-    note = f"undo {write_id}" + (f"–{last}" if last != write_id else "")
-    with writing(path, actor=actor, what="undo", note=note, _base=row[0][0]) as con:
-        pass
-    return current(path)[0]
 
 
 def backup(path: Path | str, dest: Path | str) -> Path:
