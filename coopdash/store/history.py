@@ -27,7 +27,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from coopdash.store import query, snapshots
+import coopdash.store.query as query
+import coopdash.store.snapshots as snapshots
 from coopdash.store.base import StoreError
 
 ALL = 1_000_000_000  # `limit` for every write

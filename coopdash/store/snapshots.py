@@ -58,7 +58,7 @@ WIDTH = 9  # digits of a version file's name
 NO_RECORD_WRITES = ("role", "access", "send", "view", "upgrade")
 # What an undo leaves as it is (rights, logs, bookmarks, the store's own bookkeeping) and
 # what it restores (the records and their change trail). Every table is in exactly one
-# (tests/test_undo.py): a new table must be placed here by its migration's author.
+# (tests/unit/test_undo.py): a new table must be placed here by its migration's author.
 KEPT_TABLES = ("meta", "write_log", "users", "role_log", "access_log", "send_log",
                "saved_views")
 RECORD_TABLES = (*TABLE_ORDER, "import_log", "history")

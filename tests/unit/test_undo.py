@@ -15,7 +15,7 @@ from coopdash.contract import TABLE_ORDER, key_columns
 from coopdash.store import history, snapshots, users
 from coopdash.workbook import importer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:
