@@ -110,7 +110,7 @@ def test_undo_restores_records_never_roles_or_logs_and_undo_of_undo_brings_back(
     assert m[imported] == ("import", None, first)
     assert m[first] == ("undo", imported, None)
     assert [w for w, (what, _, by) in m.items() if by is not None] == [imported]
-    hist = cli("history", db=published)
+    hist = cli("history", db=published, env={"COOPDASH_ROLE": "admin"})
     assert hist.returncode == 0, hist.stderr
     lines = {int(line.split("  ")[0]): line for line in hist.stdout.splitlines()[1:]}
     assert set(lines) == set(m)  # every write is still listed
@@ -142,7 +142,7 @@ def test_an_edit_is_undoable_as_the_newest_write_and_roles_say_why_not(published
         users.set_role(con, "b@x.id", "viewer", actor="admin")
     role_write = newest(published)
     with store.reading(published) as con:
-        df = history.writes(con, published)
+        df = history.writes(con, published, show_private=True)
     row = df[df["write_id"] == edit].iloc[0]
     assert row["is_undoable"], row["why_not"]
     role = df[df["write_id"] == role_write].iloc[0]
@@ -167,7 +167,7 @@ def test_keep_counts_writes_that_change_records_edits_included(published, monkey
         with store.writing(published, actor="admin", what="role") as con:
             users.set_role(con, f"{title.lower()}@x.id", "viewer", actor="admin")
     with store.reading(published) as con:
-        df = history.writes(con, published).set_index("write_id")
+        df = history.writes(con, published, show_private=True).set_index("write_id")
     assert df.loc[ids[0], "why_not"] == "pruned"
     assert df.loc[ids[1], "is_undoable"] and df.loc[ids[2], "is_undoable"]
     with pytest.raises(store.UndoRefusedError,
