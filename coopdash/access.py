@@ -11,7 +11,10 @@ Permissions:
   screens, hovers, packs and files;
 - `export`: table and store downloads (the Data page);
 - `write`: load workbooks, edit follow-ups, record on the Record page;
-- `manage`: the Admin page (who has which role, the access log).
+- `manage`: the Admin page (who has which role, the access log);
+- `share`: share a saved view with everyone (its name and address are seen by every
+  signed-in person). Every signed-in role saves views for itself; a viewer's stay its
+  own, so a name a viewer typed never reaches another person (issue 20).
 
 May import nothing of coopdash (foundation).
 """
@@ -25,11 +28,11 @@ ROLES: tuple[str, ...] = ("viewer", "analyst", "keeper", "admin")
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset(),
-    "analyst": frozenset({"names", "export"}),
-    "keeper": frozenset({"names", "export", "write"}),
-    "admin": frozenset({"names", "export", "write", "manage"}),
+    "analyst": frozenset({"names", "export", "share"}),
+    "keeper": frozenset({"names", "export", "write", "share"}),
+    "admin": frozenset({"names", "export", "write", "manage", "share"}),
 }
-KNOWN = frozenset({"names", "export", "write", "manage"})
+KNOWN = frozenset({"names", "export", "write", "manage", "share"})
 
 # page url path -> the permission needed to open it (pages not listed: every role)
 PAGE_NEEDS: dict[str, str] = {"data": "export", "record": "write", "admin": "manage"}

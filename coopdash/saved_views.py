@@ -9,6 +9,8 @@ participants shows a viewer counts.
 Who may do what (`Who`, decided by the web layer from the sign-in or the settings):
 - every person may open their own views and every shared view;
 - a person who may save (`Who.may_save`) saves views under names unique to them;
+- a person who may share (`Who.may_share`: the role's `share` permission,
+  `coopdash.access`) shares a view with everyone; others keep theirs to themselves;
 - only a view's owner, or an admin, renames, (un)shares or deletes it.
 
 Errors are `ViewError(key, **values)`: a catalogue key (`coopdash/i18n/deploy.toml`) with
@@ -46,12 +48,13 @@ class ViewError(ValueError):
 @dataclass(frozen=True)
 class Who:
     """The person acting on views: `owner` is their e-mail when signed in, the configured
-    actor otherwise; `may_save` whether they may save views; `is_admin` whether they may
-    change anyone's shared views."""
+    actor otherwise; `may_save` whether they may save views; `may_share` whether they may
+    share one with everyone; `is_admin` whether they may change anyone's shared views."""
 
     owner: str
     may_save: bool
     is_admin: bool = False
+    may_share: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ def save(con: duckdb.DuckDBPyConnection, who: Who, name: str, page: str,
     """Save the address (`page`, `params`) under `name` for `who`."""
     if not who.may_save:
         raise ViewError("views.error.not_allowed")
+    if shared and not who.may_share:
+        raise ViewError("views.error.not_sharing")
     text = clean_name(name)
     if _taken(con, who.owner, text):
         raise ViewError("views.error.taken", name=text)
@@ -133,6 +138,8 @@ def change(con: duckdb.DuckDBPyConnection, who: Who, view_id: int, *,
     if text != view.name and _taken(con, view.owner, text, but=view.view_id):
         raise ViewError("views.error.taken", name=text)
     is_shared = view.is_shared if shared is None else bool(shared)
+    if is_shared and not view.is_shared and not who.may_share:
+        raise ViewError("views.error.not_sharing")
     query.run(con, "saved_view_update", {"view_id": view.view_id, "name": text,
                                          "is_shared": is_shared, "now": _now()})
     return SavedView(view.view_id, view.owner, text, view.page, view.params, is_shared)

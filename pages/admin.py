@@ -50,13 +50,13 @@ def _change(email: str, role: str | None) -> None:
             old, new = users.set_role(con, email, role, actor=ctx.person.actor,
                                       admins=ctx.settings.admins)
     except access.LastAdminError as exc:
-        st.error(ctx.t("access.last_admin", email=exc.email), icon=":material/error:")
+        st.error(ctx.t("access.last_admin", email=ui.plain(exc.email)), icon=":material/error:")
         return
     except access.AccessError:
-        st.error(ctx.t("admin.bad_email", value=email), icon=":material/error:")
+        st.error(ctx.t("admin.bad_email", value=ui.plain(email)), icon=":material/error:")
         return
     key = "admin.changed" if old != new else "admin.unchanged"
-    st.session_state["adm_flash"] = ctx.t(key, email=email.strip().lower(),
+    st.session_state["adm_flash"] = ctx.t(key, email=ui.plain(email.strip().lower()),
                                           old=_role_label(old), new=_role_label(new))
     st.rerun()
 

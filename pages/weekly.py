@@ -386,7 +386,7 @@ def save(ctx: ui.Context, record: dict) -> None:
                  icon=":material/error:")
         return
     ui.after_write()
-    st.session_state["wk_flash"] = ctx.t("weekly.edit.saved", title=record["title"])
+    st.session_state["wk_flash"] = ctx.t("weekly.edit.saved", title=ui.plain(record["title"]))
     st.rerun()
 
 

@@ -28,6 +28,7 @@ from coopdash import access, store
 from coopdash.i18n import t
 from coopdash.settings import LANGS, Settings
 from coopdash.store import users
+from coopdash.web.literal import plain
 
 
 def configured() -> bool:
@@ -103,7 +104,7 @@ def _landing(settings: Settings) -> None:
 def _no_role(settings: Settings, person: access.Person) -> None:
     lang = _lang(settings)
     st.title(t("app.title", lang))
-    st.warning(t("access.no_role_page", lang, email=person.email), icon=":material/lock:")
+    st.warning(t("access.no_role_page", lang, email=plain(person.email)), icon=":material/lock:")
     _sign_out_button(lang, "auth_norole_out")
 
 
@@ -116,7 +117,7 @@ def sidebar(person: access.Person, lang: str) -> None:
     """Which mode this deployment is in, who is signed in, and "Sign out"."""
     role = t(f"role.{person.role}", lang)
     if person.signed_in:
-        st.caption(t("access.mode.signed_in", lang, email=person.email, role=role))
+        st.caption(t("access.mode.signed_in", lang, email=plain(person.email), role=role))
         _sign_out_button(lang, "auth_sign_out")
     else:
         st.caption(t("access.mode.shared", lang, role=role))

@@ -40,7 +40,7 @@ from coopdash.figures.filters import NONE, Filters
 from coopdash.i18n import code_label, fmt_int, locale, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
 from coopdash.store import query
-from coopdash.web import assets, auth, legacy_pages, params, recipes
+from coopdash.web import assets, auth, legacy_pages, literal, params, recipes
 from coopdash.workbook import bootstrap, regions
 
 _CTX_KEY = "_coopdash_ctx"
@@ -83,14 +83,7 @@ class Context:
 
 # --- the store --------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$=")
-
-
-def plain(text: str) -> str:
-    """`text` (a file name, a value from a workbook) shown literally inside Streamlit's
-    Markdown: every character Markdown or Streamlit's directives (`:red[...]`,
-    `:material/...:`, `$math$`) would act on is backslash-escaped."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+plain = literal.plain  # text people typed, shown literally in Markdown (`web.literal`)
 
 
 @st.cache_resource(show_spinner=False)

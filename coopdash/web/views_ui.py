@@ -30,9 +30,10 @@ def who(ctx: ui.Context) -> sv.Who:
     configured actor, who saves unless that role is `viewer`."""
     person = ctx.person
     if person.signed_in:
-        return sv.Who(owner=person.actor, may_save=True, is_admin=person.can("manage"))
+        return sv.Who(owner=person.actor, may_save=True, is_admin=person.can("manage"),
+                      may_share=person.can("share"))
     return sv.Who(owner=person.actor, may_save=person.role != "viewer",
-                  is_admin=False)
+                  is_admin=False, may_share=person.can("share"))
 
 
 def sidebar(ctx: ui.Context, page_path: str) -> None:
@@ -84,7 +85,8 @@ def _manage(ctx: ui.Context, person: sv.Who, view: sv.SavedView) -> None:
     new_name = st.text_input(ctx.t("views.new_name"), value=view.name,
                              key=f"views_rename_{view.view_id}", max_chars=sv.MAX_NAME)
     shared = st.checkbox(ctx.t("views.share"), value=view.is_shared,
-                         key=f"views_share_{view.view_id}")
+                         key=f"views_share_{view.view_id}",
+                         disabled=not (person.may_share or view.is_shared))
     # one under the other: side by side, the sidebar cuts their labels short
     if st.button(ctx.t("views.apply"), key="views_apply", width="stretch"):
         _act(ctx, "views.changed", lambda con: sv.change(con, person, view.view_id,
@@ -92,14 +94,16 @@ def _manage(ctx: ui.Context, person: sv.Who, view: sv.SavedView) -> None:
     if st.button(ctx.t("views.delete"), key="views_delete", width="stretch",
                  icon=":material/delete:"):
         _act(ctx, "views.deleted", lambda con: sv.delete(con, person, view.view_id),
-             name=view.name)
+             name=ui.plain(view.name))
 
 
 def _save_form(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
     with st.form("views_save_form", clear_on_submit=True, border=False):
         name = st.text_input(ctx.t("views.name"), key="views_name", max_chars=sv.MAX_NAME,
                              placeholder=ctx.t("views.name_hint"))
-        shared = st.checkbox(ctx.t("views.share"), key="views_new_shared")
+        shared = st.checkbox(ctx.t("views.share"), key="views_new_shared",
+                             disabled=not person.may_share,
+                             help=None if person.may_share else ctx.t("views.share_no"))
         if st.form_submit_button(ctx.t("views.save"), icon=":material/bookmark_add:",
                                  width="stretch"):
             params = st.query_params.to_dict()
@@ -114,10 +118,11 @@ def _act(ctx: ui.Context, done_key: str, action, **values) -> None:
         with ui.writing(ctx, "view", file_name=done_key.removeprefix("views.")) as con:
             result = action(con)
     except sv.ViewError as exc:
-        st.error(ctx.t(exc.key, **exc.values), icon=":material/error:")
+        st.error(ctx.t(exc.key, **{k: ui.plain(v) for k, v in exc.values.items()}),
+                 icon=":material/error:")
         return
     if isinstance(result, sv.SavedView):
-        values = {"name": result.name, **values}
+        values = {"name": ui.plain(result.name), **values}
         # chosen in the list on the next run (the list is already drawn in this one)
         st.session_state["_views_pick_next"] = result.view_id
     st.session_state["_views_flash"] = (done_key, values)

@@ -10,10 +10,11 @@ import pytest
 from coopdash import saved_views as sv
 from coopdash import store
 from coopdash.i18n import t
+from coopdash.web.literal import plain
 
-ANA = sv.Who("ana@office.go.id", may_save=True)
-BUDI = sv.Who("budi@office.go.id", may_save=True)
-ADMIN = sv.Who("admin@office.go.id", may_save=True, is_admin=True)
+ANA = sv.Who("ana@office.go.id", may_save=True, may_share=True)
+BUDI = sv.Who("budi@office.go.id", may_save=True, may_share=True)
+ADMIN = sv.Who("admin@office.go.id", may_save=True, is_admin=True, may_share=True)
 WALL = sv.Who("wall", may_save=False)
 
 
@@ -124,7 +125,7 @@ def test_analysts_shared_view_shows_a_viewer_counts(app, sample_store, store_cop
     _button(at, t("views.save", "en")).click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [t("views.saved", "en",
-                                               name="Meeting participants")]
+                                               name=plain("Meeting participants"))]
     con = store.connect(db)  # the app's own database instance (same process)
     page, query, shared = con.execute(
         "select page, query, is_shared from saved_views").fetchall()[0]
@@ -162,13 +163,13 @@ def test_owner_renames_and_deletes_in_the_sidebar(app, sample_store, store_copy,
     at.text_input(key=f"views_rename_{mine.view_id}").input("New name")
     at.checkbox(key=f"views_share_{mine.view_id}").check()
     _button(at, t("views.apply", "en")).click().run()
-    assert [s.value for s in at.success] == [t("views.changed", "en", name="New name")]
+    assert [s.value for s in at.success] == [t("views.changed", "en", name=plain("New name"))]
     con = store.connect(db)
     assert [(v.name, v.is_shared) for v in sv.listed(con, sv.Who("pytest", True))] == [
         ("New name", True), ("Budi's view", True)]
     con.close()
     _button(at, t("views.delete", "en")).click().run()
-    assert [s.value for s in at.success] == [t("views.deleted", "en", name="New name")]
+    assert [s.value for s in at.success] == [t("views.deleted", "en", name=plain("New name"))]
     at.run()
     assert [o for o in at.selectbox(key="views_pick").options] == [
         t("views.by", "en", name="Budi's view", owner=BUDI.owner)]
@@ -187,3 +188,23 @@ def test_a_view_of_a_removed_page_says_so(app, sample_store, store_copy):
     _button(at, t("views.open", "en")).click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [t("views.error.page_gone", "en", page="reports")]
+
+
+def test_who_may_share_is_the_role_tables_rule(con):
+    """Sharing a view is the `share` permission of the role table: a signed-in viewer
+    saves views for themselves but shares none (saving shared or sharing later is
+    refused, nothing written); an analyst shares."""
+    from coopdash import access
+
+    assert [r for r in access.ROLES if access.can(r, "share")] == ["analyst", "keeper",
+                                                                    "admin"]
+    viewer = sv.Who("vera@office.go.id", may_save=True, may_share=False)
+    with pytest.raises(sv.ViewError) as err:
+        sv.save(con, viewer, "[Verifikasi](http://evil.example)", "overview", {}, shared=True)
+    assert err.value.key == "views.error.not_sharing"
+    own = sv.save(con, viewer, "Mine", "overview", {})
+    with pytest.raises(sv.ViewError):
+        sv.change(con, viewer, own.view_id, shared=True)
+    assert _names(con, ANA) == [] and _names(con, viewer) == ["Mine"]
+    sv.save(con, ANA, "Ana's", "overview", {}, shared=True)
+    assert _names(con, viewer) == ["Mine", "Ana's"]

@@ -101,6 +101,8 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
     assert t("nav.explorer", "en") in nav
     assert t("nav.data", "en") not in nav and t("nav.admin", "en") not in nav
     assert "viewer@office.example" in page.locator('[data-testid="stSidebar"]').inner_text()
+    open_views(page)  # a viewer keeps views to themselves: sharing is the role table's
+    assert page.locator(".st-key-views_new_shared input").is_disabled()
     for path in ("/data", "/admin"):
         page.goto(signin_app + path)
         _wait_text(page, t("access.not_allowed", "en"))
@@ -162,6 +164,35 @@ def grid_toolbar(page) -> list[str]:
             for b in toolbar.get_by_role("button").all()]
 
 
+HOSTILE_VIEW = "[Verifikasi akun](http://evil.example/login) :material/warning: :smile:"
+
+
+def open_views(page) -> None:
+    """Open the sidebar's saved views (built only while open)."""
+    page.locator(".st-key-views_open summary").click()
+    page.locator(".st-key-views_name input").wait_for(timeout=60_000)
+
+
+def save_view(page, name: str, shared: bool) -> None:
+    open_views(page)
+    page.locator(".st-key-views_name input").fill(name)
+    if shared:
+        page.locator(".st-key-views_new_shared label").click()
+    page.get_by_role("button", name=t("views.save", "en")).click()
+
+
+def said_as_text(page, name: str):
+    """The success message that names `name`: shown as typed, no link, no icon, no emoji."""
+    alert = page.locator('[data-testid="stAlertContentSuccess"]').filter(
+        has_text=name.split(" :")[0])
+    alert.wait_for(timeout=60_000)
+    markdown = alert.locator('[data-testid="stMarkdownContainer"]')
+    assert markdown.locator("a").count() == 0
+    assert markdown.locator('[role="img"]').count() == 0
+    # as typed (an invisible word joiner keeps Streamlit from rewriting `:material/`)
+    assert name in markdown.inner_text().replace("\u2060", "")
+
+
 def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
     """An analyst downloads the participants (with names); the administrator's access
     log (downloaded from the Admin page) names the analyst, the table, the rows, the
@@ -189,6 +220,17 @@ def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
     assert mine[["role", "table_name", "n_rows", "format"]].values.tolist()[0] == [
         "analyst", "participants", str(len(rows)), "csv"]
     assert '"q": "Deputy"' in mine["filters"].iloc[0]
+
+    # a name typed by one person is text for another: the analyst shares a view named
+    # like a link and an icon; the admin who deletes it sees its name, not a link
+    save_view(analyst, HOSTILE_VIEW, shared=True)
+    said_as_text(analyst, HOSTILE_VIEW)
+    open_views(admin)
+    admin.locator(".st-key-views_pick input").click()
+    admin.get_by_role("option", name=t("views.by", "en", name=HOSTILE_VIEW,
+                                       owner="analyst@office.example")).click()
+    admin.get_by_role("button", name=t("views.delete", "en")).click()
+    said_as_text(admin, HOSTILE_VIEW)
 
 
 def test_keeper_upload_is_logged_under_the_keepers_email(signin_app, person, tmp_path):
