@@ -46,7 +46,7 @@ _WRAP = [
      "lock held: checks against the store"),
     ("coopdash.workbook.importer", "_Ctx.apply", "lock held: write tables+history"),
     ("coopdash.workbook.importer", "_Ctx.log", "lock held: write import_log"),
-    ("coopdash.workbook.importer", "_commit", "lock held: commit"),
+    ("coopdash.store.base", "commit", "lock held: commit"),
     ("coopdash.store.snapshots", "_finish", "lock held: write_log + checkpoint"),
     ("coopdash.store.snapshots", "_publish", "lock held: fsync + publish (rename)"),
     ("coopdash.store.snapshots", "_prune", "lock held: prune old versions"),

@@ -44,6 +44,7 @@ from coopdash.store.base import (
     migrate,
     migrations,
     schema_version,
+    transaction,
     wal_path,
 )
 from coopdash.store.history import UndoRefusedError, undo
@@ -85,6 +86,7 @@ __all__ = [
     "path_of",
     "reading",
     "schema_version",
+    "transaction",
     "undo",
     "upgrade",
     "versions_dir",

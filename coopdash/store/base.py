@@ -9,6 +9,8 @@ which caches key on. How files are written and published: `coopdash.store.snapsh
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -97,6 +99,24 @@ def _applied(con: duckdb.DuckDBPyConnection) -> set[int]:
         "select key from meta where key like 'migration.%'").fetchall()}
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The block as one transaction on `con`: committed at its end; rolled back, and the
+    exception raised again, if anything escapes it (an interrupt too)."""
+    con.execute("begin transaction")
+    try:
+        yield con
+        commit(con)
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def commit(con: duckdb.DuckDBPyConnection) -> None:
+    """(Its own function so that a profile can time the commit: benchmarks/import_profile.)"""
+    con.execute("commit")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every migration the store has not had, each atomically, in number order."""
     pending = pending_migrations(con)
@@ -104,17 +124,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         _record_applied(con)
     for script in pending:
         number = _number(script)
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(script.read_text(encoding="utf-8"))
             _set_meta(con, f"migration.{number:03d}", "applied")
             _set_meta(con, "schema_version", str(max(_applied(con))))
             if number == 1:
                 _set_meta(con, "data_version", "0")
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
 
 
 def _record_applied(con: duckdb.DuckDBPyConnection) -> None:

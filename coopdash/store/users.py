@@ -19,6 +19,7 @@ import pandas as pd
 
 from coopdash import access
 from coopdash.store import query
+from coopdash.store.base import transaction
 
 
 def role_of(con: duckdb.DuckDBPyConnection, email: str) -> str | None:
@@ -51,9 +52,7 @@ def set_role(con: duckdb.DuckDBPyConnection, email: str, role: str | None,
     stored admin's role is never removed nor lowered (`access.LastAdminError`)."""
     email = access.email(email)
     new = access.check_role(role) if role is not None else None
-    cur = con.cursor()
-    try:
-        cur.execute("begin transaction")
+    with con.cursor() as cur, transaction(cur):
         rows = cur.execute("select role from users where email = $email",
                            {"email": email}).fetchall()
         old = rows[0][0] if rows else None
@@ -63,12 +62,6 @@ def set_role(con: duckdb.DuckDBPyConnection, email: str, role: str | None,
             raise access.LastAdminError(email)
         if old != new:
             _write_role(cur, email, old, new, actor)
-        cur.execute("commit")
-    except BaseException:
-        cur.execute("rollback")
-        raise
-    finally:
-        cur.close()
     return old, new
 
 

@@ -263,28 +263,20 @@ def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
            progress: Progress) -> None:
     now = dt.datetime.now().replace(microsecond=0)
     names = [n for n in TABLE_ORDER if n in staging.tables]
-    con.execute("begin transaction")
     try:
-        for i, name in enumerate(names):
-            _report(progress, 0.5 + 0.45 * i / len(names),
-                    t("store.import.writing", lang, table=name))
-            ctx = _Ctx(con, name, staging, now)
-            result.tables[name] = ctx.apply()
-            ctx.log(result.tables[name], actor, result.file_name, result.mode)
-            ctx.drop_frozen()
-        result.data_version = store.bump_data_version(con)
-        _commit(con)
-    except BaseException:
-        con.execute("rollback")
-        raise
+        with store.transaction(con):
+            for i, name in enumerate(names):
+                _report(progress, 0.5 + 0.45 * i / len(names),
+                        t("store.import.writing", lang, table=name))
+                ctx = _Ctx(con, name, staging, now)
+                result.tables[name] = ctx.apply()
+                ctx.log(result.tables[name], actor, result.file_name, result.mode)
+                ctx.drop_frozen()
+            result.data_version = store.bump_data_version(con)
     finally:
         con.execute("drop table if exists _m")
         con.execute("drop table if exists _r")
         con.execute("drop table if exists _n")
-
-
-def _commit(con) -> None:
-    con.execute("commit")
 
 
 class _Ctx:
