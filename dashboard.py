@@ -7,13 +7,13 @@ currency, filters — kept in the URL), and runs the chosen page.
 import streamlit as st
 
 from coopdash.i18n import t
-from coopdash.web import auth, routes, ui, views_ui
+from coopdash.web import assets, auth, frame, routes, views_ui
 
 # the icon is a file of the app, served by it: a `:material/…:` page icon makes browsers
 # fetch it from a font host on the internet, and offices may run offline
-st.set_page_config(page_title="coopdash", page_icon=str(ui.ICON), layout="wide")
+st.set_page_config(page_title="coopdash", page_icon=str(assets.ICON), layout="wide")
 
-ctx = ui.build_context()  # with sign-in, stops at the landing page for anyone without access
+ctx = frame.build_context()  # with sign-in, stops at the landing page for anyone without access
 lang = ctx.lang
 
 

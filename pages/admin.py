@@ -8,10 +8,10 @@ import streamlit as st
 from coopdash import access
 from coopdash.i18n import fmt_int
 from coopdash.store import users
-from coopdash.web import auth, ui
+from coopdash.web import auth, frame, literal, storage
 from coopdash.web.download import download
 
-ctx = ui.context()
+ctx = frame.context()
 auth.require(ctx.person, "manage", ctx.lang)
 st.title(ctx.t("admin.title"))
 st.caption(ctx.t("admin.intro"))
@@ -29,7 +29,7 @@ def _headed(df: pd.DataFrame) -> pd.DataFrame:
 
 def _people() -> list[str]:
     st.subheader(ctx.t("admin.people"))
-    df = users.listed(ui.connection())
+    df = users.listed(storage.connection())
     if df.empty:
         st.caption(ctx.t("admin.nobody"))
     else:
@@ -46,17 +46,18 @@ def _people() -> list[str]:
 def _change(email: str, role: str | None) -> None:
     auth.require(ctx.person, "manage", ctx.lang)  # the role is read fresh on this run
     try:
-        with ui.writing(ctx, "role", file_name=email) as con:
+        with storage.writing(ctx, "role", file_name=email) as con:
             old, new = users.set_role(con, email, role, actor=ctx.person.actor,
                                       admins=ctx.settings.admins)
     except access.LastAdminError as exc:
-        st.error(ctx.t("access.last_admin", email=ui.plain(exc.email)), icon=":material/error:")
+        st.error(ctx.t("access.last_admin", email=literal.plain(exc.email)),
+                 icon=":material/error:")
         return
     except access.AccessError:
-        st.error(ctx.t("admin.bad_email", value=ui.plain(email)), icon=":material/error:")
+        st.error(ctx.t("admin.bad_email", value=literal.plain(email)), icon=":material/error:")
         return
     key = "admin.changed" if old != new else "admin.unchanged"
-    st.session_state["adm_flash"] = ctx.t(key, email=ui.plain(email.strip().lower()),
+    st.session_state["adm_flash"] = ctx.t(key, email=literal.plain(email.strip().lower()),
                                           old=_role_label(old), new=_role_label(new))
     st.rerun()
 
@@ -80,12 +81,12 @@ def _forms(emails: list[str]) -> None:
 
 def _logs() -> None:
     st.subheader(ctx.t("admin.role_log"))
-    log = users.role_log(ui.connection())
+    log = users.role_log(storage.connection())
     log = log.assign(old_role=log["old_role"].map(_role_label),
                      new_role=log["new_role"].map(_role_label))
     st.dataframe(_headed(log), hide_index=True, key="adm_role_log")
     st.subheader(ctx.t("admin.access_log"))
-    seen = users.access_log(ui.connection())
+    seen = users.access_log(storage.connection())
     if seen.empty:
         st.caption(ctx.t("admin.access_empty"))
         return

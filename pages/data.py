@@ -6,16 +6,16 @@ import streamlit as st
 from coopdash import store
 from coopdash.i18n import fmt_int
 from coopdash.store import history
-from coopdash.web import auth, ui
+from coopdash.web import auth, cache, frame, layout, literal, storage
 from coopdash.web.download import download
 from coopdash.workbook import template, uploads, writer
 from coopdash.workbook.validate import ValidationFailed
 
-ctx = ui.context()
+ctx = frame.context()
 auth.require(ctx.person, "export", ctx.lang)  # a viewer opening /data gets "not allowed"
 st.title(ctx.t("data.title"))
 st.caption(ctx.t("data.intro"))
-ui.demo_banner(ctx)
+layout.demo_banner(ctx)
 
 
 st.subheader(ctx.t("data.template_title"))
@@ -38,7 +38,7 @@ def _show_report(report: uploads.CheckReport) -> None:
         st.dataframe(table.rename(columns={c: ctx.t(f"data.col.{c}") for c in table.columns}),
                      hide_index=True, key="data_report_table")
         return
-    st.error(ctx.t("data.check_failed", file=ui.plain(report.file_name),
+    st.error(ctx.t("data.check_failed", file=literal.plain(report.file_name),
                    n=fmt_int(report.total_issues, ctx.lang)),
              icon=":material/error:")
     if report.total_issues > len(report.issues):
@@ -76,11 +76,10 @@ def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
     except (store.WriterBusyError, store.StoreFullError) as exc:
         st.error(exc.message(ctx.lang), icon=":material/lock:")
         return
-    ui.after_write()
     st.session_state.pop("data_check", None)
     # the next run reads the version just published (this run stays on the one it began on)
-    st.session_state["data_flash"] = ctx.t("data.applied", file=ui.plain(upload.name)) + "\n\n" + \
-        "\n".join(f"- {line.strip()}" for line in result.lines(ctx.lang)[1:])
+    st.session_state["data_flash"] = ctx.t("data.applied", file=literal.plain(upload.name)) \
+        + "\n\n" + "\n".join(f"- {line.strip()}" for line in result.lines(ctx.lang)[1:])
     st.rerun()
 
 
@@ -99,7 +98,7 @@ else:
         check_key = (upload.file_id, mode, ctx.data_version)
         if st.button(ctx.t("data.check_button"), key="data_check_button",
                      icon=":material/rule:"):
-            report = uploads.check_upload(ui.connection(), upload.name, upload.getvalue(),
+            report = uploads.check_upload(storage.connection(), upload.name, upload.getvalue(),
                                           replace)
             st.session_state["data_check"] = (check_key, report)
         checked = st.session_state.get("data_check")
@@ -114,7 +113,7 @@ else:
 @st.cache_data(show_spinner=False)
 def _excel_refusal(db: str, version: int, lang: str) -> str | None:
     del db, version  # the cache key
-    return writer.excel_refusal(ui.connection(), lang)
+    return writer.excel_refusal(storage.connection(), lang)
 
 
 def _export() -> None:
@@ -130,7 +129,7 @@ def _export() -> None:
     if fmt == "xlsx":
         refusal = _excel_refusal(str(ctx.settings.db_path), ctx.data_version, ctx.lang)
         unavailable = refusal and refusal + " " + ctx.t("data.export_choose_csv")
-    con, lang, name = ui.connection_ref(), ctx.lang, f"coopdash-store.{fmt}"
+    con, lang, name = storage.connection_ref(), ctx.lang, f"coopdash-store.{fmt}"
     download(ctx, "data_export_download", ctx.t("data.export_download", file=name),
              lambda: writer.store_bytes(con(), fmt, lang), name, permission="export",
              unavailable=unavailable,
@@ -141,7 +140,7 @@ def _export() -> None:
 _export()
 
 st.subheader(ctx.t("data.log_title"))
-log = ui.run("data_import_log", ctx)
+log = cache.run("data_import_log", ctx)
 if log.empty:
     st.caption(ctx.t("data.log_empty"))
 else:
@@ -186,7 +185,6 @@ def _undo(writes: pd.DataFrame) -> None:
         except (store.WriterBusyError, store.StoreFullError, store.UndoRefusedError) as exc:
             st.error(exc.message(ctx.lang), icon=":material/lock:")
             return
-        ui.after_write()
         st.session_state["data_undo_flash"] = ctx.t("snap.page.undone", id=write_id)
         st.rerun()
 
@@ -195,7 +193,7 @@ st.subheader(ctx.t("snap.page.title"))
 st.caption(ctx.t("snap.page.help", n=fmt_int(ctx.settings.undo_keep, ctx.lang)))
 if flash := st.session_state.pop("data_undo_flash", None):
     st.success(flash, icon=":material/check_circle:")
-writes = history.with_undoable(ui.run("store_history", ctx, limit=50,  # access log: admins'
+writes = history.with_undoable(cache.run("store_history", ctx, limit=50,  # access log: admins'
                                        show_private=ctx.can("manage")), ctx.settings.db_path)
 shown = pd.DataFrame({
     ctx.t(f"snap.col.{c}"): v for c, v in (

@@ -4,49 +4,49 @@ participants by province, roles and positions; each chart with the rows behind i
 import streamlit as st
 
 from coopdash.charts import leadership
-from coopdash.web import ui
+from coopdash.web import cache, frame, layout, places, sidebar
 
-ctx = ui.context()
+ctx = frame.context()
 st.title(ctx.t("lead.deleg.title"))
-ui.demo_banner(ctx)
+layout.demo_banner(ctx)
 
 
 def _rows(key: str, df, columns: dict, **kw) -> None:
-    ui.rows_behind(ctx, key, df, columns, **kw)  # built only once opened
+    layout.rows_behind(ctx, key, df, columns, **kw)  # built only once opened
 
 
 def _sizes() -> None:
     st.subheader(ctx.t("lead.deleg.sizes"))
     st.caption(ctx.t("lead.deleg.sizes_caption"))
-    df = ui.run("delegations_by_kind", ctx)
-    if ui.empty_state(ctx, df):
+    df = cache.run("delegations_by_kind", ctx)
+    if layout.empty_state(ctx, df):
         return
-    if sel := ui.chart(leadership.delegation_sizes_chart, df, ctx.lang, key="dl_sizes"):
-        ui.drill_to("delegations", kinds=sorted({k for k, *_ in sel}))
+    if sel := layout.chart(leadership.delegation_sizes_chart, df, ctx.lang, key="dl_sizes"):
+        sidebar.drill_to("delegations", kinds=sorted({k for k, *_ in sel}))
     _rows("dl_rows_sizes", df, {
         "program_kind": "kind", "direction": "direction", "n_programs": "programs",
         "n_delegations": "delegations", "n_seats": "seats", "n_confirmed": "confirmed",
         "n_attended": "attended"},
           codes={"program_kind": "program_kind"}, directions=True)
     st.markdown(f"**{ctx.t('lead.deleg.programs')}**")
-    top = ui.run("delegations_by_program", ctx, limit=25)
-    ui.table(ctx, top, {"title": "program", "partner_name": "partner", "program_kind": "kind",
-                        "side": "side", "n_seats": "seats", "n_confirmed": "confirmed",
-                        "n_attended": "attended"},
-             codes={"program_kind": "program_kind", "side": "side"})
+    top = cache.run("delegations_by_program", ctx, limit=25)
+    layout.table(ctx, top, {"title": "program", "partner_name": "partner", "program_kind": "kind",
+                            "side": "side", "n_seats": "seats", "n_confirmed": "confirmed",
+                            "n_attended": "attended"},
+                 codes={"program_kind": "program_kind", "side": "side"})
 
 
 def _reciprocity() -> None:
     st.subheader(ctx.t("lead.deleg.reciprocity"))
-    df = ui.run("delegations_reciprocity", ctx)
-    if ui.empty_state(ctx, df):
+    df = cache.run("delegations_reciprocity", ctx)
+    if layout.empty_state(ctx, df):
         return
     measure = st.segmented_control(
         ctx.t("lead.common.measure"), ["n_seats", "n_people"], default="n_seats",
         key="dl_measure", format_func=lambda m: ctx.t(f"lead.deleg.measure_{m[2:]}"))
-    if sel := ui.chart(leadership.reciprocity_chart, df, ctx.lang, measure or "n_seats",
-                       key="dl_recip"):
-        ui.drill_to("delegations", sides=sorted(
+    if sel := layout.chart(leadership.reciprocity_chart, df, ctx.lang, measure or "n_seats",
+                           key="dl_recip"):
+        sidebar.drill_to("delegations", sides=sorted(
             {"home" if d == "outbound" else "partner" for d, *_ in sel}))
     _rows("dl_rows_recip", df, {"year": "year", "direction": "direction",
                                 "n_delegations": "delegations", "n_seats": "seats",
@@ -55,27 +55,28 @@ def _reciprocity() -> None:
 
 def _provinces() -> None:
     st.subheader(ctx.t("lead.deleg.provinces"))
-    df = ui.run("delegations_provinces", ctx)
+    df = cache.run("delegations_provinces", ctx)
     if df.empty:
         st.info(ctx.t("lead.deleg.provinces_none"), icon=":material/map:")
         return
-    names = ui.province_names()
+    names = places.province_names()
     # only the open tab is drawn: the map (the heaviest chart to draw) waits for its tab
     bar, geo = st.tabs([ctx.t("lead.deleg.provinces"), ctx.t("lead.deleg.map")],
                        key="dl_prov_tab", on_change="rerun")
     sel = []
     if geo.open:
         with geo:
-            sel = ui.chart(leadership.province_map_chart, df, ui.provinces(), ctx.lang,
-                           key="dl_map")
+            sel = layout.chart(leadership.province_map_chart, df, places.provinces(), ctx.lang,
+                               key="dl_map")
     else:
         with bar:
-            sel = ui.chart(leadership.province_chart, df, names, ctx.lang, key="dl_prov")
+            sel = layout.chart(leadership.province_chart, df, names, ctx.lang, key="dl_prov")
     if sel:
-        ui.drill_to("participants", regions=sorted({c for c, *_ in sel}))
-    with ui.lazy_expander(ctx.t("lead.common.rows_behind"), "dl_rows_prov") as is_open:
+        sidebar.drill_to("participants", regions=sorted({c for c, *_ in sel}))
+    with layout.lazy_expander(ctx.t("lead.common.rows_behind"), "dl_rows_prov") as is_open:
         if is_open:
-            st.dataframe(ui.view(leadership.province_table, df, names, ctx.lang), hide_index=True)
+            st.dataframe(cache.view(leadership.province_table, df, names, ctx.lang),
+                         hide_index=True)
 
 
 def _roles() -> None:
@@ -87,23 +88,24 @@ def _roles() -> None:
             if not ctx.can("names"):  # a position names a person (one regency's head)
                 st.info(ctx.t("access.positions_hidden"), icon=":material/lock:")
                 return
-            df = ui.run("delegations_positions", ctx, limit=15)
-            if not ui.empty_state(ctx, df):
-                if sel := ui.chart(leadership.positions_chart, df, ctx.lang, key="dl_positions"):
-                    ui.drill_to("participants", sides=sorted({s for _, s in sel}))
+            df = cache.run("delegations_positions", ctx, limit=15)
+            if not layout.empty_state(ctx, df):
+                if sel := layout.chart(leadership.positions_chart, df, ctx.lang,
+                                       key="dl_positions"):
+                    sidebar.drill_to("participants", sides=sorted({s for _, s in sel}))
                 _rows("dl_rows_positions", df, {"position": "position", "side": "side",
                                                 "n_people": "people"}, codes={"side": "side"})
         return
     with roles:
-        df = ui.run("delegations_roles", ctx)
-        if not ui.empty_state(ctx, df):
-            if sel := ui.chart(leadership.roles_chart, df, ctx.lang, key="dl_roles"):
-                ui.drill_to("participants", sides=sorted({s for _, s in sel}))
+        df = cache.run("delegations_roles", ctx)
+        if not layout.empty_state(ctx, df):
+            if sel := layout.chart(leadership.roles_chart, df, ctx.lang, key="dl_roles"):
+                sidebar.drill_to("participants", sides=sorted({s for _, s in sel}))
             # an ordinary expander: these rows are few, and built with the chart
             with st.expander(ctx.t("lead.common.rows_behind")):
-                ui.table(ctx, df, {"role": "role", "side": "side", "n_people": "people",
-                                   "n_attended": "attended"},
-                         codes={"role": "role", "side": "side"})
+                layout.table(ctx, df, {"role": "role", "side": "side", "n_people": "people",
+                                       "n_attended": "attended"},
+                             codes={"role": "role", "side": "side"})
 
 
 st.caption(ctx.t("lead.common.drill_hint"))

@@ -18,10 +18,10 @@ import streamlit as st
 
 from coopdash.figures import explorer as ex
 from coopdash.figures import exports
-from coopdash.web import auth, params, ui
+from coopdash.web import auth, cache, context, frame, layout, params, sidebar, storage
 from coopdash.web.download import download
 
-ctx = ui.context()
+ctx = frame.context()
 SHOW_NAMES = ctx.can("names")  # participants' names and ids
 PAGE_KEYS = ("tab", "q", "pg", "sort", "size")
 FILTER_URL_KEYS = tuple({f.url for tab in ex.TABS.values() for f in tab.filters})
@@ -39,18 +39,18 @@ def _from_url(tab: ex.Tab, qp) -> dict:
     """The tab's state from the link, each value read by `coopdash.web.params` (a value
     that cannot be used is dropped with a note the page shows)."""
     state = _defaults(tab)
-    state["q"] = ui.noted(params.text("q", qp.get("q")))
-    sort = ui.noted(params.choice("sort", qp.get("sort"), [
+    state["q"] = sidebar.noted(params.text("q", qp.get("q")))
+    sort = sidebar.noted(params.choice("sort", qp.get("sort"), [
         f"{d}{c}" for c in tab.sortable(SHOW_NAMES) for d in ("", "-")], ""))
     if sort:
         state["sort"], state["desc"] = sort.lstrip("-"), sort.startswith("-")
-    state["page"] = ui.noted(params.integer("pg", qp.get("pg"), 1, 1, 10**9))
-    state["size"] = ui.noted(params.integer("size", qp.get("size"), ex.DEFAULT_PAGE_SIZE,
-                                            min(ex.PAGE_SIZES), max(ex.PAGE_SIZES),
-                                            ex.PAGE_SIZES))
+    state["page"] = sidebar.noted(params.integer("pg", qp.get("pg"), 1, 1, 10**9))
+    state["size"] = sidebar.noted(params.integer("size", qp.get("size"), ex.DEFAULT_PAGE_SIZE,
+                                                 min(ex.PAGE_SIZES), max(ex.PAGE_SIZES),
+                                                 ex.PAGE_SIZES))
     for flt in tab.filters:
-        state["filters"][flt.param] = list(ui.noted(params.codes(flt.url, qp.get(flt.url),
-                                                                 flt.codes)))
+        state["filters"][flt.param] = list(sidebar.noted(params.codes(flt.url, qp.get(flt.url),
+                                                                      flt.codes)))
     return state
 
 
@@ -60,7 +60,7 @@ def _seed() -> None:
     if st.session_state.get("_ex_seeded"):
         return
     qp = st.query_params
-    tab = st.session_state.get("explorer_tab") or ui.noted(
+    tab = st.session_state.get("explorer_tab") or sidebar.noted(
         params.choice("tab", qp.get("tab"), ex.TABS, ex.DEFAULT_TAB))
     st.session_state["explorer_tab"] = tab
     st.session_state["_ex_state"] = {tab: _from_url(ex.TABS[tab], qp)}
@@ -114,8 +114,8 @@ def _write_url(tab: ex.Tab, state: dict) -> None:
 # --- the controls ----------------------------------------------------------------------
 
 def _controls(tab: ex.Tab) -> None:
-    ui.hold("ex_q", "ex_sort", "ex_desc", "ex_size",  # ex_page is re-set by main()
-            *(f"ex_f_{flt.param}" for flt in tab.filters))
+    sidebar.hold("ex_q", "ex_sort", "ex_desc", "ex_size",  # ex_page is re-set by main()
+                 *(f"ex_f_{flt.param}" for flt in tab.filters))
     cols = st.columns([3, *([2] * len(tab.filters))])
     cols[0].text_input(ctx.t("explorer.search"), key="ex_q", help=ctx.t("explorer.search_help"),
                        placeholder=ctx.t("explorer.search_placeholder" if SHOW_NAMES
@@ -152,22 +152,23 @@ def _signature(tab: ex.Tab, state: dict, params: dict) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()
 
 
-@st.cache_data(ttl=ctx.settings.cache_ttl, max_entries=64, show_spinner=False)
-def _count(db: str, version: int, tab_name: str, params_json: str) -> int:
-    del db, version  # cache key only
-    return ex.count(ui.connection(), ex.TABS[tab_name], ui.params_from_key(params_json))
+def _params(scope: context.Context, tab: ex.Tab, q: str, filters: dict) -> dict:
+    return scope.params(**ex.tab_params(tab, q, filters, scope.lang))
 
 
-@st.cache_data(ttl=ctx.settings.cache_ttl, max_entries=64, show_spinner=False)
-def _page(db: str, version: int, tab_name: str, params_json: str, sort: str, desc: bool,
-          page: int, size: int) -> pd.DataFrame:
-    del db, version  # cache key only
-    return ex.fetch(ui.connection(), ex.TABS[tab_name],
-                    ui.params_from_key(params_json), sort, desc, page, size)
+def count_rows(scope: context.Context, tab_name: str, q: str, filters: dict) -> int:
+    """How many rows the tab holds for the search and filters (`cache.computed`)."""
+    tab = ex.TABS[tab_name]
+    return ex.count(storage.connection(scope.settings, scope.data_version), tab,
+                    _params(scope, tab, q, filters))
 
 
-def _params(tab: ex.Tab, state: dict) -> dict:
-    return ctx.params(**ex.tab_params(tab, state["q"], state["filters"], ctx.lang))
+def page_rows(scope: context.Context, tab_name: str, q: str, filters: dict, sort: str,
+              desc: bool, page: int, size: int) -> pd.DataFrame:
+    """One page of the tab's rows (`cache.computed`)."""
+    tab = ex.TABS[tab_name]
+    return ex.fetch(storage.connection(scope.settings, scope.data_version), tab,
+                    _params(scope, tab, q, filters), sort, desc, page, size)
 
 
 # --- exports ---------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def _exports(tab: ex.Tab, state: dict, params: dict, n_rows: int) -> None:
     spec = exports.TableExport(tab=tab, params=params, sort=state["sort"], desc=state["desc"],
                                lang=ctx.lang, currency=ctx.currency, filters=ctx.filters,
                                show_names=SHOW_NAMES)
-    con = ui.connection_ref()
+    con = storage.connection_ref()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for col, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         download(ctx, f"ex_dl_{fmt}", ctx.t(f"explorer.download_{fmt}"),
@@ -201,7 +202,7 @@ def _record(tab: ex.Tab, state: dict, fmt: str, n_rows: int):
     filters = {**ctx.filters.to_query_params(), "q": state["q"],
                "sort": ("-" if state["desc"] else "") + state["sort"],
                **{k: v for k, v in state["filters"].items() if v}}
-    return auth.recorder(ctx.person, ui.connection_ref(), table=tab.name, filters=filters,
+    return auth.recorder(ctx.person, storage.connection_ref(), table=tab.name, filters=filters,
                          fmt=fmt, n_rows=n_rows)
 
 
@@ -226,10 +227,10 @@ def _store_export() -> None:
 
 def main() -> None:
     st.title(ctx.t("nav.explorer"))
-    ui.demo_banner(ctx)
+    layout.demo_banner(ctx)
     st.caption(ctx.t("explorer.intro"))
     _seed()
-    ui.link_notes(ctx.lang, "explorer")
+    sidebar.link_notes(ctx.lang, "explorer")
     st.segmented_control(ctx.t("explorer.table"), ex.TAB_NAMES, key="explorer_tab",
                          required=True, format_func=lambda v: ctx.t(f"explorer.tab.{v}"),
                          label_visibility="collapsed")
@@ -239,24 +240,22 @@ def main() -> None:
     _read_controls(tab, state)
     if tab.name == "participants" and not SHOW_NAMES:
         st.info(ctx.t("explorer.names_hidden"), icon=":material/visibility_off:")
-    params = _params(tab, state)
-    key = ui.params_key(params)
+    params = _params(ctx, tab, state["q"], state["filters"])
     sig = _signature(tab, state, params)
     if state.get("sig") not in (None, sig):
         state["page"] = 1
         st.session_state["ex_page"] = 1
     state["sig"] = sig
-    db = str(ctx.settings.db_path)
-    n_rows = _count(db, ctx.data_version, tab.name, key)
+    n_rows = cache.computed(count_rows, ctx, tab.name, state["q"], state["filters"])
     pages = ex.n_pages(n_rows, state["size"])
     st.session_state["ex_page"] = min(max(1, int(st.session_state.get("ex_page") or 1)), pages)
-    _table(tab, state, key, n_rows, pages)
+    _table(tab, state, n_rows, pages)
     _write_url(tab, state)
     _exports(tab, state, params, n_rows)
     _store_export()
 
 
-def _table(tab: ex.Tab, state: dict, key: str, n_rows: int, pages: int) -> None:
+def _table(tab: ex.Tab, state: dict, n_rows: int, pages: int) -> None:
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
     c2.number_input(ctx.t("explorer.page"), min_value=1, max_value=pages, step=1,
                     key="ex_page")
@@ -265,10 +264,10 @@ def _table(tab: ex.Tab, state: dict, key: str, n_rows: int, pages: int) -> None:
                              page=ex.fmt_int(state["page"], ctx.lang),
                              pages=ex.fmt_int(pages, ctx.lang)) + "**")
     if n_rows == 0:
-        ui.empty_state(ctx, None)
+        layout.empty_state(ctx, None)
         return
-    df = _page(str(ctx.settings.db_path), ctx.data_version, tab.name, key, state["sort"],
-               state["desc"], state["page"], state["size"])
+    df = cache.computed(page_rows, ctx, tab.name, state["q"], state["filters"], state["sort"],
+                        state["desc"], state["page"], state["size"])
     st.dataframe(ex.for_screen(tab, df, ctx.lang, ctx.currency, SHOW_NAMES), width="stretch",
                  hide_index=True, key="ex_table")
 

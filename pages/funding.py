@@ -6,28 +6,28 @@ import streamlit as st
 
 from coopdash.charts import leadership
 from coopdash.i18n import fmt_int
-from coopdash.web import ui
+from coopdash.web import cache, frame, layout, sidebar
 
-ctx = ui.context()
+ctx = frame.context()
 st.title(ctx.t("lead.funding.title"))
-ui.demo_banner(ctx)
+layout.demo_banner(ctx)
 
 _LINES = {"n_lines": "lines", "n_unconverted": "unconverted", "amount_display": "amount"}
 
 
 def _rows(key: str, df, columns: dict, **kw) -> None:
-    ui.rows_behind(ctx, key, df, columns, money=ctx.currency, **kw)  # built once opened
+    layout.rows_behind(ctx, key, df, columns, money=ctx.currency, **kw)  # built once opened
 
 
 def _mix(df) -> None:
     st.subheader(ctx.t("lead.funding.mix"))
     # the chart first: it is what the page is waited for; the table follows it
-    if sel := ui.chart(leadership.funding_mix_chart, df, ctx.lang, ctx.currency, key="fu_mix"):
-        ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
-    ui.table(ctx, df, {"source": "source", "amount_display": "amount", "n_lines": "lines",
-                       "n_converted": "converted", "n_unconverted": "unconverted",
-                       "n_no_amount": "no_amount"},
-             codes={"source": "source"}, money=ctx.currency)
+    if sel := layout.chart(leadership.funding_mix_chart, df, ctx.lang, ctx.currency, key="fu_mix"):
+        sidebar.drill_to("funding", sources=sorted({s for s, *_ in sel}))
+    layout.table(ctx, df, {"source": "source", "amount_display": "amount", "n_lines": "lines",
+                           "n_converted": "converted", "n_unconverted": "unconverted",
+                           "n_no_amount": "no_amount"},
+                 codes={"source": "source"}, money=ctx.currency)
     no_amount = int(df["n_no_amount"].sum())
     if no_amount:
         st.caption(ctx.t("lead.funding.no_amount_note", n=fmt_int(no_amount, ctx.lang)))
@@ -36,16 +36,16 @@ def _mix(df) -> None:
 def _stack(title: str | None, query: str, by: str, key: str, measure: str, **extra) -> None:
     if title:
         st.subheader(title)
-    df = ui.run(query, ctx, **extra)
-    if ui.empty_state(ctx, df):
+    df = cache.run(query, ctx, **extra)
+    if layout.empty_state(ctx, df):
         return
-    if sel := ui.chart(leadership.funding_stack_chart, df, ctx.lang, ctx.currency, by, measure,
-                       key=key):
+    if sel := layout.chart(leadership.funding_stack_chart, df, ctx.lang, ctx.currency, by, measure,
+                           key=key):
         field = {"year": None, "program_kind": "kinds", "partner_name": "partners"}[by]
         narrowed = {"sources": sorted({s for _, s in sel})}
         if field:
             narrowed[field] = sorted({c for c, _ in sel})
-        ui.drill_to("funding", **narrowed)
+        sidebar.drill_to("funding", **narrowed)
     label = {"year": "year", "program_kind": "kind", "partner_name": "partner"}[by]
     _rows(f"{key}_rows", df, {by: label, "source": "source", **_LINES},
           codes={"source": "source", **({"program_kind": "program_kind"}
@@ -55,30 +55,30 @@ def _stack(title: str | None, query: str, by: str, key: str, measure: str, **ext
 def _rates() -> None:
     st.subheader(ctx.t("lead.funding.rates"))
     st.caption(ctx.t("lead.funding.converted_note", currency=ctx.currency))
-    rates = ui.run("funding_rates", ctx)
+    rates = cache.run("funding_rates", ctx)
     if rates.empty:
         st.caption(ctx.t("lead.funding.rates_none"))
     else:
-        ui.table(ctx, rates, {"currency": "currency", "valid_from": "valid_from",
-                              "idr_per_unit": "rate", "source": "rate_source",
-                              "n_lines": "lines"}, dates=("valid_from",))
+        layout.table(ctx, rates, {"currency": "currency", "valid_from": "valid_from",
+                                  "idr_per_unit": "rate", "source": "rate_source",
+                                  "n_lines": "lines"}, dates=("valid_from",))
 
 
 def _unconverted() -> None:
     st.subheader(ctx.t("lead.funding.unconverted"))
-    df = ui.run("funding_unconverted", ctx)
+    df = cache.run("funding_unconverted", ctx)
     if df.empty:
         st.caption(ctx.t("lead.funding.unconverted_none"))
         return
     st.warning(ctx.t("lead.funding.unconverted_note",
                      n=fmt_int(int(df["n_lines"].sum()), ctx.lang)),
                icon=":material/currency_exchange:")
-    ui.table(ctx, df, {"currency": "currency", "n_lines": "lines", "amount": "original_amount",
-                       "first_on": "from", "last_on": "to"}, dates=("first_on", "last_on"))
+    layout.table(ctx, df, {"currency": "currency", "n_lines": "lines", "amount": "original_amount",
+                           "first_on": "from", "last_on": "to"}, dates=("first_on", "last_on"))
 
 
-mix = ui.run("funding_by_source", ctx)
-if not ui.empty_state(ctx, mix):
+mix = cache.run("funding_by_source", ctx)
+if not layout.empty_state(ctx, mix):
     st.caption(ctx.t("lead.common.drill_hint"))
     _mix(mix)
     measure = st.segmented_control(

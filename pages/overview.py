@@ -8,11 +8,11 @@ import streamlit as st
 from coopdash.charts import leadership
 from coopdash.figures import summary
 from coopdash.i18n import fmt_date, fmt_int, fmt_money, fmt_percent
-from coopdash.web import ui
+from coopdash.web import cache, frame, layout, sidebar
 
-ctx = ui.context()
+ctx = frame.context()
 st.title(ctx.t("lead.overview.title"))
-ui.demo_banner(ctx)
+layout.demo_banner(ctx)
 
 
 def _reference_date(choice: str) -> dt.date:
@@ -75,12 +75,12 @@ choice = st.segmented_control(
     format_func=lambda v: ctx.t(f"lead.overview.compare_{v}")) or "year"
 ref = _reference_date(choice)
 st.caption(ctx.t("lead.overview.since", date=fmt_date(ref, ctx.lang, long=True)))
-headline = ui.run(summary.QUERY, ctx, as_of=ctx.today, before=ref)  # both dates at once
-now = ui.view(summary.figures, headline, "now")  # what `summary --json` prints, too
-before = ui.view(summary.figures, headline, "before")
+headline = cache.run(summary.QUERY, ctx, as_of=ctx.today, before=ref)  # both dates at once
+now = cache.view(summary.figures, headline, "now")  # what `summary --json` prints, too
+before = cache.view(summary.figures, headline, "before")
 
 if not any(now[k] for k in ("agreements", "programs", "funding_lines", "actions_open")):
-    ui.empty_state(ctx)
+    layout.empty_state(ctx)
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
@@ -120,25 +120,25 @@ st.caption(ctx.t("lead.common.drill_hint"))
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("lead.overview.chart_reciprocity"))
-    df = ui.run("delegations_reciprocity", ctx)
-    if not ui.empty_state(ctx, df) and (
-            sel := ui.chart(leadership.reciprocity_chart, df, ctx.lang, key="ov_recip")):
-        ui.drill_to("delegations", sides=sorted(
+    df = cache.run("delegations_reciprocity", ctx)
+    if not layout.empty_state(ctx, df) and (
+            sel := layout.chart(leadership.reciprocity_chart, df, ctx.lang, key="ov_recip")):
+        sidebar.drill_to("delegations", sides=sorted(
             {"home" if d == "outbound" else "partner" for d, _ in sel}))
 with right:
     st.subheader(ctx.t("lead.overview.chart_funding"))
-    df = ui.run("funding_by_source", ctx)
-    if not ui.empty_state(ctx, df) and (
-            sel := ui.chart(leadership.funding_mix_chart, df, ctx.lang, ctx.currency,
-                            key="ov_funding")):
-        ui.drill_to("funding", sources=sorted({s for s, *_ in sel}))
+    df = cache.run("funding_by_source", ctx)
+    if not layout.empty_state(ctx, df) and (
+            sel := layout.chart(leadership.funding_mix_chart, df, ctx.lang, ctx.currency,
+                                key="ov_funding")):
+        sidebar.drill_to("funding", sources=sorted({s for s, *_ in sel}))
 
 st.subheader(ctx.t("lead.overview.chart_timeline"))
-agreements = ui.run("timeline_agreements", ctx, limit=15)
-if not ui.empty_state(ctx, agreements):
-    milestones = ui.run("timeline_milestones", ctx,
-                        agreement_ids=agreements["agreement_id"].tolist())
-    if sel := ui.chart(leadership.agreement_timeline_chart, agreements, milestones, None, ctx.lang,
-                       ctx.today, key="ov_timeline"):
+agreements = cache.run("timeline_agreements", ctx, limit=15)
+if not layout.empty_state(ctx, agreements):
+    milestones = cache.run("timeline_milestones", ctx,
+                           agreement_ids=agreements["agreement_id"].tolist())
+    if sel := layout.chart(leadership.agreement_timeline_chart, agreements, milestones, None,
+                           ctx.lang, ctx.today, key="ov_timeline"):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
-        ui.drill_to("agreements", partners=sorted({partner_of[a] for a, *_ in sel}))
+        sidebar.drill_to("agreements", partners=sorted({partner_of[a] for a, *_ in sel}))

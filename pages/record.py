@@ -10,13 +10,13 @@ import streamlit as st
 
 from coopdash.contract import CODES
 from coopdash.i18n import fmt_int
-from coopdash.web import auth, ui
+from coopdash.web import auth, cache, frame, places, storage
 from coopdash.workbook import entry
 from coopdash.workbook.validate import ValidationFailed, countries
 
 MAX_PEOPLE = 40
 MAX_FOLLOW_UPS = 10
-ctx = ui.context()
+ctx = frame.context()
 auth.require(ctx.person, "write", ctx.lang)  # a viewer or analyst opening /record
 st.title(ctx.t("record.title"))
 st.caption(ctx.t("record.intro"))
@@ -31,7 +31,7 @@ def _coded(label: str, codelist: str, key: str, optional: bool = False,
 
 
 def _country(label: str, key: str) -> str:
-    names = {c: f"{ui.country_name(c, ctx.lang)} ({c})" for c in sorted(countries())}
+    names = {c: f"{places.country_name(c, ctx.lang)} ({c})" for c in sorted(countries())}
     options = ["", *sorted(names, key=names.get)]
     return st.selectbox(label, options, key=key,
                         format_func=lambda c: names.get(c, ctx.t("common.none")))
@@ -208,7 +208,7 @@ def refused(exc: ValidationFailed) -> None:
 def save(record: entry.Entry) -> None:
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        with ui.writing(ctx, "form", file_name=entry.FILE_NAME, mode=entry.MODE) as con:
+        with storage.writing(ctx, "form", file_name=entry.FILE_NAME, mode=entry.MODE) as con:
             result = entry.save(con, record, actor=ctx.person.actor)
     except ValidationFailed as exc:
         refused(exc)
@@ -223,7 +223,7 @@ def save(record: entry.Entry) -> None:
 def main() -> None:
     if flash := st.session_state.pop("rec_flash", None):
         st.success(flash, icon=":material/check_circle:")
-    choices = ui.run("record_choices", ctx)
+    choices = cache.run("record_choices", ctx)
     happened = what_happened()
     who = partner(choices)
     links = agreement(choices, who.get("partner_id"))

@@ -7,11 +7,11 @@ import streamlit as st
 from coopdash.charts import leadership
 from coopdash.figures import thresholds
 from coopdash.i18n import fmt_int
-from coopdash.web import ui
+from coopdash.web import cache, frame, layout, sidebar
 
-ctx = ui.context()
+ctx = frame.context()
 st.title(ctx.t("lead.timeline.title"))
-ui.demo_banner(ctx)
+layout.demo_banner(ctx)
 
 
 def _gantt(agreements) -> None:
@@ -20,51 +20,52 @@ def _gantt(agreements) -> None:
     if len(agreements) and agreements["n_total"].iloc[0] > len(agreements):
         st.caption(ctx.t("lead.timeline.showing", n=fmt_int(len(agreements), ctx.lang),
                          total=fmt_int(agreements["n_total"].iloc[0], ctx.lang)))
-    milestones = ui.run("timeline_milestones", ctx,
-                        agreement_ids=agreements["agreement_id"].tolist())
-    if sel := ui.chart(leadership.agreement_timeline_chart, agreements, milestones,
-                       ui.run("timeline_programs", ctx), ctx.lang, ctx.today, key="tl_gantt"):
+    milestones = cache.run("timeline_milestones", ctx,
+                           agreement_ids=agreements["agreement_id"].tolist())
+    if sel := layout.chart(leadership.agreement_timeline_chart, agreements, milestones,
+                           cache.run("timeline_programs", ctx), ctx.lang, ctx.today,
+                           key="tl_gantt"):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
         partners = sorted({partner_of[a] for a, *_ in sel if a in partner_of})
         if partners:
-            ui.drill_to("agreements", partners=partners)
+            sidebar.drill_to("agreements", partners=partners)
         else:  # a program bar: [kind]
-            ui.drill_to("programs", kinds=sorted({k for k, *_ in sel}))
-    with ui.lazy_expander(ctx.t("lead.timeline.milestones"), "tl_rows_ms") as is_open:
+            sidebar.drill_to("programs", kinds=sorted({k for k, *_ in sel}))
+    with layout.lazy_expander(ctx.t("lead.timeline.milestones"), "tl_rows_ms") as is_open:
         if is_open:
-            ui.table(ctx, milestones, {"occurred_on": "date", "kind": "milestone_kind",
-                                       "title": "milestone", "agreement_title": "agreement"},
-                     codes={"kind": "milestone_kind"}, dates=("occurred_on",))
-    ui.rows_behind(ctx, "tl_rows", agreements,
-                   {"title": "agreement", "partner_name": "partner", "stage": "stage",
-                    "bar_from": "from", "ends_on": "ends_on"},
-                   codes={"stage": "stage"}, dates=("bar_from", "ends_on"))
+            layout.table(ctx, milestones, {"occurred_on": "date", "kind": "milestone_kind",
+                                           "title": "milestone", "agreement_title": "agreement"},
+                         codes={"kind": "milestone_kind"}, dates=("occurred_on",))
+    layout.rows_behind(ctx, "tl_rows", agreements,
+                       {"title": "agreement", "partner_name": "partner", "stage": "stage",
+                        "bar_from": "from", "ends_on": "ends_on"},
+                       codes={"stage": "stage"}, dates=("bar_from", "ends_on"))
 
 
 def _expiring(days: int) -> None:
     st.markdown(f"**{ctx.t('lead.timeline.expiring', days=days)}**")
-    df = ui.run("agreements_expiring", ctx, ref=ctx.today, expiring_days=days)
+    df = cache.run("agreements_expiring", ctx, ref=ctx.today, expiring_days=days)
     if df.empty:
         st.caption(ctx.t("lead.timeline.expiring_none", days=days))
         return
-    ui.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
-                       "ends_on": "ends_on", "days_left": "days_left"},
-             codes={"stage": "stage"}, dates=("ends_on",))
+    layout.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
+                           "ends_on": "ends_on", "days_left": "days_left"},
+                 codes={"stage": "stage"}, dates=("ends_on",))
 
 
 def _stalled() -> None:
     st.subheader(ctx.t("lead.timeline.stalled", days=thresholds.STALLED_DAYS))
-    df = ui.run("agreements_stalled", ctx, ref=ctx.today, **thresholds.params())
+    df = cache.run("agreements_stalled", ctx, ref=ctx.today, **thresholds.params())
     if df.empty:
         st.caption(ctx.t("lead.timeline.stalled_none"))
         return
-    ui.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
-                       "last_milestone_on": "last_milestone", "days_quiet": "days_quiet"},
-             codes={"stage": "stage"}, dates=("last_milestone_on",))
+    layout.table(ctx, df, {"title": "agreement", "partner_name": "partner", "stage": "stage",
+                           "last_milestone_on": "last_milestone", "days_quiet": "days_quiet"},
+                 codes={"stage": "stage"}, dates=("last_milestone_on",))
 
 
-agreements = ui.run("timeline_agreements", ctx, limit=40)
-if not ui.empty_state(ctx, agreements):
+agreements = cache.run("timeline_agreements", ctx, limit=40)
+if not layout.empty_state(ctx, agreements):
     _stalled()
     left, right = st.columns(2)
     with left:

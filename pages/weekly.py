@@ -3,7 +3,7 @@ follow-ups worked on in the meeting; the meeting pack to take away.
 
 Widgets and layout only: the review comes from `coopdash.figures.weekly` (the same code the
 meeting pack uses), edits go through the one importer. Every query goes through the
-cached `ui.run` (keyed on the data version), so a rerun costs no SQL; the change list is
+cached `cache.run` (keyed on the data version), so a rerun costs no SQL; the change list is
 counted in SQL and only its first lines are fetched. The meeting pack and the whole change
 list are downloads (`coopdash.web.download`): built only when their button is clicked.
 
@@ -11,7 +11,6 @@ Each function takes what it draws; `main()` at the bottom is the page.
 """
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -22,7 +21,7 @@ from coopdash.contract import CODES
 from coopdash.figures import meeting, weekly
 from coopdash.i18n import fmt_date, fmt_int
 from coopdash.meeting import pack
-from coopdash.web import auth, params, ui
+from coopdash.web import auth, cache, context, frame, layout, literal, params, sidebar, storage
 from coopdash.web.download import download
 
 SHOWN = 300  # rows of a list on the page, and choices in a form's selectbox
@@ -36,22 +35,22 @@ TABLE_LINES = {  # table key -> the review's frame and the function that makes i
 }
 
 
-def runner(ctx: ui.Context) -> weekly.Runner:
-    """The review's query runner: the cached `ui.run` with the page's context."""
-    return lambda name, extra: ui.run(name, ctx, **extra)
+def runner(ctx: context.Context) -> weekly.Runner:
+    """The review's query runner: the cached `cache.run` with the page's context."""
+    return lambda name, extra: cache.run(name, ctx, **extra)
 
 
 # --- the week (in the URL as ?week=2026-W48) -----------------------------------------------
 
-def pick_week(ctx: ui.Context, where) -> weekly.Week:
+def pick_week(ctx: context.Context, where) -> weekly.Week:
     """The week picker (seeded from the URL once), mirrored back into the URL."""
     if "weekly_week" not in st.session_state:  # the link's week (read by coopdash.web.params)
-        url_week = ui.noted(params.week("week", st.query_params.get("week")))
+        url_week = sidebar.noted(params.week("week", st.query_params.get("week")))
         st.session_state["weekly_week"] = (weekly.Week(*url_week) if url_week
                                            else weekly.Week.of(ctx.today)).label
-    ui.link_notes(ctx.lang, "weekly")
+    sidebar.link_notes(ctx.lang, "weekly")
     chosen = weekly.Week.parse(st.session_state["weekly_week"], default=ctx.today)
-    import_days = ui.run("weekly_import_days", ctx)["imported_on"]
+    import_days = cache.run("weekly_import_days", ctx)["imported_on"]
     choices = [w.label for w in weekly.week_choices(ctx.today, import_days, chosen=chosen)]
     this_week = weekly.Week.of(ctx.today).label
 
@@ -59,19 +58,13 @@ def pick_week(ctx: ui.Context, where) -> weekly.Week:
         text = weekly.Week.parse(label).describe(ctx.lang)
         return f"{text} · {ctx.t('weekly.this_week')}" if label == this_week else text
 
-    ui.hold("weekly_week")
+    sidebar.hold("weekly_week")
     label = where.selectbox(ctx.t("weekly.week"), choices, key="weekly_week",
                             format_func=week_label)
     week = weekly.Week.parse(label, default=ctx.today)
     if st.query_params.get("week") != week.label:
         st.query_params["week"] = week.label
     return week
-
-
-def signature(ctx: ui.Context, week: weekly.Week) -> str:
-    """Everything the review depends on: data, week, language, currency, filters, today."""
-    return json.dumps([ctx.data_version, week.label, ctx.lang, ctx.currency, ctx.params()],
-                      default=str, sort_keys=True)
 
 
 # --- the review as the page shows it (cached per signature) -------------------------------
@@ -124,33 +117,31 @@ def form_choices(run: weekly.Runner, r: weekly.Review) -> dict:
     }
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def page_data(db: str, sig: str, _run: weekly.Runner, _week: weekly.Week, _today: dt.date,
-              _lang: str) -> tuple[SimpleNamespace, dict]:
-    """The review as the page shows it and the forms' choices, computed once per
-    signature `sig` (which covers every `_` argument, the role's right to names
-    included): a rerun only reads them back. One shared object, read-only
-    (`cache_resource`): `cache_data` unpickled a copy on every rerun, 0.24 s of the warm
-    rerun at 1M participants."""
-    del db, sig  # the cache key
-    r = weekly.review(_run, _week, _today)
+def page_data(ctx: context.Context, year: int, number: int) -> tuple[SimpleNamespace, dict]:
+    """The review of week `year`-W`number` as the page shows it and the forms' choices,
+    through `cache.computed`: computed once per data version, week, language and query
+    scope (the role's right to names included), and again by the warm-up after a write;
+    a rerun only reads them back. One shared object, read-only: a copy per rerun
+    (`cache_data`) cost 0.24 s of the warm rerun at 1M participants."""
+    run, lang = runner(ctx), ctx.lang
+    r = weekly.review(run, weekly.Week(year, number), ctx.today)
     m = r.meeting
     view = SimpleNamespace(ref=r.ref, figures=r.figures, has_imports=not r.imports.empty,
                            summary=r.summary, n_change_lines=r.n_change_lines,
-                           n_more_changes=r.n_more_changes, tables=readable_tables(r, _lang),
+                           n_more_changes=r.n_more_changes, tables=readable_tables(r, lang),
                            n_happened=r.happened.n_events, people=r.happened.people(),
-                           notes=m.notes, recorded=meeting.recorded_text(m.minutes, _lang),
+                           notes=m.notes, recorded=meeting.recorded_text(m.minutes, lang),
                            last_week=m.last_week, last_notes=m.last_notes,
-                           last_recorded=meeting.recorded_text(m.last_minutes, _lang),
+                           last_recorded=meeting.recorded_text(m.last_minutes, lang),
                            last_states=m.last_states(), n_last_actions=len(m.last_actions))
-    return view, form_choices(_run, r)
+    return view, form_choices(run, r)
 
 
 # --- downloads (built when clicked) ---------------------------------------------------------
 
-def pack_downloads(ctx: ui.Context, week: weekly.Week, where: list) -> None:
+def pack_downloads(ctx: context.Context, week: weekly.Week, where: list) -> None:
     """The meeting pack as HTML and PDF, built from the store when a button is clicked."""
-    con, filters, lang, currency = ui.connection_ref(), ctx.filters, ctx.lang, ctx.currency
+    con, filters, lang, currency = storage.connection_ref(), ctx.filters, ctx.lang, ctx.currency
     settings = auth.settings_for(ctx.person, ctx.settings)  # names only if this role sees them
     logged = {**filters.to_query_params(), "week": week.label}
 
@@ -177,10 +168,10 @@ def pack_downloads(ctx: ui.Context, week: weekly.Week, where: list) -> None:
                                   fmt="pptx", n_rows=None))
 
 
-def whole_list_download(ctx: ui.Context, week: weekly.Week, key: str, total: int) -> None:
+def whole_list_download(ctx: context.Context, week: weekly.Week, key: str, total: int) -> None:
     """The whole list behind a table cut at SHOWN rows, as CSV, built at the click (with
     the person's role, never the server's COOPDASH_ROLE)."""
-    con, filters, lang, currency = ui.connection_ref(), ctx.filters, ctx.lang, ctx.currency
+    con, filters, lang, currency = storage.connection_ref(), ctx.filters, ctx.lang, ctx.currency
     settings = auth.settings_for(ctx.person, ctx.settings)
 
     def build() -> bytes:
@@ -194,9 +185,9 @@ def whole_list_download(ctx: ui.Context, week: weekly.Week, key: str, total: int
                                   n_rows=total))
 
 
-def change_list_download(ctx: ui.Context, week: weekly.Week, n_lines: int) -> None:
+def change_list_download(ctx: context.Context, week: weekly.Week, n_lines: int) -> None:
     """The week's whole change list as CSV, written when its button is clicked."""
-    con, params = ui.connection_ref(), ctx.params()
+    con, params = storage.connection_ref(), ctx.params()
     download(ctx, "wk_list_download",
              ctx.t("weekly.list.download", n=fmt_int(n_lines, ctx.lang)),
              lambda: weekly.change_list_csv(con(), week, params),
@@ -208,7 +199,7 @@ def change_list_download(ctx: ui.Context, week: weekly.Week, n_lines: int) -> No
 
 # --- the sections ------------------------------------------------------------------------------
 
-def headline(ctx: ui.Context, figures: pd.DataFrame) -> None:
+def headline(ctx: context.Context, figures: pd.DataFrame) -> None:
     st.subheader(ctx.t("weekly.figures"))
     cols = [c for _ in range(2) for c in st.columns(3)]
     for col, fig in zip(cols, figures.itertuples(index=False), strict=False):
@@ -220,7 +211,7 @@ def headline(ctx: ui.Context, figures: pd.DataFrame) -> None:
                    border=True)
 
 
-def table(ctx: ui.Context, view: SimpleNamespace, key: str, title: str | None = None,
+def table(ctx: context.Context, view: SimpleNamespace, key: str, title: str | None = None,
           week: weekly.Week | None = None) -> None:
     """A readable table with headings from the catalogue, or 'None.' `title`: its
     heading (`weekly.heading`, thresholds written in). Cut at SHOWN rows, it says how many
@@ -238,7 +229,7 @@ def table(ctx: ui.Context, view: SimpleNamespace, key: str, title: str | None = 
             whole_list_download(ctx, week, key, total)
 
 
-def changes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+def changes(ctx: context.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     st.subheader(ctx.t("weekly.changes"))
     if not view.has_imports:
         st.info(ctx.t("weekly.changes_none"), icon=":material/history:")
@@ -258,7 +249,7 @@ def changes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     table(ctx, view, "imports", "imports")
 
 
-def next_and_decisions(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+def next_and_decisions(ctx: context.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     st.subheader(ctx.t("weekly.next"))
     table(ctx, view, "next_14", "next_14", week)
     table(ctx, view, "next_30", "next_30", week)
@@ -272,7 +263,7 @@ def next_and_decisions(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week
 
 # --- the meeting: since last meeting, what happened, minutes -------------------------------
 
-def since_last_meeting(ctx: ui.Context, view: SimpleNamespace) -> None:
+def since_last_meeting(ctx: context.Context, view: SimpleNamespace) -> None:
     """At the top: the last meeting's minutes and where its follow-ups stand."""
     if view.last_week is None:
         st.caption(ctx.t("meeting.since_none"))
@@ -294,7 +285,7 @@ def since_last_meeting(ctx: ui.Context, view: SimpleNamespace) -> None:
             st.caption(ctx.t("meeting.since_no_actions"))
 
 
-def happened(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+def happened(ctx: context.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     st.subheader(ctx.t("meeting.happened"))
     st.caption(ctx.t("meeting.happened_note"))
     if not view.n_happened:
@@ -308,7 +299,7 @@ def happened(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
                 people_table(ctx, view.people)
 
 
-def people_table(ctx: ui.Context, people: pd.DataFrame) -> None:
+def people_table(ctx: context.Context, people: pd.DataFrame) -> None:
     """Seats planned, people confirmed and attended per side over the week's programs."""
     st.dataframe(pd.DataFrame({
         ctx.t("meeting.side"): [ctx.label("side", s) for s in people["side"]],
@@ -318,11 +309,11 @@ def people_table(ctx: ui.Context, people: pd.DataFrame) -> None:
     }), hide_index=True, key="wk_people")
 
 
-def _n(ctx: ui.Context, value) -> str:
+def _n(ctx: context.Context, value) -> str:
     return ctx.t("common.none") if value is None or pd.isna(value) else fmt_int(value, ctx.lang)
 
 
-def minutes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+def minutes(ctx: context.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     """This week's minutes: read by everyone, written by keepers (saved with history)."""
     st.subheader(f"{ctx.t('meeting.minutes')} · {week.label}")
     if ctx.can("write"):
@@ -342,7 +333,7 @@ def minutes(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
         table(ctx, view, "created")
 
 
-def minutes_form(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> None:
+def minutes_form(ctx: context.Context, view: SimpleNamespace, week: weekly.Week) -> None:
     with st.form(f"wk_minutes_{week.label}", border=True):
         notes = st.text_area(ctx.t("meeting.minutes_edit"), value=view.notes, height=260,
                              max_chars=100_000, key=f"wk_minutes_text_{week.label}",
@@ -355,48 +346,46 @@ def minutes_form(ctx: ui.Context, view: SimpleNamespace, week: weekly.Week) -> N
             st.markdown(view.notes)
 
 
-def save_minutes(ctx: ui.Context, week: weekly.Week, notes: str) -> None:
+def save_minutes(ctx: context.Context, week: weekly.Week, notes: str) -> None:
     """Through the importer (mode edit), one published write: validated, history keeps
     the earlier text, the signed-in person recorded."""
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        with ui.writing(ctx, "minutes", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
+        with storage.writing(ctx, "minutes", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
             meeting.save_minutes(con, week.label, notes, ctx.person.actor, ctx.today)
     except weekly.ValidationFailed as exc:
         st.error("\n".join([ctx.t("weekly.err.header"),
                             *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),
                  icon=":material/error:")
         return
-    ui.after_write()
     st.session_state["wk_flash"] = ctx.t("meeting.minutes_saved", week=week.label)
     st.rerun()
 
 
 # --- follow-ups worked on in the meeting ----------------------------------------------
 
-def save(ctx: ui.Context, record: dict) -> None:
+def save(ctx: context.Context, record: dict) -> None:
     """Write through the importer; on success rerun with a message, else show the errors."""
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        with ui.writing(ctx, "edit", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
+        with storage.writing(ctx, "edit", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
             weekly.save_action(con, record, actor=ctx.person.actor)
     except weekly.ValidationFailed as exc:
         st.error("\n".join([ctx.t("weekly.err.header"),
                             *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),
                  icon=":material/error:")
         return
-    ui.after_write()
-    st.session_state["wk_flash"] = ctx.t("weekly.edit.saved", title=ui.plain(record["title"]))
+    st.session_state["wk_flash"] = ctx.t("weekly.edit.saved", title=literal.plain(record["title"]))
     st.rerun()
 
 
-def _link_select(ctx: ui.Context, what: str, options: dict[str, str]) -> str:
+def _link_select(ctx: context.Context, what: str, options: dict[str, str]) -> str:
     none = ctx.t("weekly.edit.none")
     return st.selectbox(ctx.t(f"weekly.edit.{what}"), ["", *options], key=f"wk_add_{what}",
                         format_func=lambda v: options.get(v, none))
 
 
-def add_form(ctx: ui.Context, choices: dict, week: weekly.Week,
+def add_form(ctx: context.Context, choices: dict, week: weekly.Week,
              on_save: Callable[[dict], None]) -> None:
     with st.form("wk_add", clear_on_submit=True, border=True):
         st.markdown("**" + ctx.t("weekly.edit.add") + "**")
@@ -421,7 +410,7 @@ def _date(value) -> dt.date | None:
     return pd.Timestamp(value).date() if pd.notna(value) else None
 
 
-def _update_fields(ctx: ui.Context, aid: str, row: dict) -> dict:
+def _update_fields(ctx: context.Context, aid: str, row: dict) -> dict:
     """The update form's fields for follow-up `aid`; the record as edited."""
     owner = st.text_input(ctx.t("weekly.edit.owner"), value=row["owner"],
                           key=f"wk_upd_owner_{aid}")
@@ -436,7 +425,7 @@ def _update_fields(ctx: ui.Context, aid: str, row: dict) -> dict:
                          closed_on)
 
 
-def update_form(ctx: ui.Context, choices: dict, on_save: Callable[[dict], None]) -> None:
+def update_form(ctx: context.Context, choices: dict, on_save: Callable[[dict], None]) -> None:
     open_actions = choices["actions"]
     st.markdown("**" + ctx.t("weekly.edit.update") + "**")
     if choices["n_actions"] > len(open_actions):
@@ -456,7 +445,7 @@ def update_form(ctx: ui.Context, choices: dict, on_save: Callable[[dict], None])
             on_save(record)
 
 
-def edits(ctx: ui.Context, choices: dict, week: weekly.Week) -> None:
+def edits(ctx: context.Context, choices: dict, week: weekly.Week) -> None:
     st.subheader(ctx.t("weekly.edit.title"))
     if not ctx.can("write"):
         st.caption(ctx.t("weekly.edit.read_only"))
@@ -471,13 +460,12 @@ def edits(ctx: ui.Context, choices: dict, week: weekly.Week) -> None:
 # --- the page ------------------------------------------------------------------------------------
 
 def main() -> None:
-    ctx = ui.context()
+    ctx = frame.context()
     st.title(ctx.t("weekly.title"))
-    ui.demo_banner(ctx)
+    layout.demo_banner(ctx)
     top = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     week = pick_week(ctx, top[0])
-    view, choices = page_data(str(ctx.settings.db_path), signature(ctx, week), runner(ctx),
-                              week, ctx.today, ctx.lang)
+    view, choices = cache.computed(page_data, ctx, week.year, week.number)
     st.caption(ctx.t("weekly.intro", week=week.describe(ctx.lang),
                      ref=fmt_date(view.ref, ctx.lang))
                + " " + pack.describe_filters(ctx.filters, ctx.lang))

@@ -4,7 +4,7 @@ Pure logic (no Streamlit): the page (`pages/weekly.py`) and the meeting pack
 (`coopdash/pack.py`) both call `review(run, week, today)` with a query runner, so they
 compute the same figures from the same code. `run(name, extra_params) -> DataFrame` runs
 `queries/<name>.sql` with the common parameters (filters, currency, today, ...) plus the
-extras; the page passes the cached `ui.run`, the pack a plain `query.run` on a connection.
+extras; the page passes the cached `cache.run`, the pack a plain `query.run` on a connection.
 
 The reference day of a review is today when the week holds today, else the nearest day
 of the week (its Monday for a future week, its Sunday for a past one): "overdue",

@@ -1,7 +1,7 @@
 """Files the app serves itself, so no page asks the internet for anything (the office may
 run offline, and a request to a third party tells it who reads what).
 
-- the page icon is `ui.ICON` (a `:material/…:` page icon makes the browser fetch the
+- the page icon is `ICON` (a `:material/…:` page icon makes the browser fetch the
   glyph from an internet font host).
 - `topojson_url()`: where plotly.js fetches a geo chart's base map. plotly.js asks
   Plotly's CDN by default; the map files ship in `static/topojson/` (see its README and
@@ -11,7 +11,11 @@ run offline, and a request to a third party tells it who reads what).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coopdash.settings import ROOT
+
+ICON = Path(__file__).resolve().parent / "icon.png"  # the page icon, served by the app
 
 STATIC_DIR = ROOT / "static"
 TOPOJSON_DIR = STATIC_DIR / "topojson"

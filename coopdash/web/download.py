@@ -10,7 +10,7 @@ from the page's inputs at the moment of the click.
 
 `build` runs outside the page's script run: it must not call Streamlit, and it gets
 everything it needs through its closure: plain parameters, and the store connection as
-`ui.connection_ref()` (held weakly, so a button the browser still shows keeps no dropped
+`storage.connection_ref()` (held weakly, so a button the browser still shows keeps no dropped
 connection open). It reads the store through `coopdash.store.query`, which hands each
 thread its own cursor.
 
@@ -38,7 +38,7 @@ import streamlit as st
 
 from coopdash.access import Person
 from coopdash.web import auth
-from coopdash.web.ui import Context
+from coopdash.web.context import Context
 
 MIME = {
     "csv": "text/csv",

@@ -7,7 +7,7 @@ functions here. Each is pure, never raises, and returns `Parsed(value, note)`:
 - `value` is what the page may use (or the default when the link's text is unusable);
 - `note` is `None` when the link's text was used as it is, else a `Note` naming the key,
   the text found (shortened) and why it was dropped. Pages show the notes
-  (`coopdash.web.ui.link_notes`), so a shared link never shows another view in silence.
+  (`coopdash.web.sidebar.link_notes`), so a shared link never shows another view in silence.
 
 Digits are ASCII only (`'²'.isdigit()` is true in Python, `int('²')` fails); texts are cut
 at `MAX_TEXT` characters; a list keeps at most `MAX_ITEMS` values.

@@ -1,8 +1,8 @@
 """How a cached view was built, without the data version: so the warm-up can build it
-again on the next version before anyone asks (`coopdash.web.ui.warm`).
+again on the next version before anyone asks (`coopdash.web.warmup`).
 
-A view (`ui.view(build, *args, **kwargs)`: a Plotly figure, a labelled table, the
-headline figures) is cached per input, and a frame that came from `ui.run` is keyed by
+A view (`cache.view(build, *args, **kwargs)`: a Plotly figure, a labelled table, the
+headline figures) is cached per input, and a frame that came from `cache.run` is keyed by
 its source (store, data version, query, parameters). A new version therefore starts with
 no view cached. A *recipe* is the same call with every such frame replaced by its query
 and parameters (`Ref`): replayed on the new version's frames it gives exactly the key the
@@ -24,7 +24,7 @@ _PLAIN = (str, int, float, bool, type(None), dt.date)
 
 @dataclass(frozen=True)
 class Ref:
-    """A frame from `ui.run`: which query, with which parameters (as text)."""
+    """A frame from `cache.run`: which query, with which parameters (as text)."""
 
     name: str
     key: str
@@ -36,9 +36,9 @@ class _NoRecipe(Exception):  # noqa: N818 (internal signal, never leaves this mo
 
 def recipe(args: tuple, kwargs: dict, source: Callable[[pd.DataFrame], tuple | None]
            ) -> tuple[tuple, dict] | None:
-    """(args, kwargs) with each frame from `ui.run` as a `Ref`; None when an argument
+    """(args, kwargs) with each frame from `cache.run` as a `Ref`; None when an argument
     cannot be rebuilt from a query. `source(frame)` is (db, version, name, key) for a
-    frame from a query, another tuple for one known otherwise (`ui.provinces`), or None."""
+    frame from a query, another tuple for one known otherwise (`places.provinces`), or None."""
     try:
         return (tuple(_part(a, source) for a in args),
                 {k: _part(v, source) for k, v in kwargs.items()})
@@ -49,7 +49,7 @@ def recipe(args: tuple, kwargs: dict, source: Callable[[pd.DataFrame], tuple | N
 def _part(value: Any, source) -> Any:
     if isinstance(value, pd.DataFrame):
         src = source(value)
-        if src is None or len(src) != 4:  # not from `ui.run` (a reference list, say)
+        if src is None or len(src) != 4:  # not from `cache.run` (a reference list, say)
             raise _NoRecipe
         return Ref(src[2], src[3])
     if isinstance(value, tuple | list):

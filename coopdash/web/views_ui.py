@@ -18,13 +18,13 @@ import streamlit as st
 
 from coopdash import saved_views as sv
 from coopdash.settings import ROOT
-from coopdash.web import ui
+from coopdash.web import context, layout, literal, storage
 
 _OPEN_KEY = "views_open"
 PAGES_DIR = ROOT / "pages"
 
 
-def who(ctx: ui.Context) -> sv.Who:
+def who(ctx: context.Context) -> sv.Who:
     """The person acting on views, from the run's person (`coopdash.web.auth`): signed in,
     their e-mail, and an admin (`manage`) changes any view; one role for everyone, the
     configured actor, who saves unless that role is `viewer`."""
@@ -36,16 +36,16 @@ def who(ctx: ui.Context) -> sv.Who:
                   is_admin=False, may_share=person.can("share"))
 
 
-def sidebar(ctx: ui.Context, page_path: str) -> None:
+def sidebar(ctx: context.Context, page_path: str) -> None:
     """The saved views section of the sidebar, for the page at `page_path`; built only
     while its expander is open."""
-    with st.sidebar, ui.lazy_expander(ctx.t("views.title"), key=_OPEN_KEY) as is_open:
+    with st.sidebar, layout.lazy_expander(ctx.t("views.title"), key=_OPEN_KEY) as is_open:
         if is_open:
             _section(ctx, who(ctx), page_path)
 
 
-def _section(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
-    con = ui.connection()
+def _section(ctx: context.Context, person: sv.Who, page_path: str) -> None:
+    con = storage.connection()
     views = sv.listed(con, person)
     _flash(ctx)
     if views:
@@ -58,13 +58,13 @@ def _section(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
         st.caption(ctx.t("views.read_only"))
 
 
-def _label(ctx: ui.Context, view: sv.SavedView, person: sv.Who) -> str:
+def _label(ctx: context.Context, view: sv.SavedView, person: sv.Who) -> str:
     if view.owner == person.owner:
         return view.name + (" · " + ctx.t("views.shared_mark") if view.is_shared else "")
     return ctx.t("views.by", name=view.name, owner=view.owner)
 
 
-def _pick(ctx: ui.Context, person: sv.Who, views: dict[int, sv.SavedView]) -> None:
+def _pick(ctx: context.Context, person: sv.Who, views: dict[int, sv.SavedView]) -> None:
     wanted = st.session_state.pop("_views_pick_next", None)
     if wanted in views:
         st.session_state["views_pick"] = wanted
@@ -81,7 +81,7 @@ def _pick(ctx: ui.Context, person: sv.Who, views: dict[int, sv.SavedView]) -> No
         _manage(ctx, person, view)
 
 
-def _manage(ctx: ui.Context, person: sv.Who, view: sv.SavedView) -> None:
+def _manage(ctx: context.Context, person: sv.Who, view: sv.SavedView) -> None:
     new_name = st.text_input(ctx.t("views.new_name"), value=view.name,
                              key=f"views_rename_{view.view_id}", max_chars=sv.MAX_NAME)
     shared = st.checkbox(ctx.t("views.share"), value=view.is_shared,
@@ -94,10 +94,10 @@ def _manage(ctx: ui.Context, person: sv.Who, view: sv.SavedView) -> None:
     if st.button(ctx.t("views.delete"), key="views_delete", width="stretch",
                  icon=":material/delete:"):
         _act(ctx, "views.deleted", lambda con: sv.delete(con, person, view.view_id),
-             name=ui.plain(view.name))
+             name=literal.plain(view.name))
 
 
-def _save_form(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
+def _save_form(ctx: context.Context, person: sv.Who, page_path: str) -> None:
     with st.form("views_save_form", clear_on_submit=True, border=False):
         name = st.text_input(ctx.t("views.name"), key="views_name", max_chars=sv.MAX_NAME,
                              placeholder=ctx.t("views.name_hint"))
@@ -111,25 +111,25 @@ def _save_form(ctx: ui.Context, person: sv.Who, page_path: str) -> None:
                                                          page_path, params, shared))
 
 
-def _act(ctx: ui.Context, done_key: str, action, **values) -> None:
+def _act(ctx: context.Context, done_key: str, action, **values) -> None:
     """Run a change (`action(con)`, one published write of the store); say it worked
     (after the rerun that lists it) or why it was refused (nothing written)."""
     try:
-        with ui.writing(ctx, "view", file_name=done_key.removeprefix("views.")) as con:
+        with storage.writing(ctx, "view", file_name=done_key.removeprefix("views.")) as con:
             result = action(con)
     except sv.ViewError as exc:
-        st.error(ctx.t(exc.key, **{k: ui.plain(v) for k, v in exc.values.items()}),
+        st.error(ctx.t(exc.key, **{k: literal.plain(v) for k, v in exc.values.items()}),
                  icon=":material/error:")
         return
     if isinstance(result, sv.SavedView):
-        values = {"name": ui.plain(result.name), **values}
+        values = {"name": literal.plain(result.name), **values}
         # chosen in the list on the next run (the list is already drawn in this one)
         st.session_state["_views_pick_next"] = result.view_id
     st.session_state["_views_flash"] = (done_key, values)
     st.rerun()
 
 
-def _flash(ctx: ui.Context) -> None:
+def _flash(ctx: context.Context) -> None:
     done = st.session_state.pop("_views_flash", None)
     if done:
         st.success(ctx.t(done[0], **done[1]), icon=":material/check_circle:")

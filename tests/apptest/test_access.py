@@ -15,7 +15,7 @@ from coopdash.cli import main as cli_main
 from coopdash.i18n import t
 from coopdash.settings import SAMPLE_DIR
 from coopdash.store import users
-from coopdash.web import ui
+from coopdash.web import literal, storage
 
 
 def test_each_role_has_exactly_its_permissions():
@@ -263,15 +263,15 @@ def test_admin_page_changes_roles_with_a_log(app, sample_store, store_copy, monk
     at.text_input(key="adm_email").set_value("Rina@office.go.id")
     at.selectbox(key="adm_role").set_value("keeper")
     _button(at, "admin.save").click().run()
-    assert users.role_of(ui.connection(), "rina@office.go.id") == "keeper"
+    assert users.role_of(storage.connection(), "rina@office.go.id") == "keeper"
     at.selectbox(key="adm_remove_who").set_value("rina@office.go.id")
     _button(at, "admin.remove").click().run()
-    assert users.role_of(ui.connection(), "rina@office.go.id") is None
+    assert users.role_of(storage.connection(), "rina@office.go.id") is None
     at.text_input(key="adm_email").set_value("rina at office")
     _button(at, "admin.save").click().run()
     assert [e.value for e in at.error] == [t("admin.bad_email", "en",
-                                                      value=ui.plain("rina at office"))]
-    log = users.role_log(ui.connection())
+                                                      value=literal.plain("rina at office"))]
+    log = users.role_log(storage.connection())
     assert log[["actor", "email"]].values.tolist() == [["it-desk", "rina@office.go.id"]] * 2
     shown = [d.value for d in at.dataframe if t("admin.col.old_role", "en") in d.value.columns]
     assert len(shown[0]) == 2
@@ -287,7 +287,7 @@ def test_admin_page_never_removes_nor_lowers_the_last_admin(app, sample_store, s
         users.set_role(con, "boss@office.go.id", "admin", actor="it-desk")
     at = app(db, lang="en", role="admin").run()
     at.switch_page("pages/admin.py").run()
-    refused = [t("access.last_admin", "en", email=ui.plain("boss@office.go.id"))]
+    refused = [t("access.last_admin", "en", email=literal.plain("boss@office.go.id"))]
     at.text_input(key="adm_email").set_value("boss@office.go.id")
     at.selectbox(key="adm_role").set_value("viewer")
     _button(at, "admin.save").click().run()
@@ -295,4 +295,4 @@ def test_admin_page_never_removes_nor_lowers_the_last_admin(app, sample_store, s
     at.selectbox(key="adm_remove_who").set_value("boss@office.go.id")
     _button(at, "admin.remove").click().run()
     assert [e.value for e in at.error] == refused
-    assert users.role_of(ui.connection(), "boss@office.go.id") == "admin"
+    assert users.role_of(storage.connection(), "boss@office.go.id") == "admin"

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import streamlit as st
 
-from coopdash.web.ui import plain
+from coopdash.web.literal import plain
 
 SAMPLE = "data/sample"
 

@@ -10,7 +10,7 @@ import pytest
 from coopdash.figures import explorer as ex
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
-from coopdash.web import ui
+from coopdash.web import storage
 
 PAGE = "pages/explorer.py"
 
@@ -30,7 +30,7 @@ def _expected(db, tab_name: str, flt: Filters, q: str = "", chosen=None, sort=No
     params = {**flt.params("ID"), "currency": "IDR", "today": dt.date.today(), "home": "ID",
               "show_names": show_names, **ex.tab_params(tab, q, chosen, lang)}
     del db  # the app's own connection to it (one process holds a store file once)
-    return ex.fetch(ui.connection(), tab, params, sort or tab.default_sort,
+    return ex.fetch(storage.connection(), tab, params, sort or tab.default_sort,
                     tab.default_desc if sort is None else desc, page, size)
 
 
@@ -52,7 +52,7 @@ def test_every_tab_opens(app, request, tab, lang, which):
 def test_url_round_trip_restores_tab_search_and_filters(app, demo_store):
     """A link with tab, search, shared and tab filters reopens exactly those rows."""
     at = app(demo_store)
-    con = ui.connection()
+    con = storage.connection()
     org = con.execute("select organisation from participants where status = 'attended' "
                       "and organisation is not null group by 1 order by count(*) desc "
                       "limit 1").fetchall()[0][0]
@@ -104,8 +104,8 @@ def test_viewer_sees_no_names(app, demo_store):
     """A viewer's participants tab has no name, id or position column, says so, and finds
     no one by name."""
     at = app(demo_store, lang="en", role="viewer")
-    name = ui.connection().execute("select full_name from participants order by "
-                                   "participant_id limit 1").fetchall()[0][0]
+    name = storage.connection().execute("select full_name from participants order by "
+                                        "participant_id limit 1").fetchall()[0][0]
     at = _open(at, tab="participants",
                sort="participant_id")
     shown = _shown(at)

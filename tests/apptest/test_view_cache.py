@@ -1,4 +1,5 @@
-"""The view-model cache of coopdash.web.ui (`ui.view`, `ui.chart`, `ui.table`): a builder runs
+"""The view-model cache of coopdash.web.cache (`cache.view`; `layout.chart` and
+`layout.table` draw through it): a builder runs
 once per distinct input, the shared objects are never changed by their users, and what is
 shown still follows the language chosen."""
 
@@ -11,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from coopdash.figures import summary
-from coopdash.web import ui
+from coopdash.web import cache
 
 CALLS: list[tuple] = []
 
@@ -28,38 +29,38 @@ def _no_calls():
 
 def test_view_builds_once_per_distinct_input():
     df = pd.DataFrame({"n": [1, 2, 3]})
-    first = ui.view(_counted, df, "en", scale=2)
-    again = ui.view(_counted, df.copy(), "en", scale=2)  # same content: a hit
+    first = cache.view(_counted, df, "en", scale=2)
+    again = cache.view(_counted, df.copy(), "en", scale=2)  # same content: a hit
     assert len(CALLS) == 1
     assert again["v"].tolist() == first["v"].tolist() == [2, 4, 6]
-    ui.view(_counted, df, "id", scale=2)  # another language
-    ui.view(_counted, df, "en", scale=3)  # another builder argument
-    ui.view(_counted, df.assign(n=[1, 2, 4]), "en", scale=2)  # other content
+    cache.view(_counted, df, "id", scale=2)  # another language
+    cache.view(_counted, df, "en", scale=3)  # another builder argument
+    cache.view(_counted, df.assign(n=[1, 2, 4]), "en", scale=2)  # other content
     assert len(CALLS) == 4
 
 
 def test_a_page_may_change_its_copy_of_a_cached_frame():
     df = pd.DataFrame({"n": [1, 2]})
-    mine = ui.view(_counted, df, "en")
+    mine = cache.view(_counted, df, "en")
     mine["v"] = [0, 0]
-    assert ui.view(_counted, df, "en")["v"].tolist() == [1, 2]
+    assert cache.view(_counted, df, "en")["v"].tolist() == [1, 2]
     assert len(CALLS) == 1
 
 
 def test_frames_from_run_stand_for_their_query():
-    """A frame `ui.run` handed out is keyed by its source, not by its content; a frame
+    """A frame `cache.run` handed out is keyed by its source, not by its content; a frame
     derived from it (a new object) by its content."""
     df = pd.DataFrame({"n": [1, 2]})
-    ui._remember(df, ("db", 3, "some_query", "{}"))
-    assert "some_query" in ui._key_text(df)
+    cache.remember(df, ("db", 3, "some_query", "{}"))
+    assert "some_query" in cache.key_text(df)
     derived = df.assign(m=1)
-    assert "some_query" not in ui._key_text(derived)
-    assert ui._key_text(derived).startswith("('frame'")
+    assert "some_query" not in cache.key_text(derived)
+    assert cache.key_text(derived).startswith("('frame'")
 
 
 def test_plain_values_only_in_a_key():
     with pytest.raises(TypeError):
-        ui._key_text(object())
+        cache.key_text(object())
 
 
 def _plotly_chart_script():

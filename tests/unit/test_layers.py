@@ -35,7 +35,7 @@ def _imports(path: Path) -> set[str]:
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
-            # `from coopdash.web import ui`: ui is a module of its own
+            # `from coopdash.web import cache`: cache is a module of its own
             found.update(f"{node.module}.{a.name}" for a in node.names
                          if f"{node.module}.{a.name}" in MODULES)
     return found

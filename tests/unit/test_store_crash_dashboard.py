@@ -1,6 +1,6 @@
 """`kill -9` in the middle of the dashboard's own writes, run in a child process through
 the very functions the pages call: the Data page's upload (`uploads.apply_upload`) and the
-Weekly page's follow-up save (`store.writing` + `weekly.save_action`, as `ui.writing`
+Weekly page's follow-up save (`store.writing` + `weekly.save_action`, as `storage.writing`
 does). Each time the store holds exactly the state before or after. (The benchmark
 benchmarks/crash_dashboard.py kills a real `streamlit run` in Chromium, 15 times.)"""
 

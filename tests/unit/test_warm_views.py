@@ -1,6 +1,6 @@
 """The warm-up after a write builds the views (figures, headline figures) sessions drew,
 on the new version, before anyone asks: a real versioned store, the real query runner
-and view cache of coopdash.web.ui."""
+and view cache of coopdash.web.cache, the warm-up of coopdash.web.warmup."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from coopdash import settings as settings_mod
 from coopdash import store
 from coopdash.access import Person
 from coopdash.figures.filters import Filters
-from coopdash.web import recipes, ui
+from coopdash.web import cache, context, places, recipes, warmup
 
 BUILT: list[tuple[int, str]] = []
 
@@ -30,15 +30,16 @@ def shared(sample_store, tmp_path, monkeypatch) -> str:
     shutil.copy(sample_store, db)
     store.upgrade(db)
     monkeypatch.setenv("COOPDASH_DB", str(db))
-    monkeypatch.setattr(ui, "_recent", {})  # only what this test's session ran
-    monkeypatch.setattr(ui, "_recent_views", {})
+    monkeypatch.setattr(cache, "_recent_queries", {})  # only what this test's session ran
+    monkeypatch.setattr(cache, "_recent_views", {})
+    monkeypatch.setattr(cache, "_recent_computed", {})
     BUILT.clear()
     return str(db)
 
 
-def _ctx(version: int) -> ui.Context:
+def _ctx(version: int) -> context.Context:
     s = settings_mod.get()
-    return ui.Context(s, "en", "IDR", Filters(), version, s.today(),
+    return context.Context(s, "en", "IDR", Filters(), version, s.today(),
                       Person(role="viewer", actor="pytest"))
 
 
@@ -49,25 +50,25 @@ def _lines_in_store(db: str) -> int:
 
 def test_the_views_of_a_new_version_are_built_by_the_warm_up(shared):
     """A session draws a view of `funding_by_source`; a write removes a funding line and
-    publishes a new version; `ui.warm` builds the view on it (from the new data); the next
+    publishes a new version; `warmup.warm` builds the view on it (from the new data); the next
     session's same call on the new version is then a hit, showing the new count."""
     v1 = store.current(shared)[0]
-    first = ui.view(lines_chart, ui.run("funding_by_source", _ctx(v1)), "en")
+    first = cache.view(lines_chart, cache.run("funding_by_source", _ctx(v1)), "en")
     assert first["lines"] == _lines_in_store(shared) and len(BUILT) == 1
     with store.writing(shared, actor="pytest", what="edit") as con:
         con.execute("delete from funding where funding_id = "
                     "(select min(funding_id) from funding)")
     v2 = store.current(shared)[0]
     assert v2 > v1
-    ui.warm(shared, v2)
+    warmup.warm(shared, v2)
     assert BUILT[-1] == (first["lines"] - 1, "en") and len(BUILT) == 2
-    second = ui.view(lines_chart, ui.run("funding_by_source", _ctx(v2)), "en")
+    second = cache.view(lines_chart, cache.run("funding_by_source", _ctx(v2)), "en")
     assert second == {"lines": _lines_in_store(shared), "lang": "en"}
     assert len(BUILT) == 2  # a hit: built by the warm-up, not by this call
 
 
 def test_a_view_of_a_derived_frame_has_no_recipe():
-    """A frame a page made itself (not from `ui.run`) cannot be rebuilt from a query: no
+    """A frame a page made itself (not from `cache.run`) cannot be rebuilt from a query: no
     recipe (the first run on the new version builds it)."""
     df = pd.DataFrame({"n_lines": [1]})
     assert recipes.recipe((df, "en"), {}, lambda _df: None) is None
@@ -77,11 +78,12 @@ def test_a_view_of_a_derived_frame_has_no_recipe():
 
 def test_a_view_of_the_reference_provinces_has_no_recipe_and_does_not_fail():
     """The Delegations map is drawn from a query's frame and the provinces reference list
-    (known to `ui` by name, not by a query): such a view has no recipe to replay, and
+    (known to `cache` by name, not by a query): such a view has no recipe to replay, and
     noting it must not fail (it raised IndexError and broke the map tab)."""
     df = pd.DataFrame({"province_code": ["32"], "n_people": [3]})
-    ui._remember(df, ("db", 1, "delegations_provinces", "{}"))
-    made = recipes.recipe((df, ui.provinces(), "id"), {}, ui._source_of)
+    cache.remember(df, ("db", 1, "delegations_provinces", "{}"))
+    made = recipes.recipe((df, places.provinces(), "id"), {}, cache.source_of)
     assert made is None
-    assert recipes.recipe((df, "id"), {}, ui._source_of) == (
+    assert recipes.recipe((df, "id"), {}, cache.source_of) == (
         (recipes.Ref("delegations_provinces", "{}"), "id"), {})
+

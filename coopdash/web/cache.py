@@ -1,0 +1,252 @@
+"""The one cache boundary of the app: query results, and what pages build from them.
+
+`cache.run(name, ctx, **extra)` runs `queries/<name>.sql` with the page context's
+parameters; results are keyed by query, parameters and the store's data version, so any
+write invalidates them.
+
+What pages build from those results (Plotly figures, display tables, headline figures)
+is cached here too, with `cache.view(builder, *args, **kw)`: the pure builder of
+`coopdash.charts.leadership` runs once per distinct input and the object is shared by
+every later rerun and session. A frame from `run` is keyed by where it came from (query,
+parameters, data version), any other frame by its content.
+
+What a page computes from the store in a way of its own (the explorer's pages and counts,
+the weekly review) goes through `cache.computed(build, ctx, *args)`: keyed by the data
+version and the context's parameters like a query.
+
+Every call is remembered (the most recent `RECENT` of each kind) so that the warm-up
+after a write (`coopdash.web.warmup`) computes them again on the new version before
+anyone asks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from coopdash import settings as settings_mod
+from coopdash.store import query
+from coopdash.web import recipes, storage
+from coopdash.web.context import Context
+
+RECENT = 96  # calls of each kind remembered for the warm-up
+
+
+# --- query results -------------------------------------------------------------------------
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    return value
+
+
+def params_key(params: dict[str, Any]) -> str:
+    """Query parameters as one text (dates kept): a cache key that `params_from_key`
+    turns back into the parameters."""
+    return json.dumps(params, default=_jsonable, sort_keys=True)
+
+
+def params_from_key(key: str) -> dict[str, Any]:
+    return _from_json(json.loads(key))
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict) and "__date__" in value:
+        return dt.date.fromisoformat(value["__date__"])
+    if isinstance(value, dict):
+        return {k: _from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
+def _cache_settings() -> tuple[int, int]:
+    s = settings_mod.get()
+    return s.cache_ttl, s.cache_entries
+
+
+TTL, ENTRIES = _cache_settings()
+
+
+@st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
+def cached(db_path: str, version: int, name: str, params_json: str) -> pd.DataFrame:
+    """The result of query `name` on `version` of the store (parameters as `params_key`)."""
+    return query.run(storage.connection(version=version), name, params_from_key(params_json))
+
+
+def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
+    """Run `queries/<name>.sql` with the page context's parameters (cached). Treat the
+    frame as read-only: `view` knows it by where it came from."""
+    params = {k: v for k, v in ctx.params(**extra).items() if k in query.param_names(name)}
+    key = params_key(params)
+    db = str(ctx.settings.db_path)
+    df = cached(db, ctx.data_version, name, key)
+    remember(df, (db, ctx.data_version, name, key))
+    _note(_recent_queries, (name, key), None)
+    return df
+
+
+# --- what the warm-up replays ------------------------------------------------------------
+
+_recent_queries: dict[tuple[str, str], None] = {}  # (query, parameters)
+_recent_views: dict[str, tuple[Callable[..., Any], tuple, dict]] = {}  # recipes
+_recent_computed: dict[tuple[str, str], tuple[Callable[..., Any], Context, tuple, dict]] = {}
+_recent_lock = threading.Lock()
+
+
+def _note(recent: dict, key: Any, value: Any) -> None:
+    with _recent_lock:
+        recent.pop(key, None)
+        recent[key] = value
+        while len(recent) > RECENT:
+            del recent[next(iter(recent))]
+
+
+def recent() -> tuple[list[tuple[str, str]], list[tuple[Callable[..., Any], tuple, dict]],
+                      list[tuple[Callable[..., Any], Context, tuple, dict]]]:
+    """What sessions asked for lately, the most recent last: queries (name, parameters),
+    view recipes (`coopdash.web.recipes`) and computed calls (build, context, args, kw)."""
+    with _recent_lock:
+        return (list(_recent_queries), list(_recent_views.values()),
+                list(_recent_computed.values()))
+
+
+# --- view models: what pages build from query results -----------------------------------------
+
+# id(frame) -> (weak reference to the frame, (db, data version, query, parameters)) for the
+# frames `run` handed out; an entry goes when its frame does.
+_sources: dict[int, tuple[weakref.ref, tuple]] = {}
+_sources_lock = threading.RLock()
+
+
+def remember(df: pd.DataFrame, source: tuple) -> None:
+    """Know `df` by its source from now on (a query's frame, a reference list)."""
+    ident = id(df)
+
+    def forget(ref: weakref.ref, ident: int = ident) -> None:
+        with _sources_lock:
+            if _sources.get(ident, (None,))[0] is ref:
+                del _sources[ident]
+
+    with _sources_lock:
+        _sources[ident] = (weakref.ref(df, forget), source)
+
+
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
+def source_of(df: pd.DataFrame) -> tuple | None:
+    """(db, data version, query, parameters) of a frame `run` handed out, else None."""
+    entry = _sources.get(id(df))
+    return entry[1] if entry is not None and entry[0]() is df else None
+
+
+def key_text(value: Any) -> str:
+    """A text that stands for `value` in a cache key: a frame from `run` by its source,
+    another frame by its content, plain values (and tuples, lists, dicts of them) by their
+    repr. Streamlit's own hasher walks nested values item by item, far slower."""
+    if isinstance(value, pd.DataFrame):
+        source = source_of(value)
+        if source is not None:
+            return repr(("query", *source))
+        content = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        return repr(("frame", tuple(value.columns), tuple(map(str, value.dtypes)),
+                     hashlib.blake2b(content, digest_size=16).hexdigest()))
+    if isinstance(value, tuple | list):
+        return type(value).__name__ + "(" + ",".join(key_text(v) for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ",".join(key_text(k) + ":" + key_text(v) for k, v in value.items()) + "}"
+    if isinstance(value, _PLAIN):
+        return repr(value)
+    raise TypeError(f"cache: no cache key for a {type(value).__name__}")
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.blake2b("".join(key_text(p) for p in parts).encode(),
+                           digest_size=16).hexdigest()
+
+
+def _name(build: Callable[..., Any]) -> str:
+    """A function's name for a cache key: with its file, as a page's functions all live in
+    the module `__main__`."""
+    code = getattr(build, "__code__", None)
+    where = f"@{code.co_filename}" if code is not None else ""
+    return f"{build.__module__}.{build.__qualname__}{where}"
+
+
+def _shared(out: Any) -> Any:
+    """A cached object handed out: a frame or dict as a shallow copy (pandas
+    copy-on-write), so a page may change its copy freely; anything else as it is."""
+    if isinstance(out, pd.DataFrame | dict):
+        return out.copy() if isinstance(out, dict) else out.copy(deep=False)
+    return out
+
+
+@st.cache_resource(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
+def _view(name: str, key: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict
+          ) -> Any:
+    del name, key  # the cache key only
+    return _build(*_args, **_kwargs)
+
+
+def view(build: Callable[..., Any], *args: Any, _record: bool = True, **kwargs: Any) -> Any:
+    """`build(*args, **kwargs)`, cached per distinct input (see the module docstring).
+
+    `build` must be pure (a `coopdash.charts.leadership` builder); its arguments frames and plain
+    values. The object is shared: a figure goes to `st.plotly_chart` as it is (which only
+    reads it); a frame or dict comes back as a shallow copy (pandas copy-on-write), so a
+    page may change its copy freely.
+    """
+    key = _digest(args, dict(sorted(kwargs.items())))
+    out = _view(_name(build), key, build, args, kwargs)
+    if _record:  # for the warm-up after the next write
+        _note_view(build, args, kwargs)
+    return _shared(out)
+
+
+def _note_view(build: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    """Remember how a view was built (its recipe: `coopdash.web.recipes`) for the warm-up."""
+    made = recipes.recipe(args, kwargs, source_of)
+    if made is not None:
+        _note(_recent_views, repr((build.__module__, build.__qualname__, made)), (build, *made))
+
+
+# --- what a page computes from the store in its own way --------------------------------------
+
+# explorer pages and counts, weekly reviews (a review holds its lists: a few MB at 1M)
+COMPUTED_ENTRIES = 64
+
+
+@st.cache_resource(ttl=TTL, max_entries=COMPUTED_ENTRIES, show_spinner=False)
+def _computed(db: str, version: int, name: str, key: str, _build: Callable[..., Any],
+              _ctx: Context, _args: tuple, _kwargs: dict) -> Any:
+    del db, version, name, key  # the cache key only
+    return _build(_ctx, *_args, **_kwargs)
+
+
+def computed(build: Callable[..., Any], ctx: Context, *args: Any, **kwargs: Any) -> Any:
+    """`build(ctx, *args, **kwargs)`, cached per data version, the context's parameters
+    and language, and the arguments (plain values): one shared object (a frame or dict
+    as a shallow copy). `build` reads the store at `ctx.data_version` only (through `run`
+    or `storage.connection(version=ctx.data_version)`), never the session state: the
+    warm-up calls it after a write, off any page, with the new version."""
+    key = _digest(ctx.params(), ctx.lang, args, dict(sorted(kwargs.items())))
+    out = _computed(str(ctx.settings.db_path), ctx.data_version, _name(build), key, build,
+                    ctx, args, kwargs)
+    _note(_recent_computed, (_name(build), key), (build, ctx, args, kwargs))
+    return _shared(out)
+
+
+def computed_on(version: int, build: Callable[..., Any], ctx: Context, args: tuple,
+                kwargs: dict) -> Any:
+    """A remembered `computed` call again, on `version` of the store (the warm-up)."""
+    return computed(build, dataclasses.replace(ctx, data_version=version), *args, **kwargs)

@@ -1,0 +1,97 @@
+"""The store as the app reads and writes it: the one process-wide reader (created with
+the first-run data if the store does not exist yet), read-only connections to the
+version a run started on, and this session's writes."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from coopdash import settings as settings_mod
+from coopdash import store
+from coopdash.i18n import t
+from coopdash.settings import Settings
+from coopdash.web import context
+from coopdash.web.context import Context
+from coopdash.workbook import bootstrap
+
+
+@st.cache_resource(show_spinner=False)
+def _reader(db_path: str, first_run: str) -> store.Reader:
+    bootstrap.ensure(Path(db_path), first_run)
+    return store.Reader(db_path)
+
+
+def reader(settings: Settings | None = None) -> store.Reader:
+    """The process-wide reader of the store (created with the first-run data if the store
+    does not exist yet)."""
+    s = settings or settings_mod.get()
+    try:
+        if not s.db_path.exists():
+            with st.spinner(t("app.first_run", s.lang)):
+                return _reader(str(s.db_path), s.first_run)
+        return _reader(str(s.db_path), s.first_run)
+    except store.StoreBusyError:
+        st.error(t("store.cli.busy", s.lang, path=s.db_path), icon=":material/lock:")
+        st.stop()
+    except store.StoreWalError as exc:
+        st.error(t("intake.store.wal_foreign", s.lang, path=exc.path, wal=exc.wal),
+                 icon=":material/error:")
+        st.stop()
+
+
+def connection(settings: Settings | None = None, version: int | None = None
+               ) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the version of the store this run started on (the
+    current one outside a run): a page drawn while a write lands finishes on the state it
+    started from; its next run shows the new one. Queries run on cursors of it."""
+    if version is None:
+        ctx = st.session_state.get(context.KEY)
+        version = ctx.data_version if ctx is not None else None
+    return reader(settings).connection(version)
+
+
+def connection_ref(settings: Settings | None = None
+                   ) -> Callable[[], duckdb.DuckDBPyConnection]:
+    """The store connection for code that runs later, off the page's run (a download's
+    build): a function that returns it, holding it by weak reference. A builder kept by
+    the browser's download button then never keeps a connection open that the app has
+    dropped (its cache cleared, the store replaced); it fails loudly instead."""
+    ref = weakref.ref(connection(settings))
+
+    def current() -> duckdb.DuckDBPyConnection:
+        con = ref()
+        if con is None:
+            raise store.StoreError("the app's store connection was closed; reload the page")
+        return con
+
+    return current
+
+
+def data_version(settings: Settings | None = None) -> int:
+    """The current version of the store: one `stat` of the store file."""
+    return reader(settings).version()
+
+
+@contextmanager
+def writing(ctx: Context, what: str, **kw: Any) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`with storage.writing(ctx, "edit") as con:` one write by this session's user,
+    published whole when the block ends (every cached result is keyed by the data version
+    it was read from, so the next run reads the new version: nothing to drop); if another
+    writer holds the store longer than we wait, the page says who and stops."""
+    try:
+        with store.writing(ctx.settings.db_path, actor=ctx.person.actor, what=what,
+                           **kw) as con:
+            yield con
+    except store.WriterBusyError as exc:
+        st.error(exc.message(ctx.lang), icon=":material/lock:")
+        st.stop()
+    except store.StoreFullError as exc:  # nothing was changed; say so, not a traceback
+        st.error(exc.message(ctx.lang), icon=":material/error:")
+        st.stop()

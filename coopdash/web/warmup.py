@@ -1,0 +1,79 @@
+"""The first visitor after a write does not pay for it.
+
+The cache boundary (`coopdash.web.cache`) remembers what sessions asked for most
+recently: queries (name, parameters), views (their recipes: `coopdash.web.recipes`) and
+computed results (the explorer's pages, the weekly review). A thread per server watches
+the store (one stat a second) and, when a new version is published, computes them all on
+it into the cache before anyone asks, with the sidebar's choices in both languages.
+Sessions then find their default views computed and drawn.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from coopdash import store
+from coopdash.settings import LANGS
+from coopdash.web import cache, recipes, sidebar
+
+_watched: weakref.WeakSet = weakref.WeakSet()  # readers with a watcher
+_watched_lock = threading.Lock()
+
+
+def watch(db_path: str, reader: store.Reader) -> None:
+    """Start the watcher of `reader`'s store, once per reader; it stops when the reader
+    is dropped (its cache cleared) or the store removed."""
+    with _watched_lock:
+        if reader in _watched:
+            return
+        _watched.add(reader)
+    thread = threading.Thread(target=_watch, args=(db_path, weakref.ref(reader),
+                                                   reader.version()),
+                              name="coopdash-warmer", daemon=True)
+    thread.start()
+
+
+def _watch(db_path: str, ref: weakref.ref, seen: int) -> None:
+    while (reader := ref()) is not None:
+        try:
+            version = reader.version()
+        except store.StoreMissingError:
+            return
+        del reader
+        if version != seen:
+            seen = version
+            warm(db_path, version)
+        time.sleep(1.0)
+
+
+def warm(db_path: str, version: int) -> int:
+    """Run the remembered queries on `version` into the cache, then build the remembered
+    views and computed results from them; how many queries ran."""
+    queries, views, computed = cache.recent()
+    for name, key in reversed(queries):  # the most recent first
+        cache.cached(db_path, version, name, key)
+    for lang in LANGS:
+        sidebar.choices(db_path, version, lang)
+    for build, args, kwargs in reversed(views):
+        _warm_view(db_path, version, build, args, kwargs)
+    for build, ctx, args, kwargs in reversed(computed):
+        if str(ctx.settings.db_path) == db_path:
+            cache.computed_on(version, build, ctx, args, kwargs)
+    return len(queries)
+
+
+def _warm_view(db_path: str, version: int, build: Callable[..., Any], args: tuple,
+               kwargs: dict) -> None:
+    def fetch(ref: recipes.Ref) -> pd.DataFrame:
+        df = cache.cached(db_path, version, ref.name, ref.key)
+        cache.remember(df, (db_path, version, ref.name, ref.key))
+        return df
+
+    cache.view(build, *recipes.resolve(args, fetch), _record=False,
+               **recipes.resolve(kwargs, fetch))
