@@ -194,7 +194,7 @@ st.caption(ctx.t("snap.page.help", n=fmt_int(ctx.settings.undo_keep, ctx.lang)))
 if flash := st.session_state.pop("data_undo_flash", None):
     st.success(flash, icon=":material/check_circle:")
 writes = history.with_undoable(cache.run("store_history", ctx, limit=50,  # access log: admins'
-                                       show_private=ctx.can("manage")), ctx.settings.db_path)
+                                         show_private=ctx.can("manage")), ctx.settings.db_path)
 shown = pd.DataFrame({
     ctx.t(f"snap.col.{c}"): v for c, v in (
         ("id", writes["write_id"]), ("when", writes["written_at"]), ("who", writes["actor"]),
