@@ -50,6 +50,7 @@ class Column:
     ref: str | None = None  # referenced table for kind == "ref"
     default: str | None = None  # stored when missing (participants.role)
     note: str = ""
+    signed: bool = False  # an amount that may be negative (funding.amount, see its note)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,17 @@ TABLES: dict[str, Table] = {
             C("host_city", "text"),
             C("starts_on", "date"),
             C("ends_on", "date", note="not before starts_on"),
+            C("origin", "text", note="empty for our own records; an IATI publisher's "
+              "organisation identifier for an activity loaded from its file"),
+            C("origin_file", "text", note="the IATI file it was loaded from"),
+            C("origin_on", "date", note="when the publisher generated that file"),
         )),
+        Table("recipients", "program_id,country", (
+            C("program_id", "ref", True, ref="programs"),
+            C("country", "country", True, note="a country the program benefits (IATI "
+              "recipient-country), not where it takes place"),
+            C("percentage", "amount", note="its share, 0 to 100"),
+        ), note="who a program benefits, by country"),
         Table("delegations", "delegation_id", (
             C("delegation_id", "id", True),
             C("program_id", "ref", True, ref="programs"),
@@ -139,10 +150,13 @@ TABLES: dict[str, Table] = {
             C("delegation_id", "ref", ref="delegations"),
             C("source", "code", True, codes="source"),
             C("funder", "text"),
-            C("amount", "amount"),
+            C("amount", "amount", signed=True, note="negative only on a line of an IATI "
+              "publisher (a correction, as published)"),
             C("currency", "currency", note="required when amount is given"),
             C("status", "code", True, codes="funding_status"),
             C("recorded_on", "date"),
+            C("origin", "text", note="empty for our own records; the IATI publisher's "
+              "organisation identifier for a transaction loaded from its file"),
         )),
         Table("fx_rates", "currency,valid_from", (
             C("currency", "currency", True),
@@ -173,7 +187,8 @@ TABLES: dict[str, Table] = {
 
 # The order that respects references: parents before children.
 TABLE_ORDER: tuple[str, ...] = (
-    "partners", "agreements", "milestones", "programs", "delegations", "participants",
+    "partners", "agreements", "milestones", "programs", "recipients", "delegations",
+    "participants",
     "funding", "fx_rates", "actions", "minutes",
 )
 

@@ -28,6 +28,7 @@ def _mix(df) -> None:
                            "n_converted": "converted", "n_unconverted": "unconverted",
                            "n_no_amount": "no_amount"},
                  codes={"source": "source"}, money=ctx.currency)
+    st.caption(ctx.t("lead.funding.counted_note"))  # macro is_counted (_macros.sql)
     no_amount = int(df["n_no_amount"].sum())
     if no_amount:
         st.caption(ctx.t("lead.funding.no_amount_note", n=fmt_int(no_amount, ctx.lang)))

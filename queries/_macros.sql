@@ -66,13 +66,26 @@ from participants x
 join f_delegations(f) d on d.delegation_id = x.delegation_id
 where in_list(f['regions'], province_or_none(x.region_code));
 
+-- A funding line counts in a total unless the same money is counted by another line.
+-- Our own lines always count (one line per amount, its status moving on). A partner's
+-- IATI transactions (origin = the publisher) are a commitment and then the disbursements
+-- and expenditures against it: the commitment counts while the activity has none of
+-- them from that publisher; from the first, the money disbursed or spent counts
+-- instead, so a commitment and its disbursements are never counted twice.
+-- `has_spent`: the program has a `spent` line from the same publisher.
+create or replace temp macro is_counted(origin, status, has_spent) as
+    origin is null or status <> 'committed' or not has_spent;
+
 -- Funding lines of the filtered programs, converted to the display currency `cur`
 -- with the rate in force on recorded_on (else the program's start). A line with an
 -- amount but no usable rate keeps amount_display null: it is unconverted, never zero.
+-- `is_counted`: whether the line counts in a total (the macro above).
 create or replace temp macro f_funding(f, cur) as table
 with lines as (
     select fu.*, p.kind as program_kind, p.partner_id, p.starts_on as program_starts_on,
-           coalesce(fu.recorded_on, p.starts_on) as rate_on
+           coalesce(fu.recorded_on, p.starts_on) as rate_on,
+           is_counted(fu.origin, fu.status, bool_or(fu.status = 'spent') over (
+               partition by fu.program_id, fu.origin)) as is_counted
     from funding fu
     join f_programs(f) p on p.program_id = fu.program_id
     where in_list(f['sources'], fu.source)

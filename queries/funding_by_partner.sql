@@ -2,7 +2,7 @@
 with lines as (
     select partner_id, source, count(*) as n_lines,
            count(*) filter (where is_unconverted) as n_unconverted,
-           sum(amount_display) as amount_display
+           sum(amount_display) filter (where is_counted) as amount_display
     from f_funding($f, $currency)
     group by all
 ),

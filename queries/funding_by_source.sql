@@ -6,7 +6,7 @@ with final as (
            count(*) filter (where amount_display is not null) as n_converted,
            count(*) filter (where is_unconverted) as n_unconverted,
            count(*) filter (where amount is null) as n_no_amount,
-           sum(amount_display) as amount_display
+           sum(amount_display) filter (where is_counted) as amount_display
     from f_funding($f, $currency)
     group by source
 )

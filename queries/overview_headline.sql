@@ -88,17 +88,23 @@ people as (
     from people_known group by period, status
 ),
 known_funding as (
-    select kp.period, fu.source, fu.amount, fu.amount_display, fu.is_unconverted
+    select kp.period, fu.program_id, fu.origin, fu.status, fu.source, fu.amount,
+           fu.amount_display, fu.is_unconverted
     from f_funding($f, $currency) fu
     join known_programs kp on kp.program_id = fu.program_id
     where kp.is_all or coalesce(fu.recorded_on, kp.known_on) <= kp.as_of
 ),
+counted_funding as (  -- is_counted as it stood then: the disbursements known by that day
+    select *, is_counted(origin, status, bool_or(status = 'spent') over (
+               partition by period, program_id, origin)) as is_counted
+    from known_funding
+),
 funding_by_source as (
     select period, 'funding' as metric, source as code, count(*) as n,
-           sum(amount_display) as amount,
+           sum(amount_display) filter (where is_counted) as amount,
            count(*) filter (where is_unconverted) as n_unconverted,
            count(*) filter (where amount is null) as n_no_amount
-    from known_funding group by period, source
+    from counted_funding group by period, source
 ),
 open_actions as (
     select d.period, d.as_of, ac.opened_on, ac.due_on

@@ -46,7 +46,8 @@ def cmd_import(args) -> int:
         result = importer.import_file(
             path, args.path, replace=args.replace, actor=settings.get().actor,
             lang=args.lang, progress=bar, allow_empty=tuple(args.allow_empty or ()),
-            before_write=lambda losses: _say_losses(losses, args.lang))
+            before_write=lambda losses: _say_losses(losses, args.lang),
+            options={"recipient": args.recipient} if args.recipient else None)
     except store.WriterBusyError as exc:  # another writer held it longer than we wait
         say(exc.message(args.lang), err=True)
         return 2
@@ -109,8 +110,13 @@ def register(sub, common) -> None:
     p.add_argument("--with", dest="with_", choices=("sample", "demo", "none"),
                    default="sample", help="what to fill it with (default: %(default)s)")
     p.set_defaults(func=cmd_init)
-    p = sub.add_parser("import", parents=[common], help="import a workbook, CSV folder or zip")
-    p.add_argument("path", help=".xlsx, a folder of <table>.csv, or a .zip of CSVs")
+    p = sub.add_parser("import", parents=[common],
+                       help="import a workbook, CSV folder, zip or IATI activity file")
+    p.add_argument("path", help=".xlsx, .xls, .ods, a folder of <table>.csv, a .zip of CSVs, "
+                                "or a partner's IATI activity file (.xml)")
+    p.add_argument("--recipient", metavar="COUNTRY",
+                   help="an IATI file: load only the activities for this recipient country "
+                        "(ID for Indonesia); without it, every activity")
     p.add_argument("--replace", action="store_true",
                    help="each table in the file ends up equal to the file")
     p.add_argument("--allow-empty", action="append", metavar="TABLE",

@@ -276,6 +276,11 @@ def _amount_text(cents: np.ndarray) -> np.ndarray:
     return np.strings.add(np.strings.add(whole, "."), frac).astype(object)
 
 
+def _own_records(n: int, *columns: str) -> dict[str, np.ndarray]:
+    """Where a record came from: empty, our own records (not a partner's IATI file)."""
+    return {c: np.full(n, "", dtype=object) for c in columns}
+
+
 def _frame(table: str, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     names = TABLES[table].column_names
     assert set(cols) == set(names), (table, set(cols) ^ set(names))
@@ -508,7 +513,8 @@ def _programs(ctx: _Ctx, n: int, partners: pd.DataFrame, agreements: pd.DataFram
     return _frame("programs", {
         "program_id": _ids("pr", n), "partner_id": partners["partner_id"].to_numpy()[pa],
         "agreement_id": agreement, "title": title, "kind": kind, "status": status,
-        **place, "starts_on": _iso(ctx.today, starts), "ends_on": _iso(ctx.today, ends)})
+        **place, "starts_on": _iso(ctx.today, starts), "ends_on": _iso(ctx.today, ends),
+        **_own_records(n, "origin", "origin_file", "origin_on")})
 
 
 def _delegations(ctx: _Ctx, programs: pd.DataFrame) -> pd.DataFrame:
@@ -690,7 +696,7 @@ def _funding(ctx: _Ctx, programs: pd.DataFrame, delegations: pd.DataFrame,
         "funding_id": _ids("fu", n), "program_id": programs["program_id"].to_numpy()[pr],
         "delegation_id": de.astype(object), "source": source, "funder": funder.astype(object),
         "amount": amount, "currency": currency.astype(object), "status": status,
-        "recorded_on": _iso(ctx.today, rec)})
+        "recorded_on": _iso(ctx.today, rec), **_own_records(n, "origin")})
 
 
 def _fx_rates(ctx: _Ctx) -> pd.DataFrame:
@@ -820,6 +826,8 @@ def generate(participants: int = 5000, seed: int = 7, today: dt.date | None = No
         "fx_rates": _fx_rates(ctx), "actions": _actions(ctx, agreements, programs),
         "minutes": _minutes(ctx),
     }
+    frames["recipients"] = _frame("recipients", {  # ours: partners' IATI files have them
+        c: np.full(0, "", dtype=object) for c in TABLES["recipients"].column_names})
     return {t: frames[t] for t in TABLE_ORDER}
 
 

@@ -75,13 +75,34 @@ class ImportResult:
     data_version: int = 0
     rows: int = 0
     seconds: float = 0.0
+    notes: dict = field(default_factory=dict)  # an IATI file: what was not loaded, missing
 
     def lines(self, lang: str = "id") -> list[str]:
         out = [t("store.import.done", lang, mode=self.mode, file=self.file_name)]
         for name, c in self.tables.items():
             out.append("  " + t("store.import.counts", lang, table=name, added=c.added,
                                  changed=c.changed, removed=c.removed))
-        return out
+        return out + notes_lines(self.notes, lang)
+
+
+def notes_lines(notes: dict, lang: str) -> list[str]:
+    """What the report says of an IATI file besides its problems: activities read and
+    loaded, transactions not loaded (by type), stored activities the file no longer
+    holds (kept, never deleted)."""
+    if notes.get("format") != "iati":
+        return []
+    out = [t("intake.iati.read", lang, n=notes["activities"], loaded=notes["loaded"])]
+    skipped = notes.get("skipped_transactions") or {}
+    if skipped:
+        out.append(t("intake.iati.skipped", lang, n=sum(skipped.values()), types=", ".join(
+            f"{kind} × {n}" for kind, n in skipped.items())))
+    out += [t("intake.iati.unknown_country", lang, value=ref)
+            for ref in notes.get("unknown_country") or []]
+    missing = notes.get("missing") or []
+    if missing:
+        out.append(t("intake.iati.missing", lang, n=len(missing),
+                     ids=", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")))
+    return out
 
 
 def _report(progress: Progress, fraction: float, message: str) -> None:
@@ -97,6 +118,7 @@ class Prepared:
     checked: CheckedFile
     rows: int
     started: float
+    notes: dict = field(default_factory=dict)  # the reader's (`reader.Workbook.notes`)
 
     @property
     def refused(self) -> bool:
@@ -104,12 +126,13 @@ class Prepared:
 
 
 def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
-            progress: Progress = None) -> Prepared:
-    """Read the workbook, CSV folder or zip at `path` (in the reading child) and check every
-    cell on its own; needs no store. Raises ValidationFailed when nothing could be read."""
+            progress: Progress = None, options: dict | None = None) -> Prepared:
+    """Read the workbook, CSV folder, zip or IATI file at `path` (in the reading child) and
+    check every cell on its own; needs no store. Raises ValidationFailed when nothing
+    could be read. `options`: the reader's (`recipient` for an IATI file)."""
     started = time.perf_counter()
     _report(progress, 0.0, t("store.import.reading", lang))
-    book = reading.read_workbook(path, file_name)
+    book = reading.read_workbook(path, file_name, options)
     issues = Issues()
     for issue in book.issues:
         issues.add(issue)
@@ -118,21 +141,23 @@ def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
     _report(progress, 0.1, t("store.import.checking", lang))
     checked = check_file(book.frames, issues)
     return Prepared(book.file_name, checked, sum(len(f) for f in book.frames.values()),
-                    started)
+                    started, book.notes)
 
 
 def import_file(db_path: Path | str, path: Path | str, *, replace: bool = False,
                 actor: str | None = None, lang: str = "id", progress: Progress = None,
                 allow_empty: tuple[str, ...] = (),
                 before_write: Callable[[dict[str, int]], None] | None = None,
-                file_name: str | None = None) -> ImportResult:
+                file_name: str | None = None, options: dict | None = None) -> ImportResult:
     """Import the file at `path` into the store at `db_path` as one published write
     (created when there is none). Reading and cell checks happen before the write lock;
     raises ValidationFailed (nothing written, the lock never taken for a file refused on
-    its own cells) or `store.WriterBusyError`."""
+    its own cells) or `store.WriterBusyError`. `options`: the reader's."""
     db_path = Path(db_path)
-    prepared = prepare(path, file_name=file_name, lang=lang, progress=progress)
+    prepared = prepare(path, file_name=file_name, lang=lang, progress=progress,
+                       options=options)
     name = file_name or Path(path).name
+    refuse_iati_replace(prepared.notes, replace, name)
     if prepared.refused:
         _refuse(db_path, prepared, replace)
     actor = actor or settings.get().actor
@@ -192,9 +217,32 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, *,
                     guard=((), None)) -> ImportResult:
     """The part of an import that needs the store (on the writing connection `con`): the
     checks against it, the replace guard, the apply."""
-    return _import(con, prepared.checked, file_name=prepared.file_name, rows=prepared.rows,
-                   replace=replace, actor=actor, lang=lang, progress=progress, mode=mode,
-                   started=prepared.started, guard=guard)
+    refuse_iati_replace(prepared.notes, replace, prepared.file_name)
+    result = _import(con, prepared.checked, file_name=prepared.file_name,
+                     rows=prepared.rows, replace=replace, actor=actor, lang=lang,
+                     progress=progress, mode=mode, started=prepared.started, guard=guard)
+    result.notes = dict(prepared.notes)
+    if prepared.notes.get("format") == "iati":
+        result.notes["missing"] = iati_missing(con, prepared.notes)
+    return result
+
+
+def refuse_iati_replace(notes: dict, replace: bool, file_name: str) -> None:
+    """A partner's IATI file only adds and updates: a replace would delete our own
+    records and the activities the file leaves out."""
+    if replace and notes.get("format") == "iati":
+        raise ValidationFailed([Issue(None, None, None, None, "iati_replace",
+                                      {"file": file_name})], 1)
+
+
+def iati_missing(con: duckdb.DuckDBPyConnection, notes: dict) -> list[str]:
+    """Stored activities of the file's publishers that the file does not hold (they are
+    kept: a publisher's file may leave an activity out without it being over)."""
+    return [r[0] for r in con.execute(
+        "select program_id from programs where list_contains($publishers, origin) "
+        "and not list_contains($ids, program_id) order by program_id",
+        {"publishers": notes.get("publishers") or [],
+         "ids": notes.get("identifiers") or []}).fetchall()]
 
 
 def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,

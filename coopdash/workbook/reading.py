@@ -64,14 +64,18 @@ class Workbook:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     stats: dict = field(default_factory=dict)  # the reading child: seconds, peak_mb, status
+    notes: dict = field(default_factory=dict)  # besides problems (an IATI file: skipped…)
 
 
-def read_workbook(path: Path | str, name: str | None = None) -> Workbook:
-    """Read `path` (.xlsx, folder of CSVs, .zip of CSVs or one `<table>.csv`) in the
-    reading child. `name` is the file's name as the person knows it (an upload's)."""
+def read_workbook(path: Path | str, name: str | None = None, options: dict | None = None
+                  ) -> Workbook:
+    """Read `path` (.xlsx, folder of CSVs, .zip of CSVs, one `<table>.csv` or an IATI
+    activity file) in the reading child. `name` is the file's name as the person knows it
+    (an upload's); `options` go to the child (`recipient` for an IATI file)."""
     path = Path(path)
     book = Workbook(name or path.name)
-    tables, found, book.stats = run_child(path)
+    tables, found, book.stats = run_child(path, options)
+    book.notes = book.stats.pop("notes", {})
     for item in found:
         params = {"value": item["value"], **item["params"]}
         if item["row"] is None:
@@ -141,9 +145,12 @@ class ChildOutputError(RuntimeError):
     """The child's output is not what a reading child writes (a bug, never a bad file)."""
 
 
-def run_child(path: Path | str) -> tuple[dict, list[dict], dict]:
+def run_child(path: Path | str, options: dict | None = None
+              ) -> tuple[dict, list[dict], dict]:
     """Run the reading child on `path`; returns (tables: name -> pyarrow.Table, problems as
-    dicts, stats: seconds, peak memory of the child in MB, exit status)."""
+    dicts, stats: seconds, peak memory of the child in MB, exit status, and `notes`: what
+    the report says besides problems, e.g. an IATI file's skipped transactions).
+    `options` go to the parser (`child.parse.parse_file`)."""
     from coopdash import settings
 
     s = settings.get()
@@ -152,21 +159,24 @@ def run_child(path: Path | str) -> tuple[dict, list[dict], dict]:
     with tempfile.TemporaryDirectory(prefix="coopdash-intake-", dir=shm) as tmp:  # 0700
         out = Path(tmp)
         started = time.perf_counter()
-        status, peak = _start_and_wait(path, out, s)
-        stats = {"seconds": time.perf_counter() - started, "peak_mb": peak, "status": status}
+        status, peak = _start_and_wait(path, out, s, options or {})
+        stats = {"seconds": time.perf_counter() - started, "peak_mb": peak, "status": status,
+                 "notes": {}}
         if status != "ok":
             _log_child(out, path, status)
             return {}, [{"code": f"intake_{status}", "table": None, "row": None,
                          "column": None, "value": None,
                          "params": {"mb": s.intake_memory_mb, "s": s.intake_seconds}}], stats
+        stats["notes"] = _load_notes(out)
         return _load_tables(out), _load_found(out), stats
 
 
-def _start_and_wait(path: Path, out: Path, s) -> tuple[str, float]:
+def _start_and_wait(path: Path, out: Path, s, options: dict) -> tuple[str, float]:
     """Start the child, wait at most the time limit; 'ok', 'memory', 'time' or 'crashed'."""
     env = {**os.environ, **_CHILD_ALLOCATOR, "PYTHONPATH": os.pathsep.join(
         [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
-    limits = [str(s.intake_memory_mb), str(s.intake_seconds), str(s.intake_entry_mb)]
+    limits = [str(s.intake_memory_mb), str(s.intake_seconds), str(s.intake_entry_mb),
+              json.dumps(options)]
     with (out / "stderr.txt").open("wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "coopdash.workbook.child", str(path), str(out), *limits],
@@ -222,6 +232,13 @@ def _load_found(out: Path) -> list[dict]:
                 isinstance(item[k], t) for k, t in FOUND_KEYS.items()):
             raise ChildOutputError(f"unexpected problem record: {item!r:.200}")
     return found
+
+
+def _load_notes(out: Path) -> dict:
+    notes = json.loads((out / "notes.json").read_text(encoding="utf-8"))
+    if not isinstance(notes, dict):
+        raise ChildOutputError("notes.json is not an object")
+    return notes
 
 
 def _load_tables(out: Path) -> dict:

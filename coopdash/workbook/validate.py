@@ -416,6 +416,8 @@ def _fill(template: str, col: Column, v: str) -> str:
 def _problem_sql(col: Column, v: str) -> str:
     """The problem code of one cell (NULL when fine): rules in order, `required` if empty."""
     rules, _ = _RULES[col.kind]
+    if col.signed:  # its sign is checked against the row (`_ROW_RULES`)
+        rules = [r for r in rules if r[1] != "amount_negative"]
     whens = " ".join(f"when {_fill(cond, col, v)} then '{code}'" for cond, code in rules)
     empty = "'required'" if col.required else "null"
     return f"case when {v} = '' then {empty} {whens} end"
@@ -464,10 +466,14 @@ def clean_column(table: str, col: Column, raw: pd.Series, issues: Issues) -> pd.
 
 
 def rid_sql(table: str, alias: str) -> str:
-    """SQL for the record id of `alias` (fx_rates: currency@valid_from)."""
+    """SQL for the record id of `alias` (fx_rates: currency@valid_from; recipients:
+    program_id@country)."""
     if table == "fx_rates":
         return f"({alias}.currency || '@' || strftime({alias}.valid_from, '%Y-%m-%d'))"
-    return f"{alias}.{key_columns(table)[0]}"
+    keys = key_columns(table)
+    if len(keys) > 1:
+        return "(" + " || '@' || ".join(f"{alias}.{k}" for k in keys) + ")"
+    return f"{alias}.{keys[0]}"
 
 
 def join_sql(table: str, file_alias: str, store_alias: str) -> str:
@@ -588,7 +594,11 @@ _ROW_RULES = {
     "programs": [("ends_on", "ends_before_starts", "a.ends_on < a.starts_on",
                   "a.ends_on::varchar as ends_on, a.starts_on::varchar as starts_on")],
     "funding": [("currency", "amount_needs_currency",
-                 "a.amount is not null and a.currency is null", "'' as _none")],
+                 "a.amount is not null and a.currency is null", "'' as _none"),
+                ("amount", "amount_negative", "a.amount < 0 and a.origin is null",
+                 "'' as _none")],
+    "recipients": [("percentage", "percentage_range", "a.percentage > 100",
+                    "'' as _none")],
     "actions": [("closed_on", "closed_needs_date",
                  "a.status in ('done', 'dropped') and a.closed_on is null", "a.status"),
                 ("closed_on", "closed_before_opened", "a.closed_on < a.opened_on",

@@ -233,13 +233,14 @@ def hostile_store(tmp_path_factory, empty_store) -> Path:
     con.execute("insert into agreements values ('a1', 'p1', $a, 'mou', 'signed', "
                 "'2023-01-01', '2023-01-01', null, $b, $c)", {"a": h[2], "b": h[3], "c": h[4]})
     con.execute("insert into programs values ('g1', 'p1', 'a1', $a, 'seminar', 'planned', "
-                "'in_person', 'JP', $b, '2023-05-01', '2023-05-02')", {"a": h[0], "b": h[2]})
+                "'in_person', 'JP', $b, '2023-05-01', '2023-05-02', null, null, null)",
+                {"a": h[0], "b": h[2]})
     con.execute("insert into delegations values ('d1', 'g1', 'home', 3)")
     con.execute("insert into participants values ('x1', 'd1', $a, $b, $c, '32.73', 'female', "
                 "'head', 'confirmed')", {"a": h[0], "b": h[1], "c": h[4]})
     con.execute("insert into fx_rates values ('JPY', '2023-01-01', 110.50, $a)", {"a": h[5]})
     con.execute("insert into funding values ('f1', 'g1', 'd1', 'partner', $a, 1000, 'JPY', "
-                "'committed', '2023-05-01')", {"a": h[3]})
+                "'committed', '2023-05-01', null)", {"a": h[3]})
     con.execute("insert into actions (action_id, agreement_id, program_id, title, owner, "
                 "opened_on, due_on, status, closed_on) values ('c1', 'a1', 'g1', $a, $b, "
                 "'2023-05-01', "

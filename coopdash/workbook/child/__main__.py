@@ -1,4 +1,5 @@
-"""The reading child's entry: `python -m coopdash.workbook.child PATH OUT MB SECONDS ENTRY_MB`.
+"""The reading child's entry:
+`python -m coopdash.workbook.child PATH OUT MB SECONDS ENTRY_MB OPTIONS_JSON`.
 
 Sets its own limits, parses the file (`child.parse`) and writes the hand-over described
 in `coopdash.workbook.child` into the private folder OUT. Started only by
@@ -27,21 +28,21 @@ def _limit(memory_mb: int, seconds: int, entry_mb: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    path, out, memory_mb, seconds, entry_mb = argv
+    path, out, memory_mb, seconds, entry_mb, options = argv
     _limit(int(memory_mb), int(seconds), int(entry_mb))
     try:
-        _hand_over(Path(path), Path(out), int(entry_mb) << 20)
+        _hand_over(Path(path), Path(out), int(entry_mb) << 20, json.loads(options))
     except MemoryError:
         return EXIT_MEMORY
     return 0
 
 
-def _hand_over(path: Path, out: Path, cap: int) -> None:
+def _hand_over(path: Path, out: Path, cap: int, options: dict) -> None:
     import pyarrow as pa
 
     from coopdash.workbook.child import parse
 
-    book = parse.parse_file(path, cap)
+    book = parse.parse_file(path, cap, options)
     for i, (name, table) in enumerate(book.tables.items()):
         table = table.replace_schema_metadata({"table": name})
         with pa.OSFile(str(out / f"{i:02d}.arrow"), "wb") as sink, \
@@ -52,6 +53,7 @@ def _hand_over(path: Path, out: Path, cap: int) -> None:
         found.append({"code": "more_problems", "table": None, "row": None, "column": None,
                       "value": None, "params": {"n": len(book.found) - MAX_FOUND}})
     (out / "found.json").write_text(json.dumps(found, default=str), encoding="utf-8")
+    (out / "notes.json").write_text(json.dumps(book.notes), encoding="utf-8")
     (out / "done").write_text(_high_water_mb(), encoding="ascii")
 
 

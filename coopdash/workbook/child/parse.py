@@ -33,7 +33,7 @@ import pyarrow.csv as pacsv
 
 from coopdash.contract import TABLES
 from coopdash.workbook.cells import cell_text
-from coopdash.workbook.child import container, xlsx_prescan
+from coopdash.workbook.child import container, iati, xlsx_prescan
 from coopdash.workbook.child.container import Found, Refused
 
 _BOM = b"\xef\xbb\xbf"
@@ -46,16 +46,18 @@ _UNQUOTE = "^'([=+\\-@\\t\\r'])"
 class RawBook:
     tables: dict[str, pa.Table] = field(default_factory=dict)
     found: list[Found] = field(default_factory=list)
+    notes: dict = field(default_factory=dict)  # what the report says besides problems
 
 
 # --- the file ------------------------------------------------------------------------------
 
-def parse_file(path: Path, cap: int) -> RawBook:
+def parse_file(path: Path, cap: int, options: dict | None = None) -> RawBook:
     """Read `path` (a file or a folder of CSVs); `cap` = most bytes one entry may inflate
-    to (a CSV file, a zip entry, a sheet's XML)."""
+    to (a CSV file, a zip entry, a sheet's XML). `options`: `recipient` (an IATI file:
+    only the activities for that country)."""
     book = RawBook()
     try:
-        _read(path, cap, book)
+        _read(path, cap, book, options or {})
     except Refused as exc:
         book.found.append(exc.found)
     if not book.tables and not book.found:
@@ -68,7 +70,7 @@ _NAMED = {"xls": "file_xls", "encrypted": "file_encrypted", "ole": "file_ole",
           "pdf": "file_pdf", "binary": "not_workbook"}
 
 
-def _read(path: Path, cap: int, book: RawBook) -> None:
+def _read(path: Path, cap: int, book: RawBook, options: dict) -> None:
     if path.is_dir():
         _read_folder(path, cap, book)
         return
@@ -77,6 +79,9 @@ def _read(path: Path, cap: int, book: RawBook) -> None:
     kind = container.sniff(path)
     if kind == "empty":
         raise Refused(Found("empty_file"))
+    if kind == "text" and iati.looks_like_iati(path):
+        read_iati(path, cap, book, options.get("recipient"))
+        return
     if path.suffix.lower() == ".csv" and kind in ("text", "binary"):
         _add_csv(book, path.stem, _capped_file(path, cap))  # its encoding is checked there
         return
@@ -100,11 +105,15 @@ def _read_folder(path: Path, cap: int, book: RawBook) -> None:
 
 
 def _capped_file(path: Path, cap: int) -> bytes:
+    _capped_size(path, cap)
+    return path.read_bytes()
+
+
+def _capped_size(path: Path, cap: int) -> None:
     size = path.stat().st_size
     if size > cap:
         raise Refused(Found("entry_too_big", value=path.name,
                             params={"mb": cap >> 20, "size_mb": size >> 20}))
-    return path.read_bytes()
 
 
 def _skip_or_flag(book: RawBook, name: str) -> bool:
@@ -252,6 +261,21 @@ def sheet_table(name: str, rows: list[list], book: RawBook) -> pa.Table | None:
 def _kind(table: str, column: str) -> str | None:
     col = TABLES[table].by_name.get(column)
     return col.kind if col else None
+
+
+# --- IATI activity file ---------------------------------------------------------------------
+
+def read_iati(path: Path, cap: int, book: RawBook, recipient: str | None) -> None:
+    """A partner's IATI activity file as the contract's tables (`coopdash.workbook.iati`)."""
+    _capped_size(path, cap)
+    got = iati.read(path, recipient)
+    for name, rows in got.rows.items():
+        names = iati.columns_of(name)
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        book.tables[name] = pa.table([pa.array(c, type=pa.string()) for c in columns],
+                                     names=list(names))
+    book.found += got.found
+    book.notes = got.notes()
 
 
 # --- zip of CSV files ----------------------------------------------------------------------
