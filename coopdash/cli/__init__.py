@@ -12,6 +12,7 @@
     history [--limit N]                          the writes: imports, edits, undos
     undo ID [--yes]                              the store as it was just before write ID
     backup FILE                                  a consistent copy, while everything runs
+    restore FILE                                 a backup's records back as a new write (admin)
 
 Exit codes: 0 done, 1 the input was refused (every problem printed, nothing changed),
 2 usage or store problems.

@@ -1,4 +1,4 @@
-"""Commands on the store's versions: history, undo, backup. They work while the
+"""Commands on the store's versions: history, undo, backup, restore. They work while the
 dashboard serves and other commands run (readers never wait; undo waits for a writer at
 most COOPDASH_WRITE_WAIT seconds)."""
 
@@ -102,6 +102,20 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_restore(args) -> int:
+    """A backup's records put back as one new write, while the dashboard serves."""
+    cfg = settings.get()
+    if not cfg.can("manage"):
+        print(t("snap.cli.restore_admin", args.lang), file=sys.stderr)
+        return 1
+    if not Path(args.path).is_file():
+        print(t("snap.cli.restore_missing", args.lang, path=args.path), file=sys.stderr)
+        return 2
+    version = store.restore(args.db, args.path, actor=cfg.actor)
+    print(t("snap.cli.restore_done", args.lang, path=args.path, version=version))
+    return 0
+
+
 def register(sub, common) -> None:
     p = sub.add_parser("history", parents=[common],
                        help="the writes to the store (imports, edits, undos, roles...), "
@@ -118,3 +132,8 @@ def register(sub, common) -> None:
                        help="a consistent copy of the store, at any time")
     p.add_argument("path", help="the copy's file (replaced if it exists)")
     p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common],
+                       help="put back a backup's records as a new write, while everything "
+                       "runs (roles and logs stay; administrators only)")
+    p.add_argument("path", help="the backup file (made by `backup`)")
+    p.set_defaults(func=cmd_restore)

@@ -23,7 +23,8 @@ writes into one block where you can.
 
 Also: `store.create(path, populate)` (a new store, never over one),
 `store.undo(path, id, actor=, admin=)` (`coopdash.store.history`: restores records, never
-rights or logs), `store.backup(path, dest)`. `store.connect(path)` is the read-only
+rights or logs), `store.backup(path, dest)`, `store.restore(path, backup_file)` (a backup's
+records as a new write, while everything runs). `store.connect(path)` is the read-only
 connection of `reading`. How and why: `coopdash.store.snapshots`, `docs/architecture.md`.
 
 `query` is the one runner of the SQL in `queries/`.
@@ -59,6 +60,8 @@ from coopdash.store.snapshots import (
     holder,
     path_of,
     reading,
+    restore,
+    settle,
     upgrade,
     versions_dir,
     writing,
@@ -71,7 +74,8 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "StoreFullError",
-    "StoreMissingError", "StoreWalError",
+    "StoreMissingError",
+    "StoreWalError",
     "UndoRefusedError",
     "WriterBusyError",
     "backup",
@@ -85,7 +89,9 @@ __all__ = [
     "migrations",
     "path_of",
     "reading",
+    "restore",
     "schema_version",
+    "settle",
     "transaction",
     "undo",
     "upgrade",

@@ -4,13 +4,13 @@ be undone and, when not, why.
 
 **Undo restores records, never rights or records of what happened.** `undo(path, W)`
 is a new write (itself in the history, itself undoable) that puts back the *records* (the
-contract's tables and their change trail, `snapshots.RECORD_TABLES`) as they were just
+contract's tables and their change trail, `records.RECORD_TABLES`) as they were just
 before W; W and every later write that changed records are marked `undone_by` it. Rights
-and logs (`snapshots.KEPT_TABLES`: roles, role log, access log, send log, saved views,
+and logs (`records.KEPT_TABLES`: roles, role log, access log, send log, saved views,
 the write log itself) are never rolled back. Undoing an undo brings back exactly what it
 removed (the records as they were just before that undo, and the undone marks too).
 
-Which writes can be undone: those that changed records (not `snapshots.NO_RECORD_WRITES`:
+Which writes can be undone: those that changed records (not `records.NO_RECORD_WRITES`:
 role changes, sends, access-log rows, saved views, schema upgrades), not already undone,
 whose state before is still kept (the last `COOPDASH_UNDO_KEEP` writes that changed
 records and are in effect). `why_not` says which rule refused, in the reader's words.
@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 import coopdash.store.query as query
+import coopdash.store.records as records
 import coopdash.store.snapshots as snapshots
 from coopdash.store.base import StoreError
 
@@ -70,7 +71,7 @@ def with_undoable(df: pd.DataFrame, path: Path | str) -> pd.DataFrame:
 
 
 def _why_not(row, kept: set[int]) -> str | None:
-    if row.what in snapshots.NO_RECORD_WRITES:
+    if row.what in records.NO_RECORD_WRITES:
         return "no_record"
     if pd.notna(row.undone_by):
         return "undone"
@@ -93,7 +94,7 @@ def lost_by_undo(df: pd.DataFrame, write_id: int) -> pd.DataFrame:
     """The writes an undo of `write_id` discards: it and every later write that changed
     records and is in effect (role changes, sends... after it stay as they are)."""
     return df[(df["write_id"] >= write_id) & df["undone_by"].isna()
-              & ~df["what"].isin(snapshots.NO_RECORD_WRITES)]
+              & ~df["what"].isin(records.NO_RECORD_WRITES)]
 
 
 def may_undo(df: pd.DataFrame, write_id: int, actor: str, admin: bool) -> bool:
@@ -128,46 +129,9 @@ def undo(path: Path | str, write_id: int, *, actor: str, admin: bool) -> int:
         df = with_undoable(query.run(con, "store_history", {
             "limit": ALL, "show_private": True}), path)
         row = check_undo(df, write_id, actor, admin, snapshots._settings().undo_keep)
-        restore_records(con, path, int(row["base_version"]), snapshots.next_version(path, con))
+        records.copy_records(con, snapshots.version_file(path, int(row["base_version"])),
+                             snapshots.next_version(path, con))
     return snapshots.current(path)[0]
-
-
-def restore_records(con: duckdb.DuckDBPyConnection, path: Path, base_version: int,
-                    undo_id: int) -> None:
-    """On the writing connection `con`: the record tables of version `base_version`, and
-    the undone marks as they stood then; the writes after it that changed records are
-    marked undone by `undo_id`. Rights and logs stay as they are."""
-    src = str(snapshots.version_file(path, base_version)).replace("'", "''")
-    con.execute(f"attach '{src}' as undo_base (read_only)")
-    try:
-        for table in snapshots.RECORD_TABLES:
-            con.execute(f"delete from {table}")
-            if _has(con, "undo_base", table):
-                con.execute(f"insert into {table} by name select * from undo_base.{table}")
-        _mark_undone(con, base_version, undo_id)
-    finally:
-        con.execute("detach undo_base")
-
-
-def _has(con: duckdb.DuckDBPyConnection, database: str, table: str,
-         column: str | None = None) -> bool:
-    return con.execute(
-        "select count(*) from duckdb_columns() where database_name = $d and table_name = $t "
-        "and ($c is null or column_name = $c)",
-        {"d": database, "t": table, "c": column}).fetchall()[0][0] > 0
-
-
-def _mark_undone(con: duckdb.DuckDBPyConnection, base_version: int, undo_id: int) -> None:
-    con.execute("update write_log set undone_by = null where write_id <= $b",
-                {"b": base_version})
-    if _has(con, "undo_base", "write_log", "undone_by"):
-        con.execute("update write_log w set undone_by = b.undone_by "
-                    "from undo_base.write_log b where b.write_id = w.write_id",
-                    )
-    con.execute("update write_log set undone_by = $u where write_id > $b "
-                "and undone_by is null and what not in $logs",
-                {"u": undo_id, "b": base_version,
-                 "logs": list(snapshots.NO_RECORD_WRITES)})
 
 
 def counts_text(tables) -> str:

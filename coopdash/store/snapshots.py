@@ -48,20 +48,10 @@ from pathlib import Path
 import duckdb
 
 import coopdash.store.base as base
-from coopdash.contract import TABLE_ORDER
 from coopdash.store.base import StoreBusyError, StoreError, StoreMissingError
+from coopdash.store.records import NO_RECORD_WRITES, copy_records
 
 WIDTH = 9  # digits of a version file's name
-# Writes that change no record (rights, the logs of what happened, a saved view, the
-# schema): never undone, never rolled back by an undo (`history.undo`; docs/architecture.md
-# "Undo"). Every other write changes records and is undoable while its base is kept.
-NO_RECORD_WRITES = ("role", "access", "send", "view", "upgrade")
-# What an undo leaves as it is (rights, logs, bookmarks, the store's own bookkeeping) and
-# what it restores (the records and their change trail). Every table is in exactly one
-# (tests/unit/test_undo.py): a new table must be placed here by its migration's author.
-KEPT_TABLES = ("meta", "write_log", "users", "role_log", "access_log", "send_log",
-               "saved_views")
-RECORD_TABLES = (*TABLE_ORDER, "import_log", "history")
 
 
 def versions_dir(path: Path | str) -> Path:
@@ -162,6 +152,9 @@ class Reader:
 
     def version(self) -> int:
         version, _ = current(self.path)
+        if version is None and replaced_from_outside(self.path):
+            settle(self.path)  # a backup moved over the store: a new number, never reused
+            version, _ = current(self.path)
         if version is None:  # not adopted yet: its own data version
             return self._version_of_file()
         return version
@@ -338,22 +331,60 @@ def writing(path: Path | str, *, actor: str | None = None, what: str,
     path = Path(path)
     actor = actor or _settings().actor
     with _locked(path, actor, what, file_name, wait), _full_disk_is_plain(path):
-        work = versions_dir(path) / f"work-{os.getpid()}.duckdb"
+        if _create is None and replaced_from_outside(path):
+            _republish_replaced(path)
+        with _one_write(path, (actor, what, file_name, mode, note, undoes),
+                        _base, _create) as con:
+            yield con
+
+
+REPLACED_NOTE = "the store file was replaced from outside coopdash"
+
+
+def _republish_replaced(path: Path) -> None:
+    """Under the lock: the file moved over the store becomes a new version (a number
+    never used before), written in history as a restore; its records, the logs of the
+    last published version."""
+    with _one_write(path, ("coopdash", "restore", path.name, None, REPLACED_NOTE, None)
+                    ) as con:
+        copy_records(con, path, next_version(path, con))
+
+
+def settle(path: Path | str) -> None:
+    """Publish a store file replaced from outside coopdash (`replaced_from_outside`) as a
+    new version now, so no reader keys what it reads by a number already used."""
+    path = Path(path)
+    with _locked(path, "coopdash", "restore", path.name, None), _full_disk_is_plain(path):
+        if replaced_from_outside(path):
+            _republish_replaced(path)
+
+
+def replaced_from_outside(path: Path) -> bool:
+    """The store file is none of the published versions although some exist: a file
+    (a backup, a copy) was moved over it from outside coopdash."""
+    return path.exists() and current(path)[0] is None and bool(_published(versions_dir(path)))
+
+
+@contextlib.contextmanager
+def _one_write(path: Path, entry: tuple, _base: int | None = None, _create=None
+               ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write under the lock (see `writing`); `entry`: actor, what, file, mode, note,
+    undoes (the `write_log` row)."""
+    work = versions_dir(path) / f"work-{os.getpid()}.duckdb"
+    try:
+        _start(path, _base, _create)
+        con = base.open_file(work)
         try:
-            _start(path, _base, _create)
-            con = base.open_file(work)
-            try:
-                applied_to = base.data_version(con)  # the version copied (0: a new store)
-                yield con
-                version = _finish(con, path, applied_to,
-                                  (actor, what, file_name, mode, note, undoes))
-            finally:
-                con.close()
-            _publish(path, work, version)
-            _prune(path, version)
+            applied_to = base.data_version(con)  # the version copied (0: a new store)
+            yield con
+            version = _finish(con, path, applied_to, entry)
         finally:
-            for leftover in (work, Path(f"{work}.wal")):
-                leftover.unlink(missing_ok=True)
+            con.close()
+        _publish(path, work, version)
+        _prune(path, version)
+    finally:
+        for leftover in (work, Path(f"{work}.wal")):
+            leftover.unlink(missing_ok=True)
 
 
 def _start(path: Path, base_version: int | None, create) -> Path:
@@ -370,7 +401,9 @@ def _start(path: Path, base_version: int | None, create) -> Path:
         conn.close()
         return work
     version, src = current(path)
-    if version is None:
+    if version is None and _published(folder):  # replaced from outside: the last one
+        version, src = max(_published(folder).items())  # published has the logs
+    elif version is None:
         version, src = _adopt(path)
     _drop_unpublished(folder, version)
     if base_version is not None:
@@ -518,6 +551,27 @@ def upgrade(path: Path | str) -> None:
     """Publish the store migrated to this release's schema (readers cannot migrate)."""
     with writing(path, actor="coopdash", what="upgrade"):
         pass
+
+
+def restore(path: Path | str, src: Path | str, *, actor: str | None = None) -> int:
+    """Put back the records of the store file `src` (a backup) as one new write
+    (`restore`), while everything runs: it is published under a version number never
+    used before (no reader or cache can take it for a discarded state), roles and logs
+    stay as they are now (as for an undo: `records.copy_records`), and `history` marks
+    the writes it discards. Returns its version. No store at `path`: one is created."""
+    path, src = Path(path), Path(src)
+    probe = base.open_file(src, read_only=True)  # missing, busy, not a database: refused
+    try:
+        if base.schema_version(probe) == 0:
+            raise StoreError(f"{src} is not a coopdash store")
+    finally:
+        probe.close()
+    if not path.exists():
+        return create(path, lambda con: copy_records(con, src, 1), actor=actor,
+                      what="restore", file_name=src.name)
+    with writing(path, actor=actor, what="restore", file_name=src.name) as con:
+        copy_records(con, src, next_version(path, con))
+    return current(path)[0]
 
 
 def backup(path: Path | str, dest: Path | str) -> Path:

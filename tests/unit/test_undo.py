@@ -12,7 +12,8 @@ import pytest
 
 from coopdash import saved_views, store
 from coopdash.contract import TABLE_ORDER, key_columns
-from coopdash.store import history, snapshots, users
+from coopdash.store import history, users
+from coopdash.store import records as store_records
 from coopdash.workbook import importer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +84,7 @@ def test_every_table_is_either_kept_or_restored_by_an_undo(published):
     with store.reading(published) as con:
         tables = {r[0] for r in con.execute(
             "select table_name from duckdb_tables() where not temporary").fetchall()}
-    kept, restored = set(snapshots.KEPT_TABLES), set(snapshots.RECORD_TABLES)
+    kept, restored = set(store_records.KEPT_TABLES), set(store_records.RECORD_TABLES)
     assert not kept & restored
     assert tables == kept | restored
 

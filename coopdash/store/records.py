@@ -1,0 +1,99 @@
+"""What an undo or a restore puts back (the records) and what it never rolls back (rights
+and the logs of what happened), and the one function that does it: `copy_records`.
+
+Used by `history.undo` (records of a kept version), `snapshots.restore` (records of a
+backup file) and a store file replaced from outside coopdash (`snapshots.writing`).
+Each runs inside one write: the copy of the current version keeps its `KEPT_TABLES`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+import coopdash.store.base as base
+from coopdash.contract import TABLE_ORDER
+
+# Writes that change no record (rights, the logs of what happened, a saved view, the
+# schema): never undone, never rolled back by an undo (`history.undo`; docs/architecture.md
+# "Undo"). Every other write changes records and is undoable while its base is kept.
+NO_RECORD_WRITES = ("role", "access", "send", "view", "upgrade")
+# What an undo leaves as it is (rights, logs, bookmarks, the store's own bookkeeping) and
+# what it restores (the records and their change trail). Every table is in exactly one
+# (tests/unit/test_undo.py): a new table must be placed here by its migration's author.
+KEPT_TABLES = ("meta", "write_log", "users", "role_log", "access_log", "send_log",
+               "saved_views")
+RECORD_TABLES = (*TABLE_ORDER, "import_log", "history")
+
+
+def copy_records(con: duckdb.DuckDBPyConnection, src: Path, write_id: int) -> None:
+    """On the writing connection `con`: every table of `RECORD_TABLES` as it is in the
+    store file `src` (migrated on a private copy first when it is older than this
+    release); rights and logs stay. `write_log`'s undone marks follow: when `src` is an
+    earlier state of this store (its newest write is in `con`'s log), the writes up to
+    it are marked as they stood then and the later ones that changed records are undone
+    by `write_id`; otherwise every write that changed records is undone by `write_id`."""
+    src, scratch = _current_schema(src, con)
+    con.execute(f"attach '{str(src).replace(chr(39), chr(39) * 2)}' as src (read_only)")
+    try:
+        for table in RECORD_TABLES:
+            con.execute(f"delete from {table}")
+            if _has(con, "src", table):
+                con.execute(f"insert into {table} by name select * from src.{table}")
+        _mark_undone(con, _shared_last_write(con), write_id)
+    finally:
+        con.execute("detach src")
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+
+
+def _current_schema(src: Path, con: duckdb.DuckDBPyConnection) -> tuple[Path, Path | None]:
+    """`src`, or a migrated private copy of it (beside the work file) when it is older."""
+    probe = base.open_file(src, read_only=True)
+    try:
+        pending = base.pending_migrations(probe)
+    finally:
+        probe.close()
+    if not pending:
+        return src, None
+    work = Path(con.execute("select path from duckdb_databases() where database_name = "
+                            "current_database()").fetchall()[0][0])
+    scratch = work.with_name(f"source-{os.getpid()}.duckdb")
+    shutil.copyfile(src, scratch)
+    base.open_file(scratch).close()  # migrates
+    return scratch, scratch
+
+
+def _has(con: duckdb.DuckDBPyConnection, database: str, table: str,
+         column: str | None = None) -> bool:
+    return con.execute(
+        "select count(*) from duckdb_columns() where database_name = $d and table_name = $t "
+        "and ($c is null or column_name = $c)",
+        {"d": database, "t": table, "c": column}).fetchall()[0][0] > 0
+
+
+def _shared_last_write(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The newest write of `src` when `con`'s log has it too (same id and time): `src`
+    is an earlier state of this store. None: another store, or one without a log."""
+    if not _has(con, "src", "write_log"):
+        return None
+    row = con.execute(
+        "select s.write_id from (select write_id, written_at from src.write_log "
+        "order by write_id desc limit 1) s join write_log w using (write_id) "
+        "where w.written_at = s.written_at").fetchall()
+    return row[0][0] if row else None
+
+
+def _mark_undone(con: duckdb.DuckDBPyConnection, last: int | None, write_id: int) -> None:
+    last = -1 if last is None else last
+    con.execute("update write_log set undone_by = null where write_id <= $b", {"b": last})
+    if _has(con, "src", "write_log", "undone_by"):
+        con.execute("update write_log w set undone_by = s.undone_by "
+                    "from src.write_log s where s.write_id = w.write_id and w.write_id <= $b",
+                    {"b": last})
+    con.execute("update write_log set undone_by = $u where write_id > $b "
+                "and undone_by is null and what not in $logs",
+                {"u": write_id, "b": last, "logs": list(NO_RECORD_WRITES)})
