@@ -23,6 +23,8 @@ from coopdash.i18n import fmt_date, fmt_int
 from coopdash.meeting import pack
 from coopdash.web import auth, cache, context, frame, layout, literal, params, sidebar, storage
 from coopdash.web.download import download
+from coopdash.workbook import edits as saving
+from coopdash.workbook.validate import ValidationFailed
 
 SHOWN = 300  # rows of a list on the page, and choices in a form's selectbox
 TABLE_LINES = {  # table key -> the review's frame and the function that makes it readable
@@ -346,17 +348,22 @@ def minutes_form(ctx: context.Context, view: SimpleNamespace, week: weekly.Week)
             st.markdown(view.notes)
 
 
+def refused(ctx: context.Context, exc: ValidationFailed) -> None:
+    """Why an edit was not saved: every located problem, as the validator words it."""
+    st.error("\n".join([ctx.t("weekly.err.header"),
+                        *("- " + issue.format(ctx.lang) for issue in exc.issues)]),
+             icon=":material/error:")
+
+
 def save_minutes(ctx: context.Context, week: weekly.Week, notes: str) -> None:
     """Through the importer (mode edit), one published write: validated, history keeps
     the earlier text, the signed-in person recorded."""
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        with storage.writing(ctx, "minutes", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
-            meeting.save_minutes(con, week.label, notes, ctx.person.actor, ctx.today)
-    except weekly.ValidationFailed as exc:
-        st.error("\n".join([ctx.t("weekly.err.header"),
-                            *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),
-                 icon=":material/error:")
+        with storage.writing(ctx, "minutes", file_name=saving.EDIT_FILE_NAME, mode="edit") as con:
+            saving.save_minutes(con, week.label, notes, ctx.person.actor, ctx.today)
+    except ValidationFailed as exc:
+        refused(ctx, exc)
         return
     st.session_state["wk_flash"] = ctx.t("meeting.minutes_saved", week=week.label)
     st.rerun()
@@ -368,12 +375,10 @@ def save(ctx: context.Context, record: dict) -> None:
     """Write through the importer; on success rerun with a message, else show the errors."""
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        with storage.writing(ctx, "edit", file_name=weekly.EDIT_FILE_NAME, mode="edit") as con:
-            weekly.save_action(con, record, actor=ctx.person.actor)
-    except weekly.ValidationFailed as exc:
-        st.error("\n".join([ctx.t("weekly.err.header"),
-                            *("- " + line for line in weekly.error_lines(exc, ctx.lang))]),
-                 icon=":material/error:")
+        with storage.writing(ctx, "edit", file_name=saving.EDIT_FILE_NAME, mode="edit") as con:
+            saving.save_action(con, record, actor=ctx.person.actor)
+    except ValidationFailed as exc:
+        refused(ctx, exc)
         return
     st.session_state["wk_flash"] = ctx.t("weekly.edit.saved", title=literal.plain(record["title"]))
     st.rerun()
@@ -400,7 +405,7 @@ def add_form(ctx: context.Context, choices: dict, week: weekly.Week,
             st.caption(ctx.t("weekly.edit.some_links", n=fmt_int(SHOWN, ctx.lang)))
         if st.form_submit_button(ctx.t("weekly.edit.submit_add"), type="primary",
                                  key="wk_add_submit"):
-            on_save({"action_id": weekly.new_action_id(ctx.today), "title": title,
+            on_save({"action_id": saving.new_action_id(ctx.today), "title": title,
                      "owner": owner, "opened_on": ctx.today, "due_on": due, "status": "open",
                      "agreement_id": agreement, "program_id": program,
                      "meeting_week": week.label})
@@ -421,7 +426,7 @@ def _update_fields(ctx: context.Context, aid: str, row: dict) -> dict:
         key=f"wk_upd_status_{aid}", format_func=lambda v: ctx.label("action_status", v))
     closed_on = st.date_input(ctx.t("weekly.edit.closed_on"), value=ctx.today,
                               key=f"wk_upd_closed_{aid}", format="YYYY-MM-DD")
-    return weekly.closed({**row, "owner": owner, "due_on": due_on}, status or "open",
+    return saving.closed({**row, "owner": owner, "due_on": due_on}, status or "open",
                          closed_on)
 
 

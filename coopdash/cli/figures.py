@@ -1,4 +1,4 @@
-"""Commands that report figures: summary, pack."""
+"""Commands that report figures: summary (the meeting pack: `coopdash.cli.meeting`)."""
 
 from __future__ import annotations
 
@@ -37,12 +37,6 @@ def _print_tree(data, indent: int = 0) -> None:
             print(" " * indent + f"{key}: {value}")
 
 
-def cmd_pack(args) -> int:  # the body is coopdash.meeting.pack.main
-    from coopdash.meeting import pack
-
-    return pack.main(args)
-
-
 def register(sub, common) -> None:
     cfg = settings.get()
     p = sub.add_parser("summary", parents=[common], help="headline figures")
@@ -54,13 +48,3 @@ def register(sub, common) -> None:
                    help="a sidebar filter as in the page's URL: partner=jclair-sg, "
                         "kind=seminar,webinar, from=2024-01-01 (repeatable)")
     p.set_defaults(func=cmd_summary)
-    p = sub.add_parser("pack", parents=[common],
-                       help="the weekly meeting pack (HTML, PDF or PowerPoint)")
-    p.add_argument("--week", help="this, last or an ISO week like 2026-W48 (default: this)")
-    p.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
-                   "coopdash-weekly-<week>-<lang>.html here)")
-    p.add_argument("--currency", default=cfg.currency, type=str.upper,
-                   help="display currency of amounts (default: %(default)s)")
-    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
-                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
-    p.set_defaults(func=cmd_pack)

@@ -1,29 +1,75 @@
-"""Commands of the weekly meeting: send-pack (the pack by e-mail, e.g. every Monday).
+"""Commands of the weekly meeting: the pack as a file, and by e-mail (e.g. every Monday).
 
+    pack [--week this|last|2026-W48] [--out pack.html|pack.pdf|pack.pptx] [--lang id|en]
+         [--currency IDR] [--filter partner=jclair-sg --filter kind=seminar]
     send-pack --to a@x,b@y [--week last|this|2026-W48] [--format pdf|pptx|html]
               [--lang id|en] [--currency IDR] [--filter partner=...]
 
-Exit 0 sent; 1 not sent (server unreachable, login or a recipient refused, no PDF
-printer) with a plain message, recorded in the store's send_log; 2 usage or store
-problems (nothing to record in).
+`pack`: exit 0 written; 1 no PDF printer (Chromium) on this machine; 2 usage or store
+problems. `send-pack`: exit 0 sent; 1 not sent (server unreachable, login or a recipient
+refused, no PDF printer) with a plain message, recorded in the store's send_log; 2 usage
+or store problems (nothing to record in). Both make the file with `meeting.pack.make_pack`.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from pathlib import Path
 
 from coopdash import settings
 from coopdash.cli.common import open_store
+from coopdash.figures.filters import Filters
 from coopdash.i18n import t
 
 
-def cmd_send_pack(args) -> int:
-    from coopdash.meeting import mail, pack
+def week_of(text: str | None, today: dt.date):
+    """`this`, `last` or an ISO week (`2026-W48`) as a `weekly.Week`; nothing means this
+    week. Raises ValueError with the expected form."""
+    from coopdash.figures import weekly
+
+    word = (text or "this").strip().lower()
+    if word in ("this", "last"):
+        this = weekly.Week.of(today)
+        return this if word == "this" else this.previous
+    return weekly.Week.parse(text)
+
+
+def cmd_pack(args) -> int:
+    from coopdash.meeting import pack
 
     cfg = settings.get()
     try:
-        week = pack.parse_week(args.week, cfg.today())
+        week = week_of(args.week, cfg.today())
+    except ValueError as exc:
+        print(f"coopdash pack: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out or pack.file_name(week, args.lang, "html"))
+    fmt = out.suffix.lower().lstrip(".")
+    con = open_store(args)
+    if con is None:
+        return 2
+    try:
+        data, _ = pack.make_pack(con, week, fmt if fmt in pack.FORMATS else "html",
+                                 Filters.from_pairs(args.filter), args.lang, cfg,
+                                 args.currency)
+    except pack.PdfUnavailableError as exc:
+        print(t("weekly.pack.no_pdf", args.lang) + f" ({exc})", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    out.write_bytes(data)
+    print(t("weekly.pack.written", args.lang, path=out))
+    return 0
+
+
+def cmd_send_pack(args) -> int:
+    from coopdash.meeting import mail
+
+    cfg = settings.get()
+    try:
+        week = week_of(args.week, cfg.today())
     except ValueError as exc:
         print(f"coopdash send-pack: {exc}", file=sys.stderr)
         return 2
@@ -32,7 +78,7 @@ def cmd_send_pack(args) -> int:
         return 2
     try:
         sent = mail.send_pack(con, week, args.format, args.to, args.lang, cfg.smtp, cfg.actor,
-                              pack.filters_from(args.filter), args.currency, db=args.db)
+                              Filters.from_pairs(args.filter), args.currency, db=args.db)
     except mail.MailError as exc:
         print(t("meeting.mail.failed", args.lang, reason=str(exc)), file=sys.stderr)
         return 1
@@ -54,6 +100,16 @@ def _recipients(text: str) -> list[str]:
 
 def register(sub, common) -> None:
     cfg = settings.get()
+    p = sub.add_parser("pack", parents=[common],
+                       help="the weekly meeting pack (HTML, PDF or PowerPoint)")
+    p.add_argument("--week", help="this, last or an ISO week like 2026-W48 (default: this)")
+    p.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
+                   "coopdash-weekly-<week>-<lang>.html here)")
+    p.add_argument("--currency", default=cfg.currency, type=str.upper,
+                   help="display currency of amounts (default: %(default)s)")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
+    p.set_defaults(func=cmd_pack)
     p = sub.add_parser("send-pack", parents=[common],
                        help="send the weekly meeting pack by e-mail (COOPDASH_SMTP_*)")
     p.add_argument("--to", required=True, type=_recipients,

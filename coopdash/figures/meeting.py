@@ -13,8 +13,9 @@ belong to the whole meeting: no filter applies to them.
 meeting may be skipped); its follow-ups are shown as they stand on the review's
 reference day: done, dropped, open or overdue.
 
-Minutes are saved like every record, through the importer (mode `edit`): the import log
-says who saved them and when, history keeps every earlier text.
+Minutes are saved like every record, through the importer (mode `edit`:
+`coopdash.workbook.edits.save_minutes`): the import log says who saved them and when,
+history keeps every earlier text.
 """
 
 from __future__ import annotations
@@ -24,13 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import duckdb
 import pandas as pd
 
 from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
-EDIT_FILE_NAME = "weekly review"
 STATES = ("done", "open", "overdue", "dropped")
 
 
@@ -129,23 +128,6 @@ def meeting(run: Runner, week: WeekLike, ref: dt.date) -> Meeting:
         last_actions=run("weekly_meeting_actions", {"meeting_week": last_week or "",
                                                      "ref": ref}),
     )
-
-
-def minutes_frame(week: str, notes: str, actor: str, today: dt.date) -> pd.DataFrame:
-    """One week's minutes as a workbook `minutes` sheet (text cells)."""
-    return pd.DataFrame([{"meeting_week": week, "notes": notes, "recorded_by": actor,
-                          "recorded_on": today.isoformat()}], dtype=str)
-
-
-def save_minutes(con: duckdb.DuckDBPyConnection, week: str, notes: str, actor: str,
-                 today: dt.date, file_name: str = EDIT_FILE_NAME) -> Any:
-    """Write the minutes through the validator and importer (history keeps the earlier
-    text); raises `ValidationFailed` with located errors (empty, too long...)."""
-    from coopdash.workbook import importer
-
-    return importer.import_frames(con, {"minutes": minutes_frame(week, notes, actor, today)},
-                                  file_name=file_name, replace=False, actor=actor,
-                                  mode="edit")
 
 
 # --- readable tables (page and packs show the same words) ------------------------------------

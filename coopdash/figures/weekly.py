@@ -1,7 +1,7 @@
 """The weekly review: one ISO week's changes, what is next, what needs a decision.
 
 Pure logic (no Streamlit): the page (`pages/weekly.py`) and the meeting pack
-(`coopdash/pack.py`) both call `review(run, week, today)` with a query runner, so they
+(`coopdash/meeting/pack.py`) both call `review(run, week, today)` with a query runner, so they
 compute the same figures from the same code. `run(name, extra_params) -> DataFrame` runs
 `queries/<name>.sql` with the common parameters (filters, currency, today, ...) plus the
 extras; the page passes the cached `cache.run`, the pack a plain `query.run` on a connection.
@@ -21,8 +21,9 @@ then additions), so a week with a million-row import reviews as fast as a quiet 
 whole list is `full_change_list` (built only when asked for). Records added are named by
 `import_log.added_ids`, not by `history` (schema version 2).
 
-Follow-ups edited in the meeting are written through the one importer (mode "edit"), so
-they are validated and recorded in `import_log` / `history` like any workbook.
+Follow-ups and minutes written in the meeting are the workbook's edits
+(`coopdash.workbook.edits`): through the one importer, validated and recorded in
+`import_log` / `history` like any workbook.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import datetime as dt
 import functools
 import io
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,14 +44,12 @@ from coopdash.contract import TABLE_ORDER, TABLES
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import thresholds
 from coopdash.i18n import code_label, fmt_date, t
-from coopdash.workbook.validate import ValidationFailed  # noqa: F401 (re-exported for the page)
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 FIGURES = ("n_actions_open", "n_actions_overdue", "n_agreements_in_force",
            "n_programs_next_30", "n_programs_this_year", "n_changes")
-EDIT_FILE_NAME = "weekly review"
 LINES = 100  # change lines fetched for the page (the pack prints fewer)
 
 
@@ -493,83 +491,3 @@ def headers(kind: str, columns: Iterable[str], lang: str) -> dict[str, str]:
     """Column headings of a readable table, from the catalogue (`weekly.col.<name>`)."""
     del kind
     return {c: t(f"weekly.col.{c}", lang) for c in columns}
-
-
-# --- follow-ups edited in the meeting ------------------------------------------------------
-
-ACTION_COLUMNS = [c.name for c in TABLES["actions"].columns]
-
-
-def new_action_id(today: dt.date) -> str:
-    """A fresh id for a follow-up added in the meeting: `act-20261125-3f9a1c`."""
-    return f"act-{today:%Y%m%d}-{secrets.token_hex(3)}"
-
-
-def _text(value: Any) -> str:
-    """A stored value as workbook text (what the importer reads)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def action_frame(record: dict[str, Any]) -> pd.DataFrame:
-    """One follow-up as a workbook `actions` sheet (every column, as text)."""
-    return pd.DataFrame([{c: _text(record.get(c)) for c in ACTION_COLUMNS}], dtype=str)
-
-
-def save_action(con: duckdb.DuckDBPyConnection, record: dict[str, Any], actor: str,
-                file_name: str = EDIT_FILE_NAME) -> Any:
-    """Write one follow-up (new or changed) through the validator and importer; raises
-    `importer.ValidationFailed` with located errors when a rule is broken."""
-    from coopdash.workbook import importer
-
-    return importer.import_frames(con, {"actions": action_frame(record)},
-                                  file_name=file_name, replace=False, actor=actor,
-                                  mode="edit")
-
-
-def closed(record: dict[str, Any], status: str, closed_on: dt.date) -> dict[str, Any]:
-    """The follow-up closed as `done` or `dropped` on `closed_on` (or reopened)."""
-    out = dict(record)
-    out["status"] = status
-    out["closed_on"] = closed_on if status in ("done", "dropped") else None
-    return out
-
-
-def error_lines(exc: Exception, lang: str) -> list[str]:
-    """Located validation errors as plain sentences (table, row, column, value, expected)."""
-    errors = getattr(exc, "issues", None) or getattr(exc, "errors", None)
-    if not errors:
-        return [str(exc)]
-    return [error_text(e, lang) for e in errors]
-
-
-def _part(err: Any, name: str) -> Any:
-    if isinstance(err, dict):
-        return err.get(name)
-    return getattr(err, name, None)
-
-
-def error_text(err: Any, lang: str) -> str:
-    for method in ("format", "describe"):
-        fn = getattr(err, method, None)
-        if callable(fn):
-            try:
-                return str(fn(lang))
-            except TypeError:
-                continue
-    parts = []
-    if _part(err, "table"):
-        parts.append(t("weekly.err.table", lang, table=_part(err, "table")))
-    if _part(err, "row") is not None:
-        parts.append(t("weekly.err.row", lang, row=_part(err, "row")))
-    if _part(err, "column"):
-        parts.append(t("weekly.err.column", lang, column=_part(err, "column")))
-    value = _part(err, "value")
-    parts.append(t("weekly.err.value", lang, value=value if value not in (None, "") else "—"))
-    expected = _part(err, "expected") or _part(err, "message") or str(err)
-    return ", ".join(parts) + ": " + str(expected)

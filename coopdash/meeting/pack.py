@@ -8,19 +8,17 @@ The HTML opens offline (Plotly's JS is inlined once, with the first chart) and p
 A4 landscape, one page per section (`@page { size: A4 landscape }`; each section is one
 page tall and long lists are cut with "… and N more", the page keeps them whole).
 
-    python -m coopdash pack --week 2026-W48 [--lang id|en] [--out pack.html|pack.pdf]
-                            [--db PATH] [--filter partner=jclair-sg --filter kind=seminar]
+`make_pack` is the one entry for the file's bytes: the command line (`pack`, `send-pack`:
+`coopdash/cli/meeting.py`), the Weekly page's download and the e-mail.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,7 +29,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from coopdash import settings as settings_mod
-from coopdash import store
 from coopdash.charts import leadership
 from coopdash.charts import review as review_charts
 from coopdash.figures import meeting as meeting_figs
@@ -451,41 +448,9 @@ def html_to_pdf(html_text: str, timeout: float = 120) -> bytes:
         return out.read_bytes()
 
 
-# --- the command line ---------------------------------------------------------------------------
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--week", help="ISO week, like 2026-W48 (default: this week)")
-    parser.add_argument("--lang", choices=("id", "en"), default=None,
-                        help="language of the pack (default: COOPDASH_LANG)")
-    parser.add_argument("--currency", type=str.upper, default=None,
-                        help="display currency of amounts (default: COOPDASH_CURRENCY)")
-    parser.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
-                        "coopdash-weekly-<week>-<lang>.html in the current folder)")
-    parser.add_argument("--db", help="the store (default: COOPDASH_DB)")
-    parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
-                        help="a sidebar filter as in the page's URL, e.g. partner=jclair-sg "
-                             "or kind=seminar,webinar (repeatable)")
-
-
-def filters_from(items: list[str]) -> Filters:
-    """`--filter partner=jclair-sg --filter kind=seminar,webinar` as the page's Filters."""
-    qp = dict(item.split("=", 1) for item in items if "=" in item)
-    return Filters.from_query_params(qp)
-
-
 FORMATS = ("html", "pdf", "pptx")
 MIME = {"html": "text/html", "pdf": "application/pdf",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
-
-
-def parse_week(text: str | None, today: dt.date) -> weekly.Week:
-    """`this`, `last` or an ISO week (`2026-W48`); nothing means this week. Raises
-    ValueError with the expected form."""
-    word = (text or "this").strip().lower()
-    if word in ("this", "last"):
-        this = weekly.Week.of(today)
-        return this if word == "this" else this.previous
-    return weekly.Week.parse(text)
 
 
 def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str,
@@ -506,41 +471,3 @@ def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str,
     if fmt == "pdf":
         return html_to_pdf(text), review
     return text.encode("utf-8"), review
-
-
-def main(args: argparse.Namespace | list[str] | None = None) -> int:
-    """`python -m coopdash pack ...`; returns the exit status."""
-    if not isinstance(args, argparse.Namespace):
-        parser = argparse.ArgumentParser(prog="python -m coopdash pack")
-        add_arguments(parser)
-        args = parser.parse_args(args)
-    settings = settings_mod.get()
-    lang = args.lang or settings.lang
-    try:
-        week = parse_week(args.week, settings.today())
-    except ValueError as exc:
-        print(f"coopdash pack: {exc}", file=sys.stderr)
-        return 2
-    out = Path(args.out or file_name(week, lang, "html"))
-    fmt = out.suffix.lower().lstrip(".")
-    fmt = fmt if fmt in FORMATS else "html"
-    try:
-        con = store.connect(Path(args.db) if args.db else settings.db_path, read_only=True)
-    except store.StoreError as exc:
-        print(f"coopdash pack: {exc}", file=sys.stderr)
-        return 2
-    try:
-        data, _ = make_pack(con, week, fmt, filters_from(args.filter), lang, settings,
-                            getattr(args, "currency", None))
-    except PdfUnavailableError as exc:
-        print(t("weekly.pack.no_pdf", lang) + f" ({exc})", file=sys.stderr)
-        return 1
-    finally:
-        con.close()
-    out.write_bytes(data)
-    print(t("weekly.pack.written", lang, path=out))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -7,7 +7,8 @@ limited child process: checks the file's type and zip entries, pre-scans .xlsx s
 parses); `cells` is the one text form of a cell both halves share. Then it checks every
 rule of the contract in one pass (`validate`) and writes it into the store all or nothing
 (`importer`, with `replacing` for what a replace removes; `uploads` is the Data page's
-check-then-apply of an upload). Also the way back out: the whole store as a workbook
+check-then-apply of an upload, `edits` the meeting's follow-ups and minutes, `entry`
+the Record page's form). Also the way back out: the whole store as a workbook
 (`writer`), the empty `template`, the `demo` generator, the region reference list
 (`regions`) and what a new store is filled with (`bootstrap`).
 

@@ -9,7 +9,7 @@ import re
 import pytest
 import streamlit as st
 
-from coopdash import settings, store
+from coopdash import cli, settings, store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
@@ -76,11 +76,11 @@ def test_cli_writes_html_and_refuses_a_bad_week(store_copy, sample_store, tmp_pa
     plain error."""
     db = store_copy(sample_store)
     out = tmp_path / "pack.html"
-    assert pack.main(["--week", "2026-W48", "--lang", "id", "--out", str(out),
-                      "--db", str(db)]) == 0
+    assert cli.main(["pack", "--week", "2026-W48", "--lang", "id", "--out", str(out),
+                     "--db", str(db)]) == 0
     text = out.read_text(encoding="utf-8")
     assert t("weekly.pack.title", "id", week="2026-W48") in text
-    assert pack.main(["--week", "2026-48", "--db", str(db)]) == 2
+    assert cli.main(["pack", "--week", "2026-48", "--db", str(db)]) == 2
     assert "2026-W48" in capsys.readouterr().err
 
 
@@ -90,8 +90,8 @@ def test_cli_without_chromium_says_so(store_copy, sample_store, tmp_path, today,
     monkeypatch.setenv("COOPDASH_CHROMIUM", str(tmp_path / "no-such-browser"))
     assert not pack.pdf_available()
     out = tmp_path / "pack.pdf"
-    assert pack.main(["--week", "2026-W48", "--lang", "en", "--out", str(out),
-                      "--db", str(store_copy(sample_store))]) == 1
+    assert cli.main(["pack", "--week", "2026-W48", "--lang", "en", "--out", str(out),
+                     "--db", str(store_copy(sample_store))]) == 1
     assert not out.exists()
     assert t("weekly.pack.no_pdf", "en") in capsys.readouterr().err
 
@@ -104,9 +104,7 @@ def test_filters_are_described_in_words():
 
 
 def test_python_m_coopdash_pack_is_wired(store_copy, sample_store, tmp_path, today):
-    """`python -m coopdash pack` runs the pack (coopdash/cli.py hands over to pack.main)."""
-    from coopdash import cli
-
+    """`python -m coopdash pack` runs the pack (`coopdash/cli/meeting.py`)."""
     out = tmp_path / "via-cli.html"
     assert cli.main(["pack", "--week", "2026-W48", "--lang", "en", "--out", str(out),
                      "--db", str(store_copy(sample_store))]) == 0

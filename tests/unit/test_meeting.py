@@ -18,6 +18,7 @@ from coopdash.i18n import t
 from coopdash.meeting import pack
 from coopdash.settings import SAMPLE_DIR
 from coopdash.store import query
+from coopdash.workbook import edits
 
 
 def _csv(name: str) -> list[dict]:
@@ -106,15 +107,15 @@ def test_minutes_saved_with_history_and_since_last_meeting(store_copy, sample_st
     w1, w2 = weekly.Week.parse("2026-W47"), weekly.Week.parse("2026-W48")
     today = dt.date(2026, 11, 25)
     try:
-        meeting.save_minutes(con, w1.label, "## Rapat\n- setuju", "ana", w1.start)
-        meeting.save_minutes(con, w1.label, "## Rapat\n- setuju\n- revisi", "budi", w1.start)
+        edits.save_minutes(con, w1.label, "## Rapat\n- setuju", "ana", w1.start)
+        edits.save_minutes(con, w1.label, "## Rapat\n- setuju\n- revisi", "budi", w1.start)
         for aid, due, status, closed in (("m1", "2026-11-20", "open", ""),
                                          ("m2", "2026-12-20", "open", ""),
                                          ("m3", "2026-11-20", "done", "2026-11-21")):
-            weekly.save_action(con, {"action_id": aid, "title": aid, "owner": "BPSDM",
-                                     "opened_on": w1.start, "due_on": due, "status": status,
-                                     "closed_on": closed, "meeting_week": w1.label},
-                               actor="ana")
+            edits.save_action(con, {"action_id": aid, "title": aid, "owner": "BPSDM",
+                                    "opened_on": w1.start, "due_on": due, "status": status,
+                                    "closed_on": closed, "meeting_week": w1.label},
+                              actor="ana")
         run = _runner(con, today)
         this = meeting.meeting(run, w1, today)
         nxt = meeting.meeting(run, w2, today)
