@@ -47,7 +47,7 @@ def cmd_import(args) -> int:
             path, args.path, replace=args.replace, actor=settings.get().actor,
             lang=args.lang, progress=bar, allow_empty=tuple(args.allow_empty or ()),
             before_write=lambda losses: _say_losses(losses, args.lang),
-            options={"recipient": args.recipient} if args.recipient else None)
+            options={"recipient": args.recipient, "repair_text": args.repair_text})
     except store.WriterBusyError as exc:  # another writer held it longer than we wait
         say(exc.message(args.lang), err=True)
         return 2
@@ -114,6 +114,9 @@ def register(sub, common) -> None:
                        help="import a workbook, CSV folder, zip or IATI activity file")
     p.add_argument("path", help=".xlsx, .xls, .ods, a folder of <table>.csv, a .zip of CSVs, "
                                 "or a partner's IATI activity file (.xml)")
+    p.add_argument("--repair-text", action="store_true",
+                   help="repair text that reads as UTF-8 decoded as Windows-1252/Latin-1 "
+                        "(mojibake) instead of refusing it; every repair is listed")
     p.add_argument("--recipient", metavar="COUNTRY",
                    help="an IATI file: load only the activities for this recipient country "
                         "(ID for Indonesia); without it, every activity")

@@ -39,7 +39,7 @@ import pandas as pd
 from coopdash import settings, store
 from coopdash.contract import LABELS, TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
-from coopdash.workbook import reading, replacing
+from coopdash.workbook import mojibake, reading, replacing
 from coopdash.workbook.validate import (
     CheckedFile,
     Issue,
@@ -86,12 +86,13 @@ class ImportResult:
 
 
 def notes_lines(notes: dict, lang: str) -> list[str]:
-    """What the report says of an IATI file besides its problems: activities read and
-    loaded, transactions not loaded (by type), stored activities the file no longer
-    holds (kept, never deleted)."""
+    """What the report says besides problems: every text repair applied; of an IATI
+    file, activities read and loaded, transactions not loaded (by type), stored
+    activities the file no longer holds (kept, never deleted)."""
+    out = repair_lines(notes.get("repairs") or [], lang)
     if notes.get("format") != "iati":
-        return []
-    out = [t("intake.iati.read", lang, n=notes["activities"], loaded=notes["loaded"])]
+        return out
+    out.append(t("intake.iati.read", lang, n=notes["activities"], loaded=notes["loaded"]))
     skipped = notes.get("skipped_transactions") or {}
     if skipped:
         out.append(t("intake.iati.skipped", lang, n=sum(skipped.values()), types=", ".join(
@@ -129,7 +130,9 @@ def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
             progress: Progress = None, options: dict | None = None) -> Prepared:
     """Read the workbook, CSV folder, zip or IATI file at `path` (in the reading child) and
     check every cell on its own; needs no store. Raises ValidationFailed when nothing
-    could be read. `options`: the reader's (`recipient` for an IATI file)."""
+    could be read. `options`: the reader's (`recipient` for an IATI file), and
+    `repair_text`: apply the repairs of mis-encoded text (`mojibake`) before the checks,
+    each listed in the notes, instead of refusing those cells."""
     started = time.perf_counter()
     _report(progress, 0.0, t("store.import.reading", lang))
     book = reading.read_workbook(path, file_name, options)
@@ -139,9 +142,25 @@ def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
     if not book.frames:
         raise ValidationFailed(issues.sorted(), issues.total)
     _report(progress, 0.1, t("store.import.checking", lang))
-    checked = check_file(book.frames, issues)
-    return Prepared(book.file_name, checked, sum(len(f) for f in book.frames.values()),
-                    started, book.notes)
+    repair = bool((options or {}).get("repair_text"))
+    frames, repairs = mojibake.check(book.frames, issues, repair)
+    checked = check_file(frames, issues)
+    notes = dict(book.notes)
+    if repair:
+        notes["repairs"] = [r.as_dict() for r in repairs]
+    else:
+        mojibake.drop_overlaps(issues, repairs)
+    return Prepared(book.file_name, checked, sum(len(f) for f in frames.values()),
+                    started, notes)
+
+
+def repair_lines(repairs: list[dict], lang: str) -> list[str]:
+    if not repairs:
+        return []
+    return [t("intake.repair.done", lang, n=len(repairs))] + [
+        "  " + t("intake.repair.line", lang, table=r["table"], row=r["row"],
+                 column=r["column"], found=repr(r["found"]), repaired=repr(r["repaired"]))
+        for r in repairs]
 
 
 def import_file(db_path: Path | str, path: Path | str, *, replace: bool = False,

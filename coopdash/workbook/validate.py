@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 
 import duckdb
@@ -113,7 +114,10 @@ class Issue:
         if self.value == "":
             return t("store.loc.empty_value", lang)
         text = self.value.replace("\n", "⏎")
-        return repr(text[:width] + "…" if len(text) > width else text)
+        at = self.params.get("at")  # the character at fault: shown with its context
+        start = max(0, at - 1 - width // 2) if isinstance(at, int) else 0
+        return repr(("…" if start else "") + text[start:start + width]
+                    + ("…" if len(text) > start + width else ""))
 
     def format(self, lang: str = "id") -> str:
         found = self.shown_value(lang)
@@ -342,15 +346,35 @@ def _report_cells(con, name: str, i: int, col: Column, raw: pd.Series,
         pos = raw.index.get_indexer(rows)
         params = dict(params)
         per_row = None
-        if code in ("text_too_long", "markdown_too_long"):  # the length once trimmed
-            per_row = {"length": [len(v.replace("\r\n", "\n").strip())
-                                  for v in text.take(pa.array(pos)).to_pylist()]}
-        if code == "week_invalid":  # how many weeks that year has
-            per_row = {"weeks": [weeks_in_year(int(v.strip()[:4]))
-                                 for v in text.take(pa.array(pos)).to_pylist()]}
+        if code in _PER_ROW:
+            per_row = _PER_ROW[code](text.take(pa.array(pos)).to_pylist())
         if code == "code":
             params["expected"] = ", ".join(CODES[col.codes])
         issues.add_rows(name, col.name, code, rows, raw.to_numpy()[pos], params, per_row)
+
+
+def _lengths(values: list[str]) -> dict:
+    """The length of each text once trimmed."""
+    return {"length": [len(v.replace("\r\n", "\n").strip()) for v in values]}
+
+
+def _weeks(values: list[str]) -> dict:
+    """How many weeks each value's year has."""
+    return {"weeks": [weeks_in_year(int(v.strip()[:4])) for v in values]}
+
+
+_CTRL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_at(values: list[str]) -> dict:
+    """The first control or direction character of each text: code point, position."""
+    found = [_CTRL.search(v) for v in values]
+    return {"char": [f"U+{ord(m[0]):04X}" if m else "?" for m in found],
+            "at": [m.start() + 1 if m else 1 for m in found]}
+
+
+_PER_ROW = {"text_too_long": _lengths, "markdown_too_long": _lengths,
+            "week_invalid": _weeks, "text_control": _control_at}
 
 
 def _sql_list(values) -> str:
