@@ -115,6 +115,8 @@ def connect(path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnecti
             raise StoreError(f"the store {path} is shared: write to it only through "
                              "coopdash.store.writing(...)")
         return base.open_file(path)
+    if outside_wal(path):
+        settle(path)
     for _ in range(5):  # the version may be pruned between finding and opening it
         _, f = current(path)
         try:
@@ -152,8 +154,8 @@ class Reader:
 
     def version(self) -> int:
         version, _ = current(self.path)
-        if version is None and replaced_from_outside(self.path):
-            settle(self.path)  # a backup moved over the store: a new number, never reused
+        if outside_wal(self.path) or (version is None and replaced_from_outside(self.path)):
+            settle(self.path)  # a new number, never reused; no committed row dropped
             version, _ = current(self.path)
         if version is None:  # not adopted yet: its own data version
             return self._version_of_file()
@@ -331,8 +333,8 @@ def writing(path: Path | str, *, actor: str | None = None, what: str,
     path = Path(path)
     actor = actor or _settings().actor
     with _locked(path, actor, what, file_name, wait), _full_disk_is_plain(path):
-        if _create is None and replaced_from_outside(path):
-            _republish_replaced(path)
+        if _create is None:
+            _take_in_outside_changes(path)
         with _one_write(path, (actor, what, file_name, mode, note, undoes),
                         _base, _create) as con:
             yield con
@@ -350,13 +352,45 @@ def _republish_replaced(path: Path) -> None:
         copy_records(con, path, next_version(path, con))
 
 
+OUTSIDE_NOTE = "changes from outside coopdash (a write-ahead log beside the store)"
+
+
+def _take_in_outside_changes(path: Path) -> None:
+    """Under the lock, before a write: a file moved over the store, then committed
+    changes left in a WAL beside it (an older release's process that died after a
+    commit, an outside DuckDB session), each published as a write of its own."""
+    if replaced_from_outside(path):
+        _republish_replaced(path)
+    if outside_wal(path):
+        _replay_outside(path)
+
+
+def outside_wal(path: Path | str) -> bool:
+    """A write-ahead log beside an existing store file (never left by coopdash's writer,
+    whose work files are private): committed changes from outside."""
+    return Path(path).exists() and base.wal_path(path).exists()
+
+
+def _replay_outside(path: Path) -> None:
+    """The WAL beside the store replayed into a copy of the current version, published as
+    a write `outside` (its base is the state before those changes: undoable like any
+    write), then removed. A program still holding the store file is refused
+    (`StoreBusyError`): its later commits would go to a WAL no one reads."""
+    base.open_file(path, read_only=True).close()  # busy while an outside writer holds it
+    wal = base.wal_path(path)
+    with _one_write(path, ("coopdash", "outside", wal.name, None, OUTSIDE_NOTE, None),
+                    wal=wal):
+        pass
+    wal.unlink(missing_ok=True)
+
+
 def settle(path: Path | str) -> None:
-    """Publish a store file replaced from outside coopdash (`replaced_from_outside`) as a
-    new version now, so no reader keys what it reads by a number already used."""
+    """Publish what changed the store from outside coopdash (`_take_in_outside_changes`)
+    as new versions now, so no reader keys what it reads by a number already used nor
+    misses committed rows."""
     path = Path(path)
     with _locked(path, "coopdash", "restore", path.name, None), _full_disk_is_plain(path):
-        if replaced_from_outside(path):
-            _republish_replaced(path)
+        _take_in_outside_changes(path)
 
 
 def replaced_from_outside(path: Path) -> bool:
@@ -366,14 +400,16 @@ def replaced_from_outside(path: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _one_write(path: Path, entry: tuple, _base: int | None = None, _create=None
-               ) -> Iterator[duckdb.DuckDBPyConnection]:
+def _one_write(path: Path, entry: tuple, _base: int | None = None, _create=None,
+               wal: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """One write under the lock (see `writing`); `entry`: actor, what, file, mode, note,
-    undoes (the `write_log` row)."""
+    undoes (the `write_log` row); `wal`: a write-ahead log to replay into the copy."""
     work = versions_dir(path) / f"work-{os.getpid()}.duckdb"
     try:
         _start(path, _base, _create)
-        con = base.open_file(work)
+        if wal is not None:
+            shutil.copyfile(wal, f"{work}.wal")
+        con = _open_work(path, work, wal)
         try:
             applied_to = base.data_version(con)  # the version copied (0: a new store)
             yield con
@@ -385,6 +421,15 @@ def _one_write(path: Path, entry: tuple, _base: int | None = None, _create=None
     finally:
         for leftover in (work, Path(f"{work}.wal")):
             leftover.unlink(missing_ok=True)
+
+
+def _open_work(path: Path, work: Path, wal: Path | None) -> duckdb.DuckDBPyConnection:
+    """The work file, read-write (DuckDB replays a copied WAL into it): a WAL that is
+    not this store's is refused as `StoreWalError` naming the store and its WAL."""
+    try:
+        return base.open_file(work)
+    except base.StoreWalError as exc:
+        raise base.StoreWalError(path, wal or base.wal_path(path), str(exc)) from exc
 
 
 def _start(path: Path, base_version: int | None, create) -> Path:
