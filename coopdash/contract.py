@@ -8,6 +8,8 @@ May import: nothing of coopdash (the foundation).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 CODES: dict[str, tuple[str, ...]] = {
@@ -203,3 +205,39 @@ LABELS: dict[str, str] = {
 
 def key_columns(table: str) -> list[str]:
     return TABLES[table].key.split(",")
+
+
+# --- the week kind: the one reading of an ISO week ---------------------------------------
+
+WEEK_RE = r"[0-9]{4}-W[0-9]{2}"  # an ISO week as the contract writes it: 2026-W48
+_WEEK = re.compile(WEEK_RE)
+
+
+class WeekError(ValueError):
+    """Not a week: `code` is the validator's (`week_format`: not written YYYY-Www;
+    `week_invalid`: no such week, e.g. 2025-W53), `params` its message's values (the
+    catalogue's `store.err.<code>`)."""
+
+    def __init__(self, text: str, code: str, **params: int) -> None:
+        super().__init__(f"{code}: {text!r}")
+        self.text, self.code, self.params = text, code, params
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the ISO week of 28 December is the year's last (none in year 0)."""
+    return dt.date(year, 12, 28).isocalendar().week if year >= 1 else 0
+
+
+def iso_week(text: str) -> tuple[int, int]:
+    """`2026-W48` (spaces around allowed, as in a cell) -> (2026, 48); the same rule as the
+    workbook's week cells (`validate`: the SQL form of it, tested to agree). Raises
+    `WeekError`: `week_format` for anything else (`2026-w48`, `2026-W5`, `2026W48`),
+    `week_invalid` for a week the year does not have (`2025-W53`, `2026-W00`)."""
+    text = text.strip()
+    if not _WEEK.fullmatch(text):
+        raise WeekError(text, "week_format")
+    year, number = int(text[:4]), int(text[6:])
+    weeks = weeks_in_year(year)
+    if not 1 <= number <= weeks:
+        raise WeekError(text, "week_invalid", weeks=weeks)
+    return year, number

@@ -19,14 +19,15 @@ import sys
 from pathlib import Path
 
 from coopdash import settings
-from coopdash.cli.common import open_store
+from coopdash.cli.common import open_store, safe
+from coopdash.contract import WeekError
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
 
 
 def week_of(text: str | None, today: dt.date):
     """`this`, `last` or an ISO week (`2026-W48`) as a `weekly.Week`; nothing means this
-    week. Raises ValueError with the expected form."""
+    week. Raises `contract.WeekError` (not written YYYY-Www, or no such week)."""
     from coopdash.figures import weekly
 
     word = (text or "this").strip().lower()
@@ -36,14 +37,23 @@ def week_of(text: str | None, today: dt.date):
     return weekly.Week.parse(text)
 
 
+def _week(args, command: str):
+    """The week `--week` names, or None after saying (in the person's language) why it
+    names none."""
+    try:
+        return week_of(args.week, settings.get().today())
+    except WeekError as exc:
+        message = t(f"store.err.{exc.code}", args.lang, **exc.params)
+        print(f"coopdash {command}: {safe(exc.text)}: {message}", file=sys.stderr)
+        return None
+
+
 def cmd_pack(args) -> int:
     from coopdash.meeting import pack
 
     cfg = settings.get()
-    try:
-        week = week_of(args.week, cfg.today())
-    except ValueError as exc:
-        print(f"coopdash pack: {exc}", file=sys.stderr)
+    week = _week(args, "pack")
+    if week is None:
         return 2
     out = Path(args.out or pack.file_name(week, args.lang, "html"))
     fmt = out.suffix.lower().lstrip(".")
@@ -68,10 +78,8 @@ def cmd_send_pack(args) -> int:
     from coopdash.meeting import mail
 
     cfg = settings.get()
-    try:
-        week = week_of(args.week, cfg.today())
-    except ValueError as exc:
-        print(f"coopdash send-pack: {exc}", file=sys.stderr)
+    week = _week(args, "send-pack")
+    if week is None:
         return 2
     con = open_store(args)  # read-only; the attempt is recorded in send_log by one write
     if con is None:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,14 +39,13 @@ from typing import Any, BinaryIO
 import duckdb
 import pandas as pd
 
-from coopdash.contract import TABLE_ORDER, TABLES
+from coopdash.contract import TABLE_ORDER, TABLES, WeekError, iso_week
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import thresholds
 from coopdash.i18n import code_label, fmt_date, t
 
 Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 FIGURES = ("n_actions_open", "n_actions_overdue", "n_agreements_in_force",
            "n_programs_next_30", "n_programs_this_year", "n_changes")
 LINES = 100  # change lines fetched for the page (the pack prints fewer)
@@ -69,17 +67,15 @@ class Week:
 
     @classmethod
     def parse(cls, text: str | None, default: dt.date | None = None) -> Week:
-        """`2026-W48` (also `2026-w48`); an unreadable text gives the week of `default`
-        (a URL must never crash the page) or raises ValueError without a default."""
-        m = _WEEK.match((text or "").strip().upper())
-        if m:
-            try:
-                dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-                return cls(int(m[1]), int(m[2]))
-            except ValueError:
-                pass
-        if default is None:
-            raise ValueError(f"not an ISO week (expected YYYY-Www, like 2026-W48): {text!r}")
+        """`2026-W48`, read as the workbook reads a week (`contract.iso_week`); another
+        text gives the week of `default` (a URL must never crash the page) or, without a
+        default, raises `contract.WeekError` (`week_format`, or `week_invalid`: no such
+        week, like 2025-W53)."""
+        try:
+            return cls(*iso_week(text or ""))
+        except WeekError:
+            if default is None:
+                raise
         return cls.of(default)
 
     @property

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from coopdash.contract import WeekError, iso_week
+
 MAX_TEXT = 200  # characters of a free text (a search) a link may carry
 MAX_ITEMS = 200  # values of a list a link may carry
 MAX_SHOWN = 40  # characters of an unusable value shown back in a note
@@ -28,7 +30,6 @@ MIN_YEAR, MAX_YEAR = 1900, 2200  # dates and weeks outside are not meant (and ov
 
 _ASCII_INT = re.compile(r"[0-9]{1,9}")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_ISO_WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]{2})")
 _CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")  # the contract's ids and codes
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069`]")
 
@@ -108,21 +109,28 @@ def date(key: str, raw: Any, default: dt.date | None = None) -> Parsed:
 
 
 def week(key: str, raw: Any, default: tuple[int, int] | None = None) -> Parsed:
-    """An ISO week written YYYY-Www, as (year, week number), years MIN_YEAR..MAX_YEAR."""
+    """An ISO week written YYYY-Www (`contract.iso_week`, as in a workbook), as (year,
+    week number), years MIN_YEAR..MAX_YEAR; a week its year does not have is named so."""
     text = _text_of(raw)
     if text is None or text == "":
         return Parsed(default)
-    m = _ISO_WEEK.fullmatch(text.strip())
-    if not m:
-        return _dropped(key, text, "not_week", default)
-    year, number = int(m[1]), int(m[2])
+    try:
+        year, number = iso_week(text)
+    except WeekError as exc:
+        return _not_a_week(key, text, exc, default)
     if not MIN_YEAR <= year <= MAX_YEAR:
         return _dropped(key, text, "date_out_of_range", default, lo=MIN_YEAR, hi=MAX_YEAR)
-    try:
-        dt.date.fromisocalendar(year, number, 1)
-    except ValueError:
-        return _dropped(key, text, "not_week", default)
     return Parsed((year, number))
+
+
+def _not_a_week(key: str, text: str, exc: WeekError, default: Any) -> Parsed:
+    """Not written YYYY-Www; a year out of range; or no such week (2025-W53)."""
+    if exc.code != "week_invalid":
+        return _dropped(key, text, "not_week", default)
+    year = int(exc.text[:4])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return _dropped(key, text, "date_out_of_range", default, lo=MIN_YEAR, hi=MAX_YEAR)
+    return _dropped(key, text, "no_such_week", default, year=year, **exc.params)
 
 
 def codes(key: str, raw: Any, known: Iterable[str] | None = None) -> Parsed:

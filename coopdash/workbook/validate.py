@@ -21,7 +21,6 @@ Nothing here writes to the store: views and registrations are temporary and drop
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
@@ -31,7 +30,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from coopdash.contract import CODES, TABLE_ORDER, TABLES, Column, key_columns
+from coopdash.contract import (
+    CODES,
+    TABLE_ORDER,
+    TABLES,
+    WEEK_RE,
+    Column,
+    key_columns,
+    weeks_in_year,
+)
 from coopdash.i18n import t
 
 MAX_SHOWN = 1000
@@ -382,12 +389,6 @@ def _sql_list(values) -> str:
 
 
 _ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-WEEK_RE = r"[0-9]{4}-W[0-9]{2}"  # an ISO week as the contract writes it: 2026-W48
-
-
-def weeks_in_year(year: int) -> int:
-    """52 or 53: the ISO week of 28 December is the year's last (none in year 0)."""
-    return dt.date(year, 12, 28).isocalendar().week if year >= 1 else 0
 _TIMED = _ISO + r"[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
 V = "{v}"  # the cell, in the templates below
 
