@@ -139,7 +139,7 @@ def _pack_text(db: Path, week: str) -> str:
         con.close()
     html = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>",
                   html)  # each chart's div id
-    return re.sub(r"\d{1,2} \w+ \d{4}, \d{2}[.:]\d{2}", "<made>", html)  # the making time
+    return re.sub(r"\d{1,2} \w+ \d{4},? \d{2}[.:]\d{2}", "<made>", html)  # the making time
 
 
 def _overview(db: Path) -> dict:
