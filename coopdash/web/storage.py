@@ -4,6 +4,7 @@ version a run started on, and this session's writes."""
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from coopdash.web import context
 from coopdash.web.context import Context
 from coopdash.workbook import bootstrap
 
+_LOG = logging.getLogger(__name__)
+
 
 @st.cache_resource(show_spinner=False)
 def _reader(db_path: str, first_run: str) -> store.Reader:
@@ -32,17 +35,29 @@ def reader(settings: Settings | None = None) -> store.Reader:
     """The process-wide reader of the store (created with the first-run data if the store
     does not exist yet)."""
     s = settings or settings_mod.get()
-    try:
+    with plain_store_errors(s):
         if not s.db_path.exists():
             with st.spinner(t("app.first_run", s.lang)):
                 return _reader(str(s.db_path), s.first_run)
         return _reader(str(s.db_path), s.first_run)
-    except store.StoreBusyError:
-        st.error(t("store.cli.busy", s.lang, path=s.db_path), icon=":material/lock:")
+
+
+@contextmanager
+def plain_store_errors(s: Settings) -> Iterator[None]:
+    """The store held by a program outside coopdash (or by a writer for longer than we
+    wait), or a WAL beside it that is not its own: a plain message in the reader's
+    language and the run stops, instead of Streamlit's error page. The server's paths
+    go to the server's log, never to the page."""
+    lang = st.session_state.get("lang", s.lang)
+    try:
+        yield
+    except store.StoreBusyError as exc:
+        _LOG.warning("store busy: %s", exc)
+        st.error(t("store.web.busy", lang), icon=":material/lock:")
         st.stop()
     except store.StoreWalError as exc:
-        st.error(t("intake.store.wal_foreign", s.lang, path=exc.path, wal=exc.wal),
-                 icon=":material/error:")
+        _LOG.error("store refused: %s", exc)
+        st.error(t("store.web.wal", lang), icon=":material/error:")
         st.stop()
 
 
@@ -54,7 +69,8 @@ def connection(settings: Settings | None = None, version: int | None = None
     if version is None:
         ctx = st.session_state.get(context.KEY)
         version = ctx.data_version if ctx is not None else None
-    return reader(settings).connection(version)
+    with plain_store_errors(settings or settings_mod.get()):
+        return reader(settings).connection(version)
 
 
 def connection_ref(settings: Settings | None = None
@@ -76,7 +92,8 @@ def connection_ref(settings: Settings | None = None
 
 def data_version(settings: Settings | None = None) -> int:
     """The current version of the store: one `stat` of the store file."""
-    return reader(settings).version()
+    with plain_store_errors(settings or settings_mod.get()):
+        return reader(settings).version()
 
 
 @contextmanager

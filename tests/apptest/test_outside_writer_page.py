@@ -1,0 +1,45 @@
+"""An outside program holding the store (issue 19 §3, §6): the dashboard draws a plain
+message in the reader's language, not Streamlit's error page, and never the server's
+store path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])  # read-write: DuckDB's exclusive lock on the file
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.fixture
+def held(published):
+    """`published`, held read-write by an outside DuckDB process while the test runs."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(published)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        yield published
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "in use by another program on the server"),
+    ("id", "sedang dipakai oleh program lain di server"),
+])
+def test_an_outside_writer_gets_a_plain_page_without_the_path(app, held, lang, words):
+    at = app(held, lang=lang)
+    at.run()
+    assert not at.exception, at.exception
+    shown = [e.value for e in at.error]
+    assert any(words in text for text in shown), shown
+    everything = " ".join(str(getattr(e, "value", "")) for e in at.main) + " ".join(
+        str(getattr(e, "value", "")) for e in at.sidebar)
+    assert str(held) not in everything and held.name not in everything
