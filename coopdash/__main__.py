@@ -1,4 +1,4 @@
-"""`python -m coopdash`: see coopdash/cli.py."""
+"""`python -m coopdash`: see coopdash/cli/__init__.py (one module per group of commands)."""
 
 import sys
 

@@ -1,6 +1,6 @@
 """Small chart builders of the weekly review (the leadership charts live in
-`coopdash/charts.py`; these draw what only the review has). Pure: DataFrame + language in,
-`plotly.graph_objects.Figure` out; no Streamlit, no I/O.
+`coopdash/charts/leadership.py`; these draw what only the review has). Pure: DataFrame +
+language in, `plotly.graph_objects.Figure` out; no Streamlit, no I/O.
 """
 
 from __future__ import annotations

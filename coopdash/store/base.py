@@ -113,7 +113,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def commit(con: duckdb.DuckDBPyConnection) -> None:
-    """(Its own function so that a profile can time the commit: benchmarks/import_profile.)"""
+    """(Its own function so that a profile can time the commit: benchmarks/import_profile.py.)"""
     con.execute("commit")
 
 

@@ -86,7 +86,7 @@ def download(ctx: Context, key: str, label: str, build: Build, file_name: str, *
 
     `record` is required: the caller says how the file is logged (`auth.recorder(...)`,
     which is None for a role that sees no names) or that it holds no participant's
-    name (`record=None`); `tests/test_download.py` holds every call to it.
+    name (`record=None`); `tests/unit/test_download.py` holds every call to it.
 
     `file_name`'s extension picks the MIME type (`MIME`). Returns whether the button was
     drawn: False when the role lacks `permission`. `where` is a container or column

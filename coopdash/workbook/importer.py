@@ -20,8 +20,9 @@ changed field, old -> new as workbook text; one per removed record) and `import_
 (one row per table, naming the records added, changed and removed: added records have no
 `history` row since schema version 2), and bumps `meta.data_version`.
 
-(`set preserve_insertion_order = false` during the write was tried: no gain measured, the
-time of a big insert is the primary key's index, so rows keep their file order.)
+(`set preserve_insertion_order = false` during the write was tried: no gain measured, so
+rows keep their file order. The participants' key is kept here, not by an index: the apply
+updates a stored id instead of inserting it again, migration 007.)
 """
 
 from __future__ import annotations

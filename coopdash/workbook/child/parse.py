@@ -266,7 +266,7 @@ def _kind(table: str, column: str) -> str | None:
 # --- IATI activity file ---------------------------------------------------------------------
 
 def read_iati(path: Path, cap: int, book: RawBook, recipient: str | None) -> None:
-    """A partner's IATI activity file as the contract's tables (`coopdash.workbook.iati`)."""
+    """A partner's IATI activity file as the contract's tables (`coopdash.workbook.child.iati`)."""
     _capped_size(path, cap)
     got = iati.read(path, recipient)
     for name, rows in got.rows.items():
