@@ -33,7 +33,7 @@ import pyarrow.csv as pacsv
 
 from coopdash.contract import TABLES
 from coopdash.workbook.cells import cell_text
-from coopdash.workbook.child import container, iati, xlsx_prescan
+from coopdash.workbook.child import container, iati, sheet_scan, xlsx_prescan
 from coopdash.workbook.child.container import Found, Refused
 
 _BOM = b"\xef\xbb\xbf"
@@ -65,8 +65,8 @@ def parse_file(path: Path, cap: int, options: dict | None = None) -> RawBook:
     return book
 
 
-_NAMED = {"xls": "file_xls", "encrypted": "file_encrypted", "ole": "file_ole",
-          "docx": "file_docx", "pptx": "file_pptx", "ods": "file_ods", "odf": "file_odf",
+_NAMED = {"encrypted": "file_encrypted", "ole": "file_ole",
+          "docx": "file_docx", "pptx": "file_pptx", "odf": "file_odf",
           "pdf": "file_pdf", "binary": "not_workbook"}
 
 
@@ -87,8 +87,8 @@ def _read(path: Path, cap: int, book: RawBook, options: dict) -> None:
         return
     if kind in _NAMED:
         raise Refused(Found(_NAMED[kind]))
-    if kind == "xlsx":
-        read_xlsx(path, cap, book)
+    if kind in _WORKBOOKS:
+        _WORKBOOKS[kind](path, cap, book)
     elif kind == "zip":
         _read_zip(path, cap, book)
     elif path.suffix.lower() == ".csv":
@@ -179,6 +179,34 @@ def _scan_sheets(zf: zipfile.ZipFile, cap: int, book: RawBook
             continue
         scans[part.name] = scan
     return scans
+
+
+def _read_xls(path: Path, cap: int, book: RawBook) -> None:
+    _read_scanned(path, sheet_scan.scan_xls(path), book)
+
+
+def _read_ods(path: Path, cap: int, book: RawBook) -> None:
+    _read_scanned(path, sheet_scan.scan_ods(path, cap), book)
+
+
+def _read_scanned(path: Path, scans: dict[str, tuple[str, xlsx_prescan.SheetScan]],
+                  book: RawBook) -> None:
+    """An .xls or .ods looked through (`sheet_scan`): the same refusals as an .xlsx's
+    (hidden sheet named like a table, far-away cells, lost values), then calamine."""
+    kept = {}
+    for name, (state, scan) in scans.items():
+        if _skip_or_flag(book, name):
+            continue
+        if state != "visible":
+            book.found.append(Found("hidden_sheet", table=name, value=name,
+                                    params={"state": state}))
+        elif xlsx_prescan.far_away(scan):
+            book.found.append(Found("far_cell", table=name, value=xlsx_prescan.col_letters(
+                scan.max_col) + str(scan.max_row), params={"cells": scan.n_cells}))
+        else:
+            kept[name] = scan
+    if kept:
+        _read_sheets(path, kept, book)
 
 
 def _read_sheets(path: Path, scans: dict[str, xlsx_prescan.SheetScan], book: RawBook) -> None:
@@ -411,3 +439,7 @@ def _python_csv(table: str, text: str, book: RawBook) -> tuple[list[str], pa.Tab
     columns = list(zip(*body, strict=True)) if body else [() for _ in header]
     return header, pa.table([pa.array(c, type=pa.string()) for c in columns],
                             names=[f"c{i}" for i in range(width)])
+
+
+# what each kind of workbook is read by (`container.sniff`)
+_WORKBOOKS = {"xlsx": read_xlsx, "xls": _read_xls, "ods": _read_ods}
