@@ -51,7 +51,7 @@ PAGES = {
 
 page = st.navigation(PAGES)
 with st.sidebar:
-    auth.sidebar(ctx.person, lang)
+    auth.sidebar(ctx.person, lang, ctx.settings)
 views_ui.sidebar(ctx, page.url_path or "overview")
 routes.show_not_found(lang)
 if not ctx.person.can_open(page.url_path):

@@ -116,6 +116,7 @@ class Person:
     actor: str
     email: str | None = None
     signed_in: bool = False
+    signed_in_at: float | None = None  # the provider's `iat` (UTC epoch seconds)
 
     def can(self, what: str) -> bool:
         return can(self.role, what)

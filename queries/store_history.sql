@@ -2,8 +2,8 @@
 -- and per table the records added / changed / removed. One row per write; `tables` lists
 -- the per-table counts in table order. `base_version` is the state the write was applied
 -- to (what `undo` restores), null when it was not recorded (older imports, new stores).
--- The access log's and the role log's writes (`what` access, role) are the
--- administrators' alone: listed only with `$show_private` (a role with `manage`).
+-- The access log's, the role log's and sign-outs' writes (`what` access, role, signout)
+-- are the administrators' alone: listed only with `$show_private` (a role with `manage`).
 -- `undoes`: on an undo, the write it undid; `undone_by`: the undo that removed this
 -- write's records (null while they are in the store).
 with counts as (
@@ -37,7 +37,7 @@ final as (
         c.tables
     from write_log w
     left join counts c using (write_id)
-    where $show_private or w.what not in ('access', 'role')
+    where $show_private or w.what not in ('access', 'role', 'signout')
 )
 
 select * from final

@@ -20,12 +20,12 @@ from coopdash.contract import TABLE_ORDER
 # Writes that change no record (rights, the logs of what happened, a saved view, the
 # schema): never undone, never rolled back by an undo (`history.undo`; docs/architecture.md
 # "Undo"). Every other write changes records and is undoable while its base is kept.
-NO_RECORD_WRITES = ("role", "access", "send", "view", "upgrade")
+NO_RECORD_WRITES = ("role", "access", "send", "view", "upgrade", "signout")
 # What an undo leaves as it is (rights, logs, bookmarks, the store's own bookkeeping) and
 # what it restores (the records and their change trail). Every table is in exactly one
 # (tests/unit/test_undo.py): a new table must be placed here by its migration's author.
 KEPT_TABLES = ("meta", "write_log", "users", "role_log", "access_log", "send_log",
-               "saved_views")
+               "saved_views", "sign_outs")
 RECORD_TABLES = (*TABLE_ORDER, "import_log", "history")
 
 

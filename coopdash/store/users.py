@@ -40,6 +40,24 @@ def access_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query.run(con, "users_access_log")
 
 
+def signed_out_at(con: duckdb.DuckDBPyConnection, email: str) -> float | None:
+    """When `email` last signed out (UTC epoch seconds), None if never."""
+    df = query.run(con, "users_signed_out", {"email": access.email(email)})
+    return float(df["signed_out"].iloc[0]) if len(df) else None
+
+
+def sign_out(con: duckdb.DuckDBPyConnection, email: str, at: float) -> None:
+    """Record that `email` signed out at `at` (UTC epoch seconds): their sessions that
+    signed in before it end at their next click (`coopdash.web.auth`)."""
+    when = dt.datetime.fromtimestamp(at, dt.UTC).replace(tzinfo=None)
+    cur = con.cursor()
+    try:
+        cur.execute("insert or replace into sign_outs values ($email, $at)",
+                    {"email": access.email(email), "at": when})
+    finally:
+        cur.close()
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 

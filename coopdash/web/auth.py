@@ -10,6 +10,13 @@ Two modes, decided by the deployment:
 - **one role for everyone** — no `[auth]`: `COOPDASH_ROLE` (a person on their own
   machine, a wall screen set to `viewer`).
 
+**Sign-out everywhere.** Streamlit's `st.logout` clears the identity cookie of one
+browser, but every session already open (another tab, another device with the same
+cookie) keeps the identity it connected with. So "Sign out" also records the moment in
+the store (`users.sign_out`), and every run (and every download, at its click) ends a
+session whose sign-in (`iat`, the provider's issue time in the cookie) came before the
+person's last sign-out: the landing page, nothing of the store.
+
 The rules themselves live in `coopdash.access`; a URL, a query parameter or a page left
 open never grants more, because nothing here reads them.
 """
@@ -17,6 +24,7 @@ open never grants more, because nothing here reads them.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -47,19 +55,35 @@ def _signed_in_email() -> str | None:
         return None
 
 
+def _signed_in_at() -> float | None:
+    """When this session's sign-in was issued (the ID token's `iat`), None if not said."""
+    iat = st.user.get("iat")
+    return float(iat) if isinstance(iat, int | float) else None
+
+
+def ended(con: duckdb.DuckDBPyConnection, email: str, signed_in_at: float | None) -> bool:
+    """Whether a session of `email` signed in at `signed_in_at` was ended by a sign-out
+    since (in any tab or device). Whole seconds, as `iat` is: a sign-in in the second
+    of the sign-out counts as after it."""
+    out = users.signed_out_at(con, email)
+    return out is not None and (signed_in_at is None or int(signed_in_at) < int(out))
+
+
 def current(settings: Settings, con: duckdb.DuckDBPyConnection) -> access.Person | None:
     """The person of this run; None for someone not (properly) signed in where sign-in
-    is configured. The role is read fresh from the store each time."""
+    is configured, or whose session a sign-out ended. The role is read fresh from the
+    store each time."""
     if not configured():
         return access.Person(role=settings.role, actor=settings.actor)
     if not st.user.is_logged_in:
         return None
     address = _signed_in_email()
-    if address is None:
+    if address is None or ended(con, address, _signed_in_at()):
         return None
     role = access.resolve(address, users.role_of(con, address), settings.admins,
                           settings.default_role)
-    return access.Person(role=role, actor=address, email=address, signed_in=True)
+    return access.Person(role=role, actor=address, email=address, signed_in=True,
+                         signed_in_at=_signed_in_at())
 
 
 def gate(settings: Settings, con: duckdb.DuckDBPyConnection) -> access.Person:
@@ -91,11 +115,14 @@ def _landing(settings: Settings) -> None:
     lang = _lang(settings)
     st.title(t("app.title", lang))
     st.markdown(t("access.landing.what", lang))
-    if st.user.is_logged_in:  # signed in, but without a (verified) e-mail address
+    if st.user.is_logged_in and _signed_in_email() is None:  # no (verified) address
         st.error(t("access.landing.no_email", lang), icon=":material/error:")
         _sign_out_button(lang, "auth_landing_out")
         return
-    st.info(t("access.landing.sign_in_needed", lang), icon=":material/lock:")
+    if st.user.is_logged_in:  # a session ended by a sign-out (another tab, device)
+        st.info(t("access.landing.signed_out", lang), icon=":material/logout:")
+    else:
+        st.info(t("access.landing.sign_in_needed", lang), icon=":material/lock:")
     if st.button(t("access.sign_in", lang), type="primary", key="auth_sign_in",
                  icon=":material/login:"):
         st.login()
@@ -105,20 +132,31 @@ def _no_role(settings: Settings, person: access.Person) -> None:
     lang = _lang(settings)
     st.title(t("app.title", lang))
     st.warning(t("access.no_role_page", lang, email=plain(person.email)), icon=":material/lock:")
-    _sign_out_button(lang, "auth_norole_out")
+    _sign_out_button(lang, "auth_norole_out", person, settings)
 
 
-def _sign_out_button(lang: str, key: str) -> None:
-    if st.button(t("access.sign_out", lang), key=key, icon=":material/logout:"):
-        st.logout()
+def _sign_out_button(lang: str, key: str, person: access.Person | None = None,
+                     settings: Settings | None = None) -> None:
+    """"Sign out": of this browser (Streamlit clears its cookie) and, for a known
+    person, of every session they have open (recorded in the store first)."""
+    if not st.button(t("access.sign_out", lang), key=key, icon=":material/logout:"):
+        return
+    if person is not None and person.email and settings is not None:
+        try:
+            with store.writing(settings.db_path, actor=person.email, what="signout") as con:
+                users.sign_out(con, person.email, time.time())
+        except (store.WriterBusyError, store.StoreFullError) as exc:
+            st.error(exc.message(lang), icon=":material/lock:")  # still signed in: retry
+            return
+    st.logout()
 
 
-def sidebar(person: access.Person, lang: str) -> None:
+def sidebar(person: access.Person, lang: str, settings: Settings) -> None:
     """Which mode this deployment is in, who is signed in, and "Sign out"."""
     role = t(f"role.{person.role}", lang)
     if person.signed_in:
         st.caption(t("access.mode.signed_in", lang, email=plain(person.email), role=role))
-        _sign_out_button(lang, "auth_sign_out")
+        _sign_out_button(lang, "auth_sign_out", person, settings)
     else:
         st.caption(t("access.mode.shared", lang, role=role))
 
@@ -138,19 +176,20 @@ def require(person: access.Person, what: str, lang: str) -> None:
 def still_allowed(person: access.Person, settings: Settings, what: str | None
                   ) -> Callable[[], bool]:
     """A check for later (a download built at its click, off the page's run): whether
-    `person` may still do `what`, with a signed-in person's role read afresh from the
-    store's current version (not the one the page was drawn from: an administrator may
-    have changed the role since)."""
+    `person` may still do `what` (None: anything, with a role), with a signed-in
+    person's role read afresh from the store's current version (not the one the page
+    was drawn from: an administrator may have changed the role since) and their
+    session not ended by a sign-out since."""
 
     def check() -> bool:
-        if what is None:
-            return True
         if not person.signed_in:
-            return person.can(what)
+            return what is None or person.can(what)
         with store.reading(settings.db_path) as con:
+            if ended(con, person.email, person.signed_in_at):  # signed out since
+                return False
             stored = users.role_of(con, person.email)
         role = access.resolve(person.email, stored, settings.admins, settings.default_role)
-        return access.can(role, what)
+        return role is not None and (what is None or access.can(role, what))
 
     return check
 

@@ -91,12 +91,28 @@ def test_person_without_role_is_asked_to_see_an_administrator(signin_app, person
     assert not [w for w in _store_words() if w in body]
 
 
+def _ended(page) -> None:
+    """The page shows the landing after a sign-out elsewhere: "Sign in", no data."""
+    page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
+    _wait_text(page, t("access.landing.signed_out", "en"))
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    assert not [w for w in _store_words() if w in page.locator("body").inner_text()]
+
+
 def test_viewer_menu_urls_and_sign_out(signin_app, person):
     """A viewer's menu has no Data or Admin; their URLs say "not allowed"; signing out
-    ends access (the same tab then shows the landing page only)."""
+    ends access: in that tab, at the next click of another tab opened before, and on
+    another device holding a copy of the identity cookie; signing in again works."""
     page = person()
     sign_in(page, signin_app, "viewer@office.example")
     wait_idle(page, timeout=120)
+    other_tab = page.context.new_page()
+    other_tab.goto(signin_app + "/funding")
+    wait_idle(other_tab, timeout=120)
+    device = person()  # another browser with the same cookie (copied, as a thief would)
+    device.context.add_cookies(page.context.cookies())
+    device.goto(signin_app + "/timeline")
+    wait_idle(device, timeout=120)
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert t("nav.explorer", "en") in nav
     assert t("nav.data", "en") not in nav and t("nav.admin", "en") not in nav
@@ -111,6 +127,14 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
     page.goto(signin_app + "/explorer")
     page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
     assert not [w for w in _store_words() if w in page.locator("body").inner_text()]
+    other_tab.locator('[data-testid="stSidebarNav"]').get_by_text(
+        t("nav.timeline", "en")).click()  # its next click
+    _ended(other_tab)
+    device.reload()
+    _ended(device)
+    sign_in(device, signin_app, "viewer@office.example")  # a new sign-in is not ended
+    wait_idle(device, timeout=120)
+    assert t("access.landing.signed_out", "en") not in device.locator("body").inner_text()
 
 
 def test_admin_sees_the_admin_page(signin_app, person):

@@ -68,6 +68,34 @@ def test_the_click_reads_a_signed_in_persons_role_afresh(sample_store, store_cop
                          fmt="csv", n_rows=3) is None
 
 
+def test_a_sign_out_refuses_the_clicks_of_every_session_signed_in_before(
+        sample_store, store_copy, monkeypatch):
+    """Ana signs out in one tab: a download clicked in a tab she signed in to before
+    (its page drawn before) is refused, the meeting pack (no permission) too; a session
+    signed in again after the sign-out goes on; the write is a `signout`, not a record."""
+    db = store_copy(sample_store)
+    monkeypatch.setenv("COOPDASH_DB", str(db))
+    with store.writing(db, actor="boss@office.go.id", what="role") as w:
+        users.set_role(w, "ana@office.go.id", "analyst", "boss@office.go.id")
+
+    def ana(at: float) -> Person:
+        return Person(role="analyst", actor="ana@office.go.id", email="ana@office.go.id",
+                      signed_in=True, signed_in_at=at)
+
+    old_tab = ana(1_700_000_000.0)
+    checks = [auth.still_allowed(old_tab, settings.get(), w) for w in ("export", None)]
+    assert [c() for c in checks] == [True, True]
+    with store.writing(db, actor="ana@office.go.id", what="signout") as w:
+        users.sign_out(w, "ana@office.go.id", 1_700_000_100.5)
+    assert [c() for c in checks] == [False, False]
+    with store.reading(db) as con:
+        assert users.signed_out_at(con, "ana@office.go.id") == 1_700_000_100.5
+        assert auth.ended(con, "ana@office.go.id", 1_700_000_099.0)
+        assert not auth.ended(con, "ana@office.go.id", 1_700_000_100.0)  # signed in again
+        assert not auth.ended(con, "budi@office.go.id", 1.0)  # never signed out
+    assert auth.still_allowed(ana(1_700_000_200.0), settings.get(), "export")()
+
+
 def test_allowed_follows_the_roles():
     """No permission: everyone; `export`: analysts and keepers, not viewers."""
     assert download.allowed(_as("viewer"), None)
