@@ -1,6 +1,9 @@
-"""Checks a person would make of a served dashboard, wherever it is served: at the root
-of a `streamlit run app.py`, or behind nginx at a sub-path. Used by test_routes.py and
-test_nginx.py so both places are held to the very same expectations."""
+"""Checks a person would make of a served dashboard: at the root of a `streamlit run
+app.py` (tests/browser/test_browser.py: every page by its URL) and behind nginx at a
+sub-path (tests/browser/test_nginx.py: the paths that go through the URL rules with the
+sub-path, the map's files through the proxy). Both hold every request to the app's host.
+Each page is opened once in all: the URL rules themselves, with and without a sub-path,
+are tested without a browser (tests/apptest/test_routes.py)."""
 
 from __future__ import annotations
 
@@ -46,7 +49,12 @@ def check_every_page_opens(page: Page, base: str, shots: str | None = None) -> N
         if shots:
             OUTPUT.mkdir(exist_ok=True)
             page.screenshot(path=str(OUTPUT / f"{shots}-{name}.png"), full_page=True)
-    # the default page also answers at the path it declares, filters kept
+    check_default_path(page, base)
+
+
+def check_default_path(page: Page, base: str) -> None:
+    """The default page also answers at the path it declares, filters kept, and the
+    address becomes the app's own (the root, or the sub-path)."""
     open_path(page, base, "/overview?kind=seminar")
     assert heading(page) == t("lead.overview.title", "id")
     assert urlsplit(page.url).path.rstrip("/") == urlsplit(base).path.rstrip("/")
@@ -54,18 +62,41 @@ def check_every_page_opens(page: Page, base: str, shots: str | None = None) -> N
 
 
 def check_served(page: Page, base: str, shots: str | None = None) -> list[str]:
-    """What a newcomer checks of a served dashboard, in one tab: every page by its URL
-    (with the map), nested and unknown paths, the page icon served by the app, and not
-    one request to another host (offline offices). Returns every URL asked for."""
+    """At the root, what a newcomer checks of a served dashboard, in one tab: every page
+    by its URL (with the map), the page icon served by the app, and not one request to
+    another host (offline offices). Returns every URL asked for."""
+    asked = _recorded(page)
+    check_every_page_opens(page, base, shots)
+    _check_own_assets(page, base, asked)
+    return asked
+
+
+def check_proxied(page: Page, base: str) -> list[str]:
+    """Behind a proxy at a sub-path: the Delegations map (its base map is a static file
+    of the app), the default page at its own path, an explorer table by path, paths that
+    name no page, the page icon, and not one request to another host. Returns every URL
+    asked for."""
+    asked = _recorded(page)
+    open_path(page, base, "/" + PAGES["delegations"])
+    assert heading(page) == t(TITLES["delegations"], "id")
+    open_map(page)
+    check_default_path(page, base)
+    check_nested_paths(page, base)
+    _check_own_assets(page, base, asked)
+    return asked
+
+
+def _recorded(page: Page) -> list[str]:
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
-    check_every_page_opens(page, base, shots)
-    check_nested_paths(page, base)
+    return asked
+
+
+def _check_own_assets(page: Page, base: str, asked: list[str]) -> None:
     icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first
     assert icon.get_attribute("href").startswith(("/", base, "./"))
     assert any("/app/static/topojson/" in u for u in asked)  # the map's own base map
     assert outside(asked, base) == []
-    return asked
 
 
 def check_nested_paths(page: Page, base: str) -> None:

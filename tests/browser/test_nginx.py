@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, _free_port, start_server
-from deploy_checks import check_served, heading, open_landing, open_path, outside
+from deploy_checks import check_proxied, heading, open_landing, open_path, outside
 
 from coopdash.i18n import t
 
@@ -163,14 +163,17 @@ def tls_page(browser):
     context.close()
 
 
-def test_every_url_works_through_nginx(behind_nginx, tls_page):
-    """Through nginx at /coopdash/ over TLS: every page by its URL (with the map),
-    /overview, an explorer table by path, unknown paths saying so, all over the proxied
-    WebSocket, and no request to any host but the office's."""
+def test_urls_work_through_nginx(behind_nginx, tls_page):
+    """Through nginx at /coopdash/ over TLS: a page by its URL with its map (a static
+    file through the proxy), /overview back to /coopdash/, an explorer table by path,
+    unknown paths saying so, all over the proxied WebSocket, and no request to any host
+    but the office's. (Every page by its URL is opened at the root, in test_browser.py;
+    nginx passes every path under /coopdash/ alike, and the URL rules with the sub-path
+    are tested without a browser in tests/apptest/test_routes.py.)"""
     base, _ = behind_nginx
     sockets = []
     tls_page.on("websocket", lambda ws: sockets.append(ws.url))
-    asked = check_served(tls_page, base)  # the screenshots are taken at the root
+    asked = check_proxied(tls_page, base)
     assert any(u.startswith(base + "/app/static/topojson/") for u in asked)
     assert sockets and all(u.startswith(base.replace("https:", "wss:") + "/_stcore/stream")
                            for u in sockets), sockets
