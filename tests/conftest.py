@@ -14,7 +14,13 @@ the marker of its kind (`-m browser`, `-m apptest`, `-m unit`).
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,8 +67,6 @@ def _never_the_default_store(tmp_path_factory):
     """Between tests too (a thread still finishing after its test's settings were put
     back), the store path points into a temp folder, never at the repository's
     data/coopdash.duckdb: a stray write once left a versions folder there."""
-    import os
-
     saved = os.environ.get("COOPDASH_DB")
     os.environ["COOPDASH_DB"] = str(tmp_path_factory.mktemp("between") / "between.duckdb")
     yield
@@ -154,6 +158,64 @@ def store_copy(tmp_path):
     return copy
 
 
+def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None,
+            ) -> subprocess.CompletedProcess:
+    """`python -m coopdash ARGS` run in the test's own process (`coopdash.cli.main`), with
+    `env` added to the environment and `stdin` as its input for the call only; returns
+    what `subprocess.run(..., capture_output=True, text=True)` would. A child process
+    spends about 0.6 s of CPU importing before it starts; tests/unit/test_cli_smoke.py
+    runs each command once as a real child process."""
+    from coopdash import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with _environment(env or {}), _coopdash_log_kept(), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err), _stdin(stdin or ""):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:  # argparse: a usage error (2), or --help (0)
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return subprocess.CompletedProcess(["coopdash", *args], code, out.getvalue(),
+                                       err.getvalue())
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str]):
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextlib.contextmanager
+def _coopdash_log_kept():
+    """The command line sets the `coopdash` logger for a terminal (errors only, its own
+    handler, not propagated); the test process gets it back as it was."""
+    log = logging.getLogger("coopdash")
+    saved = log.level, log.propagate, list(log.handlers)
+    try:
+        yield
+    finally:
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
+        log.handlers[:] = saved[2]
+
+
+@contextlib.contextmanager
+def _stdin(text: str):
+    saved = sys.stdin
+    sys.stdin = io.StringIO(text)
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
 @pytest.fixture
 def app(monkeypatch):
     """An AppTest of the whole dashboard over the store at `db`."""
@@ -189,9 +251,6 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
     """Start `streamlit run app.py` (the dashboard behind coopdash's URL rules) on a free
     loopback port (or `port`), with more command-line `args` (`--secrets.files ...`), at
     `server.baseUrlPath` = `base_path`; return (process, url)."""
-    import os
-    import subprocess
-    import sys
     import tempfile
     import time
     import urllib.request

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from coopdash import store
 from coopdash.contract import TABLE_ORDER, key_columns
@@ -25,10 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, db: Path, stdin: str | None = None, env: dict | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coopdash", *args, "--db", str(db),
-                           "--lang", "en"], capture_output=True, text=True, input=stdin,
-                          timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})})
+        ) -> subprocess.CompletedProcess:
+    """`python -m coopdash ARGS --db DB --lang en`, run in this process."""
+    return run_cli(*args, "--db", str(db), "--lang", "en", env=env, stdin=stdin)
 
 
 def summary(db: Path) -> dict:

@@ -5,7 +5,6 @@ participants' key is kept by the importer (migration 007): real stores, real
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import duckdb
 import psutil
 import pytest
+from conftest import run_cli
 
 from coopdash import store
 from coopdash.store import base
@@ -23,9 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, db: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coopdash", *args, "--db", str(db),
-                           "--lang", "en"], capture_output=True, text=True, timeout=120,
-                          cwd=ROOT, env={**os.environ, **(env or {})})
+    """`python -m coopdash ARGS --db DB --lang en`, run in this process."""
+    return run_cli(*args, "--db", str(db), "--lang", "en", env=env)
 
 
 def _reading_child(proc: subprocess.Popen, timeout: float = 60) -> psutil.Process:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from conftest import run_cli
 
 from coopdash import store
 from coopdash.contract import TABLE_ORDER
-from coopdash.settings import ROOT, SAMPLE_DIR
+from coopdash.settings import SAMPLE_DIR
 from coopdash.workbook import cells, demo, importer, validate, writer
 from tests.fixtures_store import new_store, run_import, sha256, table_rows, write_csvs
 
@@ -182,29 +181,24 @@ def test_excel_export_refuses_too_many_rows(monkeypatch, sample_store, tmp_path)
     assert not (tmp_path / "never-written.xlsx").exists()
 
 
-def _cli(*args, env_db=None):
-    return subprocess.run([sys.executable, "-m", "coopdash", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-
-
 def test_cli_exit_codes(tmp_path):
     """init 0 then 2 (never overwrites); bad import 1 with located errors; good import 0."""
     db = tmp_path / "c.duckdb"
-    assert _cli("init", "--db", str(db), "--with", "sample").returncode == 0
+    assert run_cli("init", "--db", str(db), "--with", "sample").returncode == 0
     before = sha256(db)
-    assert _cli("init", "--db", str(db)).returncode == 2
+    assert run_cli("init", "--db", str(db)).returncode == 2
     bad = write_csvs(tmp_path / "bad", {"programs": PROG + "p,jclair-sg,,T,seminar,planned,,,,"
                                                           "22/05/2023,\n"})
-    res = _cli("import", str(bad), "--db", str(db), "--lang", "en")
+    res = run_cli("import", str(bad), "--db", str(db), "--lang", "en")
     assert res.returncode == 1 and "row 2" in res.stderr and "starts_on" in res.stderr
     assert sha256(db) == before
     good = write_csvs(tmp_path / "good", {"programs": PROG + "p,jclair-sg,,T,seminar,planned,,,,"
                                                             "2023-05-22,\n"})
-    res = _cli("import", str(good), "--db", str(db), "--lang", "en")
+    res = run_cli("import", str(good), "--db", str(db), "--lang", "en")
     assert res.returncode == 0 and "programs: 1 added" in res.stdout
     tpl = tmp_path / "t.xlsx"
-    assert _cli("template", str(tpl)).returncode == 0
-    assert _cli("import", "--help").returncode == 0
+    assert run_cli("template", str(tpl)).returncode == 0
+    assert run_cli("import", "--help").returncode == 0
 
 
 def _sample(name):
@@ -214,7 +208,7 @@ def _sample(name):
 
 def test_summary_json_on_the_sample(sample_store):
     """summary --json on the sample: figures computed here from the sample CSVs."""
-    res = _cli("summary", "--db", str(sample_store), "--json", "--as-of", "2023-06-01")
+    res = run_cli("summary", "--db", str(sample_store), "--json", "--as-of", "2023-06-01")
     assert res.returncode == 0, res.stderr
     got = json.loads(res.stdout)
     programs = {p["program_id"]: p for p in _sample("programs")}
