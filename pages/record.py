@@ -16,6 +16,10 @@ from coopdash.workbook.validate import ValidationFailed, countries
 
 MAX_PEOPLE = 40
 MAX_FOLLOW_UPS = 10
+# widget key -> its empty value, for the fields drawn this run: after a save they are set
+# back to it (deleting the keys is not enough: the browser keeps showing, and sends back,
+# what was typed)
+_EMPTY: dict[str, object] = {}
 ctx = frame.context()
 auth.require(ctx.person, "write", ctx.lang)  # a viewer or analyst opening /record
 st.title(ctx.t("record.title"))
@@ -37,8 +41,9 @@ def _country(label: str, key: str) -> str:
                         format_func=lambda c: names.get(c, ctx.t("common.none")))
 
 
-def _text(label: str, key: str, **kw) -> str:
-    return st.text_input(label, key=key, **kw)
+def _text(label: str, key: str) -> str:
+    _EMPTY[key] = ""
+    return st.text_input(label, key=key)
 
 
 def what_happened() -> dict:
@@ -109,6 +114,7 @@ def agreement(choices: pd.DataFrame, partner_id: str | None) -> dict:
         new_id = _text(ctx.t("record.new_id"), "rec_agreement_id")
     with right:
         reference = _text(ctx.t("record.reference"), "rec_agreement_reference")
+    _EMPTY["rec_agreement_notes"] = ""
     notes = st.text_area(ctx.t("record.notes"), key="rec_agreement_notes")
     return {"new_agreement": entry.NewAgreement(title=title, instrument=instrument,
                                                 reference=reference, notes=notes,
@@ -131,6 +137,7 @@ def person(side: str, n: int) -> entry.Person:
 
 def side(name: str) -> entry.Side:
     st.markdown("**" + ctx.t("record.side", side=ctx.label("side", name)) + "**")
+    _EMPTY.update({f"rec_{name}_seats": None, f"rec_{name}_n": 0})
     seats = st.number_input(ctx.t("record.seats"), min_value=0, value=None, step=1,
                             key=f"rec_{name}_seats")
     n = st.number_input(ctx.t("record.n_people"), min_value=0, max_value=MAX_PEOPLE,
@@ -139,12 +146,12 @@ def side(name: str) -> entry.Side:
 
 
 def program(happened: dict) -> entry.Program | None:
+    _EMPTY["rec_has_program"] = False
     if not st.checkbox(ctx.t("record.has_program"), key="rec_has_program"):
         return None
     st.subheader(ctx.t("record.program"))
     day = happened["occurred_on"]
-    title = _text(ctx.t("record.program_title"), "rec_program_title",
-                  value=happened["title"])
+    title = _text(ctx.t("record.program_title"), "rec_program_title")
     left, right = st.columns(2)
     with left:
         kind = _coded(ctx.t("record.program_kind"), "program_kind", "rec_program_kind",
@@ -170,6 +177,7 @@ def program(happened: dict) -> entry.Program | None:
 
 def follow_ups() -> list[entry.FollowUp]:
     st.subheader(ctx.t("record.follow_ups"))
+    _EMPTY["rec_follow_ups_n"] = 0
     n = st.number_input(ctx.t("record.n_follow_ups"), min_value=0, max_value=MAX_FOLLOW_UPS,
                         value=0, step=1, key="rec_follow_ups_n")
     out = []
@@ -213,14 +221,15 @@ def save(record: entry.Entry) -> None:
     except ValidationFailed as exc:
         refused(exc)
         return
-    for key in [k for k in st.session_state if str(k).startswith("rec_")]:
-        del st.session_state[key]
+    st.session_state["rec_reset"] = dict(_EMPTY)
     st.session_state["rec_flash"] = ctx.t("record.saved", what="; ".join(
         line.strip() for line in result.lines(ctx.lang)[1:]))
     st.rerun()
 
 
 def main() -> None:
+    for key, empty in st.session_state.pop("rec_reset", {}).items():
+        st.session_state[key] = empty  # before the widgets are drawn: the form is empty
     if flash := st.session_state.pop("rec_flash", None):
         st.success(flash, icon=":material/check_circle:")
     choices = cache.run("record_choices", ctx)

@@ -3,13 +3,13 @@ validator and importer as one write; refusals placed in the form; keepers only."
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from pathlib import Path
 
 import duckdb
 import pytest
+import record_case
 
 from coopdash import store
 from coopdash.figures import weekly
@@ -17,18 +17,7 @@ from coopdash.figures.filters import Filters
 from coopdash.figures.summary import headline
 from coopdash.i18n import t
 from coopdash.meeting import pack
-from coopdash.settings import SAMPLE_DIR
 from coopdash.workbook import bootstrap, importer
-
-# what the form enters of the sample (data/sample/README.md): the rest of the sample (the
-# five proposed programs, their delegations and funding line) comes in by a workbook after
-FORM_TABLES = {"partners", "agreements", "milestones", "actions"}
-MEETING = "jclair-exploratory-meeting"
-
-
-def _csv(name: str) -> list[dict]:
-    with open(SAMPLE_DIR / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def _sha(path: Path) -> str:
@@ -42,93 +31,23 @@ def _open(app, db, **kw):
     return at
 
 
-def fill_letter(at):
-    """The letter of 19 May 2023, with a new partner and a new agreement at exploration."""
-    partner = _csv("partners")[0]
-    agreement = _csv("agreements")[0]
-    letter = next(m for m in _csv("milestones") if m["kind"] == "letter")
-    at.date_input(key="rec_day").set_value(letter["occurred_on"]).run()
-    at.selectbox(key="rec_kind").set_value("letter")
-    at.selectbox(key="rec_channel").set_value(letter["channel"])
-    at.text_input(key="rec_reference").input(letter["reference"])
-    at.text_input(key="rec_title").input(letter["title"])
-    _new_partner(at, partner)
-    _new_agreement(at, agreement)
+_WIDGET = {"text": "text_input", "area": "text_area", "select": "selectbox",
+           "date": "date_input", "number": "number_input", "check": "checkbox",
+           "radio": "radio"}
+_REDRAWS = {"date", "number", "check", "radio"}  # steps after which the form changes
+
+
+def play(at, steps: list[record_case.Step]):
+    """A keeper's steps on the form, as AppTest widget changes."""
+    for kind, key, value, _shown in steps:
+        widget = getattr(at, _WIDGET[kind])(key=key)
+        if kind in ("text", "area"):
+            widget.input(value)
+        else:
+            widget.set_value(value)
+        if kind in _REDRAWS:
+            at.run()
     return at.run()
-
-
-def _new_partner(at, partner: dict) -> None:
-    if _has(at, "radio", "rec_partner_mode"):
-        at.radio(key="rec_partner_mode").set_value("new").run()
-    at.text_input(key="rec_partner_name").input(partner["name"])
-    at.selectbox(key="rec_partner_country").set_value(partner["country"])
-    at.selectbox(key="rec_partner_org_type").set_value(partner["org_type"])
-    at.text_input(key="rec_partner_city").input(partner["office_city"])
-    at.text_input(key="rec_partner_id").input(partner["partner_id"])
-
-
-def _new_agreement(at, agreement: dict) -> None:
-    at.run()
-    at.text_input(key="rec_agreement_title").input(agreement["title"])
-    at.selectbox(key="rec_agreement_instrument").set_value(agreement["instrument"])
-    at.text_input(key="rec_agreement_reference").input(agreement["reference"])
-    at.text_area(key="rec_agreement_notes").input(agreement["notes"])
-    at.text_input(key="rec_agreement_id").input(agreement["agreement_id"])
-
-
-def _has(at, kind: str, key: str) -> bool:
-    return any(getattr(w, "key", None) == key for w in at.get(kind))
-
-
-def fill_meeting(at):
-    """The meeting of 22 May 2023 on the agreement just recorded: its program with the
-    2 + 5 attendees and the follow-up."""
-    meeting = next(m for m in _csv("milestones") if m["kind"] == "meeting")
-    program = next(p for p in _csv("programs") if p["program_id"] == MEETING)
-    at.date_input(key="rec_day").set_value(meeting["occurred_on"]).run()
-    at.selectbox(key="rec_kind").set_value("meeting")
-    at.selectbox(key="rec_channel").set_value(meeting["channel"])
-    at.text_input(key="rec_title").input(meeting["title"]).run()
-    assert at.selectbox(key="rec_partner_pick").value == "jclair-sg"
-    assert at.selectbox(key="rec_agreement_pick").value == "bpsdm-jclair"
-    at.checkbox(key="rec_has_program").check().run()
-    at.text_input(key="rec_program_title").input(program["title"])
-    at.selectbox(key="rec_program_kind").set_value(program["kind"])
-    at.selectbox(key="rec_program_status").set_value(program["status"])
-    at.selectbox(key="rec_program_mode").set_value(program["mode"])
-    delegations = {d["delegation_id"]: d["side"] for d in _csv("delegations")
-                   if d["program_id"] == MEETING}
-    for side in ("home", "partner"):
-        people = [p for p in _csv("participants") if delegations[p["delegation_id"]] == side]
-        at.number_input(key=f"rec_{side}_n").set_value(len(people)).run()
-        for n, p in enumerate(people, start=1):
-            key = f"rec_{side}_{n}"
-            at.text_input(key=f"{key}_name").input(p["full_name"])
-            at.text_input(key=f"{key}_position").input(p["position"])
-            at.text_input(key=f"{key}_organisation").input(p["organisation"])
-            at.selectbox(key=f"{key}_role").set_value(p["role"])
-            at.selectbox(key=f"{key}_gender").set_value(p["gender"])
-            at.selectbox(key=f"{key}_status").set_value(p["status"])
-    action = _csv("actions")[0]
-    at.number_input(key="rec_follow_ups_n").set_value(1).run()
-    at.text_input(key="rec_follow_up_1_title").input(action["title"])
-    at.text_input(key="rec_follow_up_1_owner").input(action["owner"])
-    return at.run()
-
-
-def _rest_of_sample(tmp_path: Path) -> Path:
-    """The sample's records the form does not enter (the proposed programs, their
-    delegations and funding line), as a CSV folder."""
-    folder = tmp_path / "rest"
-    folder.mkdir()
-    for name in ("programs", "delegations", "funding"):
-        rows = [r for r in _csv(name) if MEETING not in (r.get("program_id"), )
-                and not r.get("delegation_id", "").startswith(MEETING)]
-        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(_csv(name)[0]))
-            w.writeheader()
-            w.writerows(rows)
-    return folder
 
 
 def _pack_text(db: Path, week: str) -> str:
@@ -157,16 +76,20 @@ def test_the_jclair_case_through_the_form_alone(app, tmp_path):
     equal those of the sample store."""
     db = tmp_path / "form.duckdb"
     store.create(db, bootstrap.populate("none"))
-    at = fill_letter(_open(app, db, lang="en"))
+    at = play(_open(app, db, lang="en"), record_case.letter_steps())
     at.button(key="rec_save").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "milestones: 1 added" in at.success[0].value
-    at = fill_meeting(at)
+    assert at.text_input(key="rec_reference").value == ""  # the form is empty again
+    at = play(at, record_case.meeting_steps())
+    assert at.selectbox(key="rec_partner_pick").value == "jclair-sg"
+    assert at.selectbox(key="rec_agreement_pick").value == "bpsdm-jclair"
     at.button(key="rec_save").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "participants: 7 added" in at.success[0].value
     with store.writing(db, actor="test", what="import") as con:
-        importer.import_path(con, _rest_of_sample(tmp_path), actor="test")
+        importer.import_path(con, record_case.rest_of_sample(tmp_path / "rest"),
+                            actor="test")
     reference = tmp_path / "sample.duckdb"
     store.create(reference, bootstrap.populate("sample"))
     assert _overview(db) == _overview(reference)
@@ -206,9 +129,9 @@ def test_a_forged_save_from_a_viewer_or_analyst_writes_nothing(app, sample_store
 
 
 def test_a_refused_entry_is_placed_and_writes_nothing(app, sample_store, store_copy):
-    """An attendee with no name, a follow-up with no owner: each problem said at its place
-    in the form with the validator's own message; the store file byte-identical; what was
-    typed is kept."""
+    """A program with no title, an attendee with no name, a follow-up with no owner: each
+    problem said at its place in the form with the validator's own message; the store file
+    byte-identical; what was typed is kept."""
     db = store_copy(sample_store)
     before = _sha(db)
     at = _open(app, db, lang="en")
@@ -221,7 +144,8 @@ def test_a_refused_entry_is_placed_and_writes_nothing(app, sample_store, store_c
     at.button(key="rec_save").click().run()
     assert not at.exception
     text = at.error[0].value
-    assert "Not saved: 2 problems" in text
+    assert "Not saved: 3 problems" in text
+    assert "Program: table programs, row 2, column title" in text
     assert "Partner side: person 2: table participants, row 3, column full_name" in text
     assert "Follow-up 1: table actions, row 2, column owner" in text
     assert "Required: the cell is empty." in text
