@@ -10,11 +10,16 @@ kinds: text, area, select, date, number, check, radio.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from babel import Locale
 
+from coopdash import store
+from coopdash.figures import weekly
+from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label
+from coopdash.meeting import pack
 from coopdash.settings import SAMPLE_DIR
 
 MEETING = "jclair-exploratory-meeting"
@@ -112,3 +117,15 @@ def rest_of_sample(folder: Path) -> Path:
             w.writeheader()
             w.writerows(rows)
     return folder
+
+
+def pack_html(db: Path, week: str) -> str:
+    """The English pack of `week` over the store at `db`, its chart ids and making time
+    masked (they differ between two builds of the same records)."""
+    con = store.connect(db, read_only=True)
+    try:
+        html = pack.build_html(con, weekly.Week.parse(week), Filters(), "en")
+    finally:
+        con.close()
+    html = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", html)  # chart ids
+    return re.sub(r"\d{1,2} \w+ \d{4},? \d{2}[.:]\d{2}", "<made>", html)  # the making time

@@ -4,7 +4,6 @@ validator and importer as one write; refusals placed in the form; keepers only."
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import duckdb
@@ -12,11 +11,8 @@ import pytest
 import record_case
 
 from coopdash import store
-from coopdash.figures import weekly
-from coopdash.figures.filters import Filters
 from coopdash.figures.summary import headline
 from coopdash.i18n import t
-from coopdash.meeting import pack
 from coopdash.workbook import bootstrap, importer
 
 
@@ -48,17 +44,6 @@ def play(at, steps: list[record_case.Step]):
         if kind in _REDRAWS:
             at.run()
     return at.run()
-
-
-def _pack_text(db: Path, week: str) -> str:
-    con = store.connect(db, read_only=True)
-    try:
-        html = pack.build_html(con, weekly.Week.parse(week), Filters(), "en")
-    finally:
-        con.close()
-    html = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>",
-                  html)  # each chart's div id
-    return re.sub(r"\d{1,2} \w+ \d{4},? \d{2}[.:]\d{2}", "<made>", html)  # the making time
 
 
 def _overview(db: Path) -> dict:
@@ -94,7 +79,7 @@ def test_the_jclair_case_through_the_form_alone(app, tmp_path):
     store.create(reference, bootstrap.populate("sample"))
     assert _overview(db) == _overview(reference)
     for week in ("2023-W20", "2023-W21"):
-        assert _pack_text(db, week) == _pack_text(reference, week)
+        assert record_case.pack_html(db, week) == record_case.pack_html(reference, week)
     con = duckdb.connect(str(db), read_only=True)
     writes = con.execute("select what, actor, file_name from write_log "
                          "where what = 'form' order by write_id").fetchall()

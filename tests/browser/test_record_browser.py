@@ -3,8 +3,6 @@ case on the Record page alone, into a store that holds none of it (issue 18 §2)
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import record_case
 from browser_util import exceptions, metrics, wait_idle
@@ -12,9 +10,6 @@ from conftest import OUTPUT, start_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coopdash import store
-from coopdash.figures import weekly
-from coopdash.figures.filters import Filters
-from coopdash.meeting import pack
 from coopdash.workbook import bootstrap, importer
 
 pytestmark = pytest.mark.browser
@@ -91,16 +86,6 @@ def _save(page) -> str:
     return alert.inner_text()
 
 
-def _pack(db, week: str) -> str:
-    con = store.connect(db, read_only=True)
-    try:
-        html = pack.build_html(con, weekly.Week.parse(week), Filters(), "en")
-    finally:
-        con.close()
-    html = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", html)  # chart ids
-    return re.sub(r"\d{1,2} \w+ \d{4}, \d{2}[.:]\d{2}", "<made>", html)  # the making time
-
-
 def _overview_cards(app, db) -> dict[str, str]:
     """The Overview's cards over the store at `db`, as AppTest reads them."""
     return {m.label: m.value for m in app(db, lang="en").run().metric}
@@ -128,4 +113,4 @@ def test_the_jclair_case_through_the_form_in_chromium(served_empty, page, tmp_pa
     page.locator('[data-testid="stMetric"]').first.wait_for()
     assert metrics(page) == _overview_cards(app, sample_store)
     for week in ("2023-W20", "2023-W21"):
-        assert _pack(db, week) == _pack(sample_store, week), week
+        assert record_case.pack_html(db, week) == record_case.pack_html(sample_store, week), week
