@@ -146,6 +146,34 @@ create or replace temp macro matches(v, q) as ilike_escape(v, like_pattern(q), '
 -- the Delegations page's "people").
 create or replace temp macro is_recorded(status) as status <> 'withdrawn';
 
+-- A participant is confirmed once their place is confirmed, attended or not yet: status
+-- `confirmed` or `attended`. The one meaning of "confirmed" on every page, the packs,
+-- the deck and the exports, labelled "confirmed (incl. attended)".
+create or replace temp macro is_confirmed(status) as status in ('confirmed', 'attended');
+
+-- People per delegation under the filters (a home-province filter counts only that
+-- province's people): every participant, the people recorded (`is_recorded`), confirmed
+-- (`is_confirmed`), attended, and still nominated. The one count of a delegation's people.
+create or replace temp macro delegation_people(f) as table
+select delegation_id,
+       count(*) as n_participants,
+       count(*) filter (where is_recorded(status)) as n_people,
+       count(*) filter (where is_confirmed(status)) as n_confirmed,
+       count(*) filter (where status = 'attended') as n_attended,
+       count(*) filter (where status = 'nominated') as n_nominated
+from f_participants(f)
+group by delegation_id;
+
+-- A program takes place (or took place) unless it is cancelled or postponed: the one
+-- status rule of "took place" (weekly review), "upcoming" and "next 30 days", and
+-- "programs this year".
+create or replace temp macro takes_place(status) as status not in ('cancelled', 'postponed');
+
+-- The programs of "programs this year" as they stood on day `d`: taking place, started
+-- from 1 January of d's year up to `d` (the Overview, `summary`, the weekly review).
+create or replace temp macro started_this_year(status, starts_on, d) as
+    takes_place(status) and starts_on between date_trunc('year', d::date)::date and d::date;
+
 -- Is any sidebar filter on? (The weekly change list is filtered only then.)
 create or replace temp macro f_active(f) as
     len(f['partners']) + len(f['countries']) + len(f['kinds']) + len(f['statuses'])

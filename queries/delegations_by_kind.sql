@@ -1,14 +1,6 @@
 -- Delegation sizes per program kind and direction: seats planned against the people
--- confirmed (confirmed or attended) and the people who attended.
-with people as (
-    select delegation_id,
-           count(*) filter (where status in ('confirmed', 'attended')) as n_confirmed,
-           count(*) filter (where status = 'attended') as n_attended,
-           count(*) filter (where is_recorded(status)) as n_people
-    from f_participants($f)
-    group by delegation_id
-),
-final as (
+-- confirmed (`is_confirmed`: confirmed or attended) and the people who attended.
+with final as (
     select d.program_kind,
            case when d.is_outbound then 'outbound' when d.is_inbound then 'inbound'
                 else 'other' end as direction,
@@ -19,7 +11,7 @@ final as (
            coalesce(sum(pe.n_attended), 0)::bigint as n_attended,
            coalesce(sum(pe.n_people), 0)::bigint as n_people
     from f_delegations($f) d
-    left join people pe on pe.delegation_id = d.delegation_id
+    left join delegation_people($f) pe on pe.delegation_id = d.delegation_id
     group by all
 )
 select * from final order by program_kind, direction

@@ -1,20 +1,14 @@
 -- The largest programs by delegation size (seats planned, people confirmed, attended),
 -- one row per program and side; at most $limit programs.
-with people as (
-    select delegation_id,
-           count(*) filter (where status in ('confirmed', 'attended')) as n_confirmed,
-           count(*) filter (where status = 'attended') as n_attended
-    from f_participants($f)
-    group by delegation_id
-),
-per_program as (
+-- Confirmed is `is_confirmed` (confirmed or attended).
+with per_program as (
     select d.program_id, d.side, d.program_kind, d.program_starts_on, d.host_country,
            bool_or(d.is_outbound) as is_outbound, bool_or(d.is_inbound) as is_inbound,
            coalesce(sum(d.seats_planned), 0)::bigint as n_seats,
            coalesce(sum(pe.n_confirmed), 0)::bigint as n_confirmed,
            coalesce(sum(pe.n_attended), 0)::bigint as n_attended
     from f_delegations($f) d
-    left join people pe on pe.delegation_id = d.delegation_id
+    left join delegation_people($f) pe on pe.delegation_id = d.delegation_id
     group by all
 ),
 ranked as (

@@ -7,18 +7,12 @@ with dirs as (
     from f_delegations($f) d
     where d.is_outbound or d.is_inbound
 ),
-people as (
-    select delegation_id, count(*) as n_people
-    from f_participants($f)
-    where (is_outbound or is_inbound) and is_recorded(status)
-    group by delegation_id
-),
 final as (
     select dirs.year, dirs.direction,
            count(*) as n_delegations,
            coalesce(sum(dirs.seats_planned), 0)::bigint as n_seats,
            coalesce(sum(pe.n_people), 0)::bigint as n_people
-    from dirs left join people pe on pe.delegation_id = dirs.delegation_id
+    from dirs left join delegation_people($f) pe on pe.delegation_id = dirs.delegation_id
     group by all
 )
 select * from final order by year nulls last, direction

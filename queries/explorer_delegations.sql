@@ -1,15 +1,8 @@
 -- Explorer, delegations tab: filtered delegations with their program, side, direction
 -- (outbound / inbound as the contract defines them) and seats against people counted.
 -- $q searches the text columns; $direction is the tab's own filter.
-with people as (
-    select delegation_id,
-           count(*) as n_participants,
-           count(*) filter (where status = 'confirmed') as n_confirmed,
-           count(*) filter (where status = 'attended') as n_attended
-    from f_participants($f)
-    group by delegation_id
-),
-base as (
+-- Confirmed is `is_confirmed` (confirmed or attended).
+with base as (
     select d.*,
            case when d.is_outbound then 'outbound'
                 when d.is_inbound then 'inbound'
@@ -35,7 +28,7 @@ final as (
     from base d
     join programs p on p.program_id = d.program_id
     join partners pa on pa.partner_id = d.partner_id
-    left join people x on x.delegation_id = d.delegation_id
+    left join delegation_people($f) x on x.delegation_id = d.delegation_id
     where in_list($direction, d.direction)
       and ($q = ''
            or matches(d.delegation_id, $q)

@@ -1,18 +1,14 @@
 -- Explorer, programs tab: filtered programs with partner name, agreement and its stage,
 -- seats planned and people counts (delegations and participants under the filters).
 -- $q searches the text columns; $mode is the tab's own filter.
+-- Confirmed is `is_confirmed` (confirmed or attended).
 with seats as (
-    select program_id, count(*) as n_delegations, sum(seats_planned) as seats_planned
-    from f_delegations($f)
-    group by program_id
-),
-people as (
-    select program_id,
-           count(*) as n_participants,
-           count(*) filter (where status = 'confirmed') as n_confirmed,
-           count(*) filter (where status = 'attended') as n_attended
-    from f_participants($f)
-    group by program_id
+    select d.program_id, count(*) as n_delegations, sum(d.seats_planned) as seats_planned,
+           sum(x.n_participants) as n_participants, sum(x.n_confirmed) as n_confirmed,
+           sum(x.n_attended) as n_attended
+    from f_delegations($f) d
+    left join delegation_people($f) x on x.delegation_id = d.delegation_id
+    group by d.program_id
 ),
 final as (
     select
@@ -34,14 +30,13 @@ final as (
         ag.stage as agreement_stage,
         coalesce(s.n_delegations, 0) as n_delegations,
         s.seats_planned,
-        coalesce(x.n_participants, 0) as n_participants,
-        coalesce(x.n_confirmed, 0) as n_confirmed,
-        coalesce(x.n_attended, 0) as n_attended
+        coalesce(s.n_participants, 0)::bigint as n_participants,
+        coalesce(s.n_confirmed, 0)::bigint as n_confirmed,
+        coalesce(s.n_attended, 0)::bigint as n_attended
     from f_programs($f) p
     join partners pa on pa.partner_id = p.partner_id
     left join agreements ag on ag.agreement_id = p.agreement_id
     left join seats s on s.program_id = p.program_id
-    left join people x on x.program_id = p.program_id
     where in_list($mode, p.mode)
       and ($q = ''
            or matches(p.program_id, $q)

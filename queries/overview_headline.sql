@@ -50,9 +50,10 @@ programs_by_kind as (
     select period, 'programs_kind' as metric, kind as code, count(*) as n
     from known_programs group by period, kind
 ),
-programs_this_year as (
+programs_this_year as (  -- the weekly review's "programs this year" too
     select period, 'programs_year' as metric, status as code, count(*) as n
-    from known_programs where year(starts_on) = year(as_of) group by period, status
+    from known_programs where started_this_year(status, starts_on, as_of)
+    group by period, status
 ),
 known_delegations as (
     select kp.period, d.delegation_id, d.seats_planned,

@@ -2,14 +2,15 @@
 -- once for the week before, to show the change). Each is defined by the records' own dates,
 -- so "as they stood" needs no snapshot: a follow-up was open on a day as the shared macro
 -- action_open_on says (the Overview and summary --json count it the same way);
--- "next 30 days" is $next_days (coopdash.figures.thresholds).
+-- "next 30 days" is $next_days (coopdash.figures.thresholds); programs take place as
+-- `takes_place` says, and "programs this year" is `started_this_year`, as on the Overview.
 with acts as (
     select * from f_actions($f)
     where action_open_on(status, opened_on, closed_on, $as_of::date)
 ),
 
 progs as (
-    select * from f_programs($f) where status not in ('cancelled', 'postponed')
+    select * from f_programs($f) where takes_place(status)
 ),
 
 final as (
@@ -23,9 +24,8 @@ final as (
         (select count(*) from progs
          where starts_on > $as_of::date and starts_on <= $as_of::date + $next_days::integer)
             as n_programs_next_30,
-        (select count(*) from progs
-         where starts_on <= $as_of::date
-           and starts_on >= date_trunc('year', $as_of::date)::date) as n_programs_this_year
+        (select count(*) from f_programs($f)
+         where started_this_year(status, starts_on, $as_of)) as n_programs_this_year
 )
 
 select * from final

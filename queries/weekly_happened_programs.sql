@@ -1,14 +1,14 @@
 -- Programs that took place in one ISO week ($week_start .. $week_end), placed by their own
 -- dates: `held` (started and ended in the week, or a one-day program), `started`, `ended`,
--- or `ongoing` (started before the week and ends after it). Cancelled and postponed
--- programs did not take place. With their delegations per side: seats planned, people
--- confirmed, people attended (the filtered people: a home-province filter counts only
+-- or `ongoing` (started before the week and ends after it). A program took place as
+-- `takes_place` says (not cancelled or postponed). With their delegations per side:
+-- seats planned, people confirmed (`is_confirmed`: confirmed or attended), attended (the filtered people: a home-province filter counts only
 -- that province's participants).
 with progs as (
     select p.*, pa.name as partner_name
     from f_programs($f) p
     join partners pa on pa.partner_id = p.partner_id
-    where p.status not in ('cancelled', 'postponed')
+    where takes_place(p.status)
       and p.starts_on <= $week_end::date
       and coalesce(p.ends_on, p.starts_on) >= $week_start::date
 ),
@@ -24,15 +24,6 @@ placed as (
     from progs
 ),
 
-people as (
-    select
-        delegation_id,
-        count(*) filter (where status = 'confirmed') as n_confirmed,
-        count(*) filter (where status = 'attended') as n_attended
-    from f_participants($f)
-    group by delegation_id
-),
-
 sides as (
     select
         d.program_id,
@@ -43,7 +34,7 @@ sides as (
         coalesce(sum(x.n_confirmed) filter (where d.side = 'partner'), 0) as partner_confirmed,
         coalesce(sum(x.n_attended) filter (where d.side = 'partner'), 0) as partner_attended
     from f_delegations($f) d
-    left join people x on x.delegation_id = d.delegation_id
+    left join delegation_people($f) x on x.delegation_id = d.delegation_id
     group by d.program_id
 ),
 

@@ -1,11 +1,13 @@
 -- Programs starting or ending within $next_days days of $ref (the review's reference
--- day), with their delegations' readiness: seats planned against people confirmed, per
--- side; is_soon marks those within $soon_days days (coopdash.figures.thresholds).
+-- day) that take place (`takes_place`), with their delegations' readiness: seats planned
+-- against people confirmed (`is_confirmed`), per side, counted among the filtered people
+-- like the week's programs that took place; is_soon marks those within $soon_days days
+-- (coopdash.figures.thresholds).
 with progs as (
     select p.*, pa.name as partner_name
     from f_programs($f) p
     join partners pa on pa.partner_id = p.partner_id
-    where p.status not in ('cancelled', 'completed')
+    where takes_place(p.status)
 ),
 
 dated as (
@@ -17,15 +19,6 @@ dated as (
     from progs
     where starts_on between $ref::date and $ref::date + $next_days::integer
        or ends_on between $ref::date and $ref::date + $next_days::integer
-),
-
-people as (
-    select
-        delegation_id,
-        count(*) filter (where status in ('confirmed', 'attended')) as n_confirmed,
-        count(*) filter (where status = 'nominated') as n_nominated
-    from participants
-    group by delegation_id
 ),
 
 readiness as (
@@ -40,7 +33,7 @@ readiness as (
         coalesce(sum(x.n_confirmed), 0) as n_confirmed,
         coalesce(sum(x.n_nominated), 0) as n_nominated
     from f_delegations($f) d
-    left join people x on x.delegation_id = d.delegation_id
+    left join delegation_people($f) x on x.delegation_id = d.delegation_id
     group by d.program_id
 ),
 

@@ -302,7 +302,10 @@ def headline(fr: Frames, filters: Filters | None = None, currency: str = "IDR",
     fu = funding(fr, f, currency).merge(p[["program_id", "known_on"]], on="program_id")
     fu = fu[_known(fu["recorded_on"].fillna(fu["known_on"]), as_of_ts, is_all)]
     ac = _open_actions(fr, f, as_of_ts)
-    in_year = p["starts_on"].dt.year == as_of_ts.year
+    # programs this year: started from 1 January up to the day, not cancelled or postponed
+    in_year = (~p["status"].isin(["cancelled", "postponed"])
+               & (p["starts_on"] >= pd.Timestamp(as_of_ts.year, 1, 1))
+               & (p["starts_on"] <= as_of_ts))
     return {
         "as_of": as_of_ts.date().isoformat(),
         "partners": len(set(ag["partner_id"]) | set(p["partner_id"])),

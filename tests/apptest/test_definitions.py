@@ -6,6 +6,7 @@ expiring agreements."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -15,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pptx import Presentation
 
 from coopdash import store
+from coopdash.figures import explorer as ex
 from coopdash.figures import thresholds, weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import fmt_int, fmt_money, t
@@ -351,3 +354,179 @@ def test_every_source_plus_nothing_recorded_is_no_filter(app, monkeypatch, store
     assert not at.exception, at.exception
     assert at.multiselect(key="flt_regions").help == t("filter.help.region", "en")
     assert people() == before and len(before) == 2
+
+
+# --- one meaning per word on screen: confirmed, took place, programs this year ------------
+
+WEEK = weekly.Week.of(TODAY)  # 2026-W48: Monday 23 to Sunday 29 November
+WORLD_PROGRAMS = pd.DataFrame([  # id, status, starts_on, ends_on
+    ("w-held", "confirmed", "2026-11-24", "2026-11-24"),     # took place this week
+    ("w-done", "completed", "2026-06-01", "2026-06-03"),     # earlier this year
+    ("w-cancelled", "cancelled", "2026-03-01", ""),           # this year, cancelled
+    ("w-postponed", "postponed", "2026-11-24", "2026-11-24"),  # this week, postponed
+    ("w-next", "planned", "2026-12-01", "2026-12-02"),        # next 30 days
+    ("w-next-postponed", "postponed", "2026-12-03", ""),      # next 30 days, postponed
+], columns=["program_id", "status", "starts_on", "ends_on"]).assign(
+    partner_id="jclair-sg", title=lambda d: "Program " + d["program_id"], kind="seminar",
+    mode="in_person", host_country="JP")
+WORLD_DELEGATIONS = pd.DataFrame([
+    ("w-held-home", "w-held", "home", 4), ("w-held-partner", "w-held", "partner", 3),
+    ("w-next-home", "w-next", "home", 5), ("w-postponed-home", "w-postponed", "home", 2),
+], columns=["delegation_id", "program_id", "side", "seats_planned"])
+WORLD_PEOPLE = pd.DataFrame([  # id, delegation, status, home region
+    ("c1", "w-held-home", "confirmed", "32.01"), ("a1", "w-held-home", "attended", "31.01"),
+    ("n1", "w-held-home", "nominated", "32.01"), ("x1", "w-held-home", "withdrawn", "32.01"),
+    ("a2", "w-held-partner", "attended", ""), ("a3", "w-held-partner", "attended", ""),
+    ("c2", "w-next-home", "confirmed", "32.01"), ("a4", "w-next-home", "attended", "31.01"),
+    ("n2", "w-next-home", "nominated", "32.01"),
+], columns=["participant_id", "delegation_id", "status", "region_code"]).assign(
+    full_name=lambda d: "Person " + d["participant_id"])
+
+
+@pytest.fixture
+def world(store_copy, sample_store) -> Path:
+    """The sample plus programs on each side of "took place", "upcoming" and "this year"
+    (seen on TODAY), with people of every status in two home provinces."""
+    db = store_copy(sample_store)
+    con = store.connect(db, read_only=False)
+    importer.import_frames(con, {"programs": WORLD_PROGRAMS, "delegations": WORLD_DELEGATIONS,
+                                 "participants": WORLD_PEOPLE},
+                           file_name="world.xlsx", actor="pytest")
+    con.close()
+    return db
+
+
+def _stored(db: Path, sql: str) -> pd.DataFrame:
+    """Raw rows of the store (no query file, no macro)."""
+    con = store.connect(db, read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def _confirmed_by_delegation(db: Path, province: str | None = None) -> dict[str, int]:
+    """People confirmed, counted in pandas: status confirmed or attended (the one meaning),
+    only the people of `province` when given."""
+    x = _stored(db, "select delegation_id, status, region_code from participants")
+    if province:
+        x = x[x["region_code"].fillna("").str[:2] == province]
+    return x[x["status"].isin(["confirmed", "attended"])].groupby("delegation_id").size().to_dict()
+
+
+def _this_year(db: Path, day: dt.date) -> int:
+    """Programs this year on `day`, counted in pandas: started from 1 January up to the day,
+    not cancelled or postponed."""
+    p = _stored(db, "select status, starts_on from programs")
+    started = pd.to_datetime(p["starts_on"])
+    return int(((started >= pd.Timestamp(day.year, 1, 1)) & (started <= pd.Timestamp(day))
+                & ~p["status"].isin(["cancelled", "postponed"])).sum())
+
+
+def _run_all(db: Path, name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
+    """Query `name` on TODAY's week with the common parameters (no filter by default)."""
+    con = store.connect(db, read_only=True)
+    base = {**(filters or Filters()).params("ID"), "currency": "IDR", "today": TODAY, "home": "ID",
+            "show_names": True, "ref": TODAY, **thresholds.params(), **weekly.week_params(WEEK),
+            **ex.tab_params(ex.TABS["programs"], lang="en"), "direction": [], "limit": 100,
+            **extra}
+    try:
+        return query.run(con, name, {k: v for k, v in base.items()
+                                     if k in query.param_names(name)})
+    finally:
+        con.close()
+
+
+def test_confirmed_means_confirmed_or_attended_in_every_query(world):
+    """Every count of people confirmed (explorer tabs, Delegations page, the week's
+    programs that took place and the upcoming ones) is `is_confirmed`: confirmed or
+    attended, per delegation as counted in pandas. (Three of them counted "confirmed
+    only" under the same label.)"""
+    by_delegation = _confirmed_by_delegation(world)
+    program_of = _stored(world, "select delegation_id, program_id from delegations").set_index(
+        "delegation_id")["program_id"]
+    delegations = _run_all(world, "explorer_delegations").set_index("delegation_id")
+    assert delegations["n_confirmed"].to_dict() == {
+        d: by_delegation.get(d, 0) for d in delegations.index}
+    per_program = {}
+    for d, n in by_delegation.items():
+        program = program_of[d]
+        per_program[program] = per_program.get(program, 0) + n
+    programs = _run_all(world, "explorer_programs").set_index("program_id")
+    assert programs["n_confirmed"].to_dict() == {
+        p: per_program.get(p, 0) for p in programs.index}
+    sized = _run_all(world, "delegations_by_program").set_index(["program_id", "side"])
+    assert sized.loc[("w-held", "home"), "n_confirmed"] == by_delegation["w-held-home"] == 2
+    assert _run_all(world, "delegations_by_kind")["n_confirmed"].sum() == sum(
+        by_delegation.values())
+    held = _run_all(world, "weekly_happened_programs").set_index("program_id")
+    assert (held.loc["w-held", "home_confirmed"], held.loc["w-held", "partner_confirmed"]) == (
+        by_delegation["w-held-home"], by_delegation["w-held-partner"])
+    upcoming = _run_all(world, "weekly_upcoming").set_index("program_id")
+    assert upcoming.loc["w-next", "home_confirmed"] == by_delegation["w-next-home"]
+
+
+def test_a_province_filter_moves_the_upcoming_and_the_held_programs_alike(world):
+    """`weekly_upcoming` reads the filtered people like its twin: with home province 32
+    chosen, both count only that province's confirmed people (it read every participant)."""
+    only_32 = _confirmed_by_delegation(world, "32")
+    flt = Filters(regions=("32",))
+    held = _run_all(world, "weekly_happened_programs", flt).set_index("program_id")
+    upcoming = _run_all(world, "weekly_upcoming", flt).set_index("program_id")
+    assert held.loc["w-held", "home_confirmed"] == only_32["w-held-home"] == 1
+    assert upcoming.loc["w-next", "home_confirmed"] == only_32["w-next-home"] == 1
+
+
+def test_took_place_and_upcoming_leave_out_cancelled_and_postponed(world):
+    """One status rule (`takes_place`): the week's programs, the upcoming list and the
+    "next 30 days" figure leave out cancelled and postponed programs alike."""
+    held = set(_run_all(world, "weekly_happened_programs")["program_id"])
+    upcoming = set(_run_all(world, "weekly_upcoming")["program_id"])
+    figures = _run_all(world, "weekly_figures", as_of=TODAY).iloc[0]
+    assert "w-held" in held and "w-postponed" not in held
+    assert "w-next" in upcoming and "w-next-postponed" not in upcoming
+    assert figures["n_programs_next_30"] == len(
+        {p for p in upcoming if p.startswith("w-")} & set(WORLD_PROGRAMS["program_id"]))
+
+
+def test_programs_this_year_is_one_figure_everywhere(world, app, monkeypatch):
+    """"Programs this year" on TODAY: the Overview's caption, `summary --json`, the weekly
+    page's figure, the meeting pack (HTML) and the deck all show the count made in
+    pandas (started this year up to the day, not cancelled or postponed). The Overview
+    counted every status and every program of the year."""
+    expected = _this_year(world, TODAY)
+    assert expected == 2  # w-held and w-done
+    assert summary_cli(world, TODAY)["programs"]["starting_in_year"] == expected
+    con = store.connect(world, read_only=True)
+    html_text = pack.build_html(con, WEEK, Filters(), "en")
+    data, _ = pack.make_pack(con, WEEK, "pptx", Filters(), "en")
+    con.close()
+    assert f'data-key="n_programs_this_year" data-value="{expected}"' in html_text
+    label = weekly.heading("fig.n_programs_this_year", "en")
+    deck_rows = [[c.text for c in row.cells] for row in Presentation(
+        io.BytesIO(data)).slides[1].shapes[1].table.rows]
+    assert [label, fmt_int(expected, "en")] in [r[:2] for r in deck_rows]
+    at = open_overview(app, monkeypatch, world, TODAY)
+    captions = " | ".join(c.value for c in at.caption)
+    assert t("lead.overview.programs_year", "en", year=TODAY.year,
+             n=fmt_int(expected, "en")) in captions
+    at.switch_page("pages/weekly.py").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}[label] == fmt_int(expected, "en")
+
+
+def test_the_explorer_says_which_confirmed_it_counts(world, app, monkeypatch):
+    """The explorer's delegations tab labels the column "confirmed (incl. attended)" and
+    shows the pandas count per delegation."""
+    by_delegation = _confirmed_by_delegation(world)
+    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
+    at = app(world, lang="en")
+    at.query_params["tab"] = "delegations"
+    at.switch_page("pages/explorer.py").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    column = t("explorer.col.n_confirmed", "en")
+    assert "attended" in column.lower()
+    ids = shown[t("explorer.col.delegation_id", "en")]
+    assert dict(zip(ids, shown[column], strict=True)) == {  # as shown: English integers
+        d: fmt_int(by_delegation.get(d, 0), "en") for d in ids}

@@ -64,7 +64,9 @@ def test_page_shows_what_happened_in_the_sample_week(app, sample_store):
                 if t("meeting.attended", "en") in df.value.columns]
     assert people.to_dict("list") == {
         "Side": ["Home side", "Partner side"], "Seats planned": ["—", "—"],
-        "Confirmed": ["0", "0"],
+        t("meeting.confirmed", "en"): [  # confirmed or attended: one meaning everywhere
+            str(counts[(side, "confirmed")] + counts[(side, "attended")])
+            for side in ("home", "partner")],
         "Attended": [str(counts[("home", "attended")]), str(counts[("partner", "attended")])]}
     assert t("meeting.happened_note", "en") in text
     assert t("meeting.since_none", "en") in text
