@@ -6,9 +6,9 @@ import streamlit as st
 from coopdash import store
 from coopdash.i18n import fmt_int
 from coopdash.store import history
-from coopdash.web import auth, cache, frame, layout, literal, storage
+from coopdash.web import auth, cache, frame, layout, literal, places, storage
 from coopdash.web.download import download
-from coopdash.workbook import template, uploads, writer
+from coopdash.workbook import importer, template, uploads, writer
 from coopdash.workbook.validate import ValidationFailed
 
 ctx = frame.context()
@@ -29,7 +29,15 @@ def _issues_frame(issues) -> pd.DataFrame:
     return df.rename(columns={c: ctx.t(f"data.col.{c}") for c in df.columns})
 
 
+def _show_notes(report: uploads.CheckReport) -> None:
+    """An IATI file's counts and every text repair applied (`importer.notes_lines`)."""
+    lines = importer.notes_lines(report.notes, ctx.lang)
+    if lines:
+        st.markdown("\n".join(f"- {literal.plain(line.strip())}" for line in lines))
+
+
 def _show_report(report: uploads.CheckReport) -> None:
+    _show_notes(report)
     if report.ok:
         st.success(ctx.t("data.check_ok", rows=fmt_int(sum(report.rows.values()), ctx.lang),
                          tables=fmt_int(len(report.rows), ctx.lang)),
@@ -62,14 +70,34 @@ def _losses_confirmed(report: uploads.CheckReport) -> bool:
                        key="data_confirm_losses")
 
 
-def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = ()) -> None:
+def _recipient(report: uploads.CheckReport | None) -> str | None:
+    """An IATI file: which recipient country's activities to load (None: all)."""
+    counts = report.recipients() if report else {}
+    if not counts:
+        return st.session_state.get("data_recipient")
+    total = report.notes.get("activities", 0)
+    return st.selectbox(
+        ctx.t("data.recipient"), [None, *counts], key="data_recipient",
+        format_func=lambda c: ctx.t("data.recipient_all", n=fmt_int(total, ctx.lang))
+        if c is None else ctx.t("data.recipient_one", country=places.country_name(c, ctx.lang),
+                                n=fmt_int(counts[c], ctx.lang)))
+
+
+def _check(upload, replace: bool, check_key, options: dict) -> None:
+    report = uploads.check_upload(storage.connection(), upload.name, upload.getvalue(),
+                                  replace, options)
+    st.session_state["data_check"] = (check_key, report)
+
+
+def _apply(upload, replace: bool, allow_empty: tuple[str, ...] = (),
+           options: dict | None = None) -> None:
     auth.require(ctx.person, "write", ctx.lang)
     bar = st.progress(0.0)
     try:
         result = uploads.apply_upload(
             ctx.settings.db_path, upload.name, upload.getvalue(), replace=replace,
             actor=ctx.person.actor, lang=ctx.lang, allow_empty=allow_empty,
-            progress=lambda f, msg: bar.progress(f, text=msg))
+            progress=lambda f, msg: bar.progress(f, text=msg), options=options)
     except ValidationFailed as exc:  # the store changed since the check
         st.error(exc.report(ctx.lang))
         return
@@ -89,26 +117,37 @@ if flash := st.session_state.pop("data_flash", None):
 if not ctx.can("write"):
     st.info(ctx.t("data.no_write"), icon=":material/lock:")
 else:
-    upload = st.file_uploader(ctx.t("data.upload_label"), type=["xlsx", "zip", "csv"],
+    upload = st.file_uploader(ctx.t("data.upload_label"),
+                              type=["xlsx", "xls", "ods", "zip", "csv", "xml"],
                               key="data_upload")
     mode = st.radio(ctx.t("data.mode"), ["upsert", "replace"], key="data_mode",
                     format_func=lambda m: ctx.t(f"data.mode_{m}"))
     if upload is not None:
         replace = mode == "replace"
-        check_key = (upload.file_id, mode, ctx.data_version)
+        last = st.session_state.get("data_check")
+        options = {"recipient": _recipient(
+            last[1] if last and last[0][0] == upload.file_id else None),
+                   "repair_text": st.session_state.get("data_repair") == upload.file_id}
+        check_key = (upload.file_id, mode, ctx.data_version, options["recipient"],
+                     options["repair_text"])
         if st.button(ctx.t("data.check_button"), key="data_check_button",
                      icon=":material/rule:"):
-            report = uploads.check_upload(storage.connection(), upload.name, upload.getvalue(),
-                                          replace)
-            st.session_state["data_check"] = (check_key, report)
+            _check(upload, replace, check_key, options)
+            st.rerun()  # an IATI file's recipient choice is drawn from the report
         checked = st.session_state.get("data_check")
         if checked and checked[0] == check_key:
             _show_report(checked[1])
+            if checked[1].repairable and st.button(ctx.t("data.repair_button"),
+                                                   key="data_repair_button",
+                                                   icon=":material/auto_fix_high:"):
+                st.session_state["data_repair"] = upload.file_id
+                _check(upload, replace, (*check_key[:4], True), {**options, "repair_text": True})
+                st.rerun()
             confirmed = checked[1].ok and _losses_confirmed(checked[1])
             if checked[1].ok and st.button(ctx.t("data.apply_button"), type="primary",
                                            key="data_apply_button", disabled=not confirmed,
                                            icon=":material/upload:"):
-                _apply(upload, replace, tuple(checked[1].emptied))
+                _apply(upload, replace, tuple(checked[1].emptied), options)
 
 @st.cache_data(show_spinner=False)
 def _excel_refusal(db: str, version: int, lang: str) -> str | None:

@@ -31,6 +31,16 @@ class CheckReport:
     emptied: dict[str, int] = field(default_factory=dict)  # replace: tables left empty
     issues: list[Issue] = field(default_factory=list)
     total_issues: int = 0
+    notes: dict = field(default_factory=dict)  # the reader's (IATI counts, repairs applied)
+
+    @property
+    def repairable(self) -> bool:
+        """Some problems are mis-encoded text whose repair is offered."""
+        return any(i.code == "mojibake" for i in self.issues)
+
+    def recipients(self) -> dict[str, int]:
+        """An IATI file: activities per recipient country, most first."""
+        return dict(self.notes.get("by_recipient") or {})
 
     def table(self) -> pd.DataFrame:
         names = [n for n in TABLE_ORDER if n in self.rows]
@@ -53,20 +63,27 @@ def _saved(name: str, data: bytes) -> Iterator[Path]:
         yield path
 
 
-def check_upload(con: duckdb.DuckDBPyConnection, name: str, data: bytes, replace: bool
-                 ) -> CheckReport:
-    """Read and validate an upload against the store as it would be; write nothing."""
+def check_upload(con: duckdb.DuckDBPyConnection, name: str, data: bytes, replace: bool,
+                 options: dict | None = None) -> CheckReport:
+    """Read and validate an upload against the store as it would be; write nothing.
+    `options`: the importer's (`recipient` for an IATI file, `repair_text`)."""
     cur = con.cursor()
+    notes: dict = {}
     try:
         with _saved(name, data) as path:
-            prepared = importer.prepare(path, file_name=name)
+            prepared = importer.prepare(path, file_name=name, options=options)
+        notes = prepared.notes
+        importer.refuse_iati_replace(notes, replace, name)
         staging = validate_against(cur, prepared.checked, replace=replace)
         try:
-            return _report(cur, name, staging)
+            report = _report(cur, name, staging)
         finally:
             staging.close()
+        report.notes = notes
+        return report
     except ValidationFailed as exc:
-        return CheckReport(name, ok=False, issues=exc.issues, total_issues=exc.total)
+        return CheckReport(name, ok=False, issues=exc.issues, total_issues=exc.total,
+                           notes=notes)
     finally:
         cur.close()
 
@@ -81,8 +98,8 @@ def _report(cur: duckdb.DuckDBPyConnection, name: str, staging: Staging) -> Chec
 
 
 def apply_upload(path: Path | str, name: str, data: bytes, *, replace: bool,
-                 actor: str, lang: str, progress=None, allow_empty: tuple[str, ...] = ()
-                 ) -> importer.ImportResult:
+                 actor: str, lang: str, progress=None, allow_empty: tuple[str, ...] = (),
+                 options: dict | None = None) -> importer.ImportResult:
     """Import the upload into the store at `path` as one published write (all or
     nothing); raises ValidationFailed and writes nothing. A replace empties only the
     tables in `allow_empty` (the keeper confirmed them). The upload is read and checked
@@ -90,4 +107,4 @@ def apply_upload(path: Path | str, name: str, data: bytes, *, replace: bool,
     with _saved(name, data) as saved:
         return importer.import_file(path, saved, replace=replace, actor=actor, lang=lang,
                                     progress=progress, allow_empty=allow_empty,
-                                    file_name=name)
+                                    file_name=name, options=options)

@@ -1,0 +1,66 @@
+"""The Data page's new doors (issue 21): a partner's IATI file with the choice of a
+recipient country and the count of activities per country; mis-encoded text with
+"apply the suggested repairs and check again" in one click."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from tests import iati_files as f
+
+
+def _open_data(app, db):
+    at = app(db, lang="en").run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    return at
+
+
+def _rows(db, sql: str) -> list[tuple]:
+    st.cache_resource.clear()  # release the app's connection to read the file here
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_an_iati_file_loads_for_the_chosen_recipient(app, sample_store, store_copy):
+    db = store_copy(sample_store)
+    at = _open_data(app, db)
+    at.file_uploader(key="data_upload").upload(
+        "jica-activities.xml", f.file_xml(f.jica_activities()).encode()).run()
+    at.button(key="data_check_button").click().run()
+    assert not at.exception
+    choice = at.selectbox(key="data_recipient")
+    assert choice.options == [
+        "Every country (3 activities)", "Indonesia (2 activities)",
+        "Timor-Leste (1 activities)", "Philippines (1 activities)"]
+    assert any("2 transactions not loaded" in m.value for m in at.markdown)
+    choice.set_value("ID").run()
+    at.button(key="data_check_button").click().run()
+    assert any("3 activities read, 2 loaded" in m.value for m in at.markdown)
+    at.button(key="data_apply_button").click().run()
+    assert not at.exception
+    assert _rows(db, "select program_id from programs where origin is not null "
+                     "order by 1") == [("XM-DAC-701-8-ID-1001",), ("XM-DAC-701-8-ID-1002",)]
+
+
+def test_mis_encoded_text_is_repaired_in_one_click(app, sample_store, store_copy):
+    db = store_copy(sample_store)
+    at = _open_data(app, db)
+    at.file_uploader(key="data_upload").upload("programs.csv", (
+        "program_id,partner_id,title,kind,status\n"
+        "aid-1,jclair-sg,cafÃ© crÃ¨me,other,planned\n").encode()).run()
+    at.button(key="data_check_button").click().run()
+    assert any("Problems found: 1." in e.value for e in at.error)
+    at.button(key="data_repair_button").click().run()
+    assert not at.exception
+    assert not at.error
+    assert any("1 mis-encoded texts repaired" in m.value and "café crème" in m.value
+               for m in at.markdown)
+    at.button(key="data_apply_button").click().run()
+    assert not at.exception
+    assert _rows(db, "select title from programs where program_id = 'aid-1'") == [
+        ("café crème",)]
