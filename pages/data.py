@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from coopdash import store
+from coopdash.figures import writes as writes_lines
 from coopdash.i18n import fmt_int
 from coopdash.store import history
 from coopdash.web import auth, cache, frame, layout, literal, places, storage
@@ -178,24 +179,13 @@ def _export() -> None:
 
 _export()
 
-st.subheader(ctx.t("data.log_title"))
-log = cache.run("data_import_log", ctx)
-if log.empty:
-    st.caption(ctx.t("data.log_empty"))
-else:
-    log = log.drop(columns=["import_id"]).rename(columns={
-        "imported_at": ctx.t("data.col.when"), "actor": ctx.t("data.col.actor"),
-        "file_name": ctx.t("data.col.file"), "mode": ctx.t("data.col.mode"),
-        "table_name": ctx.t("data.col.table"), "n_added": ctx.t("data.col.added"),
-        "n_changed": ctx.t("data.col.changed"), "n_removed": ctx.t("data.col.removed")})
-    st.dataframe(log, hide_index=True, key="data_log")
-
-
 # --- writes and undo ----------------------------------------------------------------------
 
 def _write_label(row) -> str:
-    return " · ".join(history.text(v) for v in (
-        row.write_id, row.written_at, row.actor, row.what, row.file_name))
+    return " · ".join(v for v in (
+        fmt_int(int(row.write_id), ctx.lang), writes_lines.when(row.written_at, ctx.lang),
+        writes_lines.cell(row.actor), writes_lines.what_label(row.what, ctx.lang),
+        writes_lines.cell(row.file_name)) if v)
 
 
 def _undo(writes: pd.DataFrame) -> None:
@@ -228,20 +218,16 @@ def _undo(writes: pd.DataFrame) -> None:
         st.rerun()
 
 
-st.subheader(ctx.t("snap.page.title"))
+st.subheader(ctx.t("data.history_title"))
 st.caption(ctx.t("snap.page.help", n=fmt_int(ctx.settings.undo_keep, ctx.lang)))
 if flash := st.session_state.pop("data_undo_flash", None):
     st.success(flash, icon=":material/check_circle:")
 writes = history.with_undoable(cache.run("store_history", ctx, limit=50,  # access log: admins'
                                          show_private=ctx.can("manage")), ctx.settings.db_path)
-shown = pd.DataFrame({
-    ctx.t(f"snap.col.{c}"): v for c, v in (
-        ("id", writes["write_id"]), ("when", writes["written_at"]), ("who", writes["actor"]),
-        ("what", writes["what"]), ("file", writes["file_name"]), ("mode", writes["mode"]),
-        ("changes", [history.counts_text(x) for x in writes["tables"]]),
-        ("note", writes["note"]), ("undo", writes["is_undoable"]),
-        ("why_not", [history.why_not_text(r, ctx.lang, ctx.settings.undo_keep)
-                     if not r.is_undoable else "" for r in writes.itertuples()]))})
-st.dataframe(shown, hide_index=True, key="data_writes")
+if writes.empty:
+    st.caption(ctx.t("data.history_empty"))
+else:
+    st.dataframe(writes_lines.lines(writes, ctx.lang, ctx.settings.undo_keep), hide_index=True,
+                 key="data_history")
 if ctx.can("write"):
     _undo(writes)
