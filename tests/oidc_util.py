@@ -65,9 +65,11 @@ def signin_args(secrets_path: Path) -> tuple[str, ...]:
     return ("--secrets.files", str(secrets_path))
 
 
-def sign_in(page: Page, app_url: str, email: str, timeout: float = 120.0) -> None:
-    """Sign `email` in through the real redirect flow and wait for the dashboard."""
-    page.goto(app_url)
+def sign_in(page: Page, app_url: str, email: str, timeout: float = 120.0,
+            link: str = "") -> None:
+    """Sign `email` in through the real redirect flow, from the landing page of `link`
+    (a path and query; default the root), and wait for the dashboard."""
+    page.goto(app_url + link)
     button = page.locator(".st-key-auth_sign_in button")
     button.wait_for(timeout=timeout * 1000)
     button.click()

@@ -34,8 +34,9 @@ from streamlit import auth_util
 
 from coopdash import access, store
 from coopdash.i18n import t
-from coopdash.settings import LANGS, Settings
+from coopdash.settings import LANGS, ROOT, Settings
 from coopdash.store import users
+from coopdash.web import routes
 from coopdash.web.literal import plain
 
 
@@ -91,41 +92,69 @@ def gate(settings: Settings, con: duckdb.DuckDBPyConnection) -> access.Person:
     nothing of the store, and the run stops there."""
     person = current(settings, con)
     if person is None:
-        _alone(lambda: _landing(settings))
+        _alone(lambda wanted: _landing(settings, wanted))
     if person.role is None:
-        _alone(lambda: _no_role(settings, person))
+        _alone(lambda wanted: _no_role(settings, person))
     return person
 
 
-def _alone(draw) -> None:
-    """Draw `draw` as the only page (no menu of the dashboard's pages, whatever URL was
-    asked for), then stop the run."""
-    st.navigation([st.Page(draw, title="coopdash", url_path="signin", default=True)],
-                  position="hidden").run()
+def _page_paths() -> list[str]:
+    """The url paths of the dashboard's pages (`pages/*.py`, as `routes.PageMap`)."""
+    return sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.stem.startswith("_"))
+
+
+def _alone(draw: Callable[[str | None], None]) -> None:
+    """Draw `draw(wanted)` as the only page, then stop the run. Every page path of the
+    dashboard leads to it (a link opened before sign-in shows it, never Streamlit's
+    "Page not found"), with no menu; `wanted` is the page the link named (None: the
+    root)."""
+    paths = [p for p in _page_paths() if p != DEFAULT_PAGE]
+    page = st.navigation([st.Page(_nothing, title="coopdash", url_path="signin", default=True),
+                          *(st.Page(_nothing, title="coopdash", url_path=p) for p in paths)],
+                         position="hidden")
+    draw(page.url_path if page.url_path in paths else None)
     st.stop()
 
 
+def _nothing() -> None:
+    """The pages declared before sign-in draw nothing of their own (`_alone` draws)."""
+
+
 def _lang(settings: Settings) -> str:
-    lang = st.session_state.get("lang", settings.lang)
-    return lang if lang in LANGS else settings.lang
+    """The language of a link (`?lang=`), else of the session, else the default."""
+    for lang in (st.query_params.get("lang"), st.session_state.get("lang")):
+        if lang in LANGS:
+            return lang
+    return settings.lang
 
 
-def _landing(settings: Settings) -> None:
-    """What coopdash is, and "Sign in" (or why the provider's answer was not enough)."""
+def _landing(settings: Settings, wanted: str | None) -> None:
+    """What coopdash is, and "Sign in" (to open the page the link named), or why the
+    provider's answer was not enough."""
     lang = _lang(settings)
     st.title(t("app.title", lang))
     st.markdown(t("access.landing.what", lang))
+    wrong = st.query_params.get(routes.NOT_FOUND_PARAM)
+    if wrong is not None:  # /nothing: the URL rules sent it to the root, say so
+        st.warning(t("access.landing.no_page", lang, path=plain(wrong)),
+                   icon=":material/link_off:")
     if st.user.is_logged_in and _signed_in_email() is None:  # no (verified) address
         st.error(t("access.landing.no_email", lang), icon=":material/error:")
         _sign_out_button(lang, "auth_landing_out")
         return
     if st.user.is_logged_in:  # a session ended by a sign-out (another tab, device)
         st.info(t("access.landing.signed_out", lang), icon=":material/logout:")
+    elif wanted is not None:
+        st.info(t("access.landing.sign_in_to_open", lang, page=t(f"nav.{wanted}", lang)),
+                icon=":material/lock:")
     else:
         st.info(t("access.landing.sign_in_needed", lang), icon=":material/lock:")
     if st.button(t("access.sign_in", lang), type="primary", key="auth_sign_in",
                  icon=":material/login:"):
         st.login()
+
+
+DEFAULT_PAGE = "overview"  # served at the root (dashboard.py, app.py)
 
 
 def _no_role(settings: Settings, person: access.Person) -> None:

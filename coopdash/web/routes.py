@@ -20,6 +20,13 @@ routes (`_stcore`, `static`, `media`, `component`, `app/static`, `auth`, `oauth2
 anywhere in the path (the browser probes `/<page>/_stcore/health` to find the app's root)
 and for files (a last segment with a dot: `favicon.png`) pass untouched. Everything is
 relative to `server.baseUrlPath`, so the same rules hold behind nginx at `/coopdash/`.
+
+**A link survives sign-in** (with sign-in configured). Streamlit's sign-in always ends on
+the app's root, so the link a person opened before signing in (`/weekly?lang=en&week=…`)
+would be lost. A browser's page request without Streamlit's identity cookie gets a
+short-lived cookie `coopdash_next` holding that path and query (`remembered`); the first
+page request at the root *with* the identity cookie (the end of the sign-in) is sent
+there instead, once (`resumed`: only a path of this app, never another site).
 """
 
 from __future__ import annotations
@@ -28,9 +35,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 NOT_FOUND_PARAM = "page_not_found"
+NEXT_COOKIE = "coopdash_next"
+NEXT_SECONDS = 900  # a link opened before signing in is remembered this long
+USER_COOKIE = "_streamlit_user"  # Streamlit's identity cookie (set at sign-in)
 
 # first path segments that belong to Streamlit's server, never to a page
 RESERVED = frozenset({"_stcore", "static", "media", "component", "app", "auth",
@@ -85,6 +95,53 @@ def target(path: str, query: str, base: str, pages: PageMap) -> str | None:
     return _url(prefix + "/", [*kept, (NOT_FOUND_PARAM, wrong)])
 
 
+def _page_request(path: str, base: str) -> list[str] | None:
+    """The path's segments below `base` when `path` asks for a page (or the root), None
+    for Streamlit's own routes, files and paths outside the app."""
+    prefix = "/" + base if base else ""
+    if prefix and not (path == prefix or path.startswith(prefix + "/")):
+        return None
+    parts = [p for p in path[len(prefix):].split("/") if p]
+    if RESERVED.intersection(parts) or (parts and "." in parts[-1]):
+        return None
+    return parts
+
+
+def remembered(path: str, query: str, base: str, cookies: Mapping[str, str]) -> str | None:
+    """The link to remember (path and query) for a page request made before sign-in, or
+    None (signed in already, the bare root, a "page not found" note, not a page)."""
+    parts = _page_request(path, base)
+    if parts is None or USER_COOKIE in cookies or NOT_FOUND_PARAM in query:
+        return None
+    if not parts and not query:
+        return None
+    return path + ("?" + query if query else "")
+
+
+def resumed(path: str, query: str, base: str, cookies: Mapping[str, str]) -> str | None:
+    """Where the end of a sign-in (the root, with the identity cookie) is sent: the
+    remembered link, if it is a page path of this app; else None."""
+    prefix = "/" + base if base else ""
+    wanted = cookies.get(NEXT_COOKIE)
+    if wanted is None or USER_COOKIE not in cookies or query:
+        return None
+    if path.rstrip("/") != prefix:
+        return None
+    wanted = unquote(wanted)
+    target_path = wanted.split("?", 1)[0]
+    if (not wanted.startswith(prefix + "/") or wanted.startswith("//") or "\\" in wanted
+            or _page_request(target_path, base) is None):
+        return None  # never another site, never Streamlit's own routes
+    return wanted
+
+
+def _cookie_header(value: str, max_age: int, base: str) -> tuple[bytes, bytes]:
+    path = "/" + base if base else "/"
+    cookie = (f"{NEXT_COOKIE}={quote(value, safe='')}; Path={path}; Max-Age={max_age};"
+              " HttpOnly; SameSite=Lax")
+    return b"set-cookie", cookie.encode("latin-1")
+
+
 def _url(path: str, params: list[tuple[str, str]]) -> str:
     return path + ("?" + urlencode(params, quote_via=quote) if params else "")
 
@@ -99,12 +156,47 @@ class PageRoutes:
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            where = target(scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                           _base_url(), self.pages)
+            path, base = scope["path"], _base_url()
+            query = scope.get("query_string", b"").decode("latin-1")
+            where = target(path, query, base, self.pages)
             if where is not None:
                 await _redirect(send, where)
                 return
+            if _signs_in():  # a link opened before sign-in: remember it, resume it after
+                cookies = _cookies(scope)
+                back = resumed(path, query, base, cookies)
+                if back is not None:
+                    await _redirect(send, back, _cookie_header("", 0, base))
+                    return
+                keep = remembered(path, query, base, cookies)
+                if keep is not None:
+                    send = _with_header(send, _cookie_header(keep, NEXT_SECONDS, base))
         await self.app(scope, receive, send)
+
+
+def _with_header(send: Callable, header: tuple[bytes, bytes]) -> Callable:
+    async def with_header(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), header]}
+        await send(message)
+    return with_header
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies by name (Streamlit's chunked identity cookie included)."""
+    out = {}
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            for pair in value.decode("latin-1").split(";"):
+                key, _, val = pair.strip().partition("=")
+                out.setdefault(key, val)
+    return out
+
+
+def _signs_in() -> bool:
+    from streamlit import auth_util
+
+    return bool(auth_util.get_secrets_auth_section())
 
 
 def _base_url() -> str:
@@ -113,9 +205,9 @@ def _base_url() -> str:
     return (config.get_option("server.baseUrlPath") or "").strip("/")
 
 
-async def _redirect(send: Callable, location: str) -> None:
+async def _redirect(send: Callable, location: str, *extra: tuple[bytes, bytes]) -> None:
     headers = [(b"location", location.encode("latin-1")), (b"cache-control", b"no-cache"),
-               (b"content-length", b"0")]
+               (b"content-length", b"0"), *extra]
     await send({"type": "http.response.start", "status": 302, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
 
@@ -130,5 +222,7 @@ def show_not_found(lang: str) -> None:
     wrong = st.query_params.get(NOT_FOUND_PARAM)
     if wrong is None:
         return
-    st.warning(t("deploy.page_not_found", lang, path=wrong), icon=":material/link_off:")
+    from coopdash.web.literal import plain
+
+    st.warning(t("deploy.page_not_found", lang, path=plain(wrong)), icon=":material/link_off:")
     del st.query_params[NOT_FOUND_PARAM]

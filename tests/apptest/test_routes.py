@@ -12,6 +12,7 @@ from conftest import ROOT
 
 from coopdash.figures.explorer import TAB_NAMES
 from coopdash.i18n import t
+from coopdash.web.literal import plain
 from coopdash.web.routes import NOT_FOUND_PARAM, PageMap, target
 
 PAGES = PageMap.from_folder(ROOT / "pages", "overview", {"explorer": ("tab", TAB_NAMES)})
@@ -66,4 +67,4 @@ def test_not_found_is_said_in_the_readers_language(app, empty_store, lang):
     at.run()
     assert not at.exception
     assert [w.value for w in at.warning] == [t("deploy.page_not_found", lang,
-                                               path="/data/upload")]
+                                               path=plain("/data/upload"))]

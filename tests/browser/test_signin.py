@@ -69,16 +69,38 @@ def _store_words() -> list[str]:
 
 
 def test_anonymous_browser_sees_no_data(signin_app, person):
-    """Not signed in, every URL shows what coopdash is and "Sign in", nothing of the store."""
+    """Not signed in, every URL shows what coopdash is and "Sign in", nothing of the store:
+    in the link's language, naming the page the link opens, never Streamlit's "Page not
+    found" dialog (the sign-in button works at once); a path naming no page says so."""
     page = person()
-    for path in ("", "/explorer?tab=participants", "/data", "/admin", "/weekly"):
+    for path, lang, wanted in (("", "en", None), ("/explorer/participants?lang=id", "id",
+                                                  "explorer"),
+                               ("/data", "en", "data"), ("/admin", "en", "admin"),
+                               ("/weekly?lang=en", "en", "weekly"),
+                               ("/weekly?lang=id", "id", "weekly")):
         page.goto(signin_app + path)
         page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
-        page.get_by_text(t("access.landing.what", "en")).wait_for()
+        page.get_by_text(t("access.landing.what", lang)).wait_for()
+        wait_idle_landing(page)
         body = page.locator("body").inner_text()
-        assert t("access.landing.what", "en") in body
+        said = (t("access.landing.sign_in_to_open", lang, page=t(f"nav.{wanted}", lang))
+                if wanted else t("access.landing.sign_in_needed", lang))
+        assert said in body, (path, body)
         assert not [w for w in _store_words() if w in body], path
         assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert page.locator('[role="dialog"]').count() == 0, path  # no "Page not found"
+    page.goto(signin_app + "/nothing?lang=en")
+    _wait_text(page, t("access.landing.no_page", "en", path="/nothing"))
+    page.locator(".st-key-auth_sign_in button").click()  # works at once: to the provider
+    page.wait_for_selector('input[name="sub"]', timeout=120_000)
+
+
+def wait_idle_landing(page) -> None:
+    """The landing's run is over (Streamlit idle), so a dialog would be drawn by now."""
+    page.wait_for_function("""() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        return app && app.dataset.testScriptState === "notRunning";
+    }""", timeout=120_000)
 
 
 def test_person_without_role_is_asked_to_see_an_administrator(signin_app, person):
@@ -224,10 +246,13 @@ def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
     "Download as CSV" would leave no line in the log)."""
     import pandas as pd
 
-    analyst = person()
-    sign_in(analyst, signin_app, "analyst@office.example")
-    analyst.goto(signin_app + "/explorer?tab=participants&q=Deputy")
+    analyst = person()  # signs in from a colleague's link: lands on its page, tab, search
+    sign_in(analyst, signin_app, "analyst@office.example",
+            link="/explorer/participants?q=Deputy&lang=en")
+    analyst.wait_for_url(lambda url: "/explorer?" in url, timeout=120_000)
     wait_idle(analyst, 120)
+    assert "tab=participants" in analyst.url and "q=Deputy" in analyst.url, analyst.url
+    assert analyst.locator(".st-key-ex_q input").input_value() == "Deputy"
     tools = grid_toolbar(analyst)
     assert "Search" in tools, tools  # the toolbar was drawn: the check is not vacuous
     assert not [b for b in tools if "Download" in b or "CSV" in b], tools
