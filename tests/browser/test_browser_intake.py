@@ -21,22 +21,16 @@ HOSTILE_LINK = {"kind": "<script>alert(1)</script>", "partner": "1' or '1'='1", 
                 "q": "\x1b[2J" + "a" * 10_000, "sort": "-' or 1=1"}
 
 
-@pytest.fixture
-def served(sample_store, tmp_path):
-    """The dashboard over a copy of the sample store, the reading child held to 400 MB."""
-    db = tmp_path / "served.duckdb"
+@pytest.fixture(scope="module")
+def served(sample_store, tmp_path_factory):
+    """The dashboard over a copy of the sample store, the reading child held to 400 MB;
+    one server for this file's tests (neither writes to the store), each reading its log."""
+    db = tmp_path_factory.mktemp("intake") / "served.duckdb"
     shutil.copy(sample_store, db)
     proc, url = start_server(db, {"COOPDASH_INTAKE_MEMORY_MB": "400", "COOPDASH_LANG": "en"})
     yield url, proc, db
-    if proc.poll() is None:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-def _log(proc) -> str:
     proc.terminate()
     proc.wait(timeout=20)
-    return server_log(proc)
 
 
 def test_a_file_that_kills_the_reader_leaves_the_server_serving(served, page, tmp_path):
@@ -69,7 +63,7 @@ def test_a_file_that_kills_the_reader_leaves_the_server_serving(served, page, tm
     wait_idle(page)
     assert page.locator("h1").first.inner_text()
     assert exceptions(page) == []
-    assert "Traceback" not in _log(proc)
+    assert "Traceback" not in server_log(proc)
 
 
 def test_hostile_links_run_no_script_and_log_no_traceback(served, page):
@@ -87,4 +81,4 @@ def test_hostile_links_run_no_script_and_log_no_traceback(served, page):
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "intake-hostile-link.png"), full_page=True)
     assert dialogs == []
-    assert "Traceback" not in _log(proc)
+    assert "Traceback" not in server_log(proc)
