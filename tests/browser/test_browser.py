@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from browser_util import (
     chart_data,
@@ -14,7 +12,6 @@ from browser_util import (
 )
 from deploy_checks import check_served
 
-from coopdash.figures import weekly
 from coopdash.i18n import t
 
 pytestmark = pytest.mark.browser
@@ -58,28 +55,6 @@ def test_warm_page_change_shows_charts(server, page):
         "lead.funding.title", "id")
     after = chart_data(page)
     assert after and after != before
-
-
-def test_weekly_pack_downloads_with_the_page_figures(server, page, tmp_path):
-    """The weekly page's meeting pack (HTML), made at the click and downloaded by
-    Chromium, names the week and holds the six headline figures the page shows."""
-    page.goto(f"{server}/weekly?week=2026-W48&lang=en")
-    wait_idle(page, 120)
-    page.wait_for_function(  # the six headline figures drawn (they arrive one by one)
-        "document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 6", timeout=120_000)
-    shown = metrics(page)
-    with page.expect_download(timeout=120_000) as info:  # the pack is made at the click
-        page.locator(".st-key-wk_pack_html button").click()
-    path = tmp_path / info.value.suggested_filename
-    info.value.save_as(path)
-    assert path.name == "coopdash-weekly-2026-W48-en.html"
-    text = path.read_text(encoding="utf-8")
-    assert t("weekly.pack.title", "en", week="2026-W48") in text
-    in_pack = dict(re.findall(r'data-key="([a-z_0-9]+)" data-value="(-?\d+)"', text))
-    on_page = {key: shown[weekly.heading(f"fig.{key}", "en")] for key in in_pack}
-    assert len(in_pack) == 6
-    assert {k: int(v.replace(",", "")) for k, v in on_page.items()} == {
-        k: int(v) for k, v in in_pack.items()}
 
 
 def test_explorer_downloads_each_format(server, page, demo_store, tmp_path):

@@ -40,7 +40,12 @@ def test_downloads_leave_no_file_behind(demo_store, tmp_path, browser):
     shutil.copy(demo_store, db)
     con = duckdb.connect(str(db), read_only=True)
     names = {r[0] for r in con.execute("select full_name from participants").fetchall()}
+    # the week the store was made in (the real date): the week whose change list is long
+    # enough to be offered whole, whatever day the tests run
+    (made,) = con.execute("select max(imported_at) from import_log").fetchone()
     con.close()
+    iso = made.isocalendar()
+    week = f"{iso.year}-W{iso.week:02d}"
     proc, url = start_server(db, {"TMPDIR": str(temp), "COOPDASH_TODAY": "2026-11-28",
                                   "COOPDASH_ROLE": "keeper"})
     context = browser.new_context(viewport={"width": 1400, "height": 1800},
@@ -55,8 +60,10 @@ def test_downloads_leave_no_file_behind(demo_store, tmp_path, browser):
         page.get_by_text(t("data.format.zip", "id"), exact=True).click()
         wait_idle(page, timeout=PATIENCE)
         files.append(_download(page, "data_export_download", got))
-        open_path(page, url, "/weekly")
+        open_path(page, url, f"/weekly?week={week}")
         files += [_download(page, key, got) for key in ("wk_list_download", "wk_pack_html")]
+        # the pack named for its week and the page's language
+        assert files[-1].name == f"wk_pack_html-coopdash-weekly-{week}-id.html"
         assert len({f.suffix for f in files}) >= 5 and all(f.stat().st_size for f in files)
         csv_text = files[0].read_text(encoding="utf-8-sig")
         assert sum(name in csv_text for name in names) == len(names)  # personal data
