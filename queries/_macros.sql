@@ -32,6 +32,10 @@ where in_list(f['partners'], p.partner_id)
                            where list_contains(f['sources']::varchar[], source))
        or (list_contains(f['sources']::varchar[], 'none')
            and p.program_id not in (select program_id from funding)))
+  and in_list(f['origins'], coalesce(p.origin, 'none'))
+  and (len(f['recipients']) = 0
+       or p.program_id in (select program_id from recipients
+                           where list_contains(f['recipients']::varchar[], country)))
   and (len(f['regions']) = 0
        or p.program_id in (
             select d.program_id
@@ -177,7 +181,8 @@ create or replace temp macro started_this_year(status, starts_on, d) as
 -- Is any sidebar filter on? (The weekly change list is filtered only then.)
 create or replace temp macro f_active(f) as
     len(f['partners']) + len(f['countries']) + len(f['kinds']) + len(f['statuses'])
-        + len(f['sources']) + len(f['regions']) + len(f['sides']) > 0
+        + len(f['sources']) + len(f['regions']) + len(f['sides'])
+        + len(f['origins']) + len(f['recipients']) > 0
     or f['date_from'] is not null or f['date_to'] is not null;
 
 -- The stored records the sidebar filters keep, as (table_name, record_id), for the tables

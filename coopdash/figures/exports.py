@@ -289,6 +289,8 @@ _SHARED = {  # Filters field -> (catalogue key of its name, code list or None)
     "sources": ("filter.source", "source"),
     "regions": ("filter.region", None),
     "sides": ("filter.side", "side"),
+    "origins": ("filter.origin", None),
+    "recipients": ("filter.recipient", None),
 }
 
 

@@ -24,10 +24,13 @@ _LIST_KEYS = {
     "sources": "source",
     "regions": "region",
     "sides": "side",
+    "origins": "origin",
+    "recipients": "recipient",
 }
 _DATE_KEYS = {"date_from": "from", "date_to": "to"}
 NONE = "none"  # the "nothing recorded" choice (queries/_macros.sql knows it by this name)
-WITH_NONE = ("sources", "regions")  # the list filters whose field can be empty
+WITH_NONE = ("sources", "regions", "origins")  # list filters whose field can be empty
+# (origins: NONE = our own records, not loaded from a partner's IATI file)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Filters:
     sources: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()  # IATI publishers' ids; NONE = our own records
+    recipients: tuple[str, ...] = ()  # recipient countries (programs.recipients)
 
     def __post_init__(self) -> None:
         for name in _LIST_KEYS:  # normalise: sorted tuples, so equal filters compare equal
@@ -92,7 +97,8 @@ class Filters:
 
 _FILTER_WORDS = {"partners": "filter.partner", "countries": "filter.country",
                  "kinds": "filter.kind", "statuses": "filter.status",
-                 "sources": "filter.source", "regions": "filter.region", "sides": "filter.side"}
+                 "sources": "filter.source", "regions": "filter.region", "sides": "filter.side",
+                 "origins": "filter.origin", "recipients": "filter.recipient"}
 _FILTER_CODES = {"kinds": "program_kind", "statuses": "program_status", "sources": "source",
                  "sides": "side"}
 

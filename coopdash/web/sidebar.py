@@ -28,6 +28,8 @@ _WIDGETS = {  # widget key -> (Filters field, URL key)
     "flt_sources": ("sources", "source"),
     "flt_regions": ("regions", "region"),
     "flt_sides": ("sides", "side"),
+    "flt_origins": ("origins", "origin"),
+    "flt_recipients": ("recipients", "recipient"),
 }
 
 
@@ -156,14 +158,21 @@ def choices(db_path: str, version: int, lang: str
         "flt_regions": (listed("province"), {v: f"{provinces.get(v, v)} ({v})"
                                              for v in listed("province")}),
         "years": (listed("year"), {}),
+        "flt_origins": _labelled(by_kind.get("origin", empty)),
+        "flt_recipients": (listed("recipient"), {v: f"{country_name(v, lang)} ({v})"
+                                                 for v in listed("recipient")}),
     }
     for key, codelist in _CODED.items():
         codes = list(CODES[codelist])
         out[key] = (codes, {c: code_label(codelist, c, lang) for c in codes})
-    for key in ("flt_sources", "flt_regions"):  # fields that can be empty: say so, last
+    for key in ("flt_sources", "flt_regions", "flt_origins"):  # can be empty: say so, last
         options, labels = out[key]
         out[key] = ([*options, NONE], {**labels, NONE: t(f"filter.none.{_WIDGETS[key][1]}", lang)})
     return out
+
+
+def _labelled(rows) -> tuple[list[str], dict[str, str]]:
+    return rows["value"].tolist(), dict(zip(rows["value"], rows["label"], strict=True))
 
 
 def _multiselect(key: str, label: str, choices: tuple[list[str], dict[str, str]],
@@ -204,7 +213,8 @@ def _filter_widgets(options: dict[str, tuple[list[str], dict[str, str]]], lang: 
         _multiselect(key, t(f"filter.{label}", lang), options[key], lang)
     _period_widget(options["years"][0], lang)
     for key, label in (("flt_sources", "source"), ("flt_regions", "region"),
-                       ("flt_sides", "side")):
+                       ("flt_sides", "side"), ("flt_origins", "origin"),
+                       ("flt_recipients", "recipient")):
         _multiselect(key, t(f"filter.{label}", lang), options[key], lang)
     if st.button(t("filter.reset", lang), key="flt_reset", width="stretch"):
         for key in (*_WIDGETS, "flt_from", "flt_to"):

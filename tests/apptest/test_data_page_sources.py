@@ -64,3 +64,21 @@ def test_mis_encoded_text_is_repaired_in_one_click(app, sample_store, store_copy
     assert not at.exception
     assert _rows(db, "select title from programs where program_id = 'aid-1'") == [
         ("café crème",)]
+
+
+def test_the_sidebar_offers_origin_and_recipient(app, sample_store, store_copy, tmp_path):
+    """After a JICA file: 'where records come from' offers the publisher by name and our
+    own records; 'recipient country' offers the file's countries; a choice is in the URL."""
+    from coopdash import cli
+
+    db = store_copy(sample_store)
+    path = f.write(tmp_path / "jica.xml", f.jica_activities())
+    assert cli.main(["import", str(path), "--db", str(db)]) == 0
+    at = app(db, lang="en").run()
+    origins = at.multiselect(key="flt_origins")
+    assert origins.options == ["Japan International Cooperation Agency", "Our own records"]
+    recipients = at.multiselect(key="flt_recipients")
+    assert recipients.options == ["Indonesia (ID)", "Philippines (PH)", "Timor-Leste (TL)"]
+    recipients.set_value(["TL"]).run()
+    assert not at.exception
+    assert at.query_params["recipient"] == "TL"

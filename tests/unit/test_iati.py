@@ -273,3 +273,27 @@ def test_funding_counts_the_disbursements_instead_of_their_commitment(
     # as it stood on 1 July 2024: 1001 had disbursed 400,000 only, which counts instead
     assert _summary_amount(db, capsys, "--as-of", "2024-07-01") == pytest.approx(
         (400_000 + 300_000) * 100 + 250_000.46 * 15_000)
+
+
+# --- where records come from, who they benefit: sidebar filters --------------------------
+
+def _programs_total(db: Path, capsys, *pairs: str) -> int:
+    import json
+
+    args = [a for p in pairs for a in ("--filter", p)]
+    assert cli.main(["summary", "--json", "--db", str(db), *args]) == 0
+    return json.loads(capsys.readouterr().out)["programs"]["total"]
+
+
+def test_origin_and_recipient_filter_the_programs(tmp_path, sample_store, store_copy,
+                                                  capsys):
+    db = store_copy(sample_store)
+    own = _programs_total(db, capsys)
+    assert _import(db, f.write(tmp_path / "jica.xml", f.jica_activities()), capsys)[0] == 0
+    assert _programs_total(db, capsys) == own + 3
+    assert _programs_total(db, capsys, "origin=none") == own  # our own records
+    assert _programs_total(db, capsys, f"origin={f.JICA}") == 3
+    assert _programs_total(db, capsys, "origin=none," + f.JICA) == own + 3
+    assert _programs_total(db, capsys, "recipient=ID") == 2
+    assert _programs_total(db, capsys, "recipient=TL,PH") == 2
+    assert _programs_total(db, capsys, "recipient=TL", "origin=none") == 0
