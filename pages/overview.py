@@ -24,18 +24,9 @@ def _reference_date(choice: str) -> dt.date:
         return ctx.today.replace(year=ctx.today.year - 1, day=28)
 
 
-def _delta(now: int, before: int) -> dict:
-    d = now - before
-    if d == 0:
-        return {"delta": "±0", "delta_color": "off", "delta_arrow": "off"}
-    return {"delta": ("+" if d > 0 else "-") + fmt_int(abs(d), ctx.lang)}
-
-
 def _metric(col, label: str, key: str, caption: str, inverse: bool = False) -> None:
-    kw = _delta(now[key], before[key])
-    if inverse and kw.get("delta_color") != "off":
-        kw["delta_color"] = "inverse"
-    col.metric(label, fmt_int(now[key], ctx.lang), border=True, **kw)
+    col.metric(label, fmt_int(now[key], ctx.lang), border=True,
+               **layout.delta(now[key] - before[key], ctx.lang, worse_when_up=inverse))
     col.caption(caption)
 
 

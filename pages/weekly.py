@@ -207,7 +207,7 @@ def headline(ctx: context.Context, figures: pd.DataFrame) -> None:
     for col, fig in zip(cols, figures.itertuples(index=False), strict=False):
         worse_when_up = fig.key in ("n_actions_open", "n_actions_overdue")
         col.metric(weekly.heading(f"fig.{fig.key}", ctx.lang), fmt_int(fig.value, ctx.lang),
-                   delta=int(fig.delta), delta_color="inverse" if worse_when_up else "normal",
+                   **layout.delta(fig.delta, ctx.lang, worse_when_up),
                    help=ctx.t("weekly.delta_help", value=fmt_int(fig.previous, ctx.lang),
                               now=fmt_int(fig.value, ctx.lang)),
                    border=True)

@@ -54,6 +54,24 @@ def money_ticks(values: Iterable[float | None], currency: str, lang: str
     return ticks, [fmt_money(v, currency, lang, compact=True) for v in ticks]
 
 
+_COMPACT_UNITS = ((10 ** 12, 4), (10 ** 9, 3), (10 ** 6, 2))  # unit, its power of 1000
+
+
+def money_number_format(values: Iterable[float | None], currency: str, lang: str) -> str:
+    """An Excel / PowerPoint number format that writes money like the page's money axes
+    and bar labels (`fmt_money(..., compact=True)`) for a chart (the deck's) that cannot
+    take tick texts: scaled to the unit of the largest of `values` (`"Rp"#,##0.0,,," M"`
+    writes 4000000000 as `Rp4.0 M`, miliar), never a raw `4000000000`."""
+    known = [abs(float(v)) for v in values if v is not None and not math.isnan(float(v))]
+    top = max(known, default=0.0)
+    unit, power = next(((u, k) for u, k in _COMPACT_UNITS if top >= u), (1, 0))
+    text = fmt_money(unit, currency, lang, compact=True)  # `Rp1 M`, `IDR1B`, `Rp1`
+    prefix, _, suffix = text.partition("1")
+    if not power:  # no compact unit: whole amounts, grouped
+        return f'"{prefix}"#,##0'
+    return f'"{prefix}"#,##0.0{"," * power}"{suffix}"'
+
+
 def money_axis(fig: go.Figure, values: Iterable[float | None], currency: str, lang: str,
                axis: str = "x", **where) -> None:
     """Give the money axis (`x` or `y`; `row=`, `col=` in subplots) explicit ticks up to

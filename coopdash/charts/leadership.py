@@ -301,44 +301,77 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     fig.update_layout(**{**_LAYOUT, "barmode": "overlay", "height": height,
                          "legend": {"orientation": "v", "x": 1.02, "y": 1}})
     labels = {r["agreement_id"]: _agreement_label(r) for _, r in rows.iterrows()}
-    _gantt_bars(fig, rows, labels, lang)
-    _milestone_markers(fig, milestones[milestones["agreement_id"].isin(labels)], labels, lang)
+    rows_at = {a: i for i, a in enumerate(labels)}  # the first one at the bottom
+    spans = [rows["bar_from"], rows["bar_to"], milestones["occurred_on"], [today]]
+    _gantt_bars(fig, rows, labels, rows_at, lang)
+    shown = milestones[milestones["agreement_id"].isin(labels)]
+    _milestone_markers(fig, shown, rows_at, _close_days(spans), lang)
     if with_programs:
         _program_bars(fig, programs, lang)
     fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#555")
-    fig.update_yaxes(type="category", categoryorder="array",
-                     categoryarray=list(labels.values()), row=1, col=1)
-    spans = [rows["bar_from"], rows["bar_to"], milestones["occurred_on"], [today]]
+    fig.update_yaxes(tickvals=list(rows_at.values()), ticktext=list(labels.values()),
+                     range=[-0.6, len(labels) - 0.4], zeroline=False, showgrid=False,
+                     row=1, col=1)
     if with_programs:
         spans.append(programs["month_on"])
     date_axis(fig, (d for span in spans for d in span), lang)
     return localise(fig, lang)
 
 
-def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, labels: dict[str, str], lang: str) -> None:
+def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, labels: dict[str, str],
+                rows_at: dict[str, int], lang: str) -> None:
     for stage, part in rows.groupby("stage", sort=False):
         start = pd.to_datetime(part["bar_from"])
         end = pd.to_datetime(part["bar_to"]) + pd.Timedelta(days=1)
-        hover = [f"{r['partner_name']}<br>{fmt_date(r['bar_from'], lang)} – "
+        hover = [f"{labels[r['agreement_id']]}<br>{r['partner_name']}<br>"
+                 f"{fmt_date(r['bar_from'], lang)} – "
                  + (t("lead.timeline.open_ended", lang) if r["is_open_ended"]
                     else fmt_date(r["bar_to"], lang)) for _, r in part.iterrows()]
         fig.add_bar(base=start.dt.strftime("%Y-%m-%d").tolist(),
                     x=((end - start).dt.total_seconds() * 1000).tolist(),
-                    y=[labels[a] for a in part["agreement_id"]], orientation="h",
+                    y=[rows_at[a] for a in part["agreement_id"]], width=0.8, orientation="h",
                     name=code_label("stage", stage, lang),
                     marker_color=STAGE_COLOURS.get(stage, "#999"), opacity=0.85,
                     customdata=[[a, p] for a, p in zip(part["agreement_id"],
                                                        part["partner_id"], strict=True)],
-                    hovertext=hover, hovertemplate="%{y}<br>%{hovertext}<extra>"
+                    hovertext=hover, hovertemplate="%{hovertext}<extra>"
                                                    "%{fullData.name}</extra>",
                     legendgroup="stage", row=1, col=1)
 
 
-def _milestone_markers(fig: go.Figure, ms: pd.DataFrame, labels: dict[str, str], lang: str
-                       ) -> None:
+MARKER_SPREAD = 0.3  # how far (in rows) markers that would overlap move apart, each way
+
+
+def _close_days(spans: list) -> float:
+    """Milestones closer than this many days would draw on top of each other: about one
+    marker's width (11 px) on a chart some 700 px wide."""
+    days = pd.to_datetime(pd.Series([d for span in spans for d in span])).dropna()
+    whole = (days.max() - days.min()).days if len(days) else 0
+    return max(1.0, whole * 11 / 700)
+
+
+def marker_rows(ms: pd.DataFrame, rows_at: dict[str, int], close_days: float) -> pd.Series:
+    """Each milestone's height: its agreement's row, and markers that would overlap
+    (each within `close_days` of the previous one on the same row) spread across the
+    row's bar, earliest lowest, so each can be seen and pointed at."""
+    y = pd.Series(0.0, index=ms.index)
+    for agreement, part in ms.groupby("agreement_id", sort=False):
+        on = pd.to_datetime(part["occurred_on"]).sort_values(kind="stable")
+        group = (on.diff().dt.days.fillna(close_days + 1) > close_days).cumsum()
+        for _, members in on.groupby(group):
+            n = len(members)
+            steps = [0.0] if n == 1 else [-MARKER_SPREAD + 2 * MARKER_SPREAD * i / (n - 1)
+                                          for i in range(n)]
+            y[members.index] = [rows_at[agreement] + s for s in steps]
+    return y
+
+
+def _milestone_markers(fig: go.Figure, ms: pd.DataFrame, rows_at: dict[str, int],
+                       close_days: float, lang: str) -> None:
+    heights = marker_rows(ms, rows_at, close_days)
     for kind, part in ms.groupby("kind", sort=False):
         fig.add_scatter(x=pd.to_datetime(part["occurred_on"]).dt.strftime("%Y-%m-%d").tolist(),
-                        y=[labels[a] for a in part["agreement_id"]], mode="markers",
+                        y=heights[part.index].tolist(), mode="markers",
                         name=code_label("milestone_kind", kind, lang),
                         marker={"symbol": MILESTONE_SYMBOLS.get(kind, "x"), "size": 11,
                                 "color": "#222", "line": {"color": "white", "width": 1}},

@@ -24,12 +24,14 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
+from coopdash.charts import axes
 from coopdash.charts.review import bucket
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.figures.filters import describe as describe_filters
 from coopdash.i18n import code_label, fmt_datetime, fmt_int, t
+from coopdash.meeting import markup
 
 ROWS = 8  # table rows on one slide
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -93,6 +95,41 @@ def add_text(slide, lines: Sequence[str], top, height, size: int = 14, colour=No
                 run.font.color.rgb = colour
 
 
+def add_markup(slide, text: str, top, height, size: int = 12, max_lines: int = 18,
+               chars: int = NOTES_CHARS) -> None:
+    """The minutes' Markdown as styled paragraphs (`coopdash.meeting.markup`), never as
+    written: headings bold, larger and blue, list items with their bullet or number,
+    bold and italic runs; at most `max_lines` lines and `chars` characters."""
+    box = slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    shown = [line for line in markup.lines(text) if line.kind != "blank"][:max_lines]
+    for i, line in enumerate(shown):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        lead = {"item": "• ", "number": f"{line.mark}. "}.get(line.kind, "")
+        pieces = [markup.Run(lead), *line.runs] if lead else list(line.runs)
+        chars = _add_runs(p, pieces, size, line.kind == "heading", chars)
+        if chars <= 0:
+            break
+
+
+def _add_runs(p, pieces: Sequence[markup.Run], size: int, heading: bool, left: int) -> int:
+    """Write `pieces` into paragraph `p` within `left` characters; what is left."""
+    for piece in pieces:
+        if left <= 0:
+            break
+        text = _cut(piece.text, left)
+        left -= len(text)
+        run = p.add_run()
+        run.text = text
+        run.font.size = Pt(size + 2 if heading else size)
+        run.font.bold = piece.bold or None
+        run.font.italic = piece.italic or None
+        if heading:
+            run.font.color.rgb = BLUE
+    return left
+
+
 def add_table(slide, df: pd.DataFrame, lang: str, top, height=None, width=None,
               left=MARGIN, cut: int = 60) -> None:
     """A readable table (headings from the catalogue), cut at ROWS rows with a note."""
@@ -142,6 +179,8 @@ def add_chart(slide, kind, categories: Sequence[str], series: dict[str, Sequence
         chart.legend.include_in_layout = False
     if kind in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED):
         chart.category_axis.reverse_order = True  # read top-down, in the table's order
+    chart.value_axis.tick_labels.number_format = number_format  # the axis as the labels
+    chart.value_axis.tick_labels.number_format_is_linked = False
     plot = chart.plots[0]
     plot.has_data_labels = labels
     if labels:
@@ -206,8 +245,7 @@ def slide_since(deck: Deck, review: weekly.Review, lang: str) -> None:
         return
     notes = m.last_notes or t("meeting.minutes_none", lang)
     add_text(slide, [t("meeting.since_minutes", lang)], Inches(1.2), Inches(0.4), 16, BLUE)
-    add_text(slide, _cut(notes, NOTES_CHARS // 2).splitlines()[:10], Inches(1.6), Inches(2.4),
-             12)
+    add_markup(slide, notes, Inches(1.6), Inches(2.4), 12, max_lines=10, chars=NOTES_CHARS // 2)
     states = meeting_figs.states_text(m.last_states(), lang)
     head = (t("meeting.since_actions", lang, states=states) if len(m.last_actions)
             else t("meeting.since_no_actions", lang))
@@ -312,7 +350,7 @@ def slide_minutes(deck: Deck, review: weekly.Review, lang: str) -> None:
     m = review.meeting
     slide = deck.slide(f"{t('meeting.minutes', lang)} · {m.week}")
     notes = m.notes or t("meeting.minutes_none", lang)
-    add_text(slide, _cut(notes, NOTES_CHARS).splitlines()[:18], Inches(1.2), Inches(3.6), 12)
+    add_markup(slide, notes, Inches(1.2), Inches(3.6), 12)
     by = meeting_figs.recorded_text(m.minutes, lang)
     if by:
         add_text(slide, [by], Inches(4.8), Inches(0.3), 10, GREY)
@@ -392,7 +430,8 @@ def funding_chart(slide, df: pd.DataFrame, lang: str, currency: str, box: tuple)
     amounts = [None if pd.isna(v) else round(float(v), 2) for v in df["amount_display"]]
     add_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, labels or [t("weekly.nothing", lang)],
               {t("lead.common.amount", lang, currency=currency): amounts or [None]}, box,
-              t("weekly.chart.funding", lang) + f" ({currency})", number_format="#,##0")
+              t("weekly.chart.funding", lang) + f" ({currency})",
+              number_format=axes.money_number_format(amounts, currency, lang))
 
 
 # --- the deck ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.figures.filters import describe as describe_filters
 from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
+from coopdash.meeting import markup
 from coopdash.store import query
 
 ROWS = {"changes": 14, "imports": 6, "next": 7, "expiring": 6, "decisions": 7,
@@ -72,8 +73,11 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
 .chart { break-inside: avoid; }
 ul.summary { margin: 1mm 0; padding-left: 5mm; }
-.minutes { white-space: pre-wrap; border-left: 3px solid #0b3d91; padding: 1mm 3mm;
+.minutes { border-left: 3px solid #0b3d91; padding: 1mm 3mm;
            margin: 1mm 0; max-height: 80mm; overflow: hidden; }
+.minutes p { margin: 0.6mm 0; } .minutes ul, .minutes ol { margin: 0.6mm 0; padding-left: 5mm; }
+.minutes .heading { font-weight: 600; color: #0b3d91; margin-top: 1.5mm; }
+.minutes .heading.h1, .minutes .heading.h2 { font-size: 11.5pt; }
 """
 
 
@@ -274,11 +278,46 @@ def section_happened(review: weekly.Review, lang: str) -> str:
     return "".join(out)
 
 
+def _runs_html(runs: Iterable[markup.Run]) -> str:
+    out = []
+    for r in runs:
+        text = esc(r.text)
+        text = f"<em>{text}</em>" if r.italic else text
+        out.append(f"<strong>{text}</strong>" if r.bold else text)
+    return "".join(out)
+
+
+_LISTS = {"item": "ul", "number": "ol"}
+
+
+def markup_html(text: str) -> str:
+    """The minutes' Markdown shown styled (`coopdash.meeting.markup`): headings, bold,
+    italic and lists as HTML, every piece of text escaped (nothing runs)."""
+    out, open_list = [], None
+    for line in markup.lines(text):
+        wanted = _LISTS.get(line.kind)
+        if open_list and open_list != wanted:
+            out.append(f"</{open_list}>")
+            open_list = None
+        if wanted and not open_list:
+            out.append(f"<{wanted}>")
+            open_list = wanted
+        if wanted:
+            out.append(f"<li>{_runs_html(line.runs)}</li>")
+        elif line.kind == "heading":
+            out.append(f'<p class="heading h{line.level}">{_runs_html(line.runs)}</p>')
+        elif line.kind == "text":
+            out.append(f"<p>{_runs_html(line.runs)}</p>")
+    if open_list:
+        out.append(f"</{open_list}>")
+    return "".join(out)
+
+
 def _minutes_html(notes: str, minutes: pd.DataFrame, lang: str) -> str:
-    """The minutes' Markdown as written (kept as plain text: readable, nothing to run)."""
+    """The minutes, styled as the Weekly page shows them (`markup_html`)."""
     by = meeting_figs.recorded_text(minutes, lang)
     by = f'<p class="more">{esc(by)}</p>' if by else ""
-    return f'<div class="minutes">{esc(notes)}</div>{by}'
+    return f'<div class="minutes">{markup_html(notes)}</div>{by}'
 
 
 def section_since(review: weekly.Review, lang: str) -> str:

@@ -25,6 +25,17 @@ def empty_state(ctx: Context, df: pd.DataFrame | None = None) -> bool:
     return True
 
 
+def delta(change: int, lang: str, worse_when_up: bool = False) -> dict[str, Any]:
+    """`st.metric`'s delta arguments for a change, written like the figure beside it
+    (`+1.234`, `-5`; no change: `±0`, grey, no arrow). Streamlit writes a number delta
+    as it is: `7329` under a figure reading `7.329`."""
+    change = int(change)
+    if change == 0:
+        return {"delta": "±0", "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": ("+" if change > 0 else "-") + fmt_int(abs(change), lang),
+            "delta_color": "inverse" if worse_when_up else "normal"}
+
+
 def demo_banner(ctx: Context) -> None:
     df = cache.run("demo_records", ctx)
     n = int(df["n_demo"].iloc[0]) if len(df) else 0
