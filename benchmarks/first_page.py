@@ -69,7 +69,7 @@ def built_store(n: int) -> Path:
     tmp = WORK / f"store-{n}.part"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    subprocess.run([sys.executable, "-m", "coopdash", "import", str(src), "--db",
+    subprocess.run([sys.executable, "-m", "coopdash", "import", str(src), "--new", "--db",
                     str(tmp / "s.duckdb")], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     shutil.copy(tmp / "s.duckdb", db)  # the current version, as one plain store file
     shutil.rmtree(tmp)

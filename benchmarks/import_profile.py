@@ -155,7 +155,8 @@ def cli_runs(src: Path, n: int, rows: int) -> list[float]:
     for _ in range(n):
         _remove_store(db)
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "coopdash", "import", str(src), "--db", str(db),
+        subprocess.run([sys.executable, "-m", "coopdash", "import", str(src), "--new", "--db",
+                        str(db),
                         "--lang", "en"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
                        env={**os.environ, "COOPDASH_ACTOR": "bench"})
         out.append(time.perf_counter() - t0)

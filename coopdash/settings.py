@@ -48,6 +48,58 @@ DISPLAY_CURRENCIES = ("IDR", "USD", "JPY", "SGD", "EUR", "KRW")
 
 # The roles and what each may do live in coopdash.access (names are personal data).
 ROLES = access.ROLES
+FIRST_RUN = ("demo", "sample", "none")
+
+
+class SettingError(ValueError):
+    """A setting whose value cannot be used, refused when the settings are read (never a
+    silent default): `name` (the variable), `value`, `kind` (`int`, `number`, `date`,
+    `choice`), `accepted` (the values or the least value). The command line says it in
+    the person's language (`setting.*` in the catalogue) and exits 2."""
+
+    def __init__(self, name: str, value: str, kind: str, accepted: str) -> None:
+        super().__init__(f"{name}={value!r} is not accepted ({kind}: {accepted})")
+        self.name, self.value, self.kind, self.accepted = name, value, kind, accepted
+
+
+def _int(env, name: str, default: int, least: int = 0, most: int | None = None) -> int:
+    text = env.get(name, "").strip() or str(default)
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < least or (most is not None and value > most):
+        raise SettingError(name, text, "int", f"{least}" + (f" (≤ {most})" if most else ""))
+    return value
+
+
+def _number(env, name: str, default: float) -> float:
+    text = env.get(name, "").strip() or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise SettingError(name, text, "number", "0")
+    return value
+
+
+def _choice(env, name: str, default: str, choices: tuple[str, ...]) -> str:
+    text = env.get(name, "").strip() or default
+    value = text.upper() if choices == DISPLAY_CURRENCIES else text.lower()
+    if value not in choices:
+        raise SettingError(name, text, "choice", ", ".join(choices))
+    return value
+
+
+def _date(env, name: str) -> dt.date | None:
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.date.fromisoformat("x")
+    except ValueError:
+        raise SettingError(name, text, "date", "YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True)
@@ -66,7 +118,7 @@ def _smtp(env) -> Smtp:
     starttls = env.get("COOPDASH_SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes")
     return Smtp(
         host=env.get("COOPDASH_SMTP_HOST", "").strip(),
-        port=int(env.get("COOPDASH_SMTP_PORT") or (587 if starttls else 25)),
+        port=_int(env, "COOPDASH_SMTP_PORT", 587 if starttls else 25, 1, 65535),
         user=env.get("COOPDASH_SMTP_USER", ""),
         password=env.get("COOPDASH_SMTP_PASSWORD", ""),
         starttls=starttls,
@@ -112,31 +164,29 @@ def _actor() -> str:
 
 
 def load(env: dict[str, str] | None = None) -> Settings:
-    """Read the settings from the environment (or the mapping given)."""
+    """Read the settings from the environment (or the mapping given); a value that
+    cannot be used is refused (`SettingError`), never replaced by a default."""
     env = os.environ if env is None else env
     db = Path(env.get("COOPDASH_DB", DATA_DIR / "coopdash.duckdb"))
-    lang = env.get("COOPDASH_LANG", "id").lower()
-    role = env.get("COOPDASH_ROLE", "keeper").lower()
-    today = env.get("COOPDASH_TODAY")
     return Settings(
         db_path=db if db.is_absolute() else (Path.cwd() / db),
         home_country=env.get("COOPDASH_HOME_COUNTRY", "ID").upper(),
-        lang=lang if lang in LANGS else "id",
-        currency=env.get("COOPDASH_CURRENCY", "IDR").upper(),
-        role=role if role in ROLES else "viewer",
-        first_run=env.get("COOPDASH_FIRST_RUN", "demo").lower(),
-        cache_ttl=int(env.get("COOPDASH_CACHE_TTL", "3600")),
-        cache_entries=int(env.get("COOPDASH_CACHE_ENTRIES", "256")),
+        lang=_choice(env, "COOPDASH_LANG", "id", LANGS),
+        currency=_choice(env, "COOPDASH_CURRENCY", "IDR", DISPLAY_CURRENCIES),
+        role=_choice(env, "COOPDASH_ROLE", "keeper", ROLES),
+        first_run=_choice(env, "COOPDASH_FIRST_RUN", "demo", FIRST_RUN),
+        cache_ttl=_int(env, "COOPDASH_CACHE_TTL", 3600),
+        cache_entries=_int(env, "COOPDASH_CACHE_ENTRIES", 256, 1),
         actor=env.get("COOPDASH_ACTOR") or _actor(),
-        today_override=dt.date.fromisoformat(today) if today else None,
+        today_override=_date(env, "COOPDASH_TODAY"),
         smtp=_smtp(env),
-        intake_memory_mb=int(env.get("COOPDASH_INTAKE_MEMORY_MB", "1024")),
-        intake_seconds=int(env.get("COOPDASH_INTAKE_SECONDS", "120")),
-        intake_entry_mb=int(env.get("COOPDASH_INTAKE_ENTRY_MB", "200")),
+        intake_memory_mb=_int(env, "COOPDASH_INTAKE_MEMORY_MB", 1024, 1),
+        intake_seconds=_int(env, "COOPDASH_INTAKE_SECONDS", 120, 1),
+        intake_entry_mb=_int(env, "COOPDASH_INTAKE_ENTRY_MB", 200),
         admins=access.emails(env.get("COOPDASH_ADMINS", "")),
         default_role=_default_role(env.get("COOPDASH_DEFAULT_ROLE", "")),
-        write_wait=float(env.get("COOPDASH_WRITE_WAIT", "10")),
-        undo_keep=max(1, int(env.get("COOPDASH_UNDO_KEEP", "10"))),
+        write_wait=_number(env, "COOPDASH_WRITE_WAIT", 10.0),
+        undo_keep=_int(env, "COOPDASH_UNDO_KEEP", 10, 1),
     )
 
 

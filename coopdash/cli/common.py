@@ -45,6 +45,25 @@ def wal_message(exc, lang: str) -> str:
     return t(key, lang, path=exc.path, wal=exc.wal)
 
 
+def positive_int(text: str) -> int:
+    """A whole number of at least 1 (argparse names this function in its refusal, which
+    `coopdash.cli.usage_message` says in the person's words)."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+def filter_pair(text: str) -> str:
+    """`KEY=VALUES` with a KEY the filters know (the page's URL keys)."""
+    from coopdash.figures.filters import Filters
+
+    key, sep, _ = text.partition("=")
+    if not sep or key not in Filters().url_keys:
+        raise ValueError(text)
+    return text
+
+
 def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else dt.date.fromisoformat("x")

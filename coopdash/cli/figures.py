@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from coopdash import settings
-from coopdash.cli.common import iso_date, open_store
+from coopdash.cli.common import filter_pair, iso_date, open_store
 from coopdash.figures.filters import Filters
 
 
@@ -41,10 +41,12 @@ def register(sub, common) -> None:
     cfg = settings.get()
     p = sub.add_parser("summary", parents=[common], help="headline figures")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--currency", default=cfg.currency, type=str.upper)
+    p.add_argument("--currency", default=cfg.currency, type=str.upper,
+                   choices=settings.DISPLAY_CURRENCIES)
     p.add_argument("--as-of", type=iso_date, default=None,
                    help="YYYY-MM-DD: the figures as they stood that day (default: today)")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   type=filter_pair,
                    help="a sidebar filter as in the page's URL: partner=jclair-sg, "
                         "kind=seminar,webinar, from=2024-01-01 (repeatable)")
     p.set_defaults(func=cmd_summary)

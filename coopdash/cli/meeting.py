@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from coopdash import settings
-from coopdash.cli.common import open_store, safe
+from coopdash.cli.common import filter_pair, open_store, safe
 from coopdash.contract import WeekError
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
@@ -57,6 +57,10 @@ def cmd_pack(args) -> int:
         return 2
     out = Path(args.out or pack.file_name(week, args.lang, "html"))
     fmt = out.suffix.lower().lstrip(".")
+    if fmt not in pack.FORMATS:
+        print(t("cli.pack_format", args.lang, path=out, accepted=", ".join(
+            f".{f}" for f in pack.FORMATS)), file=sys.stderr)
+        return 2
     con = open_store(args)
     if con is None:
         return 2
@@ -114,8 +118,10 @@ def register(sub, common) -> None:
     p.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
                    "coopdash-weekly-<week>-<lang>.html here)")
     p.add_argument("--currency", default=cfg.currency, type=str.upper,
+                   choices=settings.DISPLAY_CURRENCIES,
                    help="display currency of amounts (default: %(default)s)")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   type=filter_pair,
                    help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
     p.set_defaults(func=cmd_pack)
     p = sub.add_parser("send-pack", parents=[common],
@@ -127,7 +133,9 @@ def register(sub, common) -> None:
     p.add_argument("--format", choices=("pdf", "pptx", "html"), default="pdf",
                    help="the attached pack (default: %(default)s)")
     p.add_argument("--currency", default=cfg.currency, type=str.upper,
+                   choices=settings.DISPLAY_CURRENCIES,
                    help="display currency of amounts (default: %(default)s)")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   type=filter_pair,
                    help="a filter as in the page's URL: partner=jclair-sg, kind=seminar")
     p.set_defaults(func=cmd_send_pack)

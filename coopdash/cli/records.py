@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from coopdash import settings, store
-from coopdash.cli.common import bar, open_store, say, wal_message
+from coopdash.cli.common import bar, open_store, positive_int, say, wal_message
 from coopdash.i18n import t
 
 
@@ -125,6 +125,9 @@ def register(sub, common) -> None:
     p.add_argument("--allow-empty", action="append", metavar="TABLE",
                    help="with --replace: allow emptying TABLE (a sheet with only its header "
                         "otherwise refuses the import); repeat for several tables")
+    p.add_argument("--new", action="store_true",
+                   help="create the store from this file when --db names none (without "
+                        "it, a store that does not exist is refused: a mistyped path)")
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("export", parents=[common], help="export the whole store")
     p.add_argument("path", help="PATH.xlsx, or a folder for CSV files")
@@ -134,6 +137,6 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_template)
     p = sub.add_parser("demo", parents=[common], help="write synthetic demo data")
     p.add_argument("--out", required=True, help="a folder (CSV) or PATH.xlsx")
-    p.add_argument("--participants", type=int, default=5000)
+    p.add_argument("--participants", type=positive_int, default=5000)
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=cmd_demo)

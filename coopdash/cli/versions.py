@@ -91,6 +91,10 @@ def cmd_backup(args) -> int:
     if not Path(args.db).exists():
         print(t("store.cli.no_store", args.lang, path=args.db), file=sys.stderr)
         return 2
+    if not Path(args.path).resolve().parent.is_dir():
+        print(t("snap.cli.backup_no_folder", args.lang, path=Path(args.path).parent),
+              file=sys.stderr)
+        return 2
     out = store.backup(args.db, args.path)
     con = store.base.open_file(out, read_only=True)
     try:

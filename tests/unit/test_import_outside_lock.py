@@ -101,7 +101,7 @@ def test_participants_keep_one_record_per_id_through_imports(tmp_path, demo_fold
     same folder again (upsert), a folder whose ids partly overlap, and a replace each leave
     exactly the set of ids the files say (counted from the CSVs), each once."""
     db = tmp_path / "s.duckdb"
-    assert cli("import", str(demo_folder), db=db).returncode == 0
+    assert cli("import", str(demo_folder), "--new", db=db).returncode == 0
     assert cli("import", str(demo_folder), db=db).returncode == 0
     first = _ids_in(demo_folder)
     other = tmp_path / "other"
