@@ -18,7 +18,7 @@ import streamlit as st
 
 from coopdash.figures import explorer as ex
 from coopdash.figures import exports
-from coopdash.web import auth, cache, context, frame, layout, params, sidebar, storage
+from coopdash.web import auth, cache, context, editor, frame, layout, params, sidebar, storage
 from coopdash.web.download import download
 
 ctx = frame.context()
@@ -270,6 +270,8 @@ def _table(tab: ex.Tab, state: dict, n_rows: int, pages: int) -> None:
                         state["desc"], state["page"], state["size"])
     st.dataframe(ex.for_screen(tab, df, ctx.lang, ctx.currency, SHOW_NAMES), width="stretch",
                  hide_index=True, key="ex_table")
+    editor.flash(ctx)
+    editor.editor(ctx, tab.name, df)
 
 
 main()

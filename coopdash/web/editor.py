@@ -1,0 +1,118 @@
+"""The Explorer's editor (keepers and admins, issue 18 §1): the records of the page being
+shown, in `st.data_editor` — codes as their labelled choices, partners and agreements as
+a searchable choice, dates as date pickers — saved through `coopdash.workbook.editing`
+(the one validator and importer; one write; conflicts between two keepers refused).
+
+Only the page's rows reach the browser (the Explorer pages in SQL), never a whole table.
+What the keeper opened is kept in the session, so a save can tell whether someone else
+changed those records meanwhile.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from coopdash.contract import CODES, TABLES
+from coopdash.i18n import code_label, fmt_int
+from coopdash.web import auth, cache, storage
+from coopdash.web.context import Context
+from coopdash.workbook import editing
+from coopdash.workbook.validate import ValidationFailed
+
+_OPENED = "_ex_edit_opened"
+_PICKED_REFS = {"partners": "partner", "agreements": "agreement"}  # record_choices kinds
+
+
+def _opened(ctx: Context, table: str, ids: list[str]) -> pd.DataFrame:
+    """The records as they were when the keeper opened them (kept until saved or until
+    another page of rows is opened)."""
+    kept = st.session_state.get(_OPENED)
+    if kept is None or kept[0] != (table, tuple(ids)):
+        con = storage.connection(ctx.settings, ctx.data_version)
+        kept = ((table, tuple(ids)), editing.records(con, table, ids))
+        st.session_state[_OPENED] = kept
+    return kept[1]
+
+
+def _for_editor(table: str, opened: pd.DataFrame) -> pd.DataFrame:
+    """The text cells with dates as dates (the date pickers need them)."""
+    frame = opened.copy()
+    for col in TABLES[table].columns:
+        if col.kind == "date":
+            frame[col.name] = pd.to_datetime(frame[col.name], errors="coerce").dt.date
+    return frame
+
+
+def _column(ctx: Context, col, choices: pd.DataFrame):
+    label = col.name + (" *" if col.required else "")
+    if col.kind == "code":
+        return st.column_config.SelectboxColumn(
+            label, options=list(CODES[col.codes]), required=col.required,
+            format_func=lambda c, cl=col.codes: code_label(cl, c, ctx.lang))
+    if col.kind == "date":
+        return st.column_config.DateColumn(label, format="YYYY-MM-DD")
+    if col.kind == "ref" and col.ref in _PICKED_REFS:
+        rows = choices[choices["kind"] == _PICKED_REFS[col.ref]]
+        names = dict(zip(rows["record_id"], rows["label"], strict=True))
+        return st.column_config.SelectboxColumn(
+            label, options=list(names), required=col.required,
+            format_func=lambda v, n=names: f"{n.get(v, v)} ({v})" if v else "")
+    return st.column_config.TextColumn(label, required=col.required)
+
+
+def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
+    """The records of `table` on the page shown (`page`, the Explorer's rows: its key
+    column names them), editable, with a Save button."""
+    if not ctx.can("write") or not st.toggle(ctx.t("editor.toggle"), key="ex_edit"):
+        return
+    st.caption(ctx.t("editor.help"))
+    opened = _opened(ctx, table, [str(v) for v in page[TABLES[table].key]])
+    choices = cache.run("record_choices", ctx)
+    config = {c.name: _column(ctx, c, choices) for c in TABLES[table].columns}
+    edited = st.data_editor(_for_editor(table, opened), key=f"ex_editor_{table}",
+                            num_rows="add", hide_index=True, column_config=config)
+    if st.button(ctx.t("editor.save"), type="primary", key="ex_edit_save",
+                 icon=":material/save:"):
+        _save(ctx, table, opened, edited)
+
+
+def _save(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> None:
+    auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
+    try:
+        with storage.writing(ctx, "edit", file_name=editing.FILE_NAME,
+                             mode=editing.MODE) as con:
+            result = editing.save(con, table, opened, edited, ctx.person.actor)
+    except editing.Conflict as exc:
+        st.error(exc.message(ctx.lang), icon=":material/sync_problem:")
+        return
+    except ValidationFailed as exc:
+        _refused(ctx, table, opened, edited, exc)
+        return
+    if result is None:
+        st.info(ctx.t("editor.nothing"))
+        return
+    st.session_state.pop(_OPENED, None)
+    st.session_state.pop(f"ex_editor_{table}", None)
+    st.session_state["ex_edit_flash"] = ctx.t("editor.saved", what="; ".join(
+        line.strip() for line in result.lines(ctx.lang)[1:]))
+    st.rerun()
+
+
+def _refused(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame,
+             exc: ValidationFailed) -> None:
+    """Each problem at its record (the importer numbers the changed rows from 2)."""
+    rows = editing.changes(table, opened, edited)
+    key = TABLES[table].key
+    lines = [ctx.t("editor.refused", n=fmt_int(exc.total, ctx.lang))]
+    for issue in exc.issues:
+        where = ""
+        if issue.table == table and issue.row is not None and 2 <= issue.row < len(rows) + 2:
+            where = ctx.t("editor.record", record=rows.iloc[issue.row - 2][key]) + ": "
+        lines.append(f"- {where}{issue.format(ctx.lang)}")
+    st.error("\n".join(lines), icon=":material/error:")
+
+
+def flash(ctx: Context) -> None:
+    if text := st.session_state.pop("ex_edit_flash", None):
+        st.success(text, icon=":material/check_circle:")

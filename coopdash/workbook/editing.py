@@ -1,0 +1,128 @@
+"""Records edited in the browser (the Explorer's editor, keepers and admins): a page of a
+table's records opened as workbook text, changed and added rows written back by the one
+validator and importer (mode `edit`: one write, history, undo), after a check that no one
+else changed them since they were opened.
+
+    opened = records(con, "programs", ["p-1", "p-2"])         # text cells, as shown
+    result = save(con, "programs", opened, edited, actor="ana")  # on a writing connection
+
+`save` raises `Conflict` (who changed which record, and when) when a record's stored cells
+are no longer those that were opened, and `ValidationFailed` with the importer's own
+located messages; either way nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from coopdash.contract import TABLES
+from coopdash.i18n import fmt_datetime, t
+
+FILE_NAME = "edit in the browser"
+MODE = "edit"
+
+
+def records(con: duckdb.DuckDBPyConnection, table: str, ids: list[str]) -> pd.DataFrame:
+    """The records `ids` of `table` as workbook text (every contract column; a missing
+    cell is empty text), in the order of `ids`."""
+    spec = TABLES[table]
+    cols = ", ".join(f"coalesce({c}::varchar, '') as {c}" for c in spec.column_names)
+    df = con.execute(f"select {cols} from main.{table} where {spec.key} in "
+                     "(select unnest($ids::varchar[]))", {"ids": list(ids)}).df()
+    order = {record_id: i for i, record_id in enumerate(ids)}
+    df = df.sort_values(spec.key, key=lambda s: s.map(order)).reset_index(drop=True)
+    return df.astype(str)
+
+
+class Conflict(Exception):  # noqa: N818 (a refusal, like ValidationFailed)
+    """Records changed by someone else since they were opened: (id, actor, when) each."""
+
+    def __init__(self, table: str, changed: list[tuple[str, str | None, Any]]) -> None:
+        self.table, self.changed = table, changed
+        super().__init__(f"{len(changed)} records of {table} changed since they were opened")
+
+    def message(self, lang: str = "id") -> str:
+        lines = [t("editor.conflict", lang, table=self.table)]
+        for record_id, actor, when in self.changed:
+            lines.append("- " + t("editor.conflict_line", lang, record=record_id,
+                                  who=actor or "—", when=_when(when, lang)))
+        return "\n".join(lines)
+
+
+def _when(value: Any, lang: str) -> str:
+    if value is None or (not isinstance(value, dt.datetime) and pd.isna(value)):
+        return "—"
+    return fmt_datetime(pd.Timestamp(value).to_pydatetime(), lang)
+
+
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as workbook text: missing values empty, dates ISO, surrounding space off."""
+    def cell(v: Any) -> str:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        if isinstance(v, dt.datetime | pd.Timestamp):
+            return v.date().isoformat()
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip()
+    return frame.map(cell).astype(str)
+
+
+def changes(table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `edited` that are new or differ from `opened` (by the table's key), as
+    workbook text, in the editor's order."""
+    key = TABLES[table].key
+    cols = TABLES[table].column_names
+    edited = _text(edited.reindex(columns=cols))
+    before = _text(opened.reindex(columns=cols)).set_index(key)
+    keep = [not (r[key] in before.index and before.loc[r[key]].equals(r.drop(key)))
+            for _, r in edited.iterrows()]
+    return edited[keep].reset_index(drop=True)
+
+
+def conflicts(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
+              ids: list[str]) -> list[tuple[str, str | None, Any]]:
+    """The records among `ids` whose stored cells are no longer those `opened` showed,
+    with the last write that changed each (actor, when)."""
+    key = TABLES[table].key
+    now = records(con, table, ids).set_index(key)
+    then = _text(opened).set_index(key)
+    out = []
+    for record_id in ids:
+        if record_id in then.index and (record_id not in now.index or not now.loc[
+                record_id].equals(then.loc[record_id].reindex(now.columns))):
+            out.append((record_id, *_last_change(con, table, record_id)))
+    return out
+
+
+def _last_change(con, table: str, record_id: str) -> tuple[str | None, Any]:
+    rows = con.execute(
+        "select actor, imported_at from import_log where table_name = $t and "
+        "(list_contains(changed_ids, $id) or list_contains(removed_ids, $id)) "
+        "order by import_id desc limit 1", {"t": table, "id": record_id}).fetchall()
+    return rows[0] if rows else (None, None)
+
+
+def save(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
+         edited: pd.DataFrame, actor: str) -> Any:
+    """Write the changed and added rows of `edited` (the editor's frame) on the writing
+    connection `con`: `Conflict` if a changed record was changed by someone else since
+    `opened`, else the importer (same rules and messages as an import; `ValidationFailed`
+    numbers the rows from 2 in the order of `changes`). None when nothing changed."""
+    from coopdash.workbook import importer
+
+    rows = changes(table, opened, edited)
+    if rows.empty:
+        return None
+    key = TABLES[table].key
+    found = conflicts(con, table, opened, [k for k in rows[key] if k in set(opened[key])])
+    if found:
+        raise Conflict(table, found)
+    return importer.import_frames(con, {table: rows}, file_name=FILE_NAME, actor=actor,
+                                  mode=MODE)

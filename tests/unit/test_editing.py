@@ -1,0 +1,97 @@
+"""Records edited in the browser (issue 18 §1), below the page: one changed cell is one
+write with history; a refused change writes nothing and says the validator's message; a
+record changed by another keeper since it was opened is a conflict naming who and when."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from coopdash import store
+from coopdash.workbook import editing
+from coopdash.workbook.validate import ValidationFailed
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _opened(db, table: str, ids: list[str]):
+    with store.reading(db) as con:
+        return editing.records(con, table, ids)
+
+
+def _save(db, table, opened, edited, actor="ana@office.go.id"):
+    with store.writing(db, actor=actor, what="edit", file_name=editing.FILE_NAME,
+                       mode=editing.MODE) as con:
+        return editing.save(con, table, opened, edited, actor)
+
+
+def test_one_changed_cell_is_one_write_with_its_history(sample_store, store_copy):
+    """A program's status changed in the editor: stored, history old -> new, the write is
+    `edit` by the keeper with one program changed; the untouched row is not rewritten."""
+    db = store_copy(sample_store)
+    opened = _opened(db, "programs", ["jclair-seminar-tokyo", "jclair-joint-webinars"])
+    edited = opened.copy()
+    edited.loc[0, "status"] = "planned"
+    result = _save(db, "programs", opened, edited)
+    assert (result.tables["programs"].added, result.tables["programs"].changed) == (0, 1)
+    with store.reading(db) as con:
+        assert con.execute("select status from programs where program_id = "
+                           "'jclair-seminar-tokyo'").fetchall() == [("planned",)]
+        assert con.execute("select record_id, field, old_value, new_value from history "
+                           "where change = 'changed' and table_name = 'programs'"
+                           ).fetchall() == [("jclair-seminar-tokyo", "status", "proposed",
+                                             "planned")]
+        assert con.execute("select actor, what from write_log order by write_id desc "
+                           "limit 1").fetchall() == [("ana@office.go.id", "edit")]
+
+
+def test_a_refused_change_writes_nothing_with_the_import_message(sample_store, store_copy):
+    """An unknown status and an end before the start: the validator's own messages at
+    their rows and columns; the store file byte-identical."""
+    db = store_copy(sample_store)
+    before = _sha(db)
+    opened = _opened(db, "programs", ["jclair-exploratory-meeting"])
+    edited = opened.copy()
+    edited.loc[0, "status"] = "finished"
+    edited.loc[0, "ends_on"] = "2023-05-01"
+    with pytest.raises(ValidationFailed) as err:
+        _save(db, "programs", opened, edited)
+    found = {(i.table, i.row, i.column, i.code) for i in err.value.issues}
+    assert ("programs", 2, "status", "code") in found
+    assert any(i.column == "ends_on" for i in err.value.issues), found
+    assert _sha(db) == before
+
+
+def test_a_record_changed_since_it_was_opened_is_a_conflict(sample_store, store_copy):
+    """Two keepers open the same program; the first saves; the second's save is refused,
+    naming the first keeper and when, and writes nothing."""
+    db = store_copy(sample_store)
+    ids = ["jclair-seminar-tokyo"]
+    mine, theirs = _opened(db, "programs", ids), _opened(db, "programs", ids)
+    first = theirs.copy()
+    first.loc[0, "host_city"] = "Osaka"
+    _save(db, "programs", theirs, first, actor="budi@office.go.id")
+    before = _sha(db)
+    second = mine.copy()
+    second.loc[0, "status"] = "planned"
+    with pytest.raises(editing.Conflict) as err:
+        _save(db, "programs", mine, second)
+    assert [c[:2] for c in err.value.changed] == [("jclair-seminar-tokyo",
+                                                   "budi@office.go.id")]
+    assert "budi@office.go.id" in err.value.message("en")
+    assert _sha(db) == before
+
+
+def test_an_added_row_is_added(sample_store, store_copy):
+    """A row added in the editor is a new record (counted as added)."""
+    db = store_copy(sample_store)
+    opened = _opened(db, "actions", ["jclair-hq-follow-up"])
+    new = opened.copy()
+    new.loc[0, ["action_id", "title"]] = ["act-new-1", "Send the draft MoU"]
+    edited = pd.concat([opened, new], ignore_index=True)
+    result = _save(db, "actions", opened, edited)
+    assert result.tables["actions"].added == 1 and result.tables["actions"].changed == 0
