@@ -155,6 +155,18 @@ def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
                     started, notes)
 
 
+def in_xml(issues: list[Issue], notes: dict) -> list[Issue]:
+    """An IATI file's problems located by the line of the XML element they come from
+    (its rows exist only in the mapping: `table programs, line 57, column title`)."""
+    lines = notes.get("lines") or {}
+    for issue in issues:
+        at = lines.get(issue.table or "")
+        if at and issue.row is not None and 2 <= issue.row < len(at) + 2:
+            issue.row = at[issue.row - 2]
+            issue.params["line"] = issue.row
+    return issues
+
+
 def repair_lines(repairs: list[dict], lang: str) -> list[str]:
     if not repairs:
         return []
@@ -178,6 +190,20 @@ def import_file(db_path: Path | str, path: Path | str, *, replace: bool = False,
                        options=options)
     name = file_name or Path(path).name
     refuse_iati_replace(prepared.notes, replace, name)
+    try:
+        return _import_prepared_file(db_path, prepared, name, replace=replace, actor=actor,
+                                     lang=lang, progress=progress,
+                                     guard=(allow_empty, before_write))
+    except ValidationFailed as exc:
+        in_xml(exc.issues, prepared.notes)
+        raise
+
+
+def _import_prepared_file(db_path: Path, prepared: Prepared, name: str, *, replace: bool,
+                          actor: str | None, lang: str, progress: Progress, guard
+                          ) -> ImportResult:
+    """`import_file` once the file is read: refused on its cells (the store checks on the
+    published version complete the report), or one published write."""
     if prepared.refused:
         _refuse(db_path, prepared, replace)
     actor = actor or settings.get().actor
@@ -186,8 +212,7 @@ def import_file(db_path: Path | str, path: Path | str, *, replace: bool = False,
 
     def fill(con) -> None:
         results.append(import_prepared(con, prepared, replace=replace, actor=actor,
-                                       lang=lang, progress=progress,
-                                       guard=(allow_empty, before_write)))
+                                       lang=lang, progress=progress, guard=guard))
 
     if db_path.exists():
         with store.writing(db_path, actor=actor, what="import", file_name=name,

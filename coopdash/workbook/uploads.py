@@ -82,8 +82,8 @@ def check_upload(con: duckdb.DuckDBPyConnection, name: str, data: bytes, replace
         report.notes = notes
         return report
     except ValidationFailed as exc:
-        return CheckReport(name, ok=False, issues=exc.issues, total_issues=exc.total,
-                           notes=notes)
+        return CheckReport(name, ok=False, issues=importer.in_xml(exc.issues, notes),
+                           total_issues=exc.total, notes=notes)
     finally:
         cur.close()
 

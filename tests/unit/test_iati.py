@@ -297,3 +297,17 @@ def test_origin_and_recipient_filter_the_programs(tmp_path, sample_store, store_
     assert _programs_total(db, capsys, "recipient=ID") == 2
     assert _programs_total(db, capsys, "recipient=TL,PH") == 2
     assert _programs_total(db, capsys, "recipient=TL", "origin=none") == 0
+
+
+def test_a_problem_is_located_at_its_line_of_the_file(tmp_path, sample_store, store_copy,
+                                                     capsys):
+    """The rows of an IATI file exist only in the mapping: a problem names the line of the
+    element it comes from (each activity is one line of this file: line 3, 4, 5)."""
+    db = store_copy(sample_store)
+    acts = f.jica_activities()
+    acts[1].transactions[0].currency = "YEN"  # activity 2, line 4
+    acts[2].dates = {"1": "2025-01-01", "3": "2024-01-01"}  # activity 3 ends first, line 5
+    code, text = _import(db, f.write(tmp_path / "bad.xml", acts), capsys)
+    assert code == 1, text
+    assert "table funding, line 4, column currency: found: 'YEN'" in text
+    assert "table programs, line 5, column ends_on" in text

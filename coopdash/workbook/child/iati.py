@@ -108,6 +108,13 @@ class IatiRead:
     publishers: dict = field(default_factory=dict)  # organisation identifier -> name
     identifiers: list = field(default_factory=list)  # every activity in the file
     unknown_country: list = field(default_factory=list)  # publishers not made partners
+    lines: dict = field(default_factory=lambda: {  # per table: the XML line of each row
+        "partners": [], "programs": [], "recipients": [], "funding": []})
+
+    def add(self, table: str, el, row: list[str]) -> None:
+        """One row of `table`, made from the element `el` (its line is kept)."""
+        self.rows[table].append(row)
+        self.lines[table].append(el.sourceline or 0)
 
     def notes(self) -> dict:
         return {"format": "iati", "activities": self.activities,
@@ -115,7 +122,7 @@ class IatiRead:
                 "skipped_transactions": dict(sorted(self.skipped_types.items())),
                 "by_recipient": dict(self.by_recipient.most_common()),
                 "publishers": sorted(self.publishers), "identifiers": self.identifiers,
-                "unknown_country": self.unknown_country}
+                "unknown_country": self.unknown_country, "lines": self.lines}
 
 
 def columns_of(table: str) -> tuple[str, ...]:
@@ -226,14 +233,14 @@ def _activity(a, file: _File, recipient: str | None, out: IatiRead) -> None:
     lang = a.get(XML_LANG) or file.lang
     org = a.find("reporting-org")
     publisher = _publisher(org, lang, out)
-    out.rows["programs"].append([
+    out.add("programs", a, [
         ident, publisher, narrative(a.find("title"), lang), "other",
         STATUS.get(_code(a.find("activity-status")), _code(a.find("activity-status"))),
         _host_country(a), _date(a, "starts_on"), _date(a, "ends_on"), publisher,
         file.name, file.generated_on or (a.get("last-updated-datetime") or "")[:10]])
     for c in a.findall("recipient-country"):
-        out.rows["recipients"].append([ident, (c.get("code") or "").strip(),
-                                       (c.get("percentage") or "").strip()])
+        out.add("recipients", c, [ident, (c.get("code") or "").strip(),
+                                  (c.get("percentage") or "").strip()])
     currency = (a.get("default-currency") or "").strip()
     for n, tr in enumerate(a.findall("transaction"), start=1):
         _transaction(tr, n, ident, publisher, currency, lang, out)
@@ -254,7 +261,7 @@ def _publisher(org, lang: str | None, out: IatiRead) -> str:
         if country is None:  # a multilateral: it must be a partner of ours already
             out.unknown_country.append(ref)
         else:
-            out.rows["partners"].append([
+            out.add("partners", org, [
                 ref, out.publishers[ref], country,
                 ORG_TYPE.get((org.get("type") or "").strip(), "other")])
     return ref
@@ -308,7 +315,7 @@ def _transaction(tr, n: int, ident: str, publisher: str, currency: str, lang: st
         if tr.find("transaction-date") is not None else "")
     funder = narrative(tr.find("provider-org"), lang) or out.publishers.get(publisher, "")
     line = (tr.get("ref") or "").strip() or f"t{n}"
-    out.rows["funding"].append([
+    out.add("funding", tr, [
         f"{ident}.{line}", ident, "partner", funder, amount, (cur or "").strip(),
         FUNDING_STATUS[kind], (on or "").strip()[:10], publisher])
 
