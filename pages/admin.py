@@ -57,8 +57,13 @@ def _change(email: str, role: str | None) -> None:
         st.error(ctx.t("admin.bad_email", value=literal.plain(email)), icon=":material/error:")
         return
     key = "admin.changed" if old != new else "admin.unchanged"
-    st.session_state["adm_flash"] = ctx.t(key, email=literal.plain(email.strip().lower()),
-                                          old=_role_label(old), new=_role_label(new))
+    address = email.strip().lower()
+    said = ctx.t(key, email=literal.plain(address), old=_role_label(old), new=_role_label(new))
+    if address in ctx.settings.admins:  # stored, but the setting keeps them admin
+        st.session_state["adm_flash"] = ("warning", said + "\n\n" + ctx.t(
+            "access.cli.setting_wins", email=literal.plain(address)))
+    else:
+        st.session_state["adm_flash"] = ("success", said)
     st.rerun()
 
 
@@ -99,7 +104,9 @@ def _logs() -> None:
 
 
 flash = st.session_state.pop("adm_flash", None)
-if flash:
-    st.success(flash, icon=":material/check_circle:")
+if flash and flash[0] == "warning":  # a change that COOPDASH_ADMINS overrides
+    st.warning(flash[1], icon=":material/info:")
+elif flash:
+    st.success(flash[1], icon=":material/check_circle:")
 _forms(_people())
 _logs()

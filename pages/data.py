@@ -116,7 +116,9 @@ st.subheader(ctx.t("data.upload_title"))
 if flash := st.session_state.pop("data_flash", None):
     st.success(flash, icon=":material/check_circle:")
 if not ctx.can("write"):
-    st.info(ctx.t("data.no_write"), icon=":material/lock:")
+    # with sign-in a role is an administrator's to give, not a server setting
+    st.info(ctx.t("data.no_write_signin" if ctx.person.signed_in else "data.no_write"),
+            icon=":material/lock:")
 else:
     upload = st.file_uploader(ctx.t("data.upload_label"),
                               type=["xlsx", "xls", "ods", "zip", "csv", "xml"],

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/streamlit run dashboard.py "$@"
+exec .venv/bin/streamlit run app.py "$@"  # app.py: the dashboard with its URL rules

@@ -296,3 +296,22 @@ def test_admin_page_never_removes_nor_lowers_the_last_admin(app, sample_store, s
     _button(at, "admin.remove").click().run()
     assert [e.value for e in at.error] == refused
     assert users.role_of(storage.connection(), "boss@office.go.id") == "admin"
+
+
+def test_admin_lowering_an_admin_of_the_setting_is_told_the_setting_wins(app, sample_store,
+                                                                        store_copy,
+                                                                        monkeypatch):
+    """An administrator named by COOPDASH_ADMINS "lowers" that address to viewer: the
+    role is stored (and logged), but the page says plainly that the setting keeps them
+    admin, not a bare success."""
+    monkeypatch.setenv("COOPDASH_ADMINS", "boss@office.go.id")
+    at = app(store_copy(sample_store), lang="en", role="admin").run()
+    at.switch_page("pages/admin.py").run()
+    at.text_input(key="adm_email").set_value("boss@office.go.id")
+    at.selectbox(key="adm_role").set_value("viewer")
+    _button(at, "admin.save").click().run()
+    assert not at.exception and not at.success
+    said = [w.value for w in at.warning]
+    assert len(said) == 1 and said[0].endswith(
+        t("access.cli.setting_wins", "en", email=literal.plain("boss@office.go.id"))), said
+    assert users.role_of(storage.connection(), "boss@office.go.id") == "viewer"

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from browser_util import wait_idle
 from oidc_util import ADMIN, CHANGED, sign_in, sign_out, signin_dashboard
+from playwright.sync_api import expect
 
 from coopdash.i18n import t
 from coopdash.settings import SAMPLE_DIR
@@ -252,13 +253,15 @@ def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
     analyst.wait_for_url(lambda url: "/explorer?" in url, timeout=120_000)
     wait_idle(analyst, 120)
     assert "tab=participants" in analyst.url and "q=Deputy" in analyst.url, analyst.url
-    assert analyst.locator(".st-key-ex_q input").input_value() == "Deputy"
+    expect(analyst.locator(".st-key-ex_q input")).to_have_value("Deputy", timeout=60_000)
     tools = grid_toolbar(analyst)
     assert "Search" in tools, tools  # the toolbar was drawn: the check is not vacuous
     assert not [b for b in tools if "Download" in b or "CSV" in b], tools
     rows = pd.read_csv(_download(analyst, "ex_dl_csv", tmp_path), dtype=str,
                        encoding="utf-8-sig")
     assert len(rows) > 0
+    analyst.goto(signin_app + "/data")  # may export, not load: asked to see an admin
+    _wait_text(analyst, t("data.no_write_signin", "en"))
     admin = person()
     sign_in(admin, signin_app, ADMIN)
     admin.goto(signin_app + "/admin")
