@@ -5,7 +5,8 @@ The dashboard itself is `dashboard.py`; this entry wraps Streamlit's server (`st
 with `coopdash.web.routes.PageRoutes`, so every URL either opens a page or says why
 (`/overview`, `/explorer/participants`, `/data/upload`), and with
 `coopdash.web.compress.KeptCompression`, so Streamlit's scripts travel compressed (each
-compressed once and kept). `streamlit run dashboard.py` still works, without either.
+compressed once and kept), and with `coopdash.web.preload.PreloadPlotly`, so the page asks
+for the Plotly chunk at once. `streamlit run dashboard.py` still works, without any of them.
 """
 
 from pathlib import Path
@@ -15,6 +16,7 @@ from streamlit.starlette import App
 
 from coopdash.figures.explorer import TAB_NAMES
 from coopdash.web.compress import KeptCompression
+from coopdash.web.preload import PreloadPlotly
 from coopdash.web.routes import PageMap, PageRoutes
 
 HERE = Path(__file__).resolve().parent
@@ -23,4 +25,5 @@ PAGES = PageMap.from_folder(HERE / "pages", default="overview",
                             subviews={"explorer": ("tab", TAB_NAMES)})
 
 app = App("dashboard.py", middleware=[Middleware(PageRoutes, pages=PAGES),
+                                     Middleware(PreloadPlotly),
                                      Middleware(KeptCompression)])

@@ -122,10 +122,7 @@ class KeptCompression:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        # the body as messages, never as a file path for the server to send itself
-        extensions = {k: v for k, v in scope.get("extensions", {}).items()
-                      if k != "http.response.pathsend"}
-        await self.app({**scope, "extensions": extensions}, receive, collect)
+        await self.app(messages_only(scope), receive, collect)
         status, headers, body = start["status"], list(start.get("headers", [])), b"".join(chunks)
         if scope["method"] == "HEAD" or not keepable(status, headers):
             await _answer(send, Kept(headers, body), False, status)
@@ -147,6 +144,14 @@ class KeptCompression:
         kept = Kept(compressed_headers(headers, key[1], len(data)), data)
         self.kept[key] = kept
         return kept
+
+
+def messages_only(scope: Scope) -> Scope:
+    """`scope` without the server's offer to send a file by its path: the body then comes
+    as messages, which a middleware can read."""
+    extensions = {k: v for k, v in scope.get("extensions", {}).items()
+                  if k != "http.response.pathsend"}
+    return {**scope, "extensions": extensions}
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
