@@ -3,7 +3,7 @@
 `python -m coopdash import` with the default reading limits (1 GB memory, 120 s, 200 MB
 per zip entry). Records exit code, wall time, peak memory and what the keeper was told.
 
-    .venv/bin/python benchmarks/big_xlsx.py [--participants 1000000] [--keep DIR]
+    .venv/bin/python -m benchmarks big-xlsx [--participants 1000000] [--keep DIR]
 
 Writes its section of docs/benchmarks.md between `<!-- big-xlsx -->` and
 `<!-- /big-xlsx -->`. Not a test.
@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks.corpus import write_section
 
-from benchmarks.corpus import write_section  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 START, END = "<!-- big-xlsx -->", "<!-- /big-xlsx -->"
 RAISED = ("COOPDASH_INTAKE_ENTRY_MB=2000",

@@ -2,7 +2,7 @@
 `python -m coopdash import` in its own process, with its exit code, wall time and peak
 memory (the largest of the command and its reading child), the worst cases named.
 
-    .venv/bin/python benchmarks/corpus.py [--only NAME-PART] [--out docs/benchmarks.md]
+    .venv/bin/python -m benchmarks corpus [--only NAME-PART] [--out docs/benchmarks.md]
 
 Writes its section of docs/benchmarks.md between the markers `<!-- corpus -->` and
 `<!-- /corpus -->` (replaced on each run; benchmarks/run.py keeps it). Not a test:
@@ -21,13 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks import sections
+from coopdash import store
+from coopdash.workbook import bootstrap
+from tests.hostile_corpus import cases
 
-from benchmarks import sections  # noqa: E402
-from coopdash import store  # noqa: E402
-from coopdash.workbook import bootstrap  # noqa: E402
-from tests.hostile_corpus import cases  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 START, END = "<!-- corpus -->", "<!-- /corpus -->"
 

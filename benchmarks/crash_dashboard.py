@@ -6,7 +6,7 @@ store must open and be exactly the state before or after that write: `summary --
 and a digest of every record table are compared with both. Not a test; it writes the
 "Crash benchmark: kill -9 of the dashboard" section of docs/benchmarks.md and a JSON file.
 
-    .venv/bin/python benchmarks/crash_dashboard.py [--participants 100000] [--uploads 10]
+    .venv/bin/python -m benchmarks crash-dashboard [--participants 100000] [--uploads 10]
         [--edits 5] [--work DIR] [--doc]
 
 Each kind of write is first done once uninterrupted (that gives the "after" state and
@@ -21,13 +21,10 @@ import datetime as dt
 import json
 import os
 import random
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import sections, served, soak
 from coopdash import store

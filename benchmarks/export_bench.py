@@ -1,7 +1,7 @@
 """Benchmark: export 1,000,000 participants (the explorer's participants tab, no filter)
 to CSV and Parquet, and report time, file size and peak memory of each.
 
-    .venv/bin/python benchmarks/export_bench.py [--participants 1000000] [--store PATH]
+    .venv/bin/python -m benchmarks export [--participants 1000000] [--store PATH]
 
 The store is built once with the demo generator's quick raw load (`demo.load_into`) and
 kept (default /tmp/coopdash-bench-<n>.duckdb). Each export runs in a fresh child process
@@ -16,13 +16,11 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def build(path: Path, participants: int) -> None:

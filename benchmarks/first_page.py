@@ -1,8 +1,8 @@
 """A new browser session's first page, with its charts drawn, after an import is published
 (the issue's budget: <= 2.5 s at 1M participants, in Chromium).
 
-    .venv/bin/python -m benchmarks.first_page                  # 1M participants
-    .venv/bin/python -m benchmarks.first_page -n 100000 --rounds 3
+    .venv/bin/python -m benchmarks first-page                  # 1M participants
+    .venv/bin/python -m benchmarks first-page -n 100000 --rounds 3
 
 The store is built once, outside the timed part (`bench-work/store-<n>.duckdb`, by the real
 command-line import of the demo folder `bench-work/import-<n>`), and copied for each run.

@@ -1,9 +1,9 @@
 """Profile one import of the demo data into a NEW store, with a phase breakdown.
 
-    .venv/bin/python -m benchmarks.import_profile                 # 1M participants, CSV
-    .venv/bin/python -m benchmarks.import_profile --xlsx -n 100000
-    .venv/bin/python -m benchmarks.import_profile --pyinstrument  # + a call tree
-    .venv/bin/python -m benchmarks.import_profile --cli 3         # + 3 real CLI imports
+    .venv/bin/python -m benchmarks import-profile                 # 1M participants, CSV
+    .venv/bin/python -m benchmarks import-profile --xlsx -n 100000
+    .venv/bin/python -m benchmarks import-profile --pyinstrument  # + a call tree
+    .venv/bin/python -m benchmarks import-profile --cli 3         # + 3 real CLI imports
 
 The demo folder (or workbook) is generated once into `bench-work/import-<n>` (git-ignored)
 and reused. Each run imports it into a fresh store exactly as `python -m coopdash import`

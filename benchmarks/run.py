@@ -1,9 +1,9 @@
 """The Scale benchmark: coopdash at 10,000 / 100,000 / 1,000,000 participants, against the
 pandas peer. Not part of the test suite; it writes docs/benchmarks.md and .json.
 
-    .venv/bin/python benchmarks/run.py [--sizes 10000,100000,1000000]
+    .venv/bin/python -m benchmarks scale [--sizes 10000,100000,1000000]
         [--out docs/benchmarks.md] [--quick] [--no-browser] [--profile] [--render]
-    .venv/bin/python -m benchmarks.run --quick      # 10,000 only, few repeats, no browser
+    .venv/bin/python -m benchmarks scale --quick      # 10,000 only, few repeats, no browser
 
 Per size: demo data (CSV folder, and an .xlsx up to 100,000) in bench-work/; the import
 through the real importer (rows/s, peak RSS); every query file alone on DuckDB; every
@@ -27,11 +27,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: benchmarks/ is sys.path[0]
-    sys.path.insert(0, str(ROOT))
+from benchmarks import measure, report
 
-from benchmarks import measure, report  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 WORK = ROOT / "bench-work"
 NOTES = ROOT / "benchmarks" / "findings.md"
@@ -169,8 +167,8 @@ def _kept_sections(out: Path) -> str:
 
 def command(args: argparse.Namespace, argv: list[str] | None) -> str:
     given = sys.argv[1:] if argv is None else argv
-    return ".venv/bin/python benchmarks/run.py " + " ".join(given) if given else (
-        ".venv/bin/python benchmarks/run.py")
+    return ".venv/bin/python -m benchmarks scale " + " ".join(given) if given else (
+        ".venv/bin/python -m benchmarks scale")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

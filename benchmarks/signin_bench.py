@@ -1,6 +1,6 @@
 """The warm rerun with sign-in on, against the same pages with sign-in off.
 
-    .venv/bin/python benchmarks/signin_bench.py --db STORE [--repeats 7]
+    .venv/bin/python -m benchmarks signin --db STORE [--repeats 7]
 
 Sign-in adds work to every rerun: reading the identity (`st.user`), and the person's role
 read afresh from the store (`queries/users_role.sql`, a primary-key lookup), so that a
@@ -19,17 +19,12 @@ import json
 import os
 import platform
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks import measure, sections
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import measure  # noqa: E402
-
-from benchmarks import sections  # noqa: E402
 
 PAGES = ("overview", "delegations", "funding", "timeline", "explorer", "weekly")
 EMAIL = "bench-analyst@office.example"

@@ -3,7 +3,7 @@ participants; 20 Chromium contexts (one browser) cycle through every page for 5 
 while the command line runs 10 imports and 10 undos and a keeper edits follow-ups on the
 Weekly page. Not a test: it writes the "Soak" section of docs/benchmarks.md and a JSON file.
 
-    .venv/bin/python benchmarks/soak.py [--participants 100000] [--sessions 20]
+    .venv/bin/python -m benchmarks soak [--participants 100000] [--sessions 20]
         [--seconds 300] [--writes 10] [--work DIR] [--db STORE] [--doc] [--quick]
 
 What it records:
@@ -41,8 +41,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import sections, served
 from coopdash import store

@@ -1,8 +1,8 @@
 """Benchmarks of the store's versions (issue 11): what one writer and many readers cost,
 what a crash leaves behind. Not tests; each writes its section of docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/store_bench.py costs [--sizes 100000 1000000]
-    .venv/bin/python benchmarks/store_bench.py crash [--participants 100000] [--kills 20]
+    .venv/bin/python -m benchmarks store costs [--sizes 100000 1000000]
+    .venv/bin/python -m benchmarks store crash [--participants 100000] [--kills 20]
 
 (kill -9 of the dashboard during an upload or a follow-up save: benchmarks/crash_dashboard.py;
 the soak: benchmarks/soak.py.)
@@ -25,10 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks import sections
 
-from benchmarks import sections  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DOC = ROOT / "docs" / "benchmarks.md"
 

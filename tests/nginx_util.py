@@ -1,8 +1,8 @@
 """nginx, as Debian ships it, with coopdash's own site file (deploy/nginx-coopdash.conf)
 in front of a served app: a child process of the caller, everything in a temp folder
 (no /etc, /var, /run), a certificate made on the spot. Used by tests/browser/test_nginx.py
-and by the benchmarks that measure a visit through nginx (benchmarks/first_visit.py);
-it imports nothing from the tests' conftest, so a benchmark can load it as it is."""
+and by the benchmark that measures a visit through nginx (benchmarks/first_visit.py, as
+`tests.nginx_util`): it imports nothing from the tests' conftest."""
 
 from __future__ import annotations
 

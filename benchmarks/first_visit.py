@@ -1,0 +1,298 @@
+"""A person's first visit, against the framework's floor: coopdash's Overview beside a bare
+Streamlit page with one Plotly chart, both measured in the same run, on loopback and
+through the shipped nginx with Chromium's network emulation (10 Mbit/s, 40 ms).
+
+    .venv/bin/python -m benchmarks first-visit                   # the demo store
+    .venv/bin/python -m benchmarks first-visit -n 1000000 --rounds 3 --write
+
+Both apps run as real `streamlit run` servers at the sub-path /coopdash/ (the bare one is
+written to bench-work/first-visit/bare.py: `st.title` and one `st.plotly_chart`), each
+with its own nginx running deploy/nginx-coopdash.conf (tests/nginx_util.py: HTTP/2, TLS,
+the shipped compression). Every visit is a new browser context (nothing cached) except
+"return", a new tab of a context that visited before (the browser's cache warm). Time =
+from `page.goto` to the page's title and every chart on it drawn (3 on the Overview, 1 on
+the bare page); "moved" = the bytes Chromium's network layer received for the visit
+(CDP `encodedDataLength`, headers included, WebSocket frames not). Rounds are interleaved
+(bare, coopdash, bare, coopdash…) so that the machine's load falls on both alike; the
+figures are medians, the ratios are of medians of the same run, and the load average is
+written beside them. With `--write`, the section `speed:first-visit` of
+docs/benchmarks.md is replaced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmarks import sections
+from benchmarks.browser import _conftest
+from benchmarks.first_page import _ALL_CHARTS, built_store
+from benchmarks.measure import ROOT, bench_env
+from tests.nginx_util import free_port, nginx_in_front
+
+WORK = ROOT / "bench-work" / "first-visit"
+DOC = ROOT / "docs" / "benchmarks.md"
+BASE = "coopdash"
+# Chromium's emulation of the office's link (CDP Network.emulateNetworkConditions)
+SLOW = {"offline": False, "latency": 40, "downloadThroughput": 10_000_000 / 8,
+        "uploadThroughput": 10_000_000 / 8}
+BARE = '''import plotly.express as px
+import streamlit as st
+
+st.title("Bare")
+st.plotly_chart(px.bar(x=["a", "b", "c"], y=[3, 1, 2]))
+'''
+# url path, title key in the catalogue, charts that must be drawn
+PAGES = {"overview": ("", "lead.overview.title", 3),
+         "delegations": ("delegations", "lead.deleg.title", 1),
+         "funding": ("funding", "lead.funding.title", 1),
+         "timeline": ("timeline", "lead.timeline.title", 1)}
+
+
+def store(n: int) -> Path:
+    """The demo store (n = 0) or one of `n` demo participants (benchmarks.first_page)."""
+    if n:
+        return built_store(n)
+    db = ROOT / "bench-work" / "demo.duckdb"
+    if not db.exists():
+        subprocess.run([sys.executable, "-m", "coopdash", "init", "--db", str(db), "--with",
+                        "demo"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return db
+
+
+@contextlib.contextmanager
+def bare_server() -> Iterator[str]:
+    """`streamlit run bare.py` at the sub-path, with the flags of the tests' servers."""
+    script = WORK / "bare.py"
+    script.write_text(BARE, encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.baseUrlPath", BASE],
+        cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/{BASE}"
+    try:
+        _wait_health(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _wait_health(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the bare streamlit server stopped")
+        with contextlib.suppress(OSError), urllib.request.urlopen(
+                url + "/_stcore/health", timeout=2) as answer:
+            if answer.status == 200:
+                return
+        time.sleep(0.3)
+    raise RuntimeError("the bare streamlit server did not start")
+
+
+@contextlib.contextmanager
+def coopdash_server(db: Path) -> Iterator[str]:
+    copy = WORK / "served.duckdb"
+    shutil.copy(db, copy)
+    proc, url = _conftest().start_server(copy, bench_env(copy), base_path=BASE)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def through_nginx(url: str, name: str) -> Iterator[tuple[str, str]]:
+    """The shipped nginx in front of the app at `url`; yields the https base URL and the
+    SPKI hash of its certificate (what Chromium is told to trust)."""
+    work = WORK / f"nginx-{name}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    app_port = int(url.split(":")[2].split("/")[0])
+    with nginx_in_front(app_port, work) as (base, _):
+        yield base, spki(work / "coopdash.crt")
+
+
+def spki(cert: Path) -> str:
+    """base64(sha256(the certificate's public key)), for --ignore-certificate-errors-spki-list."""
+    key = subprocess.run(["openssl", "x509", "-in", str(cert), "-noout", "-pubkey"],
+                         check=True, capture_output=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=key,
+                         check=True, capture_output=True).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+@contextlib.contextmanager
+def chromium(trusted: list[str]):
+    """Chromium as the tests launch it, trusting the test certificates as a real one:
+    with a certificate error ignored instead, Chromium would cache nothing, and a return
+    visit would be a first one."""
+    from playwright.sync_api import sync_playwright
+
+    args = [*_conftest().CHROMIUM_ARGS,
+            "--ignore-certificate-errors-spki-list=" + ",".join(trusted)]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def visit(context, url: str, title: str, charts: int, slow: bool) -> dict:
+    """One visit in a new tab of `context`: ms to the title and `charts` charts drawn,
+    bytes moved."""
+    page = context.new_page()
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        if slow:
+            cdp.send("Network.emulateNetworkConditions", SLOW)
+        moved: list[int] = []
+        cdp.on("Network.loadingFinished", lambda e: moved.append(e["encodedDataLength"]))
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=300_000)
+        page.wait_for_function(_ALL_CHARTS, arg=[[title], charts], polling=20,
+                               timeout=300_000)
+        return {"ms": (time.perf_counter() - t0) * 1000, "moved": sum(moved)}
+    finally:
+        page.close()
+
+
+def new_context(browser):
+    return browser.new_context(viewport={"width": 1400, "height": 1000})
+
+
+def first(browser, url: str, title: str, charts: int, slow: bool) -> dict:
+    context = new_context(browser)
+    try:
+        return visit(context, url, title, charts, slow)
+    finally:
+        context.close()
+
+
+def returning(browser, url: str, title: str, charts: int) -> dict:
+    """A second visit (new tab) of a browser that came before: its cache is warm."""
+    context = new_context(browser)
+    try:
+        visit(context, url, title, charts, True)
+        return visit(context, url, title, charts, True)
+    finally:
+        context.close()
+
+
+def one_round(browser, urls: dict[str, str], out: dict[str, list]) -> None:
+    from coopdash.i18n import t
+
+    overview = t("lead.overview.title", "en")
+    for place, slow in (("loopback", False), ("nginx_slow", True)):
+        out[f"bare_{place}"].append(first(browser, urls[f"bare_{place}"], "Bare", 1, slow))
+        out[f"overview_{place}"].append(
+            first(browser, urls[f"coopdash_{place}"] + "/", overview, 3, slow))
+    out["overview_return_slow"].append(
+        returning(browser, urls["coopdash_nginx_slow"] + "/", overview, 3))
+    for name, (path, key, charts) in PAGES.items():
+        if name != "overview":
+            out[f"{name}_loopback"].append(
+                first(browser, f"{urls['coopdash_loopback']}/{path}", t(key, "en"), charts,
+                      False))
+
+
+def run(n: int, rounds: int) -> dict:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    db = store(n)
+    out: dict = {"participants": n, "load_before": os.getloadavg()[0], "rounds": rounds}
+    keys = ["bare_loopback", "overview_loopback", "bare_nginx_slow", "overview_nginx_slow",
+            "overview_return_slow"] + [f"{p}_loopback" for p in PAGES if p != "overview"]
+    visits: dict[str, list] = {k: [] for k in keys}
+    with bare_server() as bare, coopdash_server(db) as coop, \
+            through_nginx(bare, "bare") as (bare_tls, bare_key), \
+            through_nginx(coop, "coopdash") as (coop_tls, coop_key), \
+            chromium([bare_key, coop_key]) as browser:
+        urls = {"bare_loopback": bare + "/", "coopdash_loopback": coop,
+                "bare_nginx_slow": bare_tls + "/", "coopdash_nginx_slow": coop_tls}
+        for key, url in urls.items():  # each server, origin and TLS stack once, unmeasured
+            first(browser, url + ("/" if key.startswith("coopdash") else ""),
+                  "" if key.startswith("coopdash") else "Bare",
+                  3 if key.startswith("coopdash") else 1, False)
+        for _ in range(rounds):
+            one_round(browser, urls, visits)
+    out["load_after"] = os.getloadavg()[0]
+    out["visits"] = visits
+    out["median_ms"] = {k: statistics.median(v["ms"] for v in vs) for k, vs in visits.items()}
+    out["worst_ms"] = {k: max(v["ms"] for v in vs) for k, vs in visits.items()}
+    out["moved"] = {k: statistics.median(v["moved"] for v in vs) for k, vs in visits.items()}
+    return out
+
+
+def section(r: dict) -> str:
+    m, moved = r["median_ms"], r["moved"]
+    store_name = f"{r['participants']:,} participants" if r["participants"] else "demo store"
+    rows = [
+        ("bare page, loopback", "bare_loopback"),
+        ("coopdash Overview, loopback", "overview_loopback"),
+        ("bare page, nginx at 10 Mbit/s, 40 ms", "bare_nginx_slow"),
+        ("coopdash Overview, nginx at 10 Mbit/s, 40 ms", "overview_nginx_slow"),
+        ("coopdash Overview again (browser cache warm), nginx at 10 Mbit/s, 40 ms",
+         "overview_return_slow"),
+        *((f"coopdash {p.title()}, first visit, loopback", f"{p}_loopback")
+          for p in PAGES if p != "overview")]
+    worst = r["worst_ms"]
+    table = "\n".join(f"| {label} | {m[k]:,.0f} | {worst[k]:,.0f} | {moved[k] / 1e6:.2f} |"
+                      for label, k in rows)
+    body = "\n".join([
+        f"{store_name}; {r['rounds']} rounds, medians; load average {r['load_before']:.1f} "
+        f"before, {r['load_after']:.1f} after (a machine shared with other work: the "
+        "absolute figures are slow, the ratios are the result).",
+        "",
+        "| visit (new browser session unless said) | median ms | worst ms | MB moved |",
+        "|---|---|---|---|",
+        table,
+        "",
+        f"- Overview / bare page on loopback: "
+        f"**{m['overview_loopback'] / m['bare_loopback']:.2f}×** (goal ≤ 1.2×)",
+        f"- Overview / bare page through nginx at 10 Mbit/s: "
+        f"**{m['overview_nginx_slow'] / m['bare_nginx_slow']:.2f}×**",
+        f"- Overview through nginx at 10 Mbit/s / Overview on loopback: "
+        f"**{m['overview_nginx_slow'] / m['overview_loopback']:.2f}×** (goal ≤ 1.3×); "
+        f"a return visit: **{m['overview_return_slow'] / m['overview_loopback']:.2f}×**",
+    ])
+    return body
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", "--participants", type=int, default=0,
+                    help="0: the demo store (default); else demo participants")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    args = ap.parse_args(argv)
+    result = run(args.participants, args.rounds)
+    (WORK / "result.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    body = section(result)
+    print(body)
+    if args.write:
+        name = "speed:first-visit" + (f"-{args.participants}" if args.participants else "")
+        sections.put_titled(DOC, name, "A first visit against the framework's floor",
+                            "benchmarks/first_visit.py", body)
+
+
+if __name__ == "__main__":
+    main()
