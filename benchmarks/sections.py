@@ -22,8 +22,28 @@ def put(doc: Path, start: str, end: str, block: str) -> None:
 def put_titled(doc: Path, name: str, title: str, script: str, body: str,
                note: str = "") -> None:
     """`put` the section `<!-- NAME -->` ... `<!-- /NAME -->`: the heading `title`, a line
-    saying which `script` wrote it and when (then `note`), and `body`."""
+    saying which `script` wrote it, when, on which commit, machine and load (then `note`),
+    and `body`."""
     start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
     stamp = dt.datetime.now().replace(microsecond=0).isoformat()
-    put(doc, start, end, f"{start}\n## {title}\n\nWritten by `{script}` on {stamp}{note}."
-                         f"\n\n{body}\n{end}")
+    put(doc, start, end, f"{start}\n## {title}\n\nWritten by `{script}` on {stamp}{note} "
+                         f"({where()}).\n\n{body}\n{end}")
+
+
+def where() -> str:
+    """The commit, the machine and its load now, for a figure's reader: `commit 1a2b3c4,
+    2 cores (Intel …), load average 3.1`."""
+    import os
+    import platform
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    cpu = platform.processor() or platform.machine()
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        cpu = next((line.split(":", 1)[1].strip() for line in info.read_text().splitlines()
+                    if line.startswith("model name")), cpu)
+    return (f"commit {commit}, {os.cpu_count()} cores ({cpu}), "
+            f"load average {os.getloadavg()[0]:.1f}")

@@ -66,9 +66,12 @@ def test_a_benchmark_section_is_replaced_in_place_and_the_rest_kept(tmp_path):
 
 
 def test_a_titled_section_says_which_script_wrote_it_and_when(tmp_path):
-    """The soak, crash and store benchmarks' sections: heading, who wrote it, when."""
+    """The soak, crash, store and first-visit sections: heading, who wrote it, when, on
+    which commit, machine and load."""
     import datetime as dt
+    import os
     import re
+    import subprocess
 
     from benchmarks import sections
 
@@ -76,7 +79,11 @@ def test_a_titled_section_says_which_script_wrote_it_and_when(tmp_path):
     doc.write_text("# B\n", encoding="utf-8")
     sections.put_titled(doc, "store:x", "X at 1M", "benchmarks/x.py", "| a |", " (busy)")
     text = doc.read_text(encoding="utf-8")
-    stamp = re.search(r"on (\S+) \(busy\)\.", text).group(1)
+    stamp, where = re.search(r"on (\S+) \(busy\) \((.*)\)\.", text).groups()
     assert dt.datetime.fromisoformat(stamp).date() == dt.date.today()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert re.fullmatch(rf"commit {commit}, {os.cpu_count()} cores \(.+\), "
+                        r"load average \d+\.\d", where)
     assert text == (f"# B\n\n<!-- store:x -->\n## X at 1M\n\nWritten by `benchmarks/x.py` "
-                    f"on {stamp} (busy).\n\n| a |\n<!-- /store:x -->\n")
+                    f"on {stamp} (busy) ({where}).\n\n| a |\n<!-- /store:x -->\n")
