@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from coopdash.web import routes
 from coopdash.web.compress import messages_only
-from coopdash.web.routes import RESERVED
 
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
@@ -99,11 +99,9 @@ class PreloadPlotly:
 
 def _page_request(scope: Scope) -> bool:
     """A browser's GET for a page (what Streamlit answers with its HTML), not for one of
-    its own routes or a file."""
-    if scope["type"] != "http" or scope["method"] != "GET":
-        return False
-    parts = [p for p in scope["path"].split("/") if p]
-    return not (RESERVED.intersection(parts) or (parts and "." in parts[-1]))
+    its own routes or a file (the URL rules' own reading of a path)."""
+    return (scope["type"] == "http" and scope["method"] == "GET"
+            and routes._page_request(scope["path"], routes._base_url()) is not None)
 
 
 def html_as_it_is(scope: Scope) -> Scope:
