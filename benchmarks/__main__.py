@@ -28,6 +28,7 @@ BENCHMARKS = {
     "soak": ("soak", "browser sessions for minutes while imports, undos and edits land"),
     "big-xlsx": ("big_xlsx", "a 1M-participant workbook as one .xlsx"),
     "corpus": ("corpus", "the hostile corpus, case by case"),
+    "iati": ("iati_bench", "a 50 MB IATI file imported, against lxml's own reading"),
     "export": ("export_bench", "exporting 1M participants"),
     "signin": ("signin_bench", "warm reruns with sign-in on against off"),
 }

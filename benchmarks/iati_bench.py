@@ -4,7 +4,7 @@ limits (`python -m coopdash import FILE.xml`), against a baseline measured in th
 run: lxml's own `iterparse` of the same file, each activity dropped as it ends (what any
 streaming reader must at least do). Wall time and peak memory of each, as a ratio.
 
-    .venv/bin/python benchmarks/iati_bench.py [--mb 50] [--keep DIR]
+    .venv/bin/python -m benchmarks iati [--mb 50] [--keep DIR]
 
 Writes its section of docs/benchmarks.md (`<!-- iati:import -->`). Not a test.
 """
@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks import sections
+from tests import iati_files
 
-from benchmarks import sections  # noqa: E402
-from tests import iati_files  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DOC = ROOT / "docs" / "benchmarks.md"
 BASELINE = ("import sys\nfrom lxml import etree\nn = 0\n"
