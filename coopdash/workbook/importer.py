@@ -100,6 +100,10 @@ def notes_lines(notes: dict, lang: str) -> list[str]:
             f"{kind} × {n}" for kind, n in skipped.items())))
     out += [t("intake.iati.unknown_country", lang, value=ref)
             for ref in notes.get("unknown_country") or []]
+    stale = notes.get("stale_lines") or []
+    if stale:
+        out.append(t("intake.iati.stale", lang, n=len(stale), ids=", ".join(stale[:10])
+                     + (" …" if len(stale) > 10 else "")))
     missing = notes.get("missing") or []
     if missing:
         out.append(t("intake.iati.missing", lang, n=len(missing),
@@ -269,7 +273,26 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, *,
     result.notes = dict(prepared.notes)
     if prepared.notes.get("format") == "iati":
         result.notes["missing"] = iati_missing(con, prepared.notes)
+        result.notes["stale_lines"] = iati_stale_lines(con, prepared.checked)
     return result
+
+
+def iati_stale_lines(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> list[str]:
+    """Stored funding lines of the file's activities that the file no longer holds (a
+    publisher's newer file with fewer transactions): kept, and still counted, so named."""
+    if "funding" not in checked.tables or "programs" not in checked.tables:
+        return []
+    con.register("_iati_lines", checked.tables["funding"].data.select(["funding_id"]))
+    con.register("_iati_acts", checked.tables["programs"].data.select(["program_id"]))
+    try:
+        return [r[0] for r in con.execute(
+            "select funding_id from funding where origin is not null "
+            "and program_id in (select program_id from _iati_acts) "
+            "and funding_id not in (select funding_id from _iati_lines) "
+            "order by funding_id").fetchall()]
+    finally:
+        con.unregister("_iati_lines")
+        con.unregister("_iati_acts")
 
 
 def refuse_iati_replace(notes: dict, replace: bool, file_name: str) -> None:
