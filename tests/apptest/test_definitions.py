@@ -8,14 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_cli
 from pptx import Presentation
 
 from coopdash import store
@@ -28,11 +26,9 @@ from coopdash.settings import SAMPLE_DIR
 from coopdash.store import query
 from coopdash.workbook import importer
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _summary_args(db: Path, as_of: dt.date | None, filters: tuple[str, ...]) -> list[str]:
-    args = [sys.executable, "-m", "coopdash", "summary", "--db", str(db), "--json"]
+    args = ["summary", "--db", str(db), "--json"]
     if as_of:
         args += ["--as-of", as_of.isoformat()]
     for item in filters:
@@ -43,17 +39,14 @@ def _summary_args(db: Path, as_of: dt.date | None, filters: tuple[str, ...]) -> 
 def summaries(db: Path, calls: list[tuple[dt.date, dt.date | None]],
               filters: tuple[str, ...] = ()) -> list[dict]:
     """`COOPDASH_TODAY=<today> python -m coopdash summary --json [--as-of D]` for each
-    (today, D) in `calls`, as child processes side by side (they only read the store);
-    each output parsed."""
-    procs = [subprocess.Popen(_summary_args(db, as_of, filters), cwd=ROOT, text=True,
-                              env={**os.environ, "COOPDASH_TODAY": today.isoformat()},
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for today, as_of in calls]
+    (today, D) in `calls` (the command line's own code, run in this process: conftest's
+    run_cli); each output parsed."""
     out = []
-    for proc in procs:
-        stdout, stderr = proc.communicate(timeout=180)
-        assert proc.returncode == 0, stderr
-        out.append(json.loads(stdout))
+    for today, as_of in calls:
+        done = run_cli(*_summary_args(db, as_of, filters),
+                       env={"COOPDASH_TODAY": today.isoformat()})
+        assert done.returncode == 0, done.stderr
+        out.append(json.loads(done.stdout))
     return out
 
 
