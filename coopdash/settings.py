@@ -21,6 +21,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_SMTP_PASSWORD   | (unset)                  | its password (never printed or logged)    |
 | COOPDASH_SMTP_STARTTLS   | false                    | `true`: encrypt with STARTTLS first       |
 | COOPDASH_MAIL_FROM       | coopdash@<host name>     | the sender address of the pack's e-mail   |
+| COOPDASH_SMTP_CAFILE     | (unset: the system's)    | PEM file of the CA that signed the server |
 | COOPDASH_INTAKE_MEMORY_MB| 1024                     | memory the workbook-reading child may use |
 | COOPDASH_INTAKE_SECONDS  | 120                      | time the workbook-reading child may take  |
 | COOPDASH_INTAKE_ENTRY_MB | 200                      | size one file or zip entry may inflate to |
@@ -112,6 +113,7 @@ class Smtp:
     password: str = field(default="", repr=False)  # never in a log or a message
     starttls: bool = False
     mail_from: str = ""
+    cafile: str = ""  # the office's CA certificate(s), PEM; empty: the system's
 
 
 def _smtp(env) -> Smtp:
@@ -123,6 +125,7 @@ def _smtp(env) -> Smtp:
         password=env.get("COOPDASH_SMTP_PASSWORD", ""),
         starttls=starttls,
         mail_from=env.get("COOPDASH_MAIL_FROM", "").strip(),
+        cafile=env.get("COOPDASH_SMTP_CAFILE", "").strip(),
     )
 
 

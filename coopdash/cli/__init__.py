@@ -83,7 +83,7 @@ def _kind(kind: str, lang: str) -> str:
         from coopdash.figures.filters import Filters
 
         return t("cli.kind.filter_pair", lang, keys=", ".join(Filters().url_keys))
-    return t(f"cli.kind.{kind}" if kind in ("int", "float", "positive_int") else
+    return t(f"cli.kind.{kind}" if kind in ("int", "float", "positive_int", "address_list") else
              "cli.kind.other", lang)
 
 

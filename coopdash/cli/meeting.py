@@ -13,12 +13,11 @@ or store problems (nothing to record in). Both make the file with `meeting.pack.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from pathlib import Path
 
-from coopdash import settings
+from coopdash import settings, store
 from coopdash.cli.common import filter_pair, open_store, safe
 from coopdash.contract import WeekError
 from coopdash.figures.filters import Filters
@@ -92,8 +91,13 @@ def cmd_send_pack(args) -> int:
         sent = mail.send_pack(con, week, args.format, args.to, args.lang, cfg.smtp, cfg.actor,
                               Filters.from_pairs(args.filter), args.currency, db=args.db)
     except mail.MailError as exc:
-        print(t("meeting.mail.failed", args.lang, reason=str(exc)), file=sys.stderr)
+        print(str(exc) if exc.partial else t("meeting.mail.failed", args.lang,
+                                              reason=str(exc)), file=sys.stderr)
         return 1
+    except store.WriterBusyError as exc:  # waited for the store before sending
+        print(exc.message(args.lang) + " " + t("meeting.mail.busy", args.lang),
+              file=sys.stderr)
+        return 2
     finally:
         con.close()
     print(t("meeting.mail.sent", args.lang, file=sent.file_name, to=", ".join(sent.recipients),
@@ -101,13 +105,12 @@ def cmd_send_pack(args) -> int:
     return 0
 
 
-def _recipients(text: str) -> list[str]:
+def address_list(text: str) -> list[str]:
+    """`--to`: e-mail addresses (`Pak Budi <budi@…>` too); a malformed one is refused by
+    argparse as an invalid `address_list` value, said in the person's words."""
     from coopdash.meeting import mail
 
-    try:
-        return mail.recipients(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not an e-mail address: {exc}") from exc
+    return mail.recipients(text)  # ValueError: refused before anything is sent
 
 
 def register(sub, common) -> None:
@@ -126,7 +129,7 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_pack)
     p = sub.add_parser("send-pack", parents=[common],
                        help="send the weekly meeting pack by e-mail (COOPDASH_SMTP_*)")
-    p.add_argument("--to", required=True, type=_recipients,
+    p.add_argument("--to", required=True, type=address_list,
                    help="recipients, comma separated: a@example.org,b@example.org")
     p.add_argument("--week", default="last",
                    help="this, last (default) or an ISO week like 2026-W48")
