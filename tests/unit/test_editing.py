@@ -95,3 +95,20 @@ def test_an_added_row_is_added(sample_store, store_copy):
     edited = pd.concat([opened, new], ignore_index=True)
     result = _save(db, "actions", opened, edited)
     assert result.tables["actions"].added == 1 and result.tables["actions"].changed == 0
+
+
+def test_a_name_edited_is_a_write_not_an_export(sample_store, store_copy):
+    """A participant's name corrected in the editor: a history row (old -> new), and no
+    access-log row (the access log is for files that leave the store)."""
+    db = store_copy(sample_store)
+    with store.reading(db) as con:
+        logged = con.execute("select count(*) from access_log").fetchall()
+    opened = _opened(db, "participants", ["pt-2023-003"])
+    edited = opened.copy()
+    edited.loc[0, "full_name"] = "Mr. Tokuda Hiroshi"
+    _save(db, "participants", opened, edited)
+    with store.reading(db) as con:
+        assert con.execute("select old_value, new_value from history where record_id = "
+                           "'pt-2023-003' and field = 'full_name'").fetchall() == [
+            ("Mr. Tokuda", "Mr. Tokuda Hiroshi")]
+        assert con.execute("select count(*) from access_log").fetchall() == logged
