@@ -248,11 +248,20 @@ def main() -> None:
     state["sig"] = sig
     n_rows = cache.computed(count_rows, ctx, tab.name, state["q"], state["filters"])
     pages = ex.n_pages(n_rows, state["size"])
-    st.session_state["ex_page"] = min(max(1, int(st.session_state.get("ex_page") or 1)), pages)
+    asked = int(st.session_state.get("ex_page") or 1)
+    st.session_state["ex_page"] = min(max(1, asked), pages)
+    if asked > pages and st.query_params.get("pg") == str(asked):  # the link's page
+        _page_beyond(asked, pages)
     _table(tab, state, n_rows, pages)
     _write_url(tab, state)
     _exports(tab, state, params, n_rows)
     _store_export()
+
+
+def _page_beyond(asked: int, pages: int) -> None:
+    """Say that the link's page number is past the table's last page (shown instead)."""
+    sidebar.note(params.Note("pg", "page_beyond", str(asked), (("last", pages),)))
+    sidebar.link_notes(ctx.lang, "explorer_pages")
 
 
 def _table(tab: ex.Tab, state: dict, n_rows: int, pages: int) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coopdash import settings as settings_mod
-from coopdash.web import auth, legacy_pages, sidebar, storage, warmup
+from coopdash.web import auth, legacy_pages, params, sidebar, storage, warmup
 from coopdash.web import context as context_mod
 from coopdash.web.context import Context
 
@@ -26,6 +26,9 @@ def build_context() -> Context:
     ctx = Context(settings, st.session_state["lang"], st.session_state["currency"], flt,
                   version, settings.today(), person)
     st.session_state["_link_notes_shown"] = set()  # a new run: show the notes again
+    for key in st.query_params:  # `?kind=a&kind=b`: the last is used, not in silence
+        if (twice := params.repeated(key, st.query_params.get_all(key))) is not None:
+            sidebar.note(twice)
     sidebar.link_notes(ctx.lang)
     st.session_state[context_mod.KEY] = ctx
     return ctx

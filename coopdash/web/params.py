@@ -28,7 +28,8 @@ MAX_ITEMS = 200  # values of a list a link may carry
 MAX_SHOWN = 40  # characters of an unusable value shown back in a note
 MIN_YEAR, MAX_YEAR = 1900, 2200  # dates and weeks outside are not meant (and overflow)
 
-_ASCII_INT = re.compile(r"[0-9]{1,9}")
+_ASCII_INT = re.compile(r"-?[0-9]+")
+_INT_DIGITS = 9  # longer is out of every range the app has (and of int()'s limits)
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")  # the contract's ids and codes
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069`]")
@@ -83,12 +84,21 @@ def integer(key: str, raw: Any, default: int, lo: int, hi: int,
         return Parsed(default)
     if not _ASCII_INT.fullmatch(text.strip()):
         return _dropped(key, text, "not_integer", default)
-    value = int(text.strip())
+    digits = text.strip().lstrip("-")
+    value = int(text.strip()) if len(digits) <= _INT_DIGITS else None
     choices = tuple(allowed) if allowed is not None else None
-    if not lo <= value <= hi or (choices is not None and value not in choices):
+    if (value is None or not lo <= value <= hi
+            or (choices is not None and value not in choices)):
         return _dropped(key, text, "out_of_range", default,
                         allowed=", ".join(map(str, choices)) if choices else f"{lo}–{hi}")
     return Parsed(value)
+
+
+def repeated(key: str, values: list[str]) -> Note | None:
+    """A key the link gives more than once: the last value is used, and said so."""
+    if len(values) < 2:
+        return None
+    return Note(key, "repeated", shown(values[-1]), (("n", len(values)),))
 
 
 def date(key: str, raw: Any, default: dt.date | None = None) -> Parsed:

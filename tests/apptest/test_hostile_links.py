@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from coopdash.figures import explorer as ex
+from coopdash.i18n import t
 from coopdash.web import params
 
 PAGES = ["pages/overview.py", "pages/delegations.py", "pages/funding.py",
@@ -148,3 +149,31 @@ def test_shown_value_is_short_and_printable():
     """A note never carries control or direction characters, nor more than 40 chars."""
     out = params.shown("\x1b[2J\u202e" + "a" * 100)
     assert "\x1b" not in out and "\u202e" not in out and len(out) == params.MAX_SHOWN + 1
+
+
+@pytest.mark.parametrize(("raw", "reason"), [("99999999999", "out_of_range"),
+                                             ("1" * 5000, "out_of_range"),
+                                             ("-1", "out_of_range"), ("0", "out_of_range"),
+                                             ("²", "not_integer"), ("1.5", "not_integer")])
+def test_whole_numbers_out_of_range_are_said_so(raw, reason):
+    """A whole number outside the range is "outside the choices", never "not a whole
+    number" (however long: no int() limit is hit)."""
+    got = params.integer("pg", raw, 1, 1, 100)
+    assert (got.value, got.note.reason) == (1, reason)
+
+
+def test_a_page_past_the_last_is_noted(app, sample_store):
+    """`/explorer?pg=50000`: the last page is shown, and the note says so."""
+    at = _open(app(sample_store, lang="en"), "pages/explorer.py",
+               {"tab": "programs", "pg": "50000"})
+    assert not at.exception
+    last = at.session_state["ex_page"]
+    assert 1 <= last < 50000
+    assert t("link.page_beyond", "en", param="pg", value="50000", last=last) in _texts(at)
+
+
+def test_a_repeated_key_is_noted(app, sample_store):
+    """`?lang=id&lang=en`: the last is used (English), and the note says the key came twice."""
+    at = _open(app(sample_store, lang="id"), "pages/overview.py", {"lang": ["id", "en"]})
+    assert not at.exception
+    assert t("link.repeated", "en", param="lang", n=2, value="en") in _texts(at)
