@@ -31,6 +31,8 @@ BENCHMARKS = {
     "iati": ("iati_bench", "a 50 MB IATI file imported, against lxml's own reading"),
     "export": ("export_bench", "exporting 1M participants"),
     "signin": ("signin_bench", "warm reruns with sign-in on against off"),
+    "editor": ("editor_bench", "one changed cell from the editor and the Record form's save, "
+                               "at 1M, against an empty write"),
 }
 
 
