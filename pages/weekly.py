@@ -189,10 +189,10 @@ def whole_list_download(ctx: context.Context, week: weekly.Week, key: str, total
 
 def change_list_download(ctx: context.Context, week: weekly.Week, n_lines: int) -> None:
     """The week's whole change list as CSV, written when its button is clicked."""
-    con, params = storage.connection_ref(), ctx.params()
+    con, params, lang = storage.connection_ref(), ctx.params(), ctx.lang
     download(ctx, "wk_list_download",
              ctx.t("weekly.list.download", n=fmt_int(n_lines, ctx.lang)),
-             lambda: weekly.change_list_csv(con(), week, params),
+             lambda: weekly.change_list_csv(con(), week, params, lang),
              f"coopdash-changes-{week.label}.csv",
              record=auth.recorder(ctx.person, con, table="weekly_changes", fmt="csv",
                                   filters={**ctx.filters.to_query_params(),

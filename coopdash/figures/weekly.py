@@ -222,14 +222,19 @@ def figures(run: Runner, ref: dt.date, imports: pd.DataFrame,
 
 CHANGE_LIST_COLUMNS = ("changed_at", "actor", "file_name", "mode", "table_name", "record_id",
                        "record_label", "change", "field", "old_value", "new_value")
+# each column's heading in the reader's language (`weekly.col.<key>`, as on the page)
+CHANGE_LIST_HEADINGS = dict(zip(CHANGE_LIST_COLUMNS, (
+    "when", "who", "file", "mode", "table", "record_id", "record", "change", "field", "old",
+    "new"), strict=True))
 
 
 def write_change_list(con: duckdb.DuckDBPyConnection, week: Week, params: dict[str, Any],
-                      path: Path | BinaryIO) -> int:
+                      path: Path | BinaryIO, lang: str | None = None) -> int:
     """The week's whole change list as CSV (UTF-8, codes and ISO times as stored, in the
     page's order) to `path` (a file name or a binary file), streamed in batches; returns
     the number of lines. `params`: the common query parameters (`show_names` hides
-    participants' names as on the page)."""
+    participants' names as on the page). `lang`: headings in that language (the
+    page's download); None: the column names (`CHANGE_LIST_COLUMNS`)."""
     import pyarrow.csv as pacsv
 
     from coopdash.store import query
@@ -238,19 +243,27 @@ def write_change_list(con: duckdb.DuckDBPyConnection, week: Week, params: dict[s
     bound = {**params, **week_params(week), "limit": 2**62}
     n = 0
     wrap = f"select {cols} from ({{query}})"
+    names = [t(f"weekly.col.{CHANGE_LIST_HEADINGS[c]}", lang) if lang else c
+             for c in CHANGE_LIST_COLUMNS]
     with query.stream(con, "weekly_changes", bound, wrap=wrap) as reader, \
-            pacsv.CSVWriter(path, reader.schema) as out:
+            pacsv.CSVWriter(path, _renamed(reader.schema, names)) as out:
         for batch in reader:
-            out.write_batch(batch)
+            out.write_batch(batch.rename_columns(names))
             n += batch.num_rows
     return n
 
 
-def change_list_csv(con: duckdb.DuckDBPyConnection, week: Week, params: dict[str, Any]
-                    ) -> bytes:
-    """`write_change_list` in memory: the bytes of the CSV (the page's download)."""
+def _renamed(schema: Any, names: list[str]) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([field.with_name(name) for field, name in zip(schema, names, strict=True)])
+
+
+def change_list_csv(con: duckdb.DuckDBPyConnection, week: Week, params: dict[str, Any],
+                    lang: str) -> bytes:
+    """`write_change_list` in memory, headed in `lang`: the bytes of the page's download."""
     buf = io.BytesIO()
-    write_change_list(con, week, params, buf)
+    write_change_list(con, week, params, buf, lang)
     return buf.getvalue()
 
 

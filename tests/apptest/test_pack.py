@@ -149,10 +149,13 @@ def test_page_builds_the_pack_only_when_clicked(app, store_copy, demo_store, mon
     con = store.connect(db, read_only=True)
     try:
         week = weekly.Week.of(dt.date.today())
-        csv = weekly.change_list_csv(con, week, pack.params(Filters(), settings.get()))
+        csv = weekly.change_list_csv(con, week, pack.params(Filters(), settings.get()), "id")
     finally:
         con.close()
     assert csv.decode("utf-8").count("\n") == total + 1  # with its header
+    header = csv.decode("utf-8").splitlines()[0]  # in the reader's language (here id)
+    assert header == ",".join(f'"{t(f"weekly.col.{weekly.CHANGE_LIST_HEADINGS[c]}", "id")}"'
+                              for c in weekly.CHANGE_LIST_COLUMNS), header
 
 
 def test_pack_cuts_the_change_list_with_the_whole_count(store_copy, demo_store, monkeypatch):
