@@ -434,7 +434,8 @@ def _csv() -> list[Case]:
             PARTNERS + 'hx1,"two\nlines",JP,ngo\nhx2,B,JP,ngo,oops\n').encode()), 1,
              ("row 3", "line 4) has 5 cells")),
         Case("CSV: NUL byte in a name", file("partners.csv", (PARTNERS + "hx1,A\x00B,JP,ngo\n")
-                                             .encode()), 1, ("control or direction character",)),
+                                             .encode()), 1,
+             ("control or direction character (U+0000 at character 2)",)),
         Case("CSV: header with an ANSI escape", file("partners.csv", (
             b"partner_id,\x1b[2Jname,country,org_type\nhx1,A,JP,ngo\n")), 1,
              ("\\x1b[2Jname",)),

@@ -104,6 +104,10 @@ def notes_lines(notes: dict, lang: str) -> list[str]:
     if stale:
         out.append(t("intake.iati.stale", lang, n=len(stale), ids=", ".join(stale[:10])
                      + (" …" if len(stale) > 10 else "")))
+    stale = notes.get("stale_recipients") or []
+    if stale:
+        out.append(t("intake.iati.stale_recipients", lang, n=len(stale),
+                     ids=", ".join(stale[:10]) + (" …" if len(stale) > 10 else "")))
     missing = notes.get("missing") or []
     if missing:
         out.append(t("intake.iati.missing", lang, n=len(missing),
@@ -274,7 +278,26 @@ def import_prepared(con: duckdb.DuckDBPyConnection, prepared: Prepared, *,
     if prepared.notes.get("format") == "iati":
         result.notes["missing"] = iati_missing(con, prepared.notes)
         result.notes["stale_lines"] = iati_stale_lines(con, prepared.checked)
+        result.notes["stale_recipients"] = iati_stale_recipients(con, prepared.checked)
     return result
+
+
+def iati_stale_recipients(con: duckdb.DuckDBPyConnection, checked: CheckedFile
+                          ) -> list[str]:
+    """Stored recipient countries of the file's activities that the file no longer names
+    (`program_id@country`): kept, so named."""
+    if "recipients" not in checked.tables:
+        return []
+    con.register("_iati_rcp", checked.tables["recipients"].data.select(
+        ["program_id", "country"]))
+    try:
+        return [r[0] for r in con.execute(
+            "select r.program_id || '@' || r.country from recipients r "
+            "where r.program_id in (select program_id from _iati_rcp) and not exists "
+            "(select 1 from _iati_rcp f where f.program_id = r.program_id "
+            "and f.country = r.country) order by 1").fetchall()]
+    finally:
+        con.unregister("_iati_rcp")
 
 
 def iati_stale_lines(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> list[str]:

@@ -137,15 +137,19 @@ def test_a_newer_file_updates_and_reports_what_it_left_out(tmp_path, sample_stor
     newer = first[:2]
     newer[0].titles = {"ID": "Pelatihan Pemerintah Daerah (tahap 2)"}
     newer[0].transactions = newer[0].transactions[:2]  # two disbursements no longer there
+    newer[1].recipients = {"ID": "100"}  # Timor-Leste no longer named
     code, text = _import(db, f.write(tmp_path / "jica.xml", newer,
                                      generated="2024-12-01T00:00:00Z"), capsys)
     assert code == 0, text
     assert "programs: 0 added, 2 changed" in text  # title and origin_on / origin_on
+    assert "recipients: 0 added, 1 changed" in text  # ID-1002's share of ID: 60 -> 100
     assert "1 stored activities of this publisher are not in this file; they are kept: " \
            "XM-DAC-701-8-PH-2001" in text
     assert "2 stored funding lines of this file's activities are no longer in the file; " \
            "they are kept and still counted" in text
     assert "XM-DAC-701-8-ID-1001.t3, XM-DAC-701-8-ID-1001.t4" in text
+    assert "1 stored recipient countries of this file's activities are no longer named " \
+           "by the file; they are kept (remove them if need be): XM-DAC-701-8-ID-1002@TL" in text
     assert _rows(db, "select title, origin_on::varchar from programs where program_id = $p",
                  {"p": "XM-DAC-701-8-ID-1001"}) == [("Pelatihan Pemerintah Daerah (tahap 2)",
                                                      "2024-12-01")]
