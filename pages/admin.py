@@ -79,7 +79,7 @@ def _forms(emails: list[str]) -> None:
     with right.form("adm_remove", border=True):
         st.markdown("**" + ctx.t("admin.remove_title") + "**")
         who = st.selectbox(ctx.t("admin.remove_who"), emails, key="adm_remove_who",
-                           index=None)
+                           index=None, placeholder=ctx.t("common.choose"))
         if st.form_submit_button(ctx.t("admin.remove"), disabled=not emails) and who:
             _change(who, None)
 

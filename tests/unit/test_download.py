@@ -147,3 +147,15 @@ def test_one_door_for_files():
     shipped = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
     assert "client.disableDataExport" in config._config_options_template
     assert shipped["client"]["disableDataExport"] is True
+
+
+def test_no_streamlit_english_placeholder():
+    """A select box that may show nothing chosen (`index=None`) and every multiselect
+    says it in the reader's language (`placeholder=`), never Streamlit's English
+    "Choose an option"."""
+    bare = [(f, n.lineno) for name in ("selectbox", "multiselect") for f, n in _calls(name)
+            if "placeholder" not in {k.arg for k in n.keywords}
+            and (name == "multiselect" or any(
+                k.arg == "index" and getattr(k.value, "value", 0) is None
+                for k in n.keywords))]
+    assert bare == []
