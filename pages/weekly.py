@@ -20,7 +20,7 @@ import streamlit as st
 from coopdash.contract import CODES
 from coopdash.figures import meeting, weekly
 from coopdash.i18n import fmt_date, fmt_int
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 from coopdash.web import auth, cache, context, frame, layout, literal, params, sidebar, storage
 from coopdash.web.download import download
 from coopdash.workbook import edits as saving

@@ -19,7 +19,7 @@ from coopdash import store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
 
 MEETING = "jclair-exploratory-meeting"

@@ -32,16 +32,16 @@ import sys
 from pathlib import Path
 
 from coopdash import settings, store
-from coopdash.cli import figures, meeting, records, users, versions
+from coopdash.cli import figures, pack, records, users, versions
 from coopdash.cli.common import quiet_logs
 from coopdash.i18n import t
 
-GROUPS = (records, figures, meeting, users, versions)
+GROUPS = (records, figures, pack, users, versions)
 
 # Commands that write to an existing store: a --db that names none is refused (a mistyped
 # path would otherwise become a new, empty store); `init` and `import --new` create one.
 WRITERS = (records.cmd_import, versions.cmd_undo, versions.cmd_restore,
-           meeting.cmd_send_pack, users.cmd_set, users.cmd_remove)
+           pack.cmd_send_pack, users.cmd_set, users.cmd_remove)
 
 
 class Parser(argparse.ArgumentParser):

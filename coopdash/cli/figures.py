@@ -1,4 +1,4 @@
-"""Commands that report figures: summary (the meeting pack: `coopdash.cli.meeting`)."""
+"""Commands that report figures: summary (the meeting pack: `coopdash.cli.pack`)."""
 
 from __future__ import annotations
 

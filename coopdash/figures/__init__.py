@@ -8,5 +8,5 @@ weekly review (`weekly`), with its thresholds named in `thresholds`.
 
 May import: `coopdash.settings`, `coopdash.contract`, `coopdash.i18n`, `coopdash.store`,
 `coopdash.workbook` (reference lists, the whole-store writer). Never: `charts`,
-`meeting`, `web`, `cli`, or Streamlit.
+`pack`, `web`, `cli`, or Streamlit.
 """

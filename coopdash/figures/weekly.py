@@ -1,7 +1,7 @@
 """The weekly review: one ISO week's changes, what is next, what needs a decision.
 
 Pure logic (no Streamlit): the page (`pages/weekly.py`) and the meeting pack
-(`coopdash/meeting/pack.py`) both call `review(run, week, today)` with a query runner, so they
+(`coopdash/pack/document.py`) both call `review(run, week, today)` with a query runner, so they
 compute the same figures from the same code. `run(name, extra_params) -> DataFrame` runs
 `queries/<name>.sql` with the common parameters (filters, currency, today, ...) plus the
 extras; the page passes the cached `cache.run`, the pack a plain `query.run` on a connection.

@@ -13,5 +13,5 @@ the Record page's form). Also the way back out: the whole store as a workbook
 (`regions`) and what a new store is filled with (`bootstrap`).
 
 May import: `coopdash.settings`, `coopdash.contract`, `coopdash.i18n`, `coopdash.store`.
-Never: `figures`, `charts`, `meeting`, `web`, `cli`, or Streamlit.
+Never: `figures`, `charts`, `pack`, `web`, `cli`, or Streamlit.
 """

@@ -17,7 +17,7 @@ from coopdash import store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import code_label, t
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 from tests.unit.test_meeting import _csv, _people_per_side
 
 ROOT = Path(__file__).resolve().parents[2]

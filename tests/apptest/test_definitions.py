@@ -21,7 +21,7 @@ from coopdash.figures import explorer as ex
 from coopdash.figures import thresholds, weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import fmt_int, fmt_money, t
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
 from coopdash.store import query
 from coopdash.workbook import importer

@@ -157,7 +157,7 @@ def test_every_format_holds_the_pages_figures_for_the_sample(app, store_copy, sa
 
     from coopdash.figures import weekly
     from coopdash.figures.filters import Filters
-    from coopdash.meeting import pack
+    from coopdash.pack import document as pack
 
     db = store_copy(sample_store)
     at = _weekly(app(db, lang="en"), "2023-W21")

@@ -13,7 +13,7 @@ from coopdash import cli, settings, store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 
 TODAY = dt.date(2026, 11, 25)
 WEEK = weekly.Week.parse("2026-W48")
@@ -104,7 +104,7 @@ def test_filters_are_described_in_words():
 
 
 def test_python_m_coopdash_pack_is_wired(store_copy, sample_store, tmp_path, today):
-    """`python -m coopdash pack` runs the pack (`coopdash/cli/meeting.py`)."""
+    """`python -m coopdash pack` runs the pack (`coopdash/cli/pack.py`)."""
     out = tmp_path / "via-cli.html"
     assert cli.main(["pack", "--week", "2026-W48", "--lang", "en", "--out", str(out),
                      "--db", str(store_copy(sample_store))]) == 0

@@ -10,7 +10,7 @@ import pytest
 
 from coopdash import store
 from coopdash.figures.filters import Filters
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 from tests.apptest.test_pack import SECTIONS, TODAY, WEEK
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "coopdash"
 ALL = frozenset({"settings", "contract", "i18n", "store", "workbook", "figures", "charts",
-                 "meeting", "web", "cli"})
+                 "pack", "web", "cli"})
 
 
 def _modules() -> dict[str, Path]:

@@ -15,7 +15,7 @@ from coopdash import store
 from coopdash.figures import meeting, weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
 from coopdash.store import query
 from coopdash.workbook import edits

@@ -1,5 +1,5 @@
 """Every path and module the docs and docstrings name exists: a newcomer who follows
-`coopdash/cli/meeting.py`, `queries/weekly_figures.sql`, `docs/workbook.md`,
+`coopdash/cli/pack.py`, `queries/weekly_figures.sql`, `docs/workbook.md`,
 `tests/unit/test_layers.py` or `coopdash.workbook.reading.read_workbook` finds it.
 
 Read: docs/*.md, README.md, and the docstrings of every Python file of the repository.

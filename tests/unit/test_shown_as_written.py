@@ -18,7 +18,8 @@ from coopdash import store
 from coopdash.charts import leadership
 from coopdash.figures import weekly
 from coopdash.i18n import fmt_money
-from coopdash.meeting import markup, pack
+from coopdash.pack import document as pack
+from coopdash.pack import markup
 from coopdash.workbook import edits
 
 MINUTES = ("## Weekly review\n\n**Decision:** extend the *MoU* with JCLAIR\n"

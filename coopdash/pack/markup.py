@@ -6,7 +6,7 @@ This reads the little Markdown minutes use, and runs nothing: headings (`#` to
 `######`), bullet (`-`, `*`, `+`) and numbered (`1.`) list items, bold (`**x**`,
 `__x__`), italic (`*x*`, `_x_`), code (`` `x` ``, shown as written) and text lines;
 anything else stays as written. The result is text with styles: the pack escapes every
-piece (`coopdash.meeting.pack`), the deck writes runs (`coopdash.meeting.deck`).
+piece (`coopdash.pack.document`), the deck writes runs (`coopdash.pack.deck`).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def _week(args, command: str):
 
 
 def cmd_pack(args) -> int:
-    from coopdash.meeting import pack
+    from coopdash.pack import document as pack
 
     cfg = settings.get()
     week = _week(args, "pack")
@@ -78,7 +78,7 @@ def cmd_pack(args) -> int:
 
 
 def cmd_send_pack(args) -> int:
-    from coopdash.meeting import mail
+    from coopdash.pack import mail
 
     cfg = settings.get()
     week = _week(args, "send-pack")
@@ -108,7 +108,7 @@ def cmd_send_pack(args) -> int:
 def address_list(text: str) -> list[str]:
     """`--to`: e-mail addresses (`Pak Budi <budi@…>` too); a malformed one is refused by
     argparse as an invalid `address_list` value, said in the person's words."""
-    from coopdash.meeting import mail
+    from coopdash.pack import mail
 
     return mail.recipients(text)  # ValueError: refused before anything is sent
 

@@ -25,13 +25,13 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
 from coopdash.charts import axes
-from coopdash.charts.review import bucket
+from coopdash.charts.weekly import bucket
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.figures.filters import describe as describe_filters
 from coopdash.i18n import code_label, fmt_datetime, fmt_int, t
-from coopdash.meeting import markup
+from coopdash.pack import markup
 
 ROWS = 8  # table rows on one slide
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -97,7 +97,7 @@ def add_text(slide, lines: Sequence[str], top, height, size: int = 14, colour=No
 
 def add_markup(slide, text: str, top, height, size: int = 12, max_lines: int = 18,
                chars: int = NOTES_CHARS) -> None:
-    """The minutes' Markdown as styled paragraphs (`coopdash.meeting.markup`), never as
+    """The minutes' Markdown as styled paragraphs (`coopdash.pack.markup`), never as
     written: headings bold, larger and blue, list items with their bullet or number,
     bold and italic runs; at most `max_lines` lines and `chars` characters."""
     box = slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, height)

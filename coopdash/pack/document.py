@@ -9,7 +9,7 @@ A4 landscape, one page per section (`@page { size: A4 landscape }`; each section
 page tall and long lists are cut with "… and N more", the page keeps them whole).
 
 `make_pack` is the one entry for the file's bytes: the command line (`pack`, `send-pack`:
-`coopdash/cli/meeting.py`), the Weekly page's download and the e-mail.
+`coopdash/cli/pack.py`), the Weekly page's download and the e-mail.
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ import plotly.graph_objects as go
 
 from coopdash import settings as settings_mod
 from coopdash.charts import leadership
-from coopdash.charts import review as review_charts
+from coopdash.charts import weekly as weekly_charts
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.figures.filters import describe as describe_filters
 from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
-from coopdash.meeting import markup
+from coopdash.pack import markup
 from coopdash.store import query
 
 ROWS = {"changes": 14, "imports": 6, "next": 7, "expiring": 6, "decisions": 7,
@@ -176,12 +176,12 @@ def section_cover(review: weekly.Review, filters: Filters, lang: str, made: dt.d
         f"<br>{esc(_intro(review, lang))}"
         f"<br>{esc(describe_filters(filters, lang))}</p>"
         f"<h2>{esc(t('weekly.figures', lang))}</h2>{_figures_html(review, lang)}"
-        f'<div class="charts">{chart(review_charts.changes_chart(summary, lang))}'
+        f'<div class="charts">{chart(weekly_charts.changes_chart(summary, lang))}'
         f"{chart(_actions_chart(review, lang))}</div></section>")
 
 
 def _actions_chart(review: weekly.Review, lang: str) -> go.Figure:
-    return review_charts.actions_chart(review.actions, review.ref, review.week.end, lang)
+    return weekly_charts.actions_chart(review.actions, review.ref, review.week.end, lang)
 
 
 def section_changes(review: weekly.Review, lang: str) -> str:
@@ -291,7 +291,7 @@ _LISTS = {"item": "ul", "number": "ol"}
 
 
 def markup_html(text: str) -> str:
-    """The minutes' Markdown shown styled (`coopdash.meeting.markup`): headings, bold,
+    """The minutes' Markdown shown styled (`coopdash.pack.markup`): headings, bold,
     italic and lists as HTML, every piece of text escaped (nothing runs)."""
     out, open_list = [], None
     for line in markup.lines(text):
@@ -355,7 +355,7 @@ def section_minutes(review: weekly.Review, lang: str) -> str:
 
 
 def section_charts(review: weekly.Review, lang: str, chart) -> str:
-    figs = [review_charts.readiness_chart(review.upcoming, lang),
+    figs = [weekly_charts.readiness_chart(review.upcoming, lang),
             *review.extra.get("leadership_charts", [])]
     body = "".join(chart(f) for f in figs[:4])
     return (f'<section id="charts"><h2>{esc(t("weekly.charts", lang))}</h2>'
@@ -503,7 +503,7 @@ def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str,
     currency = currency or settings.currency
     review = build_review(con, week, filters, lang, settings, currency)
     if fmt == "pptx":
-        from coopdash.meeting import deck
+        from coopdash.pack import deck
 
         return deck.render(review, filters, lang, currency), review
     text = render_html(review, filters, lang)

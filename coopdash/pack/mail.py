@@ -33,7 +33,7 @@ from coopdash import store
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.i18n import fmt_int, t
-from coopdash.meeting import pack
+from coopdash.pack import document as pack
 from coopdash.settings import Smtp
 
 TIMEOUT = 60  # seconds to wait for the mail server
