@@ -5,6 +5,7 @@ review figures and charts the Weekly page shows.
                entry for every format (html, pdf, pptx)
     deck       the pack as an editable PowerPoint deck (native charts)
     mail       the pack by e-mail (`send-pack`), every attempt logged
+    markup     the minutes' Markdown as styled lines, for the document and the deck
 
 One name per concept in the weekly feature: `weekly` is the review of one ISO week (the
 page, `figures.weekly`, `charts.weekly`, `queries/weekly_*.sql`); `meeting` is the

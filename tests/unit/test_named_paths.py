@@ -61,10 +61,15 @@ def _texts() -> Iterator[tuple[str, str]]:
 
 
 def _path_exists(named: str) -> bool:
+    """A file or folder (or a pattern something matches); `tests/fixtures_store.new_store`
+    names the module `tests/fixtures_store.py` and one of its names."""
     name = named.rstrip("/.")
     if any(c in name for c in "*<{"):
         return any(ROOT.glob(re.sub(r"<[^>]*>|\{[^}]*\}", "*", name)))
-    return (ROOT / name).exists()
+    if (ROOT / name).exists():
+        return True
+    module, _, attr = name.rpartition(".")
+    return bool(module) and "/" not in attr and (ROOT / f"{module}.py").is_file()
 
 
 def _is_module(dotted: str) -> bool:
