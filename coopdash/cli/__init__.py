@@ -149,6 +149,6 @@ def _run(args) -> int:
     except store.StoreFullError as exc:  # the disk filled up: nothing was changed
         print(exc.message(args.lang), file=sys.stderr)
         return 2
-    except store.StoreError as exc:
-        print(exc, file=sys.stderr)
+    except store.StoreError as exc:  # in the person's words where the error has them
+        print(exc.message(args.lang) if hasattr(exc, "message") else exc, file=sys.stderr)
         return 2

@@ -31,6 +31,9 @@ def open_store(args, read_only: bool = True):
     except store.StoreMissingError:
         print(t("store.cli.no_store", args.lang, path=args.db), file=sys.stderr)
         return None
+    except store.StoreUnreadableError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return None
     except store.StoreBusyError:
         print(t("store.cli.busy", args.lang, path=args.db), file=sys.stderr)
         return None

@@ -30,6 +30,20 @@ class StoreBusyError(StoreError):
     """Another program (a running dashboard, an import) holds the store file."""
 
 
+class StoreUnreadableError(StoreError):
+    """The path names something that is not a store file DuckDB can open: a folder, a
+    damaged file, another program's file (not "in use by another program")."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        super().__init__(f"{path} is not a coopdash store file ({detail})")
+        self.path = path
+
+    def message(self, lang: str = "en") -> str:
+        from coopdash.i18n import t
+
+        return t("store.cli.not_a_store", lang, path=self.path)
+
+
 class StoreWalError(StoreError):
     """A write-ahead log beside the store (`<store>.wal`) does not belong to it: left by
     a crash of another store under that name, or copied from elsewhere. DuckDB would
@@ -67,6 +81,8 @@ def open_file(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConne
     except duckdb.IOException as exc:  # another process holds the file, or a foreign WAL
         if "WAL" in str(exc) and wal_path(path).exists():
             raise StoreWalError(path, wal_path(path), str(exc)) from exc
+        if path.is_dir() or "lock" not in str(exc).lower():  # a folder, a damaged file
+            raise StoreUnreadableError(path, str(exc)) from exc
         raise StoreBusyError(f"the store {path} is in use by another program: {exc}") from exc
     if not read_only and pending_migrations(con):
         migrate(con)

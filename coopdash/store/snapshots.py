@@ -332,6 +332,8 @@ def writing(path: Path | str, *, actor: str | None = None, what: str,
     """
     path = Path(path)
     actor = actor or _settings().actor
+    if _create is None and path.exists() and not versions_dir(path).exists():
+        base.open_file(path, read_only=True).close()  # not a store: nothing made beside it
     with _locked(path, actor, what, file_name, wait), _full_disk_is_plain(path):
         if _create is None:
             _take_in_outside_changes(path)

@@ -59,6 +59,10 @@ def plain_store_errors(s: Settings) -> Iterator[None]:
         _LOG.error("store refused: %s", exc)
         st.error(t("store.web.wal", lang), icon=":material/error:")
         st.stop()
+    except store.StoreUnreadableError as exc:
+        _LOG.error("store unreadable: %s", exc)
+        st.error(t("store.web.unreadable", lang), icon=":material/error:")
+        st.stop()
 
 
 def connection(settings: Settings | None = None, version: int | None = None

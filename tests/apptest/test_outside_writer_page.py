@@ -43,3 +43,13 @@ def test_an_outside_writer_gets_a_plain_page_without_the_path(app, held, lang, w
     everything = " ".join(str(getattr(e, "value", "")) for e in at.main) + " ".join(
         str(getattr(e, "value", "")) for e in at.sidebar)
     assert str(held) not in everything and held.name not in everything
+
+
+def test_a_damaged_store_file_gets_a_plain_page_without_the_path(app, tmp_path):
+    db = tmp_path / "coopdash.duckdb"
+    db.write_bytes(b"not a database" * 500)
+    at = app(db, lang="en")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("not a readable coopdash store" in e.value for e in at.error)
+    assert not any(str(db) in e.value for e in at.error)

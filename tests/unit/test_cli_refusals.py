@@ -113,3 +113,19 @@ def test_a_closed_pipe_ends_quietly(published):
     out, err = proc.communicate(timeout=120)
     assert len(out) == 1
     assert b"Traceback" not in err and b"Exception ignored" not in err and b"Broken" not in err
+
+
+@pytest.mark.parametrize("kind", ["folder", "damaged"])
+def test_a_folder_or_a_damaged_file_is_not_called_busy(capsys, tmp_path, kind):
+    """`--db` naming a folder or a damaged file: said as what it is (not "in use by
+    another program"), exit 2, nothing made beside it."""
+    db = tmp_path / "coopdash.duckdb"
+    if kind == "folder":
+        db.mkdir()
+    else:
+        db.write_bytes(os.urandom(5000))
+    for argv in (("summary",), ("import", str(ROOT / "data/sample"))):
+        code, text = run(capsys, *argv, "--db", str(db), "--lang", "en")
+        assert code == 2 and f"{db} is not a coopdash store file" in text, text
+        assert "in use by another program" not in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coopdash.duckdb"]
