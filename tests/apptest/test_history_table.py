@@ -75,3 +75,30 @@ def _ids(db, what: str) -> list[int]:
             {"w": what}).fetchall()]
     finally:
         con.close()
+
+
+def test_an_edit_in_the_browser_is_undone_on_the_data_page(app, sample_store, store_copy):
+    """A program's status changed in the Explorer's editor is listed as an edit in the
+    browser; the keeper who made it picks it, confirms, undoes: the status is back."""
+    from coopdash.workbook import editing
+
+    db = store_copy(sample_store)
+    with store.reading(db) as con:
+        opened = editing.records(con, "programs", ["jclair-seminar-tokyo"])
+    edited = opened.copy()
+    edited.loc[0, "status"] = "cancelled"
+    with store.writing(db, actor="pytest", what="edit", file_name=editing.FILE_NAME,
+                       mode=editing.MODE) as con:
+        editing.save(con, "programs", opened, edited, "pytest")
+    edit_id = _ids(db, "edit")[0]
+    at = app(db, lang="en", role="keeper").run()
+    at.switch_page("pages/data.py").run()
+    pick = at.selectbox(key="data_undo_pick")
+    assert pick.value == edit_id
+    assert t("data.what.edit", "en") in pick.format_func(edit_id)
+    at.checkbox(key=f"data_undo_sure_{edit_id}").check().run()
+    at.button(key="data_undo_button").click().run()
+    assert not at.exception, at.exception
+    with store.reading(db) as con:
+        assert con.execute("select status from programs where program_id = "
+                           "'jclair-seminar-tokyo'").fetchall() == [("proposed",)]
