@@ -77,12 +77,12 @@ def _text(frame: pd.DataFrame) -> pd.DataFrame:
 def changes(table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFrame:
     """The rows of `edited` that are new or differ from `opened` (by the table's key), as
     workbook text, in the editor's order."""
-    key = TABLES[table].key
     cols = TABLES[table].column_names
+    at = cols.index(TABLES[table].key)
     edited = _text(edited.reindex(columns=cols))
-    before = _text(opened.reindex(columns=cols)).set_index(key)
-    keep = [not (r[key] in before.index and before.loc[r[key]].equals(r.drop(key)))
-            for _, r in edited.iterrows()]
+    before = {row[at]: row for row in _text(opened.reindex(columns=cols)).itertuples(
+        index=False, name=None)}
+    keep = [before.get(row[at]) != row for row in edited.itertuples(index=False, name=None)]
     return edited[keep].reset_index(drop=True)
 
 
