@@ -6,24 +6,25 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from browser_util import exceptions, metrics, wait_charts, wait_idle
-from conftest import OUTPUT, ROOT, server_log, start_server
+from conftest import OUTPUT, run_cli, server_log, start_server
 
 from coopdash import store
 from coopdash.i18n import fmt_int, t
 from coopdash.workbook import demo
 
 pytestmark = pytest.mark.browser
+TODAY = "2026-11-28"  # the server's and the command line's day
 
 
 def cli(*args: str, db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "coopdash", *args, "--db", str(db),
-                           "--lang", "en"], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT)
+    """`python -m coopdash ARGS --db DB --lang en`, in this process (another process than
+    the server's, as a keeper's terminal is), on the server's day: with the real date
+    after it, `--as-of` that day would count the store as it stood then."""
+    return run_cli(*args, "--db", str(db), "--lang", "en", env={"COOPDASH_TODAY": TODAY})
 
 
 def n_programs(db: Path) -> int:
@@ -37,7 +38,7 @@ def test_cli_reads_and_writes_while_the_dashboard_serves(demo_store, tmp_path, p
     at once and import lands; a reloaded page then shows the imported figures."""
     db = tmp_path / "served.duckdb"
     shutil.copy(demo_store, db)
-    proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"})
+    proc, url = start_server(db, {"COOPDASH_TODAY": TODAY})
     try:
         page.goto(f"{url}/?lang=en")
         wait_idle(page, 120)
