@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from coopdash.charts import axes, leadership, review
+from coopdash.charts import axes, leadership, weekly
 
 NBSP = "\u00a0"
 # what a reader of each language expects on a money axis reaching 32.4 billion rupiah:
@@ -82,7 +82,7 @@ def test_count_axes_never_carry_english_suffixes(lang):
                             "n_changed": [0], "n_removed": [0]})
     figs = [leadership.reciprocity_chart(recip, lang),
             leadership.delegation_sizes_chart(sizes, lang),
-            review.changes_chart(changes, lang)]
+            weekly.changes_chart(changes, lang)]
     for fig in figs:
         assert fig.layout.separators == (",." if lang == "id" else ".,")
         assert fig.layout.xaxis.exponentformat == "none"
