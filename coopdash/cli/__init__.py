@@ -78,13 +78,15 @@ def usage_message(message: str, lang: str) -> str:
     return t("cli.arg.other", lang, detail=message) + " " + t("cli.arg.help", lang)
 
 
+KINDS = ("int", "float", "positive_int", "address_list", "iso_date")  # cli.kind.* words
+
+
 def _kind(kind: str, lang: str) -> str:
     if kind == "filter_pair":
         from coopdash.figures.filters import Filters
 
         return t("cli.kind.filter_pair", lang, keys=", ".join(Filters().url_keys))
-    return t(f"cli.kind.{kind}" if kind in ("int", "float", "positive_int", "address_list") else
-             "cli.kind.other", lang)
+    return t(f"cli.kind.{kind}" if kind in KINDS else "cli.kind.other", lang)
 
 
 def early_lang(argv: list[str]) -> str:

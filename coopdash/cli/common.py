@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
 import re
@@ -61,17 +60,18 @@ def filter_pair(text: str) -> str:
     """`KEY=VALUES` with a KEY the filters know (the page's URL keys)."""
     from coopdash.figures.filters import Filters
 
-    key, sep, _ = text.partition("=")
+    key, sep, value = text.partition("=")
     if not sep or key not in Filters().url_keys:
         raise ValueError(text)
+    if key in ("from", "to"):
+        iso_date(value)  # a date that does not exist is refused, never dropped
     return text
 
 
 def iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else dt.date.fromisoformat("x")
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("expected YYYY-MM-DD") from exc
+    """A date that exists in the calendar, written YYYY-MM-DD (ValueError otherwise: said
+    by `coopdash.cli.usage_message` in the person's words)."""
+    return dt.date.fromisoformat(text) if len(text) == 10 else dt.date.fromisoformat("x")
 
 
 # C0 and C1 controls (but newline and tab), DEL, and the characters that reorder or hide

@@ -81,6 +81,8 @@ def test_settings_and_arguments_are_refused_in_indonesian(capsys, monkeypatch, p
 
 @pytest.mark.parametrize(("argv", "words"), [
     (("summary", "--filter", "colour=red"), "KEY one of: partner, country, kind"),
+    (("summary", "--filter", "from=2099-99-99"), "from/to dates must exist in the calendar"),
+    (("summary", "--as-of", "2023-02-29"), "a date that exists in the calendar, YYYY-MM-DD"),
     (("demo", "--out", "d", "--participants", "0"), "a whole number of at least 1"),
     (("demo", "--out", "d", "--participants", "-5"), "a whole number of at least 1"),
     (("summary", "--currency", "XYZ"), "accepted: IDR, USD, JPY, SGD, EUR, KRW"),
