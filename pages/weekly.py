@@ -144,11 +144,11 @@ def page_data(ctx: context.Context, year: int, number: int) -> tuple[SimpleNames
 def pack_downloads(ctx: context.Context, week: weekly.Week, where: list) -> None:
     """The meeting pack as HTML and PDF, built from the store when a button is clicked."""
     con, filters, lang, currency = storage.connection_ref(), ctx.filters, ctx.lang, ctx.currency
-    settings = auth.settings_for(ctx.person, ctx.settings)  # names only if this role sees them
+    names = ctx.can("names")  # the pack holds names only if this person's role sees them
     logged = {**filters.to_query_params(), "week": week.label}
 
     def html() -> bytes:
-        return pack.build_html(con(), week, filters, lang, settings, currency).encode("utf-8")
+        return pack.build_html(con(), week, filters, lang, names, currency).encode("utf-8")
 
     download(ctx, "wk_pack_html", ctx.t("weekly.pack.download_html"), html,
              pack.file_name(week, lang, "html"), where=where[0],
@@ -162,7 +162,7 @@ def pack_downloads(ctx: context.Context, week: weekly.Week, where: list) -> None
                                   fmt="pdf", n_rows=None))
 
     def pptx() -> bytes:
-        return pack.make_pack(con(), week, "pptx", filters, lang, settings, currency)[0]
+        return pack.make_pack(con(), week, "pptx", filters, lang, names, currency)[0]
 
     download(ctx, "wk_pack_pptx", ctx.t("meeting.download_pptx"), pptx,
              pack.file_name(week, lang, "pptx"), where=where[2], primary=False,
@@ -174,10 +174,10 @@ def whole_list_download(ctx: context.Context, week: weekly.Week, key: str, total
     """The whole list behind a table cut at SHOWN rows, as CSV, built at the click (with
     the person's role, never the server's COOPDASH_ROLE)."""
     con, filters, lang, currency = storage.connection_ref(), ctx.filters, ctx.lang, ctx.currency
-    settings = auth.settings_for(ctx.person, ctx.settings)
+    names = ctx.can("names")
 
     def build() -> bytes:
-        r = pack.build_review(con(), week, filters, lang, settings, currency)
+        r = pack.build_review(con(), week, filters, lang, names, currency)
         return meeting.table_csv(whole_table(r, key, lang))
 
     download(ctx, f"wk_whole_{key}", ctx.t("meeting.whole_list", n=fmt_int(total, lang)),

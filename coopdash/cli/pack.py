@@ -50,7 +50,6 @@ def _week(args, command: str):
 def cmd_pack(args) -> int:
     from coopdash.pack import document as pack
 
-    cfg = settings.get()
     week = _week(args, "pack")
     if week is None:
         return 2
@@ -65,8 +64,8 @@ def cmd_pack(args) -> int:
         return 2
     try:
         data, _ = pack.make_pack(con, week, fmt if fmt in pack.FORMATS else "html",
-                                 Filters.from_pairs(args.filter), args.lang, cfg,
-                                 args.currency)
+                                 Filters.from_pairs(args.filter), args.lang,
+                                 currency=args.currency)  # the operator's role: names
     except pack.PdfUnavailableError as exc:
         print(t("weekly.pack.no_pdf", args.lang) + f" ({exc})", file=sys.stderr)
         return 1

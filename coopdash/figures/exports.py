@@ -40,8 +40,9 @@ import pyarrow.parquet as pq
 import xlsxwriter
 
 from coopdash.figures import explorer as ex
+from coopdash.figures import filters as filters_mod
 from coopdash.figures.filters import Filters
-from coopdash.i18n import code_label, t
+from coopdash.i18n import t
 from coopdash.store import query
 
 BATCH_ROWS = 50_000
@@ -258,7 +259,7 @@ def about(spec: TableExport, n_rows: int | None,
 def filter_lines(spec: TableExport) -> list[tuple[str, Any]]:
     """Shared filters, search, the tab's own filters and the sort, in words."""
     lang = spec.lang
-    described = _shared_filters(spec.filters, lang)
+    described = filters_mod.described(spec.filters, lang)
     q = spec.params.get("q") or ""
     if q:
         described.append((t("explorer.about.search", lang), q))
@@ -279,33 +280,6 @@ def filter_lines(spec: TableExport) -> list[tuple[str, Any]]:
             "explorer.about.names_shown" if spec.show_names else "explorer.about.names_hidden",
             lang)))
     return described
-
-
-_SHARED = {  # Filters field -> (catalogue key of its name, code list or None)
-    "partners": ("filter.partner", None),
-    "countries": ("filter.country", None),
-    "kinds": ("filter.kind", "program_kind"),
-    "statuses": ("filter.status", "program_status"),
-    "sources": ("filter.source", "source"),
-    "regions": ("filter.region", None),
-    "sides": ("filter.side", "side"),
-    "origins": ("filter.origin", None),
-    "recipients": ("filter.recipient", None),
-}
-
-
-def _shared_filters(flt: Filters, lang: str) -> list[tuple[str, str]]:
-    out = []
-    for name, (key, codelist) in _SHARED.items():
-        values = getattr(flt, name)
-        if values:
-            shown = [code_label(codelist, v, lang) if codelist else v for v in values]
-            out.append((t(key, lang), ", ".join(shown)))
-    if flt.date_from:
-        out.append((t("explorer.about.period_from", lang), flt.date_from))
-    if flt.date_to:
-        out.append((t("explorer.about.period_to", lang), flt.date_to))
-    return out
 
 
 def _about_sheet(wb, spec: TableExport, n_rows: int, rates, formats,

@@ -111,17 +111,24 @@ def _value_words(name: str, value: str, lang: str) -> str:
     return code_label(codes, value, lang) if codes else value
 
 
-def describe(filters: Filters, lang: str) -> str:
-    """`Filters: Program kind: Seminar; Partner: jclair-sg` or `No filters (all records)`."""
-    parts = []
+def described(filters: Filters, lang: str) -> list[tuple[str, str]]:
+    """Each chosen filter as (its name, its values in words: a code's label, "No funding
+    recorded" for `none`): the one description of the filters, for the weekly page, the
+    pack, the deck and the export's about sheet."""
+    out = []
     for name, key in _FILTER_WORDS.items():
         values = getattr(filters, name)
         if values:
-            shown = [_value_words(name, v, lang) for v in values]
-            parts.append(f"{t(key, lang)}: {', '.join(shown)}")
+            out.append((t(key, lang), ", ".join(_value_words(name, v, lang) for v in values)))
     if filters.date_from or filters.date_to:
-        span = f"{fmt_date(filters.date_from, lang)} – {fmt_date(filters.date_to, lang)}"
-        parts.append(f"{t('filter.period', lang)}: {span}")
+        out.append((t("filter.period", lang), f"{fmt_date(filters.date_from, lang)} – "
+                                              f"{fmt_date(filters.date_to, lang)}"))
+    return out
+
+
+def describe(filters: Filters, lang: str) -> str:
+    """`Filters: Program kind: Seminar; Partner: jclair-sg` or `No filters (all records)`."""
+    parts = [f"{name}: {words}" for name, words in described(filters, lang)]
     if not parts:
         return t("weekly.filters_none", lang)
     return t("weekly.filters", lang, text="; ".join(parts))

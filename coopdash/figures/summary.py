@@ -32,6 +32,7 @@ import duckdb
 import pandas as pd
 
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.store.query import run
 
 QUERY = "overview_headline"
@@ -39,9 +40,10 @@ QUERY = "overview_headline"
 
 def params(filters: Filters | None, currency: str, as_of: dt.date, today: dt.date,
            home_country: str, before: dt.date | None = None) -> dict[str, Any]:
-    """The parameters of `overview_headline.sql` (`before` None: one date only)."""
-    return {**(filters or Filters()).params(home_country), "currency": currency.upper(),
-            "as_of": as_of, "before": before, "today": today}
+    """The parameters of `overview_headline.sql` (`before` None: one date only): its
+    query scope (`coopdash.figures.scope`) and the two dates."""
+    return Scope(today=today, filters=filters or Filters(), currency=currency.upper(),
+                 home=home_country).params(as_of=as_of, before=before)
 
 
 def _codes(part: pd.DataFrame) -> dict[str, int]:

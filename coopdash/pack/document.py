@@ -35,6 +35,7 @@ from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.figures.filters import describe as describe_filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import code_label, fmt_date, fmt_datetime, fmt_int, t
 from coopdash.pack import markup
 from coopdash.store import query
@@ -381,12 +382,13 @@ def render_html(review: weekly.Review, filters: Filters, lang: str,
 
 # --- building from a store ---------------------------------------------------------------------
 
-def params(filters: Filters, settings: settings_mod.Settings, currency: str | None = None,
-           today: dt.date | None = None) -> dict[str, Any]:
-    """The common query parameters, as the page's `Context.params()` makes them."""
-    return {**filters.params(settings.home_country), "currency": currency or settings.currency,
-            "today": today or settings.today(), "home": settings.home_country,
-            "show_names": settings.can("names")}
+def scope(filters: Filters | None = None, currency: str | None = None,
+          show_names: bool | None = None) -> Scope:
+    """The pack's query scope (`coopdash.figures.scope`): the settings' today, home
+    country and currency (unless given), and the right to names of whoever asks for the
+    pack (`show_names`: the page passes the signed-in person's; None: the operator's,
+    `COOPDASH_ROLE`, on the command line and in the e-mail)."""
+    return Scope.of(settings_mod.get(), filters, currency, show_names=show_names)
 
 
 LEADERSHIP_QUERIES = ("delegations_reciprocity", "delegations_by_kind", "funding_by_source")
@@ -419,16 +421,16 @@ def leadership_charts(frames: dict[str, pd.DataFrame], lang: str, currency: str
 
 
 def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Filters,
-                 lang: str, settings: settings_mod.Settings | None = None,
+                 lang: str, show_names: bool | None = None,
                  currency: str | None = None) -> weekly.Review:
     """The review of `week` computed on `con` (what the page shows for the same inputs)."""
-    settings = settings or settings_mod.get()
-    base = params(filters, settings, currency)
+    within = scope(filters, currency, show_names)
+    base = within.params()
 
     def run(name: str, extra: dict[str, Any]) -> pd.DataFrame:
         return query.run(con, name, {**base, **extra})
 
-    review = weekly.review(run, week, settings.today(), lines=ROWS["changes"])
+    review = weekly.review(run, week, within.today, lines=ROWS["changes"])
     frames = leadership_frames(run)
     review.extra["leadership_frames"] = frames
     review.extra["leadership_charts"] = leadership_charts(frames, lang, base["currency"])
@@ -436,11 +438,11 @@ def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Fil
 
 
 def build_html(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Filters | None = None,
-               lang: str = "id", settings: settings_mod.Settings | None = None,
+               lang: str = "id", show_names: bool | None = None,
                currency: str | None = None) -> str:
     """The pack of `week` as HTML: what the command line writes and the page downloads."""
     filters = filters or Filters()
-    review = build_review(con, week, filters, lang, settings, currency)
+    review = build_review(con, week, filters, lang, show_names, currency)
     return render_html(review, filters, lang)
 
 
@@ -494,14 +496,13 @@ MIME = {"html": "text/html", "pdf": "application/pdf",
 
 def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str,
               filters: Filters | None = None, lang: str = "id",
-              settings: settings_mod.Settings | None = None,
+              show_names: bool | None = None,
               currency: str | None = None) -> tuple[bytes, weekly.Review]:
     """The pack of `week` as `html`, `pdf` or `pptx` bytes, and the review it shows (one
     computation for the file and, in the e-mail, its body's figures)."""
-    settings = settings or settings_mod.get()
     filters = filters or Filters()
-    currency = currency or settings.currency
-    review = build_review(con, week, filters, lang, settings, currency)
+    currency = currency or settings_mod.get().currency
+    review = build_review(con, week, filters, lang, show_names, currency)
     if fmt == "pptx":
         from coopdash.pack import deck
 

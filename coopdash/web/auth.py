@@ -23,7 +23,6 @@ open never grants more, because nothing here reads them.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
@@ -240,7 +239,3 @@ def recorder(person: access.Person, con: Callable[[], duckdb.DuckDBPyConnection]
     return record
 
 
-def settings_for(person: access.Person, settings: Settings) -> Settings:
-    """`settings` with this person's role, for code shared with the command line that
-    decides by `Settings.can` (the meeting pack): the person's role, never the server's."""
-    return dataclasses.replace(settings, role=person.role or "viewer")

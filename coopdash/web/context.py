@@ -10,6 +10,7 @@ from typing import Any
 
 from coopdash.access import Person
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import code_label, t
 from coopdash.settings import Settings
 
@@ -38,13 +39,13 @@ class Context:
     def label(self, codelist: str, code: str | None) -> str:
         return code_label(codelist, code, self.lang)
 
+    @property
+    def scope(self) -> Scope:
+        """The scope of this run's queries (`coopdash.figures.scope`): the sidebar's
+        filters and currency, today, the home country, this person's right to names."""
+        return Scope(today=self.today, filters=self.filters, currency=self.currency,
+                     home=self.settings.home_country, show_names=self.can("names"))
+
     def params(self, **extra: Any) -> dict[str, Any]:
         """Every common query parameter plus the page's own."""
-        return {
-            **self.filters.params(self.settings.home_country),
-            "currency": self.currency,
-            "today": self.today,
-            "home": self.settings.home_country,
-            "show_names": self.can("names"),
-            **extra,
-        }
+        return self.scope.params(**extra)

@@ -9,7 +9,7 @@ import re
 import pytest
 import streamlit as st
 
-from coopdash import cli, settings, store
+from coopdash import cli, store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.i18n import t
@@ -149,7 +149,7 @@ def test_page_builds_the_pack_only_when_clicked(app, store_copy, demo_store, mon
     con = store.connect(db, read_only=True)
     try:
         week = weekly.Week.of(dt.date.today())
-        csv = weekly.change_list_csv(con, week, pack.params(Filters(), settings.get()), "id")
+        csv = weekly.change_list_csv(con, week, pack.scope(Filters()).params(), "id")
     finally:
         con.close()
     assert csv.decode("utf-8").count("\n") == total + 1  # with its header

@@ -22,7 +22,7 @@ from coopdash import store
 from coopdash.figures import explorer as ex
 from coopdash.figures import exports
 from coopdash.figures.filters import Filters
-from coopdash.i18n import code_label
+from coopdash.i18n import code_label, fmt_date, t
 
 TODAY = dt.date(2024, 6, 30)
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2", "\tlead-tab", "=1+1"]
@@ -154,7 +154,8 @@ def test_about_sheet_states_filters_language_currency_rates_and_count(demo_con, 
     assert lines["Bahasa"] == "Bahasa Indonesia"
     assert lines["Mata uang tampilan"] == "JPY"
     assert "APBD" in lines["Sumber dana"]
-    assert lines["Periode dari"].date() == dt.date(2023, 1, 1)
+    period = t("filter.period", "id")  # the one description of filters (pack, deck, page)
+    assert lines[period] == f"{fmt_date(dt.date(2023, 1, 1), 'id')} – {fmt_date(None, 'id')}"
     assert lines["Pencarian"] == "a"
     assert lines["Status"] == code_label("funding_status", "spent", "id")
     assert isinstance(lines["Waktu ekspor"], dt.datetime)
@@ -282,3 +283,16 @@ def test_neutralise_keeps_ordinary_text_and_numbers():
     out = exports._neutralise_batch(batch)
     assert out.column("s").to_pylist() == ["'=1", "ok", None, "'@x"]
     assert out.column("n").to_pylist() == [1, 2, 3, 4]
+
+
+def test_about_sheet_says_no_funding_recorded_in_words(demo_con):
+    """The "no funding recorded" filter is written in words on the about sheet, as the
+    sidebar, the weekly page and the pack write it, never as the raw code `none`."""
+    tab = ex.TABS["programs"]
+    for lang in ("id", "en"):
+        spec = spec_for(tab, Filters(sources=("none", "apbn")), lang=lang)
+        lines = dict(exports.about(spec, None))
+        shown = lines[t("filter.source", lang)]
+        assert set(shown.split(", ")) == {t("filter.none.source", lang),
+                                          code_label("source", "apbn", lang)}, shown
+        assert "none" not in shown.split(", ")

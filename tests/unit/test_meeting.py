@@ -11,9 +11,10 @@ from collections import Counter
 
 import pytest
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.figures import meeting, weekly
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import t
 from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
@@ -95,7 +96,7 @@ def test_a_quiet_week_says_nothing_happened(sample_con):
 
 
 def _runner(con, today):
-    base = pack.params(Filters(), __import__("coopdash.settings").settings.get(), today=today)
+    base = Scope.of(settings.get(), Filters(), today=today).params()
     return lambda name, extra: query.run(con, name, {**base, **extra})
 
 
@@ -160,7 +161,7 @@ def test_demo_pack_opens_with_since_last_meeting(demo_store, monkeypatch):
 
 
 def _week_review(con, filters: Filters, today: dt.date) -> weekly.Review:
-    base = pack.params(filters, __import__("coopdash.settings").settings.get(), today=today)
+    base = Scope.of(settings.get(), filters, today=today).params()
     return weekly.review(lambda name, extra: query.run(con, name, {**base, **extra}),
                          weekly.Week.of(today), today, lines=1000)
 
