@@ -6,6 +6,7 @@ expiring agreements."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -457,6 +458,24 @@ def test_confirmed_means_confirmed_or_attended_in_every_query(world):
         by_delegation["w-held-home"], by_delegation["w-held-partner"])
     upcoming = _run_all(world, "weekly_upcoming").set_index("program_id")
     assert upcoming.loc["w-next", "home_confirmed"] == by_delegation["w-next-home"]
+
+
+def test_the_pack_counts_confirmed_like_the_queries(world):
+    """The meeting pack's line of a program that took place: seats, confirmed (confirmed
+    or attended) and attended per side, as counted in pandas."""
+    by_delegation = _confirmed_by_delegation(world)
+    con = store.connect(world, read_only=True)
+    try:
+        text = html.unescape(pack.build_html(con, WEEK, Filters(), "en"))
+    finally:
+        con.close()
+    attended = WORLD_PEOPLE[WORLD_PEOPLE["status"] == "attended"].groupby(
+        "delegation_id").size()
+    for side, seats in (("home", 4), ("partner", 3)):
+        d = f"w-held-{side}"
+        assert t("meeting.people", "en", seats=fmt_int(seats, "en"),
+                 confirmed=fmt_int(by_delegation[d], "en"),
+                 attended=fmt_int(attended[d], "en")) in text, side
 
 
 def test_a_province_filter_moves_the_upcoming_and_the_held_programs_alike(world):
