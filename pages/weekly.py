@@ -365,6 +365,9 @@ def save_minutes(ctx: context.Context, week: weekly.Week, notes: str) -> None:
     except ValidationFailed as exc:
         refused(ctx, exc)
         return
+    except saving.NothingChanged:  # nothing published
+        st.info(ctx.t("weekly.edit.unchanged"), icon=":material/info:")
+        return
     st.session_state["wk_flash"] = ctx.t("meeting.minutes_saved", week=week.label)
     st.rerun()
 
@@ -379,6 +382,9 @@ def save(ctx: context.Context, record: dict) -> None:
             saving.save_action(con, record, actor=ctx.person.actor)
     except ValidationFailed as exc:
         refused(ctx, exc)
+        return
+    except saving.NothingChanged:  # nothing published
+        st.info(ctx.t("weekly.edit.unchanged"), icon=":material/info:")
         return
     st.session_state["wk_flash"] = ctx.t("weekly.edit.saved", title=literal.plain(record["title"]))
     st.rerun()

@@ -6,7 +6,9 @@ Each is one workbook sheet of text cells handed to the one importer
 and messages as an upload, `import_log` says who saved it, `history` keeps every earlier
 value. Called on a writing connection (`store.writing`: the Weekly page's `ui.writing`),
 so each save is one published write; a refusal raises `ValidationFailed` with located
-`Issue`s (`Issue.format` says them) and writes nothing.
+`Issue`s (`Issue.format` says them) and writes nothing. A save that changes nothing
+(the same text saved again) raises `NothingChanged`: raised inside the write, it
+publishes no new version of the store, and the page says "nothing changed", not "saved".
 """
 
 from __future__ import annotations
@@ -23,6 +25,16 @@ from coopdash.workbook import importer
 
 EDIT_FILE_NAME = "weekly review"  # import_log.file_name of the meeting's edits
 ACTION_COLUMNS = [c.name for c in TABLES["actions"].columns]
+
+
+class NothingChanged(Exception):  # noqa: N818 (a state the page reports, not an error)
+    """The save would change no record: nothing is published."""
+
+
+def _changed(result: importer.ImportResult) -> importer.ImportResult:
+    if not any(c.added or c.changed or c.removed for c in result.tables.values()):
+        raise NothingChanged(result.file_name)
+    return result
 
 
 def new_action_id(today: dt.date) -> str:
@@ -57,10 +69,11 @@ def action_frame(record: dict[str, Any]) -> pd.DataFrame:
 def save_action(con: duckdb.DuckDBPyConnection, record: dict[str, Any], actor: str,
                 file_name: str = EDIT_FILE_NAME) -> importer.ImportResult:
     """Write one follow-up (new or changed) through the validator and importer; raises
-    `ValidationFailed` with located errors when a rule is broken."""
-    return importer.import_frames(con, {"actions": action_frame(record)},
-                                  file_name=file_name, replace=False, actor=actor,
-                                  mode="edit")
+    `ValidationFailed` with located errors when a rule is broken, `NothingChanged` when
+    it is as stored."""
+    return _changed(importer.import_frames(con, {"actions": action_frame(record)},
+                                           file_name=file_name, replace=False, actor=actor,
+                                           mode="edit"))
 
 
 def minutes_frame(week: str, notes: str, actor: str, today: dt.date) -> pd.DataFrame:
@@ -73,6 +86,6 @@ def save_minutes(con: duckdb.DuckDBPyConnection, week: str, notes: str, actor: s
                  today: dt.date, file_name: str = EDIT_FILE_NAME) -> importer.ImportResult:
     """Write the minutes through the validator and importer (history keeps the earlier
     text); raises `ValidationFailed` with located errors (empty, too long...)."""
-    return importer.import_frames(con, {"minutes": minutes_frame(week, notes, actor, today)},
-                                  file_name=file_name, replace=False, actor=actor,
-                                  mode="edit")
+    return _changed(importer.import_frames(
+        con, {"minutes": minutes_frame(week, notes, actor, today)}, file_name=file_name,
+        replace=False, actor=actor, mode="edit"))

@@ -189,3 +189,24 @@ def test_every_format_holds_the_pages_figures_for_the_sample(app, store_copy, sa
         for label in shown:
             assert label in flat
         assert "22 May 2023" in flat and "5 attended" in flat
+
+
+def test_saving_the_same_minutes_again_publishes_nothing_and_says_so(app, store_copy,
+                                                                      sample_store,
+                                                                      monkeypatch):
+    """The same text saved twice: the second save is not a success, says nothing changed,
+    and publishes no new version of the store."""
+    from coopdash.store import snapshots
+
+    monkeypatch.setenv("COOPDASH_TODAY", "2026-11-25")
+    db = store_copy(sample_store)
+    at = _weekly(app(db, lang="en"), "2026-W47")
+    at.text_area(key="wk_minutes_text_2026-W47").set_value("## Rapat\n- setuju")
+    at.button(key="wk_minutes_save_2026-W47").click().run()
+    assert t("meeting.minutes_saved", "en", week="2026-W47") in [s.value for s in at.success]
+    published = snapshots.current(db)
+    at.text_area(key="wk_minutes_text_2026-W47").set_value("## Rapat\n- setuju")
+    at.button(key="wk_minutes_save_2026-W47").click().run()
+    assert not at.exception and not at.success
+    assert [i.value for i in at.info if i.value == t("weekly.edit.unchanged", "en")]
+    assert snapshots.current(db) == published
