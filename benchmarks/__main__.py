@@ -24,6 +24,8 @@ BENCHMARKS = {
     "first-page": ("first_page", "a new session's Overview after an import, at 1M"),
     "import-profile": ("import_profile", "one import at 1M, phase by phase"),
     "store": ("store_bench", "the store's versions: writes, readers, undo, backup, kill -9"),
+    "chaos": ("chaos", "200 random writes, undos, restores, outside sessions and kill -9 "
+                       "against a model of the store"),
     "crash-dashboard": ("crash_dashboard", "kill -9 of the server during a write"),
     "soak": ("soak", "browser sessions for minutes while imports, undos and edits land"),
     "big-xlsx": ("big_xlsx", "a 1M-participant workbook as one .xlsx"),
