@@ -55,10 +55,11 @@ def served(db: Path):
 
 
 @contextmanager
-def chromium():
+def chromium(*extra_args: str):
+    """Chromium as the tests launch it (their flags), with `extra_args`."""
     from playwright.sync_api import sync_playwright
 
-    args = _conftest().CHROMIUM_ARGS
+    args = [*_conftest().CHROMIUM_ARGS, *extra_args]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         try:

@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks import sections
-from benchmarks.browser import _conftest
+from benchmarks.browser import _conftest, chromium
 from benchmarks.first_page import _ALL_CHARTS, built_store
 from benchmarks.measure import ROOT, bench_env
 from tests.nginx_util import free_port, nginx_in_front
@@ -77,12 +77,29 @@ def bare_server() -> Iterator[str]:
     """`streamlit run bare.py` at the sub-path, with the flags of the tests' servers."""
     script = WORK / "bare.py"
     script.write_text(BARE, encoding="utf-8")
+    with streamlit_server(script, WORK, dict(os.environ)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def plain_server(db: Path) -> Iterator[str]:
+    """coopdash as `streamlit run dashboard.py`: without app.py's middlewares (no kept
+    compression, no preload), what a first visit was before them."""
+    copy = WORK / "plain.duckdb"
+    shutil.copy(db, copy)
+    with streamlit_server(ROOT / "dashboard.py", ROOT,
+                          {**os.environ, **bench_env(copy)}) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_server(script: Path, cwd: Path, env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.baseUrlPath", BASE],
-        cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/{BASE}"
     try:
         _wait_health(url, proc)
@@ -138,21 +155,10 @@ def spki(cert: Path) -> str:
     return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
-@contextlib.contextmanager
-def chromium(trusted: list[str]):
-    """Chromium as the tests launch it, trusting the test certificates as a real one:
-    with a certificate error ignored instead, Chromium would cache nothing, and a return
-    visit would be a first one."""
-    from playwright.sync_api import sync_playwright
-
-    args = [*_conftest().CHROMIUM_ARGS,
-            "--ignore-certificate-errors-spki-list=" + ",".join(trusted)]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def trusting(spkis: list[str]):
+    """Chromium trusting the test certificates as real ones: with a certificate error
+    ignored instead, Chromium would cache nothing, and a return visit would be a first."""
+    return chromium("--ignore-certificate-errors-spki-list=" + ",".join(spkis))
 
 
 def visit(context, url: str, title: str, charts: int, slow: bool) -> dict:
@@ -207,6 +213,10 @@ def one_round(browser, urls: dict[str, str], out: dict[str, list]) -> None:
             first(browser, urls[f"coopdash_{place}"] + "/", overview, 3, slow))
     out["overview_return_slow"].append(
         returning(browser, urls["coopdash_nginx_slow"] + "/", overview, 3))
+    for key, url in (("plain", urls["plain_loopback"]), ("overview", urls["coopdash_loopback"])):
+        out[f"{key}_direct_slow"].append(first(browser, url + "/", overview, 3, True))
+    out["plain_loopback"].append(first(browser, urls["plain_loopback"] + "/", overview, 3,
+                                       False))
     for name, (path, key, charts) in PAGES.items():
         if name != "overview":
             out[f"{name}_loopback"].append(
@@ -220,18 +230,20 @@ def run(n: int, rounds: int) -> dict:
     db = store(n)
     out: dict = {"participants": n, "load_before": os.getloadavg()[0], "rounds": rounds}
     keys = ["bare_loopback", "overview_loopback", "bare_nginx_slow", "overview_nginx_slow",
-            "overview_return_slow"] + [f"{p}_loopback" for p in PAGES if p != "overview"]
+            "overview_return_slow", "plain_direct_slow", "overview_direct_slow",
+            "plain_loopback"] + [f"{p}_loopback" for p in PAGES if p != "overview"]
     visits: dict[str, list] = {k: [] for k in keys}
-    with bare_server() as bare, coopdash_server(db) as coop, \
+    with bare_server() as bare, coopdash_server(db) as coop, plain_server(db) as plain, \
             through_nginx(bare, "bare") as (bare_tls, bare_key), \
             through_nginx(coop, "coopdash") as (coop_tls, coop_key), \
-            chromium([bare_key, coop_key]) as browser:
+            trusting([bare_key, coop_key]) as browser:
         urls = {"bare_loopback": bare + "/", "coopdash_loopback": coop,
-                "bare_nginx_slow": bare_tls + "/", "coopdash_nginx_slow": coop_tls}
+                "bare_nginx_slow": bare_tls + "/", "coopdash_nginx_slow": coop_tls,
+                "plain_loopback": plain}
         for key, url in urls.items():  # each server, origin and TLS stack once, unmeasured
-            first(browser, url + ("/" if key.startswith("coopdash") else ""),
-                  "" if key.startswith("coopdash") else "Bare",
-                  3 if key.startswith("coopdash") else 1, False)
+            ours = not key.startswith("bare")
+            first(browser, url + ("/" if ours else ""), "" if ours else "Bare",
+                  3 if ours else 1, False)
         for _ in range(rounds):
             one_round(browser, urls, visits)
     out["load_after"] = os.getloadavg()[0]
@@ -252,6 +264,11 @@ def section(r: dict) -> str:
         ("coopdash Overview, nginx at 10 Mbit/s, 40 ms", "overview_nginx_slow"),
         ("coopdash Overview again (browser cache warm), nginx at 10 Mbit/s, 40 ms",
          "overview_return_slow"),
+        ("coopdash Overview without app.py's compression and preload, loopback",
+         "plain_loopback"),
+        ("coopdash Overview without app.py's compression and preload, 10 Mbit/s, 40 ms "
+         "(no nginx)", "plain_direct_slow"),
+        ("coopdash Overview, 10 Mbit/s, 40 ms (no nginx)", "overview_direct_slow"),
         *((f"coopdash {p.title()}, first visit, loopback", f"{p}_loopback")
           for p in PAGES if p != "overview")]
     worst = r["worst_ms"]
@@ -273,6 +290,10 @@ def section(r: dict) -> str:
         f"- Overview through nginx at 10 Mbit/s / Overview on loopback: "
         f"**{m['overview_nginx_slow'] / m['overview_loopback']:.2f}×** (goal ≤ 1.3×); "
         f"a return visit: **{m['overview_return_slow'] / m['overview_loopback']:.2f}×**",
+        f"- At 10 Mbit/s without nginx, with app.py's compression and preload / without: "
+        f"**{m['overview_direct_slow'] / m['plain_direct_slow']:.2f}×** "
+        f"({moved['overview_direct_slow'] / 1e6:.2f} MB moved against "
+        f"{moved['plain_direct_slow'] / 1e6:.2f} MB)",
     ])
     return body
 
