@@ -17,7 +17,9 @@ def wait_idle(page: Page, timeout: float = 30.0) -> None:
     title are drawn, and the app has said its script is not running (the state
     Streamlit's own tests wait for) for a moment: a run that asks for another one
     (`st.rerun`) is not taken for the end."""
-    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout * 1000)
+    # attached, not visible: on a phone the sidebar (and its navigation) starts folded
+    page.wait_for_selector('[data-testid="stSidebarNav"]', state="attached",
+                           timeout=timeout * 1000)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     quiet_since = None

@@ -44,8 +44,12 @@ MILESTONE_SYMBOLS = {
     "letter": "square", "meeting": "circle", "signing": "star", "extension": "diamond",
     "review": "triangle-up", "visit": "hexagon", "other": "x",
 }
+# Laid out for every width, so the server need not know the screen's (a phone is 390 px):
+# the legend below the plot, never beside it; a bar value label too small to read in a
+# thin bar is left out (the value stays in the hover) rather than shrunk to a few pixels.
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend": {"orientation": "h",
-           "y": -0.15}, "dragmode": False, "hovermode": "closest"}
+           "y": -0.15}, "dragmode": False, "hovermode": "closest",
+           "uniformtext": {"minsize": 8, "mode": "hide"}}
 
 
 def _figure(**layout: Any) -> go.Figure:
@@ -203,7 +207,7 @@ def funding_mix_chart(df: pd.DataFrame, lang: str, currency: str) -> go.Figure:
     `df`: queries/funding_by_source.sql. A source whose lines have no converted amount
     shows no amount bar (never a zero). customdata: [source].
     """
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.25, subplot_titles=(
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06, subplot_titles=(
         t("lead.common.by_lines", lang), t("lead.common.amount", lang, currency=currency)))
     fig.update_layout(**{**_LAYOUT, "showlegend": False,
                          "height": max(260, 40 * len(df) + 100)})
@@ -276,9 +280,11 @@ def _measure_text(value: float | None, measure: str, currency: str, lang: str) -
 
 # --- agreements ----------------------------------------------------------------------------
 
-def _agreement_label(row: pd.Series, width: int = 38) -> str:
-    title = row["title"] if len(row["title"]) <= width else row["title"][: width - 1] + "…"
-    return f"{title} · {row['agreement_id']}"
+def _agreement_label(row: pd.Series, width: int = 26) -> str:
+    """The row's tick label: the id, then the title cut to `width` characters in all, so
+    the plot keeps most of a phone's width (the whole title is in the hover)."""
+    label = f"{row['agreement_id']} · {row['title']}"
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
@@ -298,12 +304,11 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     fig = make_subplots(rows=2 if with_programs else 1, cols=1, shared_xaxes=True,
                         vertical_spacing=0.04,
                         row_heights=[0.8, 0.2] if with_programs else None)
-    fig.update_layout(**{**_LAYOUT, "barmode": "overlay", "height": height,
-                         "legend": {"orientation": "v", "x": 1.02, "y": 1}})
+    fig.update_layout(**{**_LAYOUT, "barmode": "overlay", "height": height})
     labels = {r["agreement_id"]: _agreement_label(r) for _, r in rows.iterrows()}
     rows_at = {a: i for i, a in enumerate(labels)}  # the first one at the bottom
     spans = [rows["bar_from"], rows["bar_to"], milestones["occurred_on"], [today]]
-    _gantt_bars(fig, rows, labels, rows_at, lang)
+    _gantt_bars(fig, rows, rows_at, lang)
     shown = milestones[milestones["agreement_id"].isin(labels)]
     _milestone_markers(fig, shown, rows_at, _close_days(spans), lang)
     if with_programs:
@@ -311,19 +316,19 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#555")
     fig.update_yaxes(tickvals=list(rows_at.values()), ticktext=list(labels.values()),
                      range=[-0.6, len(labels) - 0.4], zeroline=False, showgrid=False,
-                     row=1, col=1)
+                     tickfont_size=10, row=1, col=1)
     if with_programs:
         spans.append(programs["month_on"])
     date_axis(fig, (d for span in spans for d in span), lang)
     return localise(fig, lang)
 
 
-def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, labels: dict[str, str],
-                rows_at: dict[str, int], lang: str) -> None:
+def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, rows_at: dict[str, int], lang: str
+                ) -> None:
     for stage, part in rows.groupby("stage", sort=False):
         start = pd.to_datetime(part["bar_from"])
         end = pd.to_datetime(part["bar_to"]) + pd.Timedelta(days=1)
-        hover = [f"{labels[r['agreement_id']]}<br>{r['partner_name']}<br>"
+        hover = [f"{r['title']} · {r['agreement_id']}<br>{r['partner_name']}<br>"
                  f"{fmt_date(r['bar_from'], lang)} – "
                  + (t("lead.timeline.open_ended", lang) if r["is_open_ended"]
                     else fmt_date(r["bar_to"], lang)) for _, r in part.iterrows()]

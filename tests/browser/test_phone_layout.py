@@ -1,0 +1,74 @@
+"""The leadership pages on a phone (390×844, issue 20 §6), in a real Chromium: every
+chart's plot area keeps at least half the chart's width and no text of a chart (bar
+values, tick labels, legend) is drawn outside the chart or squeezed below legibility."""
+
+from __future__ import annotations
+
+import pytest
+from browser_util import PAGES, dump, wait_charts, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+# Per chart: its width (the .main-svg), the horizontal extent its plot areas cover (the
+# union of Plotly's drag layers, one per subplot), and every text drawn in it (bar value
+# labels, tick labels, legend entries, titles) with its box relative to the chart.
+_MEASURE = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
+    const svg = el.querySelector('.main-svg').getBoundingClientRect();
+    const spans = Array.from(el.querySelectorAll('.nsewdrag')).map(r => {
+        const b = r.getBoundingClientRect(); return [b.left, b.right]; })
+        .sort((a, b) => a[0] - b[0]);
+    let covered = 0, end = -Infinity;
+    for (const [l, r] of spans) {
+        if (r > end) { covered += r - Math.max(l, end); end = r; }
+    }
+    const texts = Array.from(el.querySelectorAll(
+        '.bartext, .xtick text, .ytick text, .legendtext, .gtitle, .annotation-text'))
+        .filter(n => n.textContent.trim() && n.getBoundingClientRect().height > 0
+                     && getComputedStyle(n).visibility !== 'hidden'
+                     && getComputedStyle(n).display !== 'none')
+        .map(n => { const b = n.getBoundingClientRect();
+                    return {text: n.textContent, left: b.left - svg.left,
+                            right: b.right - svg.left, top: b.top - svg.top,
+                            bottom: b.bottom - svg.top, height: b.height}; });
+    return {title: (el.closest('[data-testid="stPlotlyChart"]') || el).getAttribute('id'),
+            width: svg.width, height: svg.height, cartesian: spans.length > 0,
+            plot: covered, texts};
+})"""
+
+MIN_TEXT_PX = 8  # a bar value label Plotly shrank to fit a thin bar is unreadable
+
+
+def _problems(chart: dict) -> list[str]:
+    out = []
+    if chart["cartesian"] and chart["plot"] < chart["width"] / 2:
+        out.append(f"plot area {chart['plot']:.0f} px of {chart['width']:.0f} px")
+    for tx in chart["texts"]:
+        if tx["left"] < -1 or tx["right"] > chart["width"] + 1:
+            out.append(f"clipped at the side: {tx['text']!r} "
+                       f"[{tx['left']:.0f}, {tx['right']:.0f}]")
+        if tx["top"] < -1 or tx["bottom"] > chart["height"] + 1:
+            out.append(f"clipped at the top/bottom: {tx['text']!r}")
+        if tx["height"] < MIN_TEXT_PX:
+            out.append(f"{tx['height']:.0f} px high: {tx['text']!r}")
+    return out
+
+
+@pytest.mark.parametrize("name", ["overview", "delegations", "funding", "timeline"])
+def test_charts_fit_a_phone(server, browser, name):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
+                                  has_touch=True)
+    context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:")),
+                  lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/{PAGES[name]}")
+        wait_idle(page, 120)
+        wait_charts(page, 120)
+        charts = page.evaluate(_MEASURE)
+    finally:
+        context.close()
+    assert any(c["cartesian"] for c in charts), name
+    found = {f"{name} chart {i}": p for i, c in enumerate(charts) if (p := _problems(c))}
+    assert not found, dump(found)
