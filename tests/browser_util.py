@@ -15,8 +15,10 @@ PAGES = {"overview": "", "delegations": "delegations", "funding": "funding",
 def wait_idle(page: Page, timeout: float = 30.0) -> None:
     """Wait until Streamlit has finished the run: the frame (navigation) and the page's
     title are drawn, and the app has said its script is not running (the state
-    Streamlit's own tests wait for) for a moment: a run that asks for another one
-    (`st.rerun`) is not taken for the end."""
+    Streamlit's own tests wait for) for a moment, with no element still a skeleton (its
+    component's script still on its way: the Plotly chunk, preloaded, can arrive before a
+    metric's or a select box's): a run that asks for another one (`st.rerun`) is not taken
+    for the end."""
     # attached, not visible: on a phone the sidebar (and its navigation) starts folded
     page.wait_for_selector('[data-testid="stSidebarNav"]', state="attached",
                            timeout=timeout * 1000)
@@ -39,7 +41,8 @@ _RUNNING = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return !app || app.dataset.testScriptState !== "notRunning"
         || app.dataset.testConnectionState !== "CONNECTED"
-        || !!document.querySelector('[data-testid="stStatusWidget"]');
+        || !!document.querySelector('[data-testid="stStatusWidget"]')
+        || !!document.querySelector('[data-testid="stSkeleton"]');
 }"""
 
 

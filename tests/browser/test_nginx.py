@@ -142,7 +142,7 @@ def test_sign_in_through_nginx(signin_behind_nginx, tls_page):
     assert outside(asked, base) == []
 
 
-def first_visit(browser, url: str) -> tuple[dict[str, dict], int]:
+def first_visit(browser, url: str) -> tuple[dict[str, dict], int, list[str]]:
     """A new browser session opens `url` and waits until every chart is drawn; returns
     each response by URL (protocol, headers, bytes moved) and the bytes the visit moved
     over the network, headers included (WebSocket frames not counted), as Chromium's own
@@ -167,7 +167,9 @@ def first_visit(browser, url: str) -> tuple[dict[str, dict], int]:
         wait_idle(page, timeout=120)
         wait_charts(page, timeout=120)
         moved = sum(r.get("moved", 0) for r in by_id.values())
-        return {r["url"]: r for r in by_id.values() if "url" in r}, moved
+        preloads = page.eval_on_selector_all('link[rel="modulepreload"]',
+                                             "links => links.map(link => link.href)")
+        return {r["url"]: r for r in by_id.values() if "url" in r}, moved, preloads
     finally:
         context.close()
 
@@ -181,13 +183,18 @@ def test_a_first_visit_moves_its_scripts_compressed_over_http2(behind_nginx, bro
     import streamlit
 
     base, _ = behind_nginx
-    responses, moved = first_visit(browser, base + "/")
+    responses, moved, preloads = first_visit(browser, base + "/")
     scripts = {u: r for u, r in responses.items()
                if "/static/" in u and u.endswith((".js", ".css"))}
     plotly = [r for u, r in scripts.items() if "/static/js/PlotlyChart." in u]
     assert len(plotly) == 1
     assert plotly[0]["protocol"] == "h2"
-    assert plotly[0]["initiator"] == "parser"
+    # the page names the chunk in a preload link, so Chromium asks for it from the HTML
+    # (initiator 'parser'); on a loaded machine the first chart's own import can still get
+    # there first ('script'), which is a matter of timing, not of what was served
+    assert [u for u in preloads if "/static/js/PlotlyChart." in u] == [
+        u for u in responses if "/static/js/PlotlyChart." in u]
+    assert plotly[0]["initiator"] in ("parser", "script")
     assert plotly[0]["headers"]["content-encoding"] == "br"
     assert all(r["headers"].get("content-encoding") == "br" for r in scripts.values()), [
         u for u, r in scripts.items() if r["headers"].get("content-encoding") != "br"]
