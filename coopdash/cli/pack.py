@@ -119,12 +119,7 @@ def register(sub, common) -> None:
     p.add_argument("--week", help="this, last or an ISO week like 2026-W48 (default: this)")
     p.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
                    "coopdash-weekly-<week>-<lang>.html here)")
-    p.add_argument("--currency", default=cfg.currency, type=str.upper,
-                   choices=settings.DISPLAY_CURRENCIES,
-                   help="display currency of amounts (default: %(default)s)")
-    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
-                   type=filter_pair,
-                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
+    _scope_arguments(p, cfg)
     p.set_defaults(func=cmd_pack)
     p = sub.add_parser("send-pack", parents=[common],
                        help="send the weekly meeting pack by e-mail (COOPDASH_SMTP_*)")
@@ -134,10 +129,16 @@ def register(sub, common) -> None:
                    help="this, last (default) or an ISO week like 2026-W48")
     p.add_argument("--format", choices=("pdf", "pptx", "html"), default="pdf",
                    help="the attached pack (default: %(default)s)")
+    _scope_arguments(p, cfg)
+    p.set_defaults(func=cmd_send_pack)
+
+
+def _scope_arguments(p, cfg) -> None:
+    """The pack's display currency and sidebar filters, the same for `pack` and
+    `send-pack`."""
     p.add_argument("--currency", default=cfg.currency, type=str.upper,
                    choices=settings.DISPLAY_CURRENCIES,
                    help="display currency of amounts (default: %(default)s)")
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
                    type=filter_pair,
-                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar")
-    p.set_defaults(func=cmd_send_pack)
+                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")
