@@ -5,8 +5,10 @@
     .venv/bin/python -m benchmarks NAME [options]
 
 Each benchmark is a module of this package with a `main()` that reads its options from
-the command line; it writes its own section of docs/benchmarks.md when asked (`--write`,
-`--doc`, or the scale benchmark's `--out`). Modules import each other as `benchmarks.x`
+the command line; when asked (`--write`, `--doc`, or the scale benchmark's `--out`) it
+writes its result to its own file, docs/benchmarks/NAME.json, and regenerates
+docs/benchmarks.md from all of them (benchmarks/results.py; `python -m benchmarks page`
+regenerates it alone). Modules import each other as `benchmarks.x`
 and the tests' helpers as `tests.x`: nothing changes `sys.path`.
 """
 
@@ -33,6 +35,8 @@ BENCHMARKS = {
     "iati": ("iati_bench", "a 50 MB IATI file imported, against lxml's own reading"),
     "export": ("export_bench", "exporting 1M participants"),
     "signin": ("signin_bench", "warm reruns with sign-in on against off"),
+    "page": ("results", "no measure: docs/benchmarks.md again from docs/benchmarks/*.json "
+                        "(after a rebase)"),
     "editor": ("editor_bench", "one changed cell from the editor and the Record form's save, "
                                "at 1M, against an empty write"),
 }

@@ -5,8 +5,8 @@ per zip entry). Records exit code, wall time, peak memory and what the keeper wa
 
     .venv/bin/python -m benchmarks big-xlsx [--participants 1000000] [--keep DIR]
 
-Writes its section of docs/benchmarks.md between `<!-- big-xlsx -->` and
-`<!-- /big-xlsx -->`. Not a test.
+Writes its result, docs/benchmarks/big-xlsx.json, and regenerates docs/benchmarks.md
+(benchmarks/results.py). Not a test.
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ def main() -> None:
             runs.append({**run, "label": label, "load": load})
             print(label, run["exit"], f"{run['seconds']:.1f}s", f"{run['peak_mb']:.0f}MB",
                   run["said"][-600:], flush=True)
-    write_section(Path(args.out), markdown(args.participants, size, runs), START, END)
+    write_section(Path(args.out), markdown(args.participants, size, runs), START, END,
+                  "python -m benchmarks big-xlsx")
 
 
 def markdown(participants: int, size_mb: float, runs: list[dict]) -> str:

@@ -4,8 +4,8 @@ memory (the largest of the command and its reading child), the worst cases named
 
     .venv/bin/python -m benchmarks corpus [--only NAME-PART] [--out docs/benchmarks.md]
 
-Writes its section of docs/benchmarks.md between the markers `<!-- corpus -->` and
-`<!-- /corpus -->` (replaced on each run; benchmarks/run.py keeps it). Not a test:
+Writes its result, docs/benchmarks/corpus.json (replaced on each run), and regenerates
+docs/benchmarks.md (benchmarks/results.py). Not a test:
 tests/unit/test_hostile_corpus.py asserts the exits and messages; this measures.
 """
 
@@ -86,10 +86,11 @@ def markdown(rows: list[dict], total: float, load: tuple[str, str]) -> str:
     return "\n".join([*lines, "", END, ""])
 
 
-def write_section(out: Path, section: str, start: str = START, end: str = END) -> None:
-    """Put `section` (which begins with `start` and ends with `end`) in place of the
-    file's section between those markers, or at its end."""
-    sections.put(out, start, end, section)
+def write_section(out: Path, section: str, start: str = START, end: str = END,
+                  script: str = "python -m benchmarks corpus") -> None:
+    """Save `section` (which begins with `start` and ends with `end`) as its result
+    beside `out` and regenerate the page `out` (benchmarks/sections.py)."""
+    sections.put(out, start, end, section, script)
 
 
 def main() -> None:

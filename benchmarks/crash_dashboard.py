@@ -213,10 +213,10 @@ def markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
-def write_doc(body: str) -> None:
+def write_doc(body: str, figures: dict | None = None) -> None:
     sections.put_titled(DOC, "store:dashcrash",
                         "Crash benchmark: kill -9 of the dashboard during a write",
-                        "benchmarks/crash_dashboard.py", body)
+                        "python -m benchmarks crash-dashboard --doc", body, figures=figures)
 
 
 def main() -> None:
@@ -228,15 +228,14 @@ def main() -> None:
     ap.add_argument("--work", default=None)
     ap.add_argument("--db", default=None, help="start from a copy of this store")
     ap.add_argument("--doc", action="store_true",
-                    help="write docs/benchmarks.md and docs/crash_dashboard.json")
+                    help="write docs/benchmarks/store-dashcrash.json and the page")
     args = ap.parse_args()
     result = run(args)
     Path(args.work or ".").mkdir(exist_ok=True)
     out = Path(args.work) / "dashcrash.json" if args.work else Path("dashcrash.json")
     out.write_text(json.dumps(result, indent=1))
     if args.doc:
-        write_doc(markdown(result))
-        (DOC.parent / "crash_dashboard.json").write_text(json.dumps(result, indent=1))
+        write_doc(markdown(result), result)
     print(markdown(result))
 
 

@@ -191,7 +191,7 @@ def section(r: dict) -> str:
 
 
 def write_doc(text: str) -> None:
-    sections.put(DOC, START, END, text)
+    sections.put(DOC, START, END, text, "python -m benchmarks first-page --write")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Budgets, verdicts and the Markdown of docs/benchmarks.md, from the raw results dict."""
+"""Budgets, verdicts and the Markdown of the Scale benchmark's section of
+docs/benchmarks.md (docs/benchmarks/scale.json), from the raw results dict."""
 
 from __future__ import annotations
 
@@ -118,8 +119,7 @@ def _judge_browser(results: dict) -> list[dict[str, Any]]:
 def markdown(results: dict) -> str:
     m, v = results["machine"], results["versions"]
     lines = [
-        "# Benchmarks: coopdash at scale, against the pandas peer", "",
-        "Written by `benchmarks/run.py`; reproduce with:", "",
+        "Reproduce with:", "",
         f"    {results['command']}", "",
         f"Date: {results['date']}. Machine: {m['cpu']}, {m['cores']} cores, "
         f"{m['memory_gb']:.0f} GB memory, {m['os']}. Versions: "
@@ -128,15 +128,13 @@ def markdown(results: dict) -> str:
         f"{results['today']}; about 10 participants per delegation, 2 delegations per "
         "program) and are imported through the real importer. Times are wall-clock; "
         "query and warm times are medians of warm runs. \"Cold\" = empty `st.cache_data`; "
-        "\"narrow\" = one program kind chosen in the sidebar. Raw results: "
-        "`docs/benchmarks.json`.", "",
-        "## Budgets", "",
+        "\"narrow\" = one program kind chosen in the sidebar. Raw results: the "
+        "figures of `docs/benchmarks/scale.json`.", "",
+        "### Budgets", "",
         *_table(["figure", "participants", "value", "budget", "verdict"],
                 [[j["figure"], f"{int(j['size']):,}", j["value"], j["budget"],
                   verdict(j["ok"])] for j in judge(results)]),
     ]
-    if results.get("notes"):
-        lines += ["## Findings", "", results["notes"].strip(), ""]
     for n, size in results["sizes"].items():
         lines += _size_section(int(n), size)
     lines += _browser_section(results.get("browser"))
@@ -145,10 +143,10 @@ def markdown(results: dict) -> str:
 
 def _size_section(n: int, size: dict) -> list[str]:
     gen = size["generated"]
-    lines = [f"## {n:,} participants", "",
+    lines = [f"### {n:,} participants", "",
              "Rows: " + ", ".join(f"{t} {c:,}" for t, c in gen["rows"].items())
              + f" (total {gen['rows_total']:,}).", ""]
-    lines += ["### Import", ""]
+    lines += ["#### Import", ""]
     rows = []
     for label, key in (("CSV folder", "import_csv"), (".xlsx workbook", "import_xlsx")):
         r = size.get(key)
@@ -160,7 +158,7 @@ def _size_section(n: int, size: dict) -> list[str]:
     lines += _table(["source", "rows", "import s", "rows/s", "peak RSS MB", "store MB",
                      f"≥ {BUDGETS['csv_rows_per_s']:,} rows/s"], rows)
     lines += _pages_table(size)
-    lines += ["### Pandas peer against DuckDB", "",
+    lines += ["#### Pandas peer against DuckDB", "",
               f"Peer load (every table into DataFrames, once): "
               f"{size['data']['peer_load_ms']:,.0f} ms.", ""]
     lines += _table(["aggregate", "filter", "equal", "DuckDB ms", "peer ms", "peer / DuckDB"],
@@ -168,7 +166,7 @@ def _size_section(n: int, size: dict) -> list[str]:
                       _n(r["duckdb_ms"], 1), _n(r["peer_ms"], 1),
                       f"{r['peer_ms'] / max(r['duckdb_ms'], 1e-9):.1f}×"]
                      for r in size["data"]["peer"]])
-    lines += ["### Queries alone on DuckDB (default parameters, median of warm runs)", ""]
+    lines += ["#### Queries alone on DuckDB (default parameters, median of warm runs)", ""]
     lines += _table(["query", "median ms", "rows"],
                     [[q["query"], _n(q["median_ms"], 1) if not q.get("error") else
                       "**error**: " + q["error"].replace("|", "/")[:120], f"{q['rows']:,}"]
@@ -182,7 +180,7 @@ def _pages_table(size: dict) -> list[str]:
              _n(r["peer_ms"]), verdict(r["peer_ok"])] for r in page_rows(size)]
     errors = [f"{p['page']}/{w}: {e}" for p in size["pages"]["pages"]
               for w in ("default", "narrow") for e in p[w]["errors"]]
-    lines = ["### Pages (AppTest of dashboard.py + switch_page)", "",
+    lines = ["#### Pages (AppTest of dashboard.py + switch_page)", "",
              f"First run of a fresh AppTest (imports, connection, overview): "
              f"{size['pages']['first_run_ms']:,.0f} ms. SQL = time inside the query runner "
              "during the cold run (number of queries). Peer = the pandas peer computing the "
@@ -199,8 +197,8 @@ def _pages_table(size: dict) -> list[str]:
 
 def _browser_section(b: dict | None) -> list[str]:
     if not b:
-        return ["## Browser", "", "Not measured in this run (`--quick` or `--no-browser`).", ""]
-    lines = [f"## Browser (Chromium, {b['size']:,} participants)", ""]
+        return ["### Browser", "", "Not measured in this run (`--quick` or `--no-browser`).", ""]
+    lines = [f"### Browser (Chromium, {b['size']:,} participants)", ""]
     c = b.get("changes")
     if c:
         rows = [["first load, cold server (new context, Plotly bundle not cached)",

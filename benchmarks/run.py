@@ -1,5 +1,6 @@
 """The Scale benchmark: coopdash at 10,000 / 100,000 / 1,000,000 participants, against the
-pandas peer. Not part of the test suite; it writes docs/benchmarks.md and .json.
+pandas peer. Not part of the test suite; it writes docs/benchmarks/scale.json (its section
+of the generated docs/benchmarks.md, and the raw figures) and regenerates the page.
 
     .venv/bin/python -m benchmarks scale [--sizes 10000,100000,1000000]
         [--out docs/benchmarks.md] [--quick] [--no-browser] [--profile] [--render]
@@ -21,18 +22,16 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import measure, report
+from benchmarks import measure, report, sections
 
 ROOT = Path(__file__).resolve().parent.parent
 
 WORK = ROOT / "bench-work"
-NOTES = ROOT / "benchmarks" / "findings.md"
 XLSX_UP_TO = 100_000
 _T0 = time.perf_counter()
 
@@ -53,7 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="profile pages that miss the warm budget (largest size)")
     ap.add_argument("--work", default=str(WORK))
     ap.add_argument("--render", action="store_true",
-                    help="only rewrite the .md from the .json beside --out (new findings)")
+                    help="only rewrite the section from docs/benchmarks/scale.json")
     args = ap.parse_args(argv)
     args.sizes = [10_000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     args.repeats = 3 if args.quick else 5
@@ -142,27 +141,23 @@ def _portable(value):
     return text.replace(root, "") if isinstance(text, str) else value
 
 
-def save(results: dict, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    results["notes"] = NOTES.read_text(encoding="utf-8") if NOTES.is_file() else ""
-    out.with_suffix(".json").write_text(
-        json.dumps(_portable(results), indent=1, default=str) + "\n", encoding="utf-8")
-    kept = _kept_sections(out)
-    out.write_text(report.markdown(_portable(results)) + kept, encoding="utf-8")
+TITLE = "Scale: every page, query and import against the pandas peer"
 
 
-_KEPT = re.compile(r"<!-- (corpus|store:[a-z]+|speed:[a-z-]+) -->.*?<!-- /\1 -->", re.S)
+def save(results: dict, out: Path, when: dict | None = None) -> None:
+    """The Scale result (docs/benchmarks/scale.json beside `out`, the page) from `results`."""
+    portable = _portable(results)
+    sections.put_titled(out, "scale", TITLE, portable["command"], report.markdown(portable),
+                        figures=portable, when=when)
 
 
-def _kept_sections(out: Path) -> str:
-    """Sections other benchmark scripts wrote between markers (`<!-- corpus -->`:
-    benchmarks/corpus.py; `<!-- store:NAME -->`: benchmarks/store_bench.py; `<!-- speed:NAME -->`:
-    benchmarks/first_page.py and the import figures): kept, at the
-    end, when this report is rewritten."""
-    if not out.is_file():
-        return ""
-    found = [m.group(0) for m in _KEPT.finditer(out.read_text(encoding="utf-8"))]
-    return "".join("\n" + block + "\n" for block in found)
+def render(out: Path) -> dict:
+    """The Scale section again from its saved figures (after a change of report.py),
+    keeping the date, commit, machine and load of the run."""
+    saved = json.loads((out.parent / out.stem / "scale.json").read_text(encoding="utf-8"))
+    save(saved["figures"], out, when={k: saved[k] for k in ("date", "commit", "machine",
+                                                              "load", "note")})
+    return saved["figures"]
 
 
 def command(args: argparse.Namespace, argv: list[str] | None) -> str:
@@ -174,9 +169,7 @@ def command(args: argparse.Namespace, argv: list[str] | None) -> str:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     if args.render:
-        results = json.loads(Path(args.out).with_suffix(".json").read_text(encoding="utf-8"))
-        save(results, Path(args.out))
-        return results
+        return render(Path(args.out))
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     out = Path(args.out)
@@ -198,7 +191,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     save(results, out)
     for j in report.judge(results):
         log(f"{report.verdict(j['ok']):>10}  {j['figure']} @ {int(j['size']):,}: {j['value']}")
-    log(f"wrote {out} and {out.with_suffix('.json')}")
+    log(f"wrote {out.parent / out.stem / 'scale.json'} and {out}")
     return results
 
 

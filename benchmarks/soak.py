@@ -519,9 +519,9 @@ def markdown(r: dict) -> str:
     return head + "\n".join(table + pages + mem)
 
 
-def write_doc(body: str) -> None:
+def write_doc(body: str, figures: dict | None = None) -> None:
     sections.put_titled(DOC, "store:soak", "Soak: 20 sessions, imports, undos and edits at once",
-                        "benchmarks/soak.py", body)
+                        "python -m benchmarks soak --doc", body, figures=figures)
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -535,7 +535,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--work", default=None, help="a folder for the store and results")
     ap.add_argument("--db", default=None, help="start from a copy of this store")
     ap.add_argument("--doc", action="store_true",
-                    help="write docs/benchmarks.md and docs/soak.json")
+                    help="write docs/benchmarks/store-soak.json and the page")
     ap.add_argument("--quick", action="store_true",
                     help="3 contexts, 30 s, 2 imports and 2 undos, 10,000 participants")
     args = ap.parse_args(argv)
@@ -570,8 +570,7 @@ def main(argv: list[str] | None = None) -> dict:
                        os.getloadavg())
     (work / "soak.json").write_text(json.dumps(result, indent=1, default=str))
     if args.doc:
-        write_doc(markdown(result))
-        (DOC.parent / "soak.json").write_text(json.dumps(result, indent=1, default=str))
+        write_doc(markdown(result), result)
     print(markdown(result))
     print(f"results: {work / 'soak.json'}")
     return result
