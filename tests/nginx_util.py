@@ -13,7 +13,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +30,19 @@ SITE = ROOT / "deploy" / "nginx-coopdash.conf"
 BASE_PATH = "coopdash"
 
 
-def site_config(http_port: int, https_port: int, app_port: int, cert: Path, key: Path) -> str:
-    """The shipped site file with only its ports and certificate paths changed; each
-    value must appear exactly once, so a reshaped file fails here, not in an office."""
+SHIPPED_UPSTREAM = "    server 127.0.0.1:8501;\n    server 127.0.0.1:8502;\n"
+
+
+def site_config(http_port: int, https_port: int, app_ports: Sequence[int], cert: Path,
+                key: Path) -> str:
+    """The shipped site file with only its ports and certificate paths changed (the
+    upstream's two servers become one line per port of `app_ports`); each value must
+    appear exactly once, so a reshaped file fails here, not in an office."""
     text = SITE.read_text(encoding="utf-8")
+    servers = "".join(f"    server 127.0.0.1:{port};\n" for port in app_ports)
     for old, new in (("listen 80;", f"listen 127.0.0.1:{http_port};"),
                      ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
-                     ("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};"),
+                     (SHIPPED_UPSTREAM, servers),
                      ("/etc/ssl/certs/coopdash.crt", str(cert)),
                      ("/etc/ssl/private/coopdash.key", str(key))):
         assert text.count(old) == 1, old
@@ -77,16 +83,18 @@ def wait_port(port: int, proc: subprocess.Popen, log: Path) -> None:
 
 
 @contextlib.contextmanager
-def nginx_in_front(app_port: int, work: Path, https_port: int | None = None
+def nginx_in_front(app_port: int | Sequence[int], work: Path, https_port: int | None = None
                    ) -> Iterator[tuple[str, int]]:
     """nginx (a child of the test, not a daemon) with the shipped site in front of the app
-    on `app_port`; yields (https base URL at /coopdash, http port)."""
+    on `app_port` (or of one process per port: the sticky upstream); yields (https base
+    URL at /coopdash, http port)."""
+    app_ports = [app_port] if isinstance(app_port, int) else list(app_port)
     prefix = work / "prefix"
     prefix.mkdir()
     cert, key = self_signed(work)
     http_port, https_port = free_port(), https_port or free_port()
     site = prefix / "coopdash.conf"
-    site.write_text(site_config(http_port, https_port, app_port, cert, key), encoding="utf-8")
+    site.write_text(site_config(http_port, https_port, app_ports, cert, key), encoding="utf-8")
     conf = prefix / "nginx.conf"
     conf.write_text(main_config(prefix, site), encoding="utf-8")
     subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], check=True,

@@ -202,3 +202,103 @@ def test_a_first_visit_moves_its_scripts_compressed_over_http2(behind_nginx, bro
     weight = sum((static / u.split(f"/{BASE_PATH}/", 1)[1]).stat().st_size for u in scripts)
     assert weight > 6_000_000  # the entry bundle and the Plotly chunk at least
     assert moved < weight / 3, (moved, weight)
+
+
+@pytest.fixture(scope="module")
+def two_behind_nginx(demo_store, tmp_path_factory):
+    """(https base URL, {port: server process}): two coopdash processes over one copy of
+    the demo store behind the shipped nginx file's sticky upstream, as
+    deploy/coopdash@.service runs them (coopdash@8501, coopdash@8502)."""
+    if not Path(NGINX).exists():
+        pytest.skip("Debian's nginx is not installed (scripts/setup.sh dev installs it)")
+    work = tmp_path_factory.mktemp("nginx-two")
+    db = work / "served.duckdb"
+    shutil.copy(demo_store, db)
+    procs = {}
+    try:
+        for _ in range(2):
+            proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"},
+                                     base_path=BASE_PATH)
+            procs[_port(url)] = proc
+        with nginx_in_front(list(procs), work) as (base, _):
+            yield base, procs
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def _insecure():
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    return context
+
+
+def _held(procs: dict) -> dict[int, int]:
+    """Open connections each process holds on its port (nginx keeps none to it between
+    requests, so these are WebSockets)."""
+    import psutil
+
+    return {port: sum(c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port
+                      for c in psutil.Process(proc.pid).net_connections(kind="tcp"))
+            for port, proc in procs.items()}
+
+
+async def _tabs_land(base: str, procs: dict, route: str) -> dict[int, int]:
+    """Two tabs of the browser holding the cookie `route` open their WebSockets; how many
+    each process got."""
+    import asyncio
+
+    from benchmarks import wsload
+
+    for _ in range(100):  # the previous browser's sockets closed
+        if not any(_held(procs).values()):
+            break
+        await asyncio.sleep(0.05)
+    tabs = [await wsload.Session.open(base, cookies={"coopdash_route": route},
+                                      ssl=_insecure()) for _ in range(2)]
+    try:
+        return _held(procs)
+    finally:
+        for tab in tabs:
+            await tab.close()
+
+
+async def _overview(base: str, route: str):
+    from benchmarks import wsload
+
+    tab = await wsload.Session.open(base, cookies={"coopdash_route": route}, ssl=_insecure())
+    try:
+        return await tab.run("", "lang=en")
+    finally:
+        await tab.close()
+
+
+def test_a_browser_stays_with_one_process(two_behind_nginx, demo_store):
+    """Behind the sticky upstream, with two processes: the first answer gives the browser
+    its route cookie (and a browser that has one gets none); every WebSocket of one
+    browser lands on one process, browsers spread over both, and a run through nginx
+    shows the store's figures (`summary --json`)."""
+    import asyncio
+
+    from benchmarks import served
+    from benchmarks.soak import HEADLINE, shown_figures
+
+    base, procs = two_behind_nginx
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=_insecure()))
+    with opener.open(base + "/") as first:
+        cookie = first.headers["Set-Cookie"]
+    assert cookie.startswith("coopdash_route=") and "HttpOnly" in cookie, cookie
+    route = cookie.split(";")[0].split("=", 1)[1]
+    again = urllib.request.Request(base + "/", headers={"Cookie": f"coopdash_route={route}"})
+    with opener.open(again) as second:
+        assert second.headers["Set-Cookie"] is None
+    landed = [asyncio.run(_tabs_land(base, procs, r))
+              for r in [route, *(f"browser-{i}" for i in range(11))]]
+    assert all(sorted(got.values()) == [0, 2] for got in landed), landed
+    assert {max(got, key=got.get) for got in landed} == set(procs), landed
+    shown = asyncio.run(_overview(base, route)).metrics()
+    assert [shown[t(k, "en")] for k, _ in HEADLINE] == shown_figures(
+        served.summary_json(demo_store))
