@@ -1,12 +1,12 @@
 -- What one ISO week's imports (and page edits) did, per table: records added (named by
--- import_log, which lists them), records changed and removed (distinct records in
+-- import_added, which lists them), records changed and removed (distinct records in
 -- history), and how many lines the week's change list has (one per changed field, per
 -- removed record, per added record). Counted here, never by fetching the lines.
 -- History rows 'added' (written by schema version 1, dropped by migration 002) are
--- ignored: import_log names those records too. With a sidebar filter on, the counts are
+-- ignored: import_added names those records too. With a sidebar filter on, the counts are
 -- those of the lines weekly_changes.sql keeps (records the filters place, tables they
 -- cannot place, removed records); without one, added records are counted from the log's
--- totals without unnesting its lists.
+-- totals without reading its records.
 with placed as (
     select table_name, record_id from f_placed($f) where f_active($f)
 ),
@@ -16,7 +16,7 @@ kept as (
 ),
 
 week_log as (
-    select table_name, n_added, added_ids
+    select import_id, table_name, n_added
     from import_log
     where imported_at >= $week_start::timestamp
       and imported_at < ($week_end::date + 1)::timestamp
@@ -29,8 +29,10 @@ log as (
     group by table_name
     union all
     select table_name, count(*) as n_added
-    from (select table_name, unnest(added_ids) as record_id from week_log
-          where f_active($f) and table_name not in (select table_name from kept)) a
+    from (select l.table_name, ia.record_id
+          from week_log l
+          join import_added ia on ia.import_id = l.import_id
+          where f_active($f) and l.table_name not in (select table_name from kept)) a
     where exists (select 1 from placed p
                   where p.table_name = a.table_name and p.record_id = a.record_id)
     group by table_name

@@ -1,13 +1,13 @@
 -- The first $limit lines of one ISO week's change list, the meaningful ones first:
 -- changed fields (old -> new), then removed records, then added records; within each, by
 -- table, record and field. One line per changed field, per removed record (history) and
--- per added record (import_log.added_ids, unnested only up to $limit lines). With who
+-- per added record (import_added, read only up to $limit lines). With who
 -- loaded it and a readable name of the record when it still exists. The totals are in
 -- weekly_change_counts.sql. Participants' names and ids are personal data: shown only
 -- when $show_names (otherwise a participant line names the delegation and its program),
 -- and so are their positions (one regency's head is one person): their old and new values
 -- are masked too.
--- History rows 'added' of schema version 1 are ignored (import_log has them).
+-- History rows 'added' of schema version 1 are ignored (import_added has them).
 -- With a sidebar filter on, only the lines of records the filters place (`f_placed`) are
 -- kept, and those of tables no filter can place (exchange rates, minutes) and of removed
 -- records. A removed record is named by its last label, which history kept.
@@ -20,7 +20,7 @@ kept as (
 ),
 
 week_log as (
-    select import_id, imported_at, actor, file_name, mode, table_name, added_ids
+    select import_id, imported_at, actor, file_name, mode, table_name
     from import_log
     where imported_at >= $week_start::timestamp
       and imported_at < ($week_end::date + 1)::timestamp
@@ -52,9 +52,9 @@ logged as (
 added as (
     select import_id, imported_at as changed_at, table_name, record_id
     from (
-        select import_id, imported_at, table_name, unnest(added_ids) as record_id
-        from week_log
-        where len(added_ids) > 0
+        select l.import_id, l.imported_at, l.table_name, ia.record_id
+        from week_log l
+        join import_added ia on ia.import_id = l.import_id
     ) a
     where not f_active($f) or a.table_name in (select table_name from kept)
        or exists (select 1 from placed p

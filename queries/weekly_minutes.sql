@@ -5,8 +5,11 @@ with saves as (
     select l.imported_at, l.actor
     from import_log l
     where l.table_name = 'minutes'
-      and (list_contains(l.added_ids, $meeting_week)
-           or list_contains(l.changed_ids, $meeting_week))
+      and (exists (select 1 from import_added a
+                   where a.import_id = l.import_id and a.record_id = $meeting_week)
+           or exists (select 1 from history h
+                      where h.import_id = l.import_id and h.change = 'changed'
+                        and h.record_id = $meeting_week))
 ),
 
 final as (

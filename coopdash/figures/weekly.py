@@ -19,7 +19,7 @@ changed / removed and the number of lines) and only its first `LINES` lines are 
 (`weekly_changes`, the meaningful ones first: changed fields old -> new, then removals,
 then additions), so a week with a million-row import reviews as fast as a quiet one. The
 whole list is `full_change_list` (built only when asked for). Records added are named by
-`import_log.added_ids`, not by `history` (schema version 2).
+`import_added`, not by `history` (schema version 2; a table of its own since 11).
 
 Follow-ups and minutes written in the meeting are the workbook's edits
 (`coopdash.workbook.edits`): through the one importer, validated and recorded in

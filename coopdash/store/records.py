@@ -26,7 +26,7 @@ NO_RECORD_WRITES = ("role", "access", "send", "view", "upgrade", "signout")
 # (tests/unit/test_undo.py): a new table must be placed here by its migration's author.
 KEPT_TABLES = ("meta", "write_log", "users", "role_log", "access_log", "send_log",
                "saved_views", "sign_outs")
-RECORD_TABLES = (*TABLE_ORDER, "import_log", "history")
+RECORD_TABLES = (*TABLE_ORDER, "import_log", "import_added", "history")
 
 
 def copy_records(con: duckdb.DuckDBPyConnection, src: Path, write_id: int) -> None:

@@ -103,9 +103,9 @@ def conflicts(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
 
 def _last_change(con, table: str, record_id: str) -> tuple[str | None, Any]:
     rows = con.execute(
-        "select actor, imported_at from import_log where table_name = $t and "
-        "(list_contains(changed_ids, $id) or list_contains(removed_ids, $id)) "
-        "order by import_id desc limit 1", {"t": table, "id": record_id}).fetchall()
+        "select l.actor, l.imported_at from history h join import_log l using (import_id) "
+        "where h.table_name = $t and h.record_id = $id and h.change <> 'added' "
+        "order by h.import_id desc limit 1", {"t": table, "id": record_id}).fetchall()
     return rows[0] if rows else (None, None)
 
 

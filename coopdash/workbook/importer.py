@@ -16,9 +16,9 @@ report is completed by the same store checks on the published version, read-only
 Everything is validated first (`coopdash.workbook.validate`); any problem raises
 `ValidationFailed` and nothing is written. Then one transaction applies the changes
 table by table with set-based SQL (never row by row), writes `history` (one row per
-changed field, old -> new as workbook text; one per removed record) and `import_log`
-(one row per table, naming the records added, changed and removed: added records have no
-`history` row since schema version 2), and bumps `meta.data_version`.
+changed field, old -> new as workbook text; one per removed record), `import_added`
+(one row per added record: added records have no `history` row since schema version 2)
+and `import_log` (one row per table: who, when, counts), and bumps `meta.data_version`.
 
 (`set preserve_insertion_order = false` during the write was tried: no gain measured, so
 rows keep their file order. The participants' key is kept here, not by an index: the apply
@@ -415,7 +415,6 @@ def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
     finally:
         con.execute("drop table if exists _m")
         con.execute("drop table if exists _r")
-        con.execute("drop table if exists _n")
 
 
 class _Ctx:
@@ -466,9 +465,8 @@ class _Ctx:
             counts.removed = self._remove(join)
         if counts.changed:
             self._update(join, src)
-        if counts.added:  # named in import_log (no history row): read before the insert
-            self.run("create or replace temp table _n as select "
-                     f"list({rid_sql(name, 'm')} order by {rid_sql(name, 'm')}) as ids "
+        if counts.added:  # named in import_added (no history row): before the insert
+            self.run(f"insert into import_added select $id, {rid_sql(name, 'm')} "
                      f"from {src} m where m._is_new")
         cols = ", ".join(self.table.column_names)
         self.run(f"insert into main.{name} ({cols}) select {cols} from {src} where _is_new")
@@ -509,21 +507,13 @@ class _Ctx:
 
     def drop_frozen(self) -> None:
         self.con.execute("drop table if exists _m")
-        self.con.execute("drop table if exists _n")
 
     def log(self, counts: TableCounts, actor: str, file_name: str, mode: str) -> None:
-        ids = ", ".join(
-            f"coalesce(({sql}), []::varchar[])" if n else "[]::varchar[]"
-            for sql, n in (
-                ("select ids from _n", counts.added),
-                ("select list(distinct record_id order by record_id) from history "
-                 "where import_id = $id and change = 'changed'", counts.changed),
-                ("select list(record_id order by record_id) from history "
-                 "where import_id = $id and change = 'removed'", counts.removed)))
+        """The table's line of `import_log`: who, when, counts (the records themselves are
+        named by `import_added` and `history`)."""
         self.con.execute(
             "insert into import_log (import_id, imported_at, actor, file_name, mode, "
-            "table_name, n_added, n_changed, n_removed, added_ids, changed_ids, removed_ids) "
-            f"select $id, $now, $actor, $file, $mode, $tbl, "
-            f"$a, $c, $r, {ids}",
+            "table_name, n_added, n_changed, n_removed) "
+            "values ($id, $now, $actor, $file, $mode, $tbl, $a, $c, $r)",
             {**self.params, "actor": actor, "file": file_name, "mode": mode,
              "a": counts.added, "c": counts.changed, "r": counts.removed})

@@ -302,7 +302,8 @@ def test_page_adds_and_closes_a_follow_up(app, store_copy, sample_store, monkeyp
             "order by h.changed_at, h.field nulls first", {"id": aid}).fetchall()
         # an added record is named by its import's log (schema version 2), not by history
         added = con.execute("select l.mode, l.actor, l.file_name from import_log l "
-                            "where list_contains(l.added_ids, $id)", {"id": aid}).fetchall()
+                            "join import_added a using (import_id) where a.record_id = $id",
+                            {"id": aid}).fetchall()
         lines = weekly.review(runner(con), weekly.Week.of(dt.date.today()), TODAY).changes
     finally:
         con.close()
@@ -403,13 +404,31 @@ def test_big_week_counts_in_sql_and_fetches_the_first_lines(two_imports, tmp_pat
     assert list(listed["change"]) == list(whole.changes["change"])
 
 
+def _added_history_rows(con) -> None:
+    """One history row 'added' per record added (what schema version 1 wrote)."""
+    con.execute("insert into history select l.import_id, l.imported_at, l.table_name, "
+                "a.record_id, 'added', null, null, null "
+                "from import_log l join import_added a using (import_id)")
+
+
 def _as_schema_v1(con) -> None:
     """Make a store look as schema version 1 left it: one history row 'added' per record
-    added (what version 1 wrote), and the schema version 1 in meta."""
-    con.execute("insert into history select import_id, imported_at, table_name, rid, 'added', "
-                "null, null, null from (select *, unnest(added_ids) as rid from import_log)")
+    added (what version 1 wrote), the lists of records added, changed and removed in
+    `import_log` (until version 11), no `import_added`, and the schema version 1 in meta."""
+    _added_history_rows(con)
+    for column, rows in (("added_ids", "select import_id, record_id from import_added"),
+                         ("changed_ids", "select distinct import_id, record_id from history "
+                                         "where change = 'changed'"),
+                         ("removed_ids", "select import_id, record_id from history "
+                                         "where change = 'removed'")):
+        con.execute(f"alter table import_log add column {column} varchar[]")
+        con.execute(f"update import_log l set {column} = coalesce((select list(record_id "
+                    f"order by record_id) from ({rows}) r where r.import_id = l.import_id), "
+                    "[])")
+    con.execute("drop table import_added")
     con.execute("update meta set value = '1' where key = 'schema_version'")
-    con.execute("delete from meta where key = 'migration.002'")  # applied by number since 005
+    for number in ("002", "011"):  # applied by number since 005
+        con.execute("delete from meta where key = $k", {"k": f"migration.{number}"})
 
 
 def test_a_schema_v1_store_migrates_and_reviews_the_same(two_imports):
@@ -432,8 +451,10 @@ def test_a_schema_v1_store_migrates_and_reviews_the_same(two_imports):
     expected = seen(con)
     n_added = con.execute("select sum(n_added) from import_log").fetchall()[0][0]
     assert n_added > 0
-    _as_schema_v1(con)
+    _added_history_rows(con)
     assert seen(con) == expected  # the queries ignore version 1's 'added' rows
+    con.execute("delete from history where change = 'added'")
+    _as_schema_v1(con)
     # a log whose list lost its ids (a hand-edited store) is repaired from the rows
     broken = con.execute("select import_id, added_ids from import_log where n_added > 0 "
                          "order by import_id limit 1").fetchall()[0]
@@ -458,8 +479,11 @@ def test_a_schema_v1_store_migrates_and_reviews_the_same(two_imports):
         assert store.schema_version(con) == store.SCHEMA_VERSION >= 2
         assert con.execute("select count(*) from history where change = 'added'"
                            ).fetchall()[0][0] == 0
-        assert con.execute("select added_ids from import_log where import_id = $i",
-                           {"i": broken[0]}).fetchall()[0][0] == sorted(broken[1])
+        assert con.execute("select list(record_id order by record_id) from import_added "
+                           "where import_id = $i", {"i": broken[0]}).fetchall()[0][0] == sorted(
+                               broken[1])
+        assert con.execute("select count(*) from duckdb_columns() where table_name = "
+                           "'import_log' and column_name like '%_ids'").fetchall()[0][0] == 0
         assert seen(con) == expected
     finally:
         con.close()
