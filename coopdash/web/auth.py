@@ -17,6 +17,12 @@ the store (`users.sign_out`), and every run (and every download, at its click) e
 session whose sign-in (`iat`, the provider's issue time in the cookie) came before the
 person's last sign-out: the landing page, nothing of the store.
 
+**A role changed or removed** counts the same way, at the person's next click in every
+session: the role is read from the store on every run, the page says what changed
+(`access.changed.role`), and a download clicked after the change is refused with the
+reason (`note_refusal`, the download button's click: the same check the file's build
+makes, so the person reads why nothing arrived).
+
 The rules themselves live in `coopdash.access`; a URL, a query parameter or a page left
 open never grants more, because nothing here reads them.
 """
@@ -86,15 +92,44 @@ def current(settings: Settings, con: duckdb.DuckDBPyConnection) -> access.Person
                          signed_in_at=_signed_in_at())
 
 
+_REFUSED = "auth_refused_file"  # session key: a file refused at its click (its name)
+_SEEN = "auth_seen_role"  # session key: (e-mail, role) of this session's previous run
+
+
+def note_refusal(check: Callable[[], bool], file_name: str) -> None:
+    """A download button's click (its `on_click`, before the run it starts): when `check`
+    (the check the file's build makes) refuses, remember the file, so that run says why
+    nothing was downloaded (`gate`)."""
+    if not check():
+        st.session_state[_REFUSED] = file_name
+
+
 def gate(settings: Settings, con: duckdb.DuckDBPyConnection) -> access.Person:
     """The person of this run, or — for someone with no access — a page that shows
-    nothing of the store, and the run stops there."""
+    nothing of the store, and the run stops there. A file refused at its click is said
+    with the reason; a role changed since this session's previous run is said too."""
     person = current(settings, con)
+    refused = st.session_state.pop(_REFUSED, None)
     if person is None:
-        _alone(lambda wanted: _landing(settings, wanted))
+        _alone(lambda wanted: _landing(settings, wanted, refused))
     if person.role is None:
-        _alone(lambda wanted: _no_role(settings, person))
+        _alone(lambda wanted: _no_role(settings, person, refused))
+    _say_change(person, _lang(settings), refused)
     return person
+
+
+def _say_change(person: access.Person, lang: str, refused: str | None) -> None:
+    """A download refused by the person's new role, or their role changed by an
+    administrator since this session's previous run: said above the page."""
+    seen = st.session_state.get(_SEEN)
+    st.session_state[_SEEN] = (person.email, person.role)
+    if refused is not None:
+        st.error(t("access.refused.role", lang, file=plain(refused),
+                   role=t(f"role.{person.role}", lang)), icon=":material/block:")
+    elif seen is not None and seen[0] == person.email and seen[1] != person.role:
+        old = t(f"role.{seen[1]}", lang) if seen[1] else t("access.no_role", lang)
+        st.warning(t("access.changed.role", lang, old=old, new=t(f"role.{person.role}", lang)),
+                   icon=":material/manage_accounts:")
 
 
 def _page_paths() -> list[str]:
@@ -127,11 +162,15 @@ def _lang(settings: Settings) -> str:
     return settings.lang
 
 
-def _landing(settings: Settings, wanted: str | None) -> None:
+def _landing(settings: Settings, wanted: str | None, refused: str | None = None) -> None:
     """What coopdash is, and "Sign in" (to open the page the link named), or why the
-    provider's answer was not enough."""
+    provider's answer was not enough; a file refused at its click because the session
+    was ended says so."""
     lang = _lang(settings)
     st.title(t("app.title", lang))
+    if refused is not None:
+        st.error(t("access.refused.signed_out", lang, file=plain(refused)),
+                 icon=":material/block:")
     st.markdown(t("access.landing.what", lang))
     wrong = st.query_params.get(routes.NOT_FOUND_PARAM)
     if wrong is not None:  # /nothing: the URL rules sent it to the root, say so
@@ -156,9 +195,11 @@ def _landing(settings: Settings, wanted: str | None) -> None:
 DEFAULT_PAGE = "overview"  # served at the root (dashboard.py, app.py)
 
 
-def _no_role(settings: Settings, person: access.Person) -> None:
+def _no_role(settings: Settings, person: access.Person, refused: str | None = None) -> None:
     lang = _lang(settings)
     st.title(t("app.title", lang))
+    if refused is not None:
+        st.error(t("access.refused.no_role", lang, file=plain(refused)), icon=":material/block:")
     st.warning(t("access.no_role_page", lang, email=plain(person.email)), icon=":material/lock:")
     _sign_out_button(lang, "auth_norole_out", person, settings)
 

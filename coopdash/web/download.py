@@ -17,7 +17,10 @@ thread its own cursor.
 `permission` names what the person's role must allow (`coopdash.access`): without it the
 button is not drawn at all, and the check is made again at the click, the point of use,
 with the role read afresh (`auth.still_allowed`: an administrator may have removed it
-since the page was drawn). `record` is called after a file is built at the click: the
+since the page was drawn). A refused click builds nothing, and the run the click starts
+says why (`auth.note_refusal`: signed out, role removed or lowered); the browser's own
+"Failed to generate file" under the button is all Streamlit can say from the build.
+`record` is called after a file is built at the click: the
 access log of files that hold participants' names (`auth.recorder`).
 This is the only way a file leaves the app: Streamlit's own grid toolbar ("Download as
 CSV", copy) is off (`client.disableDataExport` in `.streamlit/config.toml`), and no
@@ -97,7 +100,8 @@ def download(ctx: Context, key: str, label: str, build: Build, file_name: str, *
     box = where if where is not None else st
     ext = file_name.rsplit(".", 1)[-1].lower()
     box.download_button(label, data=guarded(build, check, permission, record),
-                        file_name=file_name, mime=MIME[ext], key=key, on_click="ignore",
+                        file_name=file_name, mime=MIME[ext], key=key,
+                        on_click=auth.note_refusal, args=(check, file_name),
                         icon=":material/download:", type="primary" if primary else "secondary",
                         disabled=unavailable is not None, help=help)
     if unavailable is not None:

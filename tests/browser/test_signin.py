@@ -124,13 +124,15 @@ def _ended(page) -> None:
 
 def test_viewer_menu_urls_and_sign_out(signin_app, person):
     """A viewer's menu has no Data or Admin; their URLs say "not allowed"; signing out
-    ends access: in that tab, at the next click of another tab opened before, and on
-    another device holding a copy of the identity cookie; signing in again works."""
+    ends access: in that tab, at the next click of another tab opened before (a pack
+    download: no file, and the page says why), and on another device holding a copy of
+    the identity cookie; signing in again works."""
     page = person()
     sign_in(page, signin_app, "viewer@office.example")
     wait_idle(page, timeout=120)
     other_tab = page.context.new_page()
-    other_tab.goto(signin_app + "/funding")
+    other_tab.goto(signin_app + "/weekly")
+    other_tab.locator(".st-key-wk_pack_html button").wait_for(timeout=120_000)
     wait_idle(other_tab, timeout=120)
     device = person()  # another browser with the same cookie (copied, as a thief would)
     device.context.add_cookies(page.context.cookies())
@@ -150,8 +152,7 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
     page.goto(signin_app + "/explorer")
     page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
     assert not [w for w in _store_words() if w in page.locator("body").inner_text()]
-    other_tab.locator('[data-testid="stSidebarNav"]').get_by_text(
-        t("nav.timeline", "en")).click()  # its next click
+    _refused_said(other_tab, "wk_pack_html", None)  # its next click: a download
     _ended(other_tab)
     device.reload()
     _ended(device)
@@ -329,11 +330,32 @@ def _admin_sets(admin, email: str, role: str | None) -> None:
         has_text=f"{email}: ").filter(has_text=new).wait_for()
 
 
-def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, person):
+def _refused_said(page, key: str, role: str | None) -> None:
+    """The run the click started says why the file was refused (signed out: `role` is
+    None), and Chromium got no file from it."""
+    files = []
+    page.on("download", lambda d: files.append(d))
+    page.locator(f".st-key-{key} button").click()
+    said = (t("access.refused.role", "en", file="\0", role=t(f"role.{role}", "en"))
+            if role else t("access.refused.signed_out", "en", file="\0"))
+    page.locator('[data-testid="stAlertContentError"]').filter(
+        has_text=said.split("\0")[1]).wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)  # a file would be on its way by now
+    assert files == [], [f.suggested_filename for f in files]
+
+
+def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, person,
+                                                               sample_store):
     """The admin raises a signed-in viewer to analyst: at that person's next click the
-    Data page is in their menu and opens; the admin removes the role: their next click
-    shows the "ask an administrator" page and nothing of the store."""
+    page says so, the Data page is in their menu and opens; the admin lowers them to
+    viewer while their explorer shows participants' names: their next click (the
+    participants' CSV) downloads nothing and says why, and nothing after it holds a
+    name; the admin removes the role: the next click shows the "ask an administrator"
+    page and nothing of the store."""
+    from crawl_util import Recorder, found, personal_data
+
     changed = person()
+    seen = Recorder(changed)
     sign_in(changed, signin_app, CHANGED)
     nav = changed.locator('[data-testid="stSidebarNav"]')
     assert t("nav.data", "en") not in nav.inner_text()
@@ -344,9 +366,25 @@ def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, perso
     _admin_sets(admin, CHANGED, "analyst")
 
     nav.get_by_text(t("nav.funding", "en")).click()  # the next interaction
+    _wait_text(changed, t("access.changed.role", "en", old=t("role.viewer", "en"),
+                          new=t("role.analyst", "en")))
     nav.get_by_text(t("nav.data", "en")).click()
     changed.locator(".st-key-data_template button").wait_for()  # the page, not "not allowed"
     assert t("access.not_allowed", "en") not in _main_text(changed)
+
+    secret = personal_data(sample_store)
+    nav.get_by_text(t("nav.explorer", "en")).click()
+    changed.locator(".st-key-explorer_tab button").filter(
+        has_text=t("explorer.tab.participants", "en")).click()
+    changed.locator(".st-key-ex_dl_csv button").wait_for()
+    wait_idle(changed, 120)
+    assert found(secret, seen.text()), "the analyst's grid holds names: not vacuous"
+    _admin_sets(admin, CHANGED, "viewer")
+    before = len(seen.frames)
+    _refused_said(changed, "ex_dl_csv", "viewer")
+    wait_idle(changed, 120)
+    assert found(secret, "\n".join(seen.frames[before:])) == []
+    assert changed.locator(".st-key-ex_dl_csv").count() == 0  # a viewer is offered none
 
     _admin_sets(admin, CHANGED, None)
     nav.get_by_text(t("nav.timeline", "en")).click()
