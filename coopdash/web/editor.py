@@ -1,7 +1,8 @@
 """The Explorer's editor (keepers and admins, issue 18 §1): the records of the page being
 shown, in `st.data_editor` — codes as their labelled choices, partners and agreements as
 a searchable choice, dates as date pickers — saved through `coopdash.workbook.editing`
-(the one validator and importer; one write; conflicts between two keepers refused).
+(the one validator and importer; one write; conflicts between two keepers refused;
+deleted rows that others point to removed only with them, once the keeper agrees).
 
 Only the page's rows reach the browser (the Explorer pages in SQL), never a whole table.
 What the keeper opened is kept in the session, so a save can tell whether someone else
@@ -21,6 +22,7 @@ from coopdash.workbook import editing
 from coopdash.workbook.validate import ValidationFailed
 
 _OPENED = "_ex_edit_opened"
+_ASKED = "_ex_edit_asked"  # (table, deleted ids, what depends on them): the question shown
 _PICKED_REFS = {"partners": "partner", "agreements": "agreement"}  # record_choices kinds
 
 
@@ -71,21 +73,46 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
     choices = cache.run("record_choices", ctx)
     config = {c.name: _column(ctx, c, choices) for c in TABLES[table].columns}
     edited = st.data_editor(_for_editor(table, opened), key=f"ex_editor_{table}",
-                            num_rows="add", hide_index=True, column_config=config)
+                            num_rows="dynamic", hide_index=True, column_config=config)
     if st.button(ctx.t("editor.save"), type="primary", key="ex_edit_save",
                  icon=":material/save:"):
+        st.session_state.pop(_ASKED, None)
         _save(ctx, table, opened, edited)
+    elif _ASKED in st.session_state:
+        _ask(ctx, table, opened, edited)
 
 
-def _save(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> None:
+def _ask(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> None:
+    """Deleted records that others point to: what depends on them, and the question."""
+    asked_table, ids, text = st.session_state[_ASKED]
+    if asked_table != table or ids != editing.deleted(table, opened, edited):
+        st.session_state.pop(_ASKED)  # the grid changed since: Save asks again
+        return
+    st.warning(text, icon=":material/account_tree:")
+    left, right = st.columns(2)
+    if left.button(ctx.t("editor.delete_all"), key="ex_edit_delete_all",
+                   icon=":material/delete:"):
+        st.session_state.pop(_ASKED)
+        _save(ctx, table, opened, edited, with_dependents=True)
+    elif right.button(ctx.t("editor.keep_all"), key="ex_edit_keep_all"):
+        st.session_state.pop(_ASKED)
+        st.rerun()
+
+
+def _save(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame,
+          with_dependents: bool = False) -> None:
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
         with storage.writing(ctx, "edit", file_name=editing.FILE_NAME,
                              mode=editing.MODE) as con:
-            result = editing.save(con, table, opened, edited, ctx.person.actor)
+            result = editing.save(con, table, opened, edited, ctx.person.actor,
+                                  with_dependents=with_dependents)
     except editing.Conflict as exc:
         st.error(exc.message(ctx.lang), icon=":material/sync_problem:")
         return
+    except editing.HasDependents as exc:
+        st.session_state[_ASKED] = (table, exc.ids, exc.message(ctx.lang))
+        st.rerun()
     except ValidationFailed as exc:
         _refused(ctx, table, opened, edited, exc)
         return

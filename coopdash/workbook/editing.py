@@ -9,6 +9,12 @@ else changed them since they were opened.
 `save` raises `Conflict` (who changed which record, and when) when a record's stored cells
 are no longer those that were opened, and `ValidationFailed` with the importer's own
 located messages; either way nothing is written.
+
+Rows deleted in the editor (opened, no longer in the edited frame) are removed. A record
+that others point to (a program with delegations, a partner with agreements) is removed
+only with them: `save` raises `HasDependents` (what depends on it, by table, with
+counts and ids) unless `with_dependents=True`, when those records are removed in the
+same write. Nothing is left pointing at a removed record (the validator checks it too).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from coopdash.contract import TABLES
-from coopdash.i18n import fmt_datetime, t
+from coopdash.i18n import fmt_datetime, fmt_int, t
 
 FILE_NAME = "edit in the browser"
 MODE = "edit"
@@ -109,20 +115,88 @@ def _last_change(con, table: str, record_id: str) -> tuple[str | None, Any]:
     return rows[0] if rows else (None, None)
 
 
+def deleted(table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> list[str]:
+    """The ids of the records opened that the editor's frame no longer holds."""
+    key = TABLES[table].key
+    kept = set(_text(edited.reindex(columns=[key]))[key])
+    return [k for k in opened[key] if k not in kept]
+
+
+class HasDependents(Exception):  # noqa: N818 (a question to the keeper, like Conflict)
+    """Records to remove that others point to: `found` is [(table, ids)], every record
+    that would be left pointing at nothing, through every chain of references."""
+
+    SHOWN = 5  # ids named per table; the rest counted
+
+    def __init__(self, table: str, ids: list[str], found: list[tuple[str, list[str]]]
+                 ) -> None:
+        self.table, self.ids, self.found = table, ids, found
+        super().__init__(f"{len(ids)} records of {table} have dependents: "
+                         + ", ".join(f"{t} {len(i)}" for t, i in found))
+
+    def message(self, lang: str = "id") -> str:
+        lines = [t("editor.dependents", lang, table=self.table,
+                   records=", ".join(self.ids), n=fmt_int(len(self.ids), lang))]
+        for name, ids in self.found:
+            more = len(ids) - self.SHOWN
+            named = ", ".join(ids[:self.SHOWN]) + (
+                " " + t("editor.dependents_more", lang, n=fmt_int(more, lang)) if more > 0
+                else "")
+            lines.append("- " + t("editor.dependents_line", lang, table=name,
+                                  n=fmt_int(len(ids), lang), records=named))
+        return "\n".join(lines)
+
+
+def dependents(con: duckdb.DuckDBPyConnection, table: str, ids: list[str]
+               ) -> list[tuple[str, list[str]]]:
+    """Every stored record that points at one of `ids` of `table`, directly or through
+    records that do ([(table, sorted ids)], the contract's order). Empty: nothing points."""
+    from coopdash.workbook.validate import rid_sql
+
+    found: dict[str, set[str]] = {}
+    todo = [(table, list(ids))]
+    while todo:
+        target, targets = todo.pop()
+        for name, col in _references_to(target):
+            got = {r for (r,) in con.execute(
+                f"select {rid_sql(name, 's')} from main.{name} s where s.{col} in "
+                "(select unnest($ids::varchar[]))", {"ids": targets}).fetchall()}
+            new = got - found.setdefault(name, set())
+            if new:
+                found[name] |= new
+                todo.append((name, sorted(new)))
+    return [(name, sorted(found[name])) for name in TABLES if found.get(name)]
+
+
+def _references_to(table: str) -> list[tuple[str, str]]:
+    """(table, column) of every reference column of the contract that points at `table`."""
+    return [(name, col.name) for name, spec in TABLES.items() for col in spec.columns
+            if col.kind == "ref" and col.ref == table]
+
+
 def save(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
-         edited: pd.DataFrame, actor: str) -> Any:
-    """Write the changed and added rows of `edited` (the editor's frame) on the writing
-    connection `con`: `Conflict` if a changed record was changed by someone else since
-    `opened`, else the importer (same rules and messages as an import; `ValidationFailed`
-    numbers the rows from 2 in the order of `changes`). None when nothing changed."""
+         edited: pd.DataFrame, actor: str, with_dependents: bool = False) -> Any:
+    """Write the changed, added and deleted rows of `edited` (the editor's frame) on the
+    writing connection `con`: `Conflict` if a record changed or deleted was changed by
+    someone else since `opened`; `HasDependents` if a deleted record has dependents and
+    not `with_dependents` (then they are removed too); else the importer (same rules and
+    messages as an import; `ValidationFailed` numbers the rows from 2 in the order of
+    `changes`). None when nothing changed."""
     from coopdash.workbook import importer
 
-    rows = changes(table, opened, edited)
-    if rows.empty:
+    rows, gone = changes(table, opened, edited), deleted(table, opened, edited)
+    if rows.empty and not gone:
         return None
     key = TABLES[table].key
-    found = conflicts(con, table, opened, [k for k in rows[key] if k in set(opened[key])])
+    found = conflicts(con, table, opened,
+                      [k for k in rows[key] if k in set(opened[key])] + gone)
     if found:
         raise Conflict(table, found)
-    return importer.import_frames(con, {table: rows}, file_name=FILE_NAME, actor=actor,
-                                  mode=MODE)
+    removed = {table: gone}
+    if gone and (depending := dependents(con, table, gone)):
+        if not with_dependents:
+            raise HasDependents(table, gone, depending)
+        removed.update(depending)
+    return importer.import_frames(con, {table: rows} if not rows.empty else {},
+                                  file_name=FILE_NAME, actor=actor, mode=MODE,
+                                  removed=removed)

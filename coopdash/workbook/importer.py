@@ -339,11 +339,14 @@ def iati_missing(con: duckdb.DuckDBPyConnection, notes: dict) -> list[str]:
 def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,
                   file_name: str, replace: bool = False, actor: str | None = None,
                   lang: str = "id", mode: str | None = None,
-                  progress: Progress = None) -> ImportResult:
+                  progress: Progress = None,
+                  removed: dict[str, list[str]] | None = None) -> ImportResult:
     """Import frames already read (browser upload, demo data, single-record edits).
 
     Cells may be text or Python values (dates, numbers, None); a frame whose index is
-    not the row number as seen (`_row`) is numbered from row 2.
+    not the row number as seen (`_row`) is numbered from row 2. `removed`: records to
+    remove, by table (the editor's deleted rows), checked like a replace's removals (a
+    record left pointing at one is refused) and written to history alike.
     """
     started = time.perf_counter()
     issues = Issues()
@@ -358,7 +361,8 @@ def import_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame
         ready[name] = _numbered(frame)
     return _import(con, check_file(ready, issues), file_name=file_name,
                    rows=sum(len(f) for f in ready.values()), replace=replace, actor=actor,
-                   lang=lang, progress=progress, mode=mode, started=started)
+                   lang=lang, progress=progress, mode=mode, started=started,
+                   removed=removed)
 
 
 def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -371,12 +375,12 @@ def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _import(con, checked: CheckedFile, *, file_name, rows, replace, actor, lang, progress,
-            mode, started, guard=((), None)) -> ImportResult:
+            mode, started, guard=((), None), removed=None) -> ImportResult:
     mode = mode or ("replace" if replace else "upsert")
     actor = actor or settings.get().actor
     con.execute("set enable_progress_bar = false")  # DuckDB's own bar would print to stdout
     _report(progress, 0.3, t("store.import.checking", lang))
-    staging = validate_against(con, checked, replace=replace)
+    staging = validate_against(con, checked, replace=replace, removed=removed)
     result = ImportResult(file_name, mode, rows=rows)
     try:
         _guard(con, staging, *guard)
@@ -401,7 +405,7 @@ def _guard(con, staging: Staging, allow_empty: tuple[str, ...],
 def _apply(con, staging: Staging, result: ImportResult, actor: str, lang: str,
            progress: Progress) -> None:
     now = dt.datetime.now().replace(microsecond=0)
-    names = [n for n in TABLE_ORDER if n in staging.tables]
+    names = [n for n in TABLE_ORDER if n in staging.tables or n in staging.removed]
     try:
         with store.transaction(con):
             for i, name in enumerate(names):
@@ -430,7 +434,7 @@ class _Ctx:
         self.name = name
         self.staging = staging
         self.table = TABLES[name]
-        self.present = staging.tables[name].present
+        self.present = staging.tables[name].present if name in staging.tables else []
         self.now = now
         self.import_id = con.execute("select nextval('import_seq')").fetchall()[0][0]
         self.params = {"id": self.import_id, "now": now, "tbl": name}
@@ -445,9 +449,19 @@ class _Ctx:
                                 or None).fetchall()[0][0]
 
     def apply(self) -> TableCounts:
+        counts = TableCounts(import_id=self.import_id)
+        if self.name in self.staging.removed:  # the editor's deleted rows
+            counts.removed = self._remove(
+                f"{rid_sql(self.name, 's')} in (select rid from _x_{self.name})")
+        if self.name in self.staging.tables:
+            self._upsert(counts)
+        return counts
+
+    def _upsert(self, counts: TableCounts) -> None:
+        """The file's rows: changed fields to history, then updated or inserted (and, for a
+        replace, the stored records the file no longer holds removed)."""
         name, join = self.name, join_sql(self.name, "m", "s")
         src = f"_f_{name}"
-        counts = TableCounts(import_id=self.import_id)
         if self.con.execute(f"select count(*) from main.{name}").fetchall()[0][0] == 0:
             counts.added, updates = self.staging.tables[name].rows, 0  # all new: no scan
         else:
@@ -462,7 +476,8 @@ class _Ctx:
                 "select count(distinct record_id) from history where import_id = $id "
                 "and change = 'changed'")
         if self.staging.replace:
-            counts.removed = self._remove(join)
+            counts.removed = self._remove(
+                f"not exists (select 1 from _f_{name} m where {join})")
         if counts.changed:
             self._update(join, src)
         if counts.added:  # named in import_added (no history row): before the insert
@@ -470,7 +485,6 @@ class _Ctx:
                      f"from {src} m where m._is_new")
         cols = ", ".join(self.table.column_names)
         self.run(f"insert into main.{name} ({cols}) select {cols} from {src} where _is_new")
-        return counts
 
     def _history_changes(self, join: str, src: str) -> None:
         keys = key_columns(self.name)
@@ -483,10 +497,11 @@ class _Ctx:
                 f"from {src} m join main.{self.name} s on {join} "
                 f"where not m._is_new and s.{col} is distinct from m.{col}")
 
-    def _remove(self, join: str) -> int:
+    def _remove(self, where: str) -> int:
+        """Remove the stored records `s` that `where` (SQL) selects: one history row each."""
         name, rid_s = self.name, rid_sql(self.name, "s")
         self.run(f"create or replace temp table _r as select {rid_s} as rid "
-                 f"from main.{name} s where not exists (select 1 from _f_{name} m where {join})")
+                 f"from main.{name} s where {where}")
         removed = self.count("select count(*) from _r")
         if removed:  # the record's last label (LABELS) kept as old_value: it is gone after
             label = f"s.{LABELS[name]}::varchar" if name in LABELS else "null"

@@ -511,21 +511,36 @@ def _typed(col: Column, expr: str) -> str:
 
 
 class Staging:
-    """The clean tables `_c_<table>` and the after-import views `_a_<table>` in DuckDB."""
+    """The clean tables `_c_<table>` and the after-import views `_a_<table>` in DuckDB;
+    `removed`: records named for removal (the editor's deleted rows), per table, kept
+    in `_x_<table>` and left out of the after-import views."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, tables: dict[str, CleanTable],
-                 replace: bool) -> None:
+                 replace: bool, removed: dict[str, list[str]] | None = None) -> None:
         self.con = con
         self.tables = tables
         self.replace = replace
+        self.removed = {k: list(v) for k, v in (removed or {}).items() if v}
         self.names: list[str] = [f"_c_{name}" for name in tables]  # dropped by close()
 
     def build(self) -> None:
         for name in TABLE_ORDER:
             if name in self.tables:
                 self._register(self.tables[name])
+            if name in self.removed:
+                self.con.execute(f"create or replace temp table _x_{name} as select "
+                                 "unnest($ids::varchar[]) as rid", {"ids": self.removed[name]})
+                self.names.append(f"_x_{name}")
         for name in TABLE_ORDER:
             self._after_view(name)
+
+    def _stored(self, name: str) -> str:
+        """The stored rows of `name` that stay (all but those named for removal)."""
+        body = f"select *, null::bigint as _row, false as _is_new from main.{name} s"
+        if name in self.removed:
+            body += (f" where not exists (select 1 from _x_{name} x "
+                     f"where x.rid = {rid_sql(name, 's')})")
+        return body
 
     def _register(self, ct: CleanTable) -> None:
         table = TABLES[ct.name]
@@ -545,14 +560,13 @@ class Staging:
 
     def _after_view(self, name: str) -> None:
         if name not in self.tables:
-            body = f"select *, null::bigint as _row, false as _is_new from main.{name}"
+            body = self._stored(name)
         elif self.replace:
             body = f"select * from _f_{name}"
         else:
-            body = (f"select * from _f_{name} union all by name "
-                    f"select *, null::bigint as _row, false as _is_new from main.{name} s "
-                    f"where not exists (select 1 from _f_{name} f "
-                    f"where {join_sql(name, 'f', 's')})")
+            body = (f"select * from _f_{name} union all by name {self._stored(name)} "
+                    f"{'and' if name in self.removed else 'where'} not exists (select 1 "
+                    f"from _f_{name} f where {join_sql(name, 'f', 's')})")
         self.con.execute(f"create or replace temp view _a_{name} as {body}")
         self.names.append(f"_a_{name}")
 
@@ -563,6 +577,8 @@ class Staging:
                 self.con.execute(f"drop view if exists _c_{name}")
                 self.con.execute(f"drop table if exists _d_{name}")
                 self.con.unregister(f"_k_{name}")
+            elif obj.startswith("_x_"):
+                self.con.execute(f"drop table if exists {obj}")
             else:
                 self.con.execute(f"drop view if exists {obj}")
         self.names.clear()
@@ -591,7 +607,8 @@ def check_references(staging: Staging, issues: Issues) -> None:
         for col in TABLES[name].columns:
             if col.kind != "ref":
                 continue
-            if name not in staging.tables and not (staging.replace and col.ref in staging.tables):
+            if name not in staging.tables and col.ref not in staging.removed and not (
+                    staging.replace and col.ref in staging.tables):
                 continue
             pk = key_columns(col.ref)[0]
             found = staging.query(
@@ -729,12 +746,13 @@ def validate(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], *,
 
 
 def validate_against(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *,
-                     replace: bool = False) -> Staging:
+                     replace: bool = False, removed: dict[str, list[str]] | None = None
+                     ) -> Staging:
     """Pass 2: `checked` against the store on `con` (the store as it would be after the
-    import); returns the staging for the importer, or raises ValidationFailed with every
-    problem found, the file's own included."""
+    import, without the records `removed` names); returns the staging for the importer,
+    or raises ValidationFailed with every problem found, the file's own included."""
     issues, tables = checked.issues, checked.tables
-    staging = Staging(con, tables, replace)
+    staging = Staging(con, tables, replace, removed)
     try:
         checked.attach(con)
         staging.build()

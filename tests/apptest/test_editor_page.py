@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from coopdash import store
 from coopdash.contract import TABLES
 
 
@@ -23,14 +24,14 @@ def _explorer(app, db, **kw):
 
 @pytest.mark.parametrize("role", ["keeper", "admin"])
 def test_a_keeper_opens_the_editor_on_the_page_rows(app, sample_store, role):
-    """The toggle opens an editor (add-rows mode) holding exactly the records of the page
-    shown, every column of the contract; and a Save button."""
+    """The toggle opens an editor (rows can be added and deleted) holding exactly the
+    records of the page shown, every column of the contract; and a Save button."""
     at = _explorer(app, sample_store, role=role)
     assert len(at.dataframe) == 1  # the read-only table only, until the toggle
     at.toggle(key="ex_edit").set_value(True).run()
     assert not at.exception, at.exception
     shown, edit = at.dataframe[0].value, at.dataframe[1]
-    assert edit.proto.editing_mode == edit.proto.EditingMode.ADD_ONLY
+    assert edit.editing_mode == "dynamic"
     assert list(edit.value.columns) == TABLES["programs"].column_names
     assert list(edit.value["program_id"]) == list(shown.iloc[:, 0])
     assert [b.key for b in at.button if b.key == "ex_edit_save"] == ["ex_edit_save"]
@@ -52,3 +53,45 @@ def test_viewers_and_analysts_have_no_editor_and_a_forged_save_writes_nothing(
     assert not [w for w in at.toggle if w.key == "ex_edit"]
     assert not [b for b in at.button if b.key == "ex_edit_save"]
     assert _sha(db) == before
+
+
+def _texts(at) -> str:
+    return "\n".join(e.value for kind in (at.warning, at.success, at.error) for e in kind)
+
+
+def test_deleting_a_program_others_point_to_asks_then_removes_them_all(
+        app, sample_store, store_copy):
+    """The exploratory meeting deleted in the grid: Save says its 2 delegations and 7
+    participants depend on it and asks, writing nothing; Cancel keeps the deletion typed;
+    Save, then "Delete them all": the program, its delegations and people are gone, in
+    one write."""
+    db = store_copy(sample_store)
+    before = _sha(db)
+    at = _explorer(app, db, role="keeper")
+    at.toggle(key="ex_edit").set_value(True).run()
+    ids = list(at.dataframe[1].value["program_id"])
+    at.session_state["ex_editor_programs"] = {
+        "edited_rows": {}, "added_rows": [],
+        "deleted_rows": [ids.index("jclair-exploratory-meeting")]}
+    at.button(key="ex_edit_save").click().run()
+    assert not at.exception, at.exception
+    text = _texts(at)
+    assert "delegations: 2 (jclair-exploratory-meeting-home, " \
+           "jclair-exploratory-meeting-partner)" in text, text
+    assert "participants: 7 (" in text
+    assert _sha(db) == before
+    at.button(key="ex_edit_keep_all").click().run()
+    assert "delegations: 2" not in _texts(at) and _sha(db) == before
+    assert at.session_state["ex_editor_programs"]["deleted_rows"] == [
+        ids.index("jclair-exploratory-meeting")]  # what was typed is kept
+    at.button(key="ex_edit_save").click().run()
+    at.button(key="ex_edit_delete_all").click().run()
+    assert not at.exception, at.exception
+    with store.reading(db) as con:
+        assert con.execute("select count(*) from programs where program_id = "
+                           "'jclair-exploratory-meeting'").fetchall() == [(0,)]
+        assert con.execute("select count(*) from delegations where program_id = "
+                           "'jclair-exploratory-meeting'").fetchall() == [(0,)]
+        assert con.execute("select count(*) from participants").fetchall() == [(0,)]
+        assert con.execute("select what, actor from write_log order by write_id desc "
+                           "limit 1").fetchall()[0][0] == "edit"

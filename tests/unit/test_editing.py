@@ -23,10 +23,11 @@ def _opened(db, table: str, ids: list[str]):
         return editing.records(con, table, ids)
 
 
-def _save(db, table, opened, edited, actor="ana@office.go.id"):
+def _save(db, table, opened, edited, actor="ana@office.go.id", with_dependents=False):
     with store.writing(db, actor=actor, what="edit", file_name=editing.FILE_NAME,
                        mode=editing.MODE) as con:
-        return editing.save(con, table, opened, edited, actor)
+        return editing.save(con, table, opened, edited, actor,
+                            with_dependents=with_dependents)
 
 
 def test_one_changed_cell_is_one_write_with_its_history(sample_store, store_copy):
@@ -112,3 +113,101 @@ def test_a_name_edited_is_a_write_not_an_export(sample_store, store_copy):
                            "'pt-2023-003' and field = 'full_name'").fetchall() == [
             ("Mr. Tokuda", "Mr. Tokuda Hiroshi")]
         assert con.execute("select count(*) from access_log").fetchall() == logged
+
+
+def _refs_pointing_at_nothing(con) -> list:
+    """Every stored reference whose target is gone, written out by hand per column."""
+    checks = [("programs", "partner_id", "partners", "partner_id"),
+              ("programs", "agreement_id", "agreements", "agreement_id"),
+              ("agreements", "partner_id", "partners", "partner_id"),
+              ("milestones", "agreement_id", "agreements", "agreement_id"),
+              ("delegations", "program_id", "programs", "program_id"),
+              ("participants", "delegation_id", "delegations", "delegation_id"),
+              ("funding", "program_id", "programs", "program_id"),
+              ("funding", "delegation_id", "delegations", "delegation_id"),
+              ("actions", "agreement_id", "agreements", "agreement_id"),
+              ("actions", "program_id", "programs", "program_id")]
+    return [(t, c, v) for t, c, target, key in checks for (v,) in con.execute(
+        f"select {c} from {t} where {c} is not null and {c} not in "
+        f"(select {key} from {target})").fetchall()]
+
+
+def test_deleting_a_program_with_delegations_says_what_depends_and_writes_nothing(
+        sample_store, store_copy):
+    """The exploratory meeting deleted in the editor: refused until the keeper agrees,
+    naming its 2 delegations and their 7 participants (counted from the sample's CSVs);
+    the store byte-identical."""
+    db = store_copy(sample_store)
+    before = _sha(db)
+    opened = _opened(db, "programs", ["jclair-exploratory-meeting", "jclair-seminar-tokyo"])
+    edited = opened[opened["program_id"] != "jclair-exploratory-meeting"]
+    with pytest.raises(editing.HasDependents) as err:
+        _save(db, "programs", opened, edited)
+    assert err.value.ids == ["jclair-exploratory-meeting"]
+    assert err.value.found == [
+        ("delegations", ["jclair-exploratory-meeting-home",
+                         "jclair-exploratory-meeting-partner"]),
+        ("participants", [f"pt-2023-00{i}" for i in range(1, 8)])]
+    text = err.value.message("en")
+    assert "delegations: 2 (jclair-exploratory-meeting-home" in text
+    assert "participants: 7 (pt-2023-001, pt-2023-002, pt-2023-003, pt-2023-004, " \
+           "pt-2023-005 and 2 more)" in text
+    assert _sha(db) == before
+
+
+def test_deleting_with_dependents_removes_them_in_one_write_leaving_nothing_dangling(
+        sample_store, store_copy):
+    """Agreed: the program, its delegations and their people removed in one write, each
+    with a history row 'removed' (its last label kept); no reference points at nothing;
+    the other program untouched."""
+    db = store_copy(sample_store)
+    opened = _opened(db, "programs", ["jclair-study-visit-japan", "jclair-seminar-tokyo"])
+    edited = opened[opened["program_id"] != "jclair-study-visit-japan"]
+    result = _save(db, "programs", opened, edited, with_dependents=True)
+    assert {n: c.removed for n, c in result.tables.items()} == {
+        "programs": 1, "delegations": 1, "funding": 1}
+    with store.reading(db) as con:
+        assert _refs_pointing_at_nothing(con) == []
+        assert con.execute("select table_name, record_id from history where change = "
+                           "'removed' order by 1").fetchall() == [
+            ("delegations", "jclair-study-visit-japan-home"),
+            ("funding", "jclair-study-visit-apbd"),
+            ("programs", "jclair-study-visit-japan")]
+        assert con.execute("select count(*) from programs where program_id = "
+                           "'jclair-seminar-tokyo'").fetchall() == [(1,)]
+        assert con.execute("select count(distinct write_id) from import_log where "
+                           "n_removed > 0").fetchall() == [(1,)]
+
+
+def test_deleting_a_record_nothing_points_to_and_changing_another(sample_store, store_copy):
+    """A participant deleted and another one's name changed in the same save: one write,
+    one removed and one changed."""
+    db = store_copy(sample_store)
+    opened = _opened(db, "participants", ["pt-2023-006", "pt-2023-007"])
+    edited = opened[opened["participant_id"] == "pt-2023-007"].reset_index(drop=True)
+    edited.loc[0, "full_name"] = edited.loc[0, "full_name"] + " Jr."
+    result = _save(db, "participants", opened, edited)
+    counts = result.tables["participants"]
+    assert (counts.removed, counts.changed, counts.added) == (1, 1, 0)
+    with store.reading(db) as con:
+        assert con.execute("select participant_id from participants where participant_id "
+                           "in ('pt-2023-006', 'pt-2023-007')").fetchall() == [
+            ("pt-2023-007",)]
+
+
+def test_the_validator_refuses_a_removal_others_point_to(sample_store, store_copy):
+    """Below the question: a removal handed to the importer that would leave records
+    pointing at nothing is refused with the import's own message at each of them."""
+    from coopdash.workbook import importer
+
+    db = store_copy(sample_store)
+    before = _sha(db)
+    with pytest.raises(ValidationFailed) as err, store.writing(
+            db, actor="ana", what="edit", file_name=editing.FILE_NAME) as con:
+        importer.import_frames(con, {}, file_name=editing.FILE_NAME, actor="ana",
+                               mode=editing.MODE,
+                               removed={"programs": ["jclair-exploratory-meeting"]})
+    assert {(i.table, i.column, i.code, i.record) for i in err.value.issues} == {
+        ("delegations", "program_id", "ref_removed", "jclair-exploratory-meeting-home"),
+        ("delegations", "program_id", "ref_removed", "jclair-exploratory-meeting-partner")}
+    assert _sha(db) == before
