@@ -63,6 +63,7 @@ class Run:
     elements: list[Element] = field(default_factory=list)
     page_not_found: bool = False
     ref_hashes: int = 0  # elements sent as references to the browser's cache
+    received: int = 0  # bytes of the messages the run sent
     done: asyncio.Event = field(default_factory=asyncio.Event)
     _finished: bool = False
 
@@ -161,6 +162,7 @@ class Session:
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 if self.current is not None:
+                    self.current.received += len(data)
                     self.current.take(msg)
 
     async def run(self, page: str = "", query: str = "", timeout: float = 120.0) -> Run:
