@@ -30,6 +30,8 @@ BENCHMARKS = {
                        "against a model of the store"),
     "crash-dashboard": ("crash_dashboard", "kill -9 of the server during a write"),
     "soak": ("soak", "browser sessions for minutes while imports, undos and edits land"),
+    "capacity": ("capacity", "sessions per server at 1M through Streamlit's protocol "
+                             "(benchmarks/wsload.py) while imports and undos land"),
     "big-xlsx": ("big_xlsx", "a 1M-participant workbook as one .xlsx"),
     "corpus": ("corpus", "the hostile corpus, case by case"),
     "iati": ("iati_bench", "a 50 MB IATI file imported, against lxml's own reading"),

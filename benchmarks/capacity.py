@@ -1,0 +1,414 @@
+"""Capacity (issue 22 §3): how many people one coopdash server serves at 1M participants.
+
+    .venv/bin/python -m benchmarks capacity [--participants 1000000] [--steps 10,25,50,100]
+        [--seconds 300] [--think 5] [--processes 1] [--writes 10] [--browsers 2]
+        [--work DIR] [--db STORE] [--doc] [--quick] [--from-json FILE]
+
+A real `streamlit run app.py` (or `--processes N` of them over the same store, each on
+its own port: a session stays with one process, as behind the shipped nginx's sticky
+upstream) serves a store of `--participants`. For each step of `--steps` sessions, for
+`--seconds`:
+- that many sessions of the load client (benchmarks/wsload.py: Streamlit's own WebSocket
+  protocol, one asyncio process, no browser) arrive over the step's first 20 s and go
+  round the pages (Overview, Delegations, Funding, Timeline, every Explorer tab, Weekly,
+  Data), a person's think time (`--think` s on average, 0.5× to 1.5×) between two
+  clicks; every second round with one kind of program chosen in the sidebar's filter
+  (a widget state), the other with none;
+- the command line lands `--writes` imports and as many undos (benchmarks/soak.py's
+  workbooks and rounds: import A, import B, undo B, undo A);
+- `--browsers` Chromium sessions (benchmarks/soak.py's) go round the same pages and read
+  the Overview as a person sees it.
+Per step: the time from the click (the `rerun_script` sent) to the finished run, median /
+95th percentile / worst; errors (exception boxes, runs that did not end within 120 s,
+closed sockets, tracebacks in the server's log); half-applied states (every unfiltered
+Overview, from the load client and from Chromium, must show the six headline figures of
+ONE published version's `summary --json`) and stale ones; the server's CPU (cores busy
+over the step) and memory (RSS of its process tree, max); the load average.
+
+Not a test: `--doc` writes its result (docs/benchmarks/capacity.json, or capacity-N.json
+for N processes) and regenerates docs/benchmarks.md; the raw JSON is in the work folder.
+`--quick`: 10,000 participants, steps 2 and 4, 20 s each, 2 writes, no browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from websockets.exceptions import WebSocketException
+
+from benchmarks import results, served, soak, wsload
+from coopdash.figures import explorer as ex
+from coopdash.i18n import t
+
+LANG = soak.LANG
+ARRIVAL_S = 20.0  # sessions arrive over this many seconds of a step
+RUN_TIMEOUT_S = 120.0
+GOAL_SESSIONS, GOAL_P95_S = 50, 2.0
+ROUTE = (("", ""), ("delegations", ""), ("funding", ""), ("timeline", ""),
+         *(("explorer", f"tab={tab}") for tab in ex.TAB_NAMES), ("weekly", ""), ("data", ""))
+
+
+@dataclass
+class Sample:
+    """One run as a load session saw it."""
+
+    session: int
+    page: str
+    at_s: float  # since the step began
+    seconds: float | None  # click to finished run; None: it did not finish
+    errors: list[str] = field(default_factory=list)
+    headline: list[str] | None = None  # the unfiltered Overview's six figures
+    filtered: bool = False
+
+
+# --- one person -------------------------------------------------------------------------
+
+BROKEN = (wsload.RunTimeoutError, ConnectionError, TimeoutError, OSError,
+          WebSocketException)  # a run or a socket that failed: an error, then a reload
+
+
+async def click(session: wsload.Session, sid: int, page: str, query: str, t0: float,
+                filtered: bool) -> Sample:
+    at = round(time.monotonic() - t0, 2)
+    try:
+        run = await session.run(page, "&".join(q for q in (f"lang={LANG}", query) if q),
+                                timeout=RUN_TIMEOUT_S)
+    except BROKEN as exc:
+        return Sample(sid, page or "overview", at, None, [f"{type(exc).__name__}: {exc}"])
+    sample = Sample(sid, page or "overview", at, round(run.seconds, 3), run.exceptions(),
+                    filtered=filtered)
+    if not page and not filtered:
+        shown = run.metrics()
+        sample.headline = [shown.get(t(key, LANG), "?") for key, _ in soak.HEADLINE]
+    return sample
+
+
+class Person:
+    """One load session's person: arrives, goes round the pages with think time, every
+    second round with one kind of program chosen in the filter; reloads (a new session)
+    after a run or a socket that failed, as a person would."""
+
+    def __init__(self, url: str, sid: int, t0: float, args) -> None:
+        self.url, self.sid, self.t0, self.args = url, sid, t0, args
+        self.rng = random.Random(sid)
+        self.session: wsload.Session | None = None
+        self.samples: list[Sample] = []
+        self.filtered = False
+        self.opened = 0
+
+    async def think(self) -> None:
+        await asyncio.sleep(self.args.think * self.rng.uniform(0.5, 1.5))
+
+    async def visit(self, page: str, query: str) -> None:
+        if self.session is None:
+            at = round(time.monotonic() - self.t0, 2)
+            try:
+                self.session = await wsload.Session.open(self.url)
+            except BROKEN as exc:  # the server did not even take the connection
+                self.samples.append(Sample(self.sid, "connect", at, None,
+                                           [f"{type(exc).__name__}: {exc}"]))
+                return
+            self.opened, self.filtered = self.opened + 1, False
+        self.samples.append(await click(self.session, self.sid, page, query, self.t0,
+                                        self.filtered))
+        if self.samples[-1].seconds is None:
+            await self.leave()
+
+    def refilter(self, rounds: int) -> None:
+        """Every second round one kind of program chosen, the other none."""
+        if self.session is None or self.session.last is None:
+            return
+        chosen = [self.rng.choice(self.session.options("flt_kinds"))] if rounds % 2 else []
+        self.session.choose("flt_kinds", chosen)
+        self.filtered = bool(chosen)
+
+    async def leave(self) -> None:
+        if self.session is not None:
+            with contextlib.suppress(*BROKEN):
+                await self.session.close()
+        self.session = None
+
+    async def go_round(self, until: float) -> list[Sample]:
+        await asyncio.sleep(self.rng.uniform(0, min(ARRIVAL_S, self.args.seconds / 4)))
+        start, rounds = self.sid % len(ROUTE), 0
+        try:
+            while time.monotonic() < until:
+                for page, query in ROUTE[start:] + ROUTE[:start]:
+                    if time.monotonic() >= until:
+                        break
+                    await self.visit(page, query)
+                    await self.think()
+                rounds += 1
+                self.refilter(rounds)
+        finally:
+            await self.leave()
+        return self.samples
+
+
+# --- one step -----------------------------------------------------------------------------
+
+def cpu_seconds(servers: list[served.Server]) -> float:
+    """User + system CPU seconds of every server's process tree so far."""
+    total = 0.0
+    for server in servers:
+        top = psutil.Process(server.proc.pid)
+        for p in (top, *top.children(recursive=True)):
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+async def chromium(urls: list[str], n: int, t0: float, until: float) -> list[soak.Load]:
+    """`n` Chromium sessions (soak.py's) going round the pages, beside the load."""
+    if not n:
+        return []
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=served.CHROMIUM,
+                                           args=served.CHROMIUM_ARGS)
+        try:
+            got = await asyncio.gather(*(soak.session(browser, urls[i % len(urls)], i,
+                                                      until, t0) for i in range(n)))
+        finally:
+            await browser.close()
+    return [load for loads in got for load in loads]
+
+
+async def drive(urls: list[str], n: int, args, db: Path, books: list[Path]) -> dict:
+    t0 = time.monotonic()
+    until = t0 + args.seconds
+    people = [Person(urls[i % len(urls)], i, t0, args) for i in range(n)]
+    done, loads, *samples = await asyncio.gather(
+        soak.writes(db, books, args.seconds, t0), chromium(urls, args.browsers, t0, until),
+        *(p.go_round(until) for p in people))
+    return {"t0": t0, "writes": done, "browser": loads,
+            "samples": [s for group in samples for s in group],
+            "opened": sum(p.opened for p in people)}
+
+
+def step(servers: list[served.Server], n: int, args, db: Path, books: list[Path],
+         work: Path) -> dict:
+    """One step of `n` sessions; its figures (the state checks come later, at the end)."""
+    keep = work / f"versions-{n}"
+    logged = [len(s.log_text()) for s in servers]
+    load_before, cpu0, wall0 = os.getloadavg(), cpu_seconds(servers), time.monotonic()
+    t0 = time.monotonic()
+    versions = soak.Versions(db, keep, t0)
+    memory = [soak.Memory(s, t0) for s in servers]
+    for thread in (versions, *memory):
+        thread.start()
+    got = asyncio.run(drive([s.url for s in servers], n, args, db, books))
+    for thread in (versions, *memory):
+        thread.stop.set()
+        thread.join()
+    wall = time.monotonic() - wall0
+    shift = got["t0"] - t0  # the sessions' clock starts a little after the threads'
+    return {"sessions": n, "processes": len(servers), "seconds": args.seconds,
+            "think_s": args.think, "load_before": load_before,
+            "load_after": os.getloadavg(),
+            "cpu_cores": round((cpu_seconds(servers) - cpu0) / wall, 2), "wall_s": round(wall),
+            "rss_mb_max": round(sum(max(m for _, m in mem.samples) for mem in memory)),
+            "rss_mb_end": round(sum(mem.samples[-1][1] for mem in memory)),
+            "sessions_opened": got["opened"], "writes": got["writes"],
+            "samples": got["samples"], "browser": got["browser"],
+            "seen": [(at - shift, v) for at, v in versions.seen], "keep": keep,
+            "versions_missed": versions.missed,
+            "tracebacks": sum(s.log_text()[at:].count("Traceback")
+                              for s, at in zip(servers, logged, strict=True))}
+
+
+# --- the verdict ----------------------------------------------------------------------------
+
+def pct(values: list[float], q: float) -> float | None:
+    """The `q` quantile (nearest rank) of `values`, None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def as_loads(samples: list[Sample]) -> list[soak.Load]:
+    return [soak.Load(s.session, s.page, s.at_s, s.seconds, headline=s.headline)
+            for s in samples if s.headline is not None]
+
+
+def judge(raw: dict) -> dict:
+    """A step's raw record turned into its figures (percentiles, errors, states)."""
+    samples: list[Sample] = raw["samples"]
+    times = [s.seconds for s in samples if s.seconds is not None]
+    figures = soak.version_figures(raw["keep"])
+    states = soak.check_states(as_loads(samples), figures, raw["seen"])
+    seen_by_browser = soak.check_states(raw["browser"], figures, raw["seen"])
+    errors = [(s.page, e[:300]) for s in samples for e in s.errors]
+    browser_errors = [(x.page, e[:300]) for x in raw["browser"] for e in x.exceptions]
+    per_page = {}
+    for page in sorted({s.page for s in samples}):
+        got = [s.seconds for s in samples if s.page == page and s.seconds is not None]
+        per_page[page] = {"runs": len(got), "p50_s": pct(got, 0.5), "p95_s": pct(got, 0.95)}
+    writes = raw["writes"]
+    return {
+        **{k: v for k, v in raw.items() if k not in ("samples", "browser", "seen", "keep")},
+        "writes": [{k: v for k, v in w.items() if k != "out" or w["rc"]} for w in writes],
+        "runs": len(samples), "p50_s": pct(times, 0.5), "p95_s": pct(times, 0.95),
+        "cpu_s_per_run": round(raw["cpu_cores"] * raw["wall_s"] / max(1, len(samples)), 2),
+        "worst_s": max(times, default=None), "errors": len(errors),
+        "error_examples": errors[:8], "per_page": per_page,
+        "imports_ok": sum(w["kind"] == "import" and w["rc"] == 0 for w in writes),
+        "undos_ok": sum(w["kind"] == "undo" and w["rc"] == 0 for w in writes),
+        "write_median_s": writes and statistics.median(w["s"] for w in writes),
+        "versions": len(raw["seen"]),
+        "overview_checks": states["overview_loads"], "half_applied": states["half_applied"],
+        "stale": states["stale"], "half_examples": states["half_examples"][:3],
+        "browser_loads": len(raw["browser"]),
+        "browser_unsettled": sum(x.settle_s is None for x in raw["browser"]),
+        "browser_settle_p95_s": pct([x.settle_s for x in raw["browser"]
+                                     if x.settle_s is not None], 0.95),
+        "browser_overview_checks": seen_by_browser["overview_loads"],
+        "browser_half_applied": seen_by_browser["half_applied"],
+        "browser_errors": len(browser_errors), "browser_error_examples": browser_errors[:5],
+    }
+
+
+def knee(steps: list[dict]) -> str:
+    """The largest step that met the goal (p95 ≤ 2 s, no error, no half-applied state)."""
+    good = [s["sessions"] for s in steps if s["p95_s"] is not None
+            and s["p95_s"] <= GOAL_P95_S and not s["errors"] and not s["half_applied"]
+            and not s["browser_half_applied"]]
+    return str(max(good)) if good else "none"
+
+
+# --- writing it down -------------------------------------------------------------------------
+
+COLUMNS = ("sessions | runs | p50 / p95 / worst (s) | errors | Overview checks: "
+           "half-applied / stale | Chromium: loads, p95 settle (s), half-applied, errors | "
+           "imports + undos ok | server CPU: cores, s per run | RSS max (MB) | "
+           "load avg before → after")
+
+
+def row(s: dict) -> str:
+    ok = f"{s['imports_ok']} + {s['undos_ok']} of {len(s['writes'])}"
+    return (f"| {s['sessions']} | {s['runs']} | {s['p50_s']} / {s['p95_s']} / "
+            f"{s['worst_s'] and round(s['worst_s'], 2)} | {s['errors']} + "
+            f"{s['tracebacks']} tracebacks | {s['overview_checks']}: {s['half_applied']} / "
+            f"{s['stale']} | {s['browser_loads']}, {s['browser_settle_p95_s']}, "
+            f"{s['browser_half_applied']} of {s['browser_overview_checks']}, "
+            f"{s['browser_errors']} | {ok} | {s['cpu_cores']}, {s['cpu_s_per_run']} | "
+            f"{s['rss_mb_max']:,} | "
+            f"{s['load_before'][0]:.1f} → {s['load_after'][0]:.1f} |")
+
+
+def markdown(r: dict) -> str:
+    head = (f"{r['processes']} server process(es) (`streamlit run app.py`) over a store of "
+            f"{r['participants']:,} participants; per step, that many sessions of the "
+            "load client (benchmarks/wsload.py: Streamlit's WebSocket protocol, no browser) "
+            f"for {r['seconds']:.0f} s (the issue asks 300 s; shorter where said: the "
+            "machine is shared), going round every page and Explorer tab with "
+            f"{r['think_s']} s of think time on average between clicks, every second round "
+            "with a kind of program chosen in the filter; meanwhile the command line lands "
+            f"{r['writes']} imports and {r['writes']} undos, and {r['browsers']} Chromium "
+            "sessions go round the same pages. Times: from the click (`rerun_script` sent) "
+            "to the finished run. Server CPU: cores busy over the step, and CPU seconds per run "
+            "(the cache warm-ups after each write included). Goal: 50 sessions at p95 ≤ 2 s "
+            "with 0 errors. Largest step "
+            f"that met it: **{r['knee']}**.\n\n")
+    table = [f"| {COLUMNS} |", "|" + "---|" * (COLUMNS.count("|") + 1),
+             *(row(s) for s in r["steps"])]
+    slow = ["", "Slowest pages per step (p95, s): " + "; ".join(
+        f"{s['sessions']}: " + ", ".join(
+            f"{p} {v['p95_s']}" for p, v in sorted(
+                s["per_page"].items(), key=lambda kv: -(kv[1]["p95_s"] or 0))[:3])
+        for s in r["steps"])]
+    return head + "\n".join(table + slow)
+
+
+def write_doc(r: dict) -> None:
+    """Its result file (docs/benchmarks/capacity[-N].json) and the page regenerated."""
+    name = "capacity" if r["processes"] == 1 else f"capacity-{r['processes']}"
+    title = (f"Capacity: sessions per server at {r['participants']:,} participants, "
+             f"{r['processes']} process{'es' if r['processes'] > 1 else ''}")
+    results.save(name, title, "python -m benchmarks capacity", markdown(r), figures=r)
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--participants", type=int, default=1_000_000)
+    ap.add_argument("--steps", default="10,25,50,100", help="sessions per step")
+    ap.add_argument("--seconds", type=float, default=300, help="per step")
+    ap.add_argument("--think", type=float, default=5.0,
+                    help="a person's mean seconds between two clicks")
+    ap.add_argument("--processes", type=int, default=1)
+    ap.add_argument("--writes", type=int, default=10, help="imports (and as many undos)")
+    ap.add_argument("--browsers", type=int, default=2, help="Chromium sessions beside")
+    ap.add_argument("--work", default=None, help="a folder for the store and results")
+    ap.add_argument("--db", default=None, help="start from a copy of this store")
+    ap.add_argument("--doc", action="store_true", help="write docs/benchmarks.md")
+    ap.add_argument("--from-json", default=None, metavar="FILE",
+                    help="no run: write the result of an earlier run (its capacity.json)")
+    ap.add_argument("--quick", action="store_true",
+                    help="10,000 participants, steps 2 and 4, 20 s, 2 writes, no browser")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.participants, args.steps, args.seconds = 10_000, "2,4", 20
+        args.writes, args.browsers = 2, 0
+    args.steps = [int(n) for n in args.steps.split(",") if n]
+    if args.writes % 2:
+        ap.error("--writes must be even (imports come in pairs)")
+    return args
+
+
+def warm(servers: list[served.Server]) -> None:
+    """One unmeasured round of every page on each process (its caches, as after a day)."""
+    async def once(url: str) -> None:
+        session = await wsload.Session.open(url)
+        for page, query in ROUTE:
+            await session.run(page, query, timeout=600)
+        await session.close()
+
+    for server in servers:
+        asyncio.run(once(server.url))
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse(argv)
+    if args.from_json:
+        result = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        write_doc(result)
+        print(markdown(result))
+        return result
+    work = Path(args.work or tempfile.mkdtemp(prefix="coopdash-capacity-"))
+    work.mkdir(parents=True, exist_ok=True)
+    db = soak.build_store(work, args.participants, Path(args.db) if args.db else None)
+    books = [soak.workbook(db, k, work) for k in range(1, args.writes + 1)]
+    servers = [served.start(db, work / f"server-{i}.log") for i in range(args.processes)]
+    result = {"participants": args.participants, "processes": args.processes,
+              "seconds": args.seconds, "think_s": args.think, "writes": args.writes,
+              "browsers": args.browsers, "steps": [], "knee": "none"}
+    try:
+        warm(servers)
+        for n in args.steps:
+            result["steps"].append(judge(step(servers, n, args, db, books, work)))
+            result["knee"] = knee(result["steps"])
+            (work / "capacity.json").write_text(json.dumps(result, indent=1, default=str))
+            print(row(result["steps"][-1]), flush=True)
+    finally:
+        for server in servers:
+            server.stop()
+    if args.doc:
+        write_doc(result)
+    print(markdown(result))
+    print(f"results: {work / 'capacity.json'}")
+    return result
