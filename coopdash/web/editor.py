@@ -128,16 +128,42 @@ def _save(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame,
 
 def _refused(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame,
              exc: ValidationFailed) -> None:
-    """Each problem at its record (the importer numbers the changed rows from 2)."""
+    """Each problem at its cell: the refused rows as typed, every cell at fault marked
+    and its message in the row's first column; problems of other records listed below."""
     rows = editing.changes(table, opened, edited)
+    placed, rest = editing.at_cells(table, rows, exc.issues)
+    st.error(ctx.t("editor.refused", n=fmt_int(exc.total, ctx.lang)), icon=":material/error:")
+    if placed:
+        st.caption(ctx.t("editor.at_cells"))
+        st.dataframe(_marked(ctx, rows, placed), hide_index=True, key="ex_edit_refused")
     key = TABLES[table].key
-    lines = [ctx.t("editor.refused", n=fmt_int(exc.total, ctx.lang))]
-    for issue in exc.issues:
+    lines = []
+    for issue in rest:
         where = ""
         if issue.table == table and issue.row is not None and 2 <= issue.row < len(rows) + 2:
             where = ctx.t("editor.record", record=rows.iloc[issue.row - 2][key]) + ": "
         lines.append(f"- {where}{issue.format(ctx.lang)}")
-    st.error("\n".join(lines), icon=":material/error:")
+    if lines:
+        st.error("\n".join(lines))
+
+
+_MARK = "background-color: #fdd8d6; color: #7a0b06; font-weight: 600"
+
+
+def _marked(ctx: Context, rows: pd.DataFrame, placed: list):
+    """`rows` with a first column of problems ("column: message" each) and the cells at
+    fault marked (a Styler: the grid draws them red)."""
+    said: dict[int, list[str]] = {}
+    for at, column, issue in placed:
+        said.setdefault(at, []).append(f"{column}: {issue.message(ctx.lang)}")
+    problems = ctx.t("editor.problems")
+    frame = rows.copy()
+    frame.insert(0, problems, ["; ".join(said.get(i, [])) for i in range(len(rows))])
+    marks = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for at, column, _ in placed:
+        marks.iloc[at, frame.columns.get_loc(column)] = _MARK
+        marks.iloc[at, 0] = _MARK
+    return frame.style.apply(lambda _: marks, axis=None)
 
 
 def flash(ctx: Context) -> None:

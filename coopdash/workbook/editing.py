@@ -115,6 +115,22 @@ def _last_change(con, table: str, record_id: str) -> tuple[str | None, Any]:
     return rows[0] if rows else (None, None)
 
 
+def at_cells(table: str, rows: pd.DataFrame, issues: list) -> tuple[list, list]:
+    """The importer's problems of a refused save placed at their cells: ([(position in
+    `rows`, column, issue)] for those on a changed row of `table` (the importer numbers
+    `rows` from 2) and a column of it, [issue] for the others (another table's record,
+    a problem of a whole row)."""
+    placed, rest = [], []
+    for issue in issues:
+        at = None if issue.row is None else issue.row - 2
+        if (issue.table == table and at is not None and 0 <= at < len(rows)
+                and issue.column in rows.columns):
+            placed.append((at, issue.column, issue))
+        else:
+            rest.append(issue)
+    return placed, rest
+
+
 def deleted(table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> list[str]:
     """The ids of the records opened that the editor's frame no longer holds."""
     key = TABLES[table].key

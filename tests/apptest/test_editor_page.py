@@ -95,3 +95,39 @@ def test_deleting_a_program_others_point_to_asks_then_removes_them_all(
         assert con.execute("select count(*) from participants").fetchall() == [(0,)]
         assert con.execute("select what, actor from write_log order by write_id desc "
                            "limit 1").fetchall()[0][0] == "edit"
+
+
+def test_a_refused_save_marks_each_cell_at_fault_and_keeps_the_typing(
+        app, sample_store, store_copy):
+    """An unknown status and an emptied title on one program: Save is refused; the refused
+    row is shown as typed with those two cells marked and each message in its first
+    column ("status: …", "title: …"); the store is byte-identical and the grid keeps what
+    was typed."""
+    db = store_copy(sample_store)
+    before = _sha(db)
+    at = _explorer(app, db, role="keeper")
+    at.toggle(key="ex_edit").set_value(True).run()
+    ids = list(at.dataframe[1].value["program_id"])
+    typed = {"edited_rows": {ids.index("jclair-exploratory-meeting"): {
+        "status": "finished", "title": ""}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["ex_editor_programs"] = typed
+    at.button(key="ex_edit_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Not saved: 2 problems" in e.value for e in at.error), _texts(at)
+    refused = at.dataframe[-1]  # below the grid: the refused rows
+    assert refused.editing_mode == "read_only" and len(at.dataframe) == 3
+    shown = refused.value
+    assert list(shown["program_id"]) == ["jclair-exploratory-meeting"]
+    assert list(shown.columns[1:]) == TABLES["programs"].column_names
+    said = shown.iloc[0, 0]
+    assert said == ("title: Required: the cell is empty.; status: Unknown code. Use one of: "
+                    "proposed, planned, confirmed, ongoing, completed, postponed, "
+                    "cancelled."), said
+    assert (shown.loc[0, "status"], shown.loc[0, "title"]) == ("finished", "")  # as typed
+    css = refused.proto.arrow_data.styler.styles
+    cols = list(shown.columns)
+    for column in ("status", "title"):
+        assert f"row0_col{cols.index(column)}" in str(css), css
+    assert f"row0_col{cols.index('kind')}" not in str(css)
+    assert _sha(db) == before
+    assert at.session_state["ex_editor_programs"]["edited_rows"] == typed["edited_rows"]
