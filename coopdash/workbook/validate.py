@@ -603,17 +603,22 @@ def check_new_rows(staging: Staging, issues: Issues) -> None:
 
 
 def check_references(staging: Staging, issues: Issues) -> None:
+    """Every reference of the store as it would be after the import points at a record.
+    Only the file's rows can break one unless records go (a replace, the editor's
+    removals): then the whole table is checked, else the file's rows alone (an edit of
+    one participant reads that row, not a million)."""
     for name in TABLE_ORDER:
         for col in TABLES[name].columns:
             if col.kind != "ref":
                 continue
-            if name not in staging.tables and col.ref not in staging.removed and not (
-                    staging.replace and col.ref in staging.tables):
+            whole = col.ref in staging.removed or (staging.replace and col.ref in staging.tables)
+            if name not in staging.tables and not whole:
                 continue
+            rows = f"_a_{name}" if whole or staging.replace else f"_f_{name}"
             pk = key_columns(col.ref)[0]
             found = staging.query(
                 f"select a._row, {rid_sql(name, 'a')} as record, a.{col.name} as value "
-                f"from _a_{name} a where a.{col.name} is not null and not exists "
+                f"from {rows} a where a.{col.name} is not null and not exists "
                 f"(select 1 from _a_{col.ref} p where p.{pk} = a.{col.name}) order by a._row")
             _report_refs(name, col, found, issues)
 
