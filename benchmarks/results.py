@@ -43,9 +43,13 @@ def file_name(name: str) -> str:
 
 
 def commit() -> str:
+    """HEAD's short hash, `+changes` when tracked code differs from it (results aside)."""
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                          capture_output=True, text=True).stdout.strip()
-    return out or "unknown"
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--",
+                              ".", ":!docs/benchmarks", ":!docs/benchmarks.md"], cwd=ROOT,
+                             capture_output=True, text=True).stdout.strip()
+    return (out or "unknown") + ("+changes" if changed else "")
 
 
 def machine() -> str:

@@ -239,20 +239,70 @@ WS_CLASS = r"\t\n\x0b\x0c\r\x1c-\x1f\x85\p{Z}"
 _WS = f"[{WS_CLASS}]"
 
 
+def byte_set(data: bytes) -> np.ndarray:
+    """The 256-entry lookup table of `data`'s bytes (for `cells_holding`)."""
+    lut = np.zeros(256, dtype=bool)
+    lut[np.frombuffer(data, dtype=np.uint8)] = True
+    return lut
+
+
+def cells_holding(arr: pa.ChunkedArray, lut: np.ndarray, longer_than: int | None = None
+                  ) -> pa.ChunkedArray:
+    """Per cell of a text column, from its raw UTF-8 bytes (numpy, no decoding): does it
+    hold a byte of `lut` (`byte_set`), or more than `longer_than` bytes?"""
+    (only,) = np.flatnonzero(lut) if lut.sum() == 1 else (None,)  # one byte: a compare
+    out = []
+    for chunk in arr.chunks:
+        offs, data = _buffers(chunk)
+        flag = np.zeros(len(chunk), dtype=bool)
+        if len(chunk):
+            span = data[offs[0]:offs[-1]]
+            hit = np.flatnonzero(lut[span] if only is None else span == only) + offs[0]
+            flag[np.searchsorted(offs, hit, side="right") - 1] = True
+            if longer_than is not None:
+                flag |= np.diff(offs) > longer_than
+        out.append(pa.array(flag, type=pa.bool_()))
+    return pa.chunked_array(out, type=pa.bool_())
+
+
+_CR = byte_set(b"\r")
+
+
 def _needs_normalizing(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     """Per cell, from the raw UTF-8 bytes (numpy, no decoding): may it need trimming or
     CR LF -> LF? True when it holds a CR or its first or last byte is a space, a control
     or part of a non-ASCII character (a superset: the exact SQL then decides)."""
     out = []
-    for chunk in arr.chunks:
+    for chunk, cr in zip(arr.chunks, cells_holding(arr, _CR).chunks, strict=True):
         first, last, filled = utf8_edges(chunk)
         flag = filled & ((first <= 32) | (first >= 127) | (last <= 32) | (last >= 127))
-        offs, data = _buffers(chunk)
-        cr = np.flatnonzero(data[offs[0]:offs[-1]] == 13) + offs[0] if len(chunk) else []
-        if len(cr):
-            flag[np.searchsorted(offs, cr, side="right") - 1] = True
-        out.append(pa.array(flag, type=pa.bool_()))
+        out.append(pa.array(flag | cr.to_numpy(zero_copy_only=False), type=pa.bool_()))
     return pa.chunked_array(out, type=pa.bool_())
+
+
+# A rule's regular expression runs only on the cells that may break it: a cell none of
+# whose raw bytes could start what the rule looks for is known to pass (a superset
+# screened in numpy; trimming and CR LF -> LF only remove characters). Per problem code:
+# (bytes that may, longer than this many bytes may).
+_SCREENS = {
+    # anything but [A-Za-z0-9._-], or over 64 bytes (ID_RE)
+    "id_format": (~byte_set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                            b"0123456789._-"), 64),
+    # C0 but tab and newline, DEL, and the lead bytes of U+0080-009F (C2) and of
+    # U+202A-202E / U+2066-2069 (E2): CTRL_RE
+    "text_control": (byte_set(bytes([*range(0, 9), *range(11, 32), 127, 0xC2, 0xE2])),
+                     None),
+}
+
+
+def _screened(col: Column) -> str | None:
+    """The code of the rule of `col`'s kind that a byte screen spares, if any."""
+    return next((code for _, code in _RULES[col.kind][0] if code in _SCREENS), None)
+
+
+def _screen(arr: pa.ChunkedArray, code: str) -> pa.ChunkedArray:
+    lut, longer_than = _SCREENS[code]
+    return cells_holding(arr, lut, longer_than)
 
 
 def _buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -315,20 +365,26 @@ def check_cells(con: duckdb.DuckDBPyConnection, name: str, columns: list[Column]
     the value as found in `raw`."""
     texts = {c.name: as_text(raw[c.name], c.kind) for c in columns}
     arrays = [arrow_text(x) for x in texts.values()]
+    screens = {i: _screened(c) for i, c in enumerate(columns) if _screened(c)}
     data = pa.table([pa.array(raw.index.to_numpy(dtype="int64")), *arrays,
-                     *(_needs_normalizing(a) for a in arrays)],
+                     *(_needs_normalizing(a) for a in arrays),
+                     *(_screen(arrays[i], code) for i, code in screens.items())],
                     names=["_row", *(f"r{i}" for i in range(len(columns))),
-                           *(f"t{i}" for i in range(len(columns)))])
+                           *(f"t{i}" for i in range(len(columns))),
+                           *(f"s{i}" for i in screens)])
     n = range(len(columns))
     norm = ", ".join(f"{_normalized_sql(f'r{i}', f't{i}')} as v{i}" for i in n)
-    codes = ", ".join(f"{_problem_sql(c, f'v{i}')} as _e{i}" for i, c in enumerate(columns))
+    flags = "".join(f", s{i}" for i in screens)
+    codes = ", ".join(f"{_problem_sql(c, f'v{i}', f's{i}' if i in screens else None)} "
+                      f"as _e{i}" for i, c in enumerate(columns))
     clean = ", ".join(f"case when _e{i} is null and v{i} <> '' then "
                       f"({_clean_sql(c, f'v{i}')})::{SQL_TYPES.get(c.kind, 'varchar')} end "
                       f"as {c.name}, _e{i}" for i, c in enumerate(columns))
     con.register(f"_raw_{name}", data)
     try:  # one parallel pass; the result (typed values + codes) is read many times after
         checked = con.sql(f"select _row, {clean} from (select *, {codes} from "
-                          f"(select _row, {norm} from _raw_{name}))").to_arrow_table()
+                          f"(select _row, {norm}{flags} from _raw_{name}))"
+                          ).to_arrow_table()
     finally:
         con.unregister(f"_raw_{name}")
     con.register(f"_k_{name}", checked)
@@ -438,12 +494,15 @@ def _fill(template: str, col: Column, v: str) -> str:
     return template.replace(V, v)
 
 
-def _problem_sql(col: Column, v: str) -> str:
-    """The problem code of one cell (NULL when fine): rules in order, `required` if empty."""
+def _problem_sql(col: Column, v: str, screen: str | None = None) -> str:
+    """The problem code of one cell (NULL when fine): rules in order, `required` if empty.
+    `screen`: the cell's flag from `_screen` (false: it passes the screened rule)."""
     rules, _ = _RULES[col.kind]
     if col.signed:  # its sign is checked against the row (`_ROW_RULES`)
         rules = [r for r in rules if r[1] != "amount_negative"]
-    whens = " ".join(f"when {_fill(cond, col, v)} then '{code}'" for cond, code in rules)
+    whens = " ".join(
+        f"when {f'{screen} and ({cond})' if screen and code in _SCREENS else cond} "
+        f"then '{code}'" for cond, code in ((_fill(c, col, v), code) for c, code in rules))
     empty = "'required'" if col.required else "null"
     return f"case when {v} = '' then {empty} {whens} end"
 
