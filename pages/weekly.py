@@ -155,7 +155,7 @@ def pack_downloads(ctx: context.Context, week: weekly.Week, where: list) -> None
              record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,
                                   fmt="html", n_rows=None))
     download(ctx, "wk_pack_pdf", ctx.t("weekly.pack.download_pdf"),
-             lambda: pack.html_to_pdf(html().decode("utf-8")),
+             lambda: pack.make_pack(con(), week, "pdf", filters, lang, names, currency)[0],
              pack.file_name(week, lang, "pdf"), where=where[1], primary=False,
              unavailable=None if pack.pdf_available() else ctx.t("weekly.pack.no_pdf"),
              record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,

@@ -4,7 +4,10 @@ the machine) of one ISO week's review, for the chosen filters and language.
 Pure (no Streamlit). The figures, changes and lists come from `coopdash.figures.weekly.review`,
 the very code behind the Weekly review page, so the pack says what the page said.
 
-The HTML opens offline (Plotly's JS is inlined once, with the first chart) and prints on
+The HTML opens offline and carries no script: its charts are inline SVG, drawn once by
+Plotly in the headless Chromium that prints the PDF (`_Charts.finish`; a few hundred kB
+instead of 4.9 MB of plotly.js in every file); on a machine without Chromium (no PDF
+either) plotly.js is inlined once, with the first chart, as before. It prints on
 A4 landscape, one page per section (`@page { size: A4 landscape }`; each section is one
 page tall and long lists are cut with "… and N more", the page keeps them whole).
 
@@ -15,8 +18,11 @@ page tall and long lists are cut with "… and N more", the page keeps them whol
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -73,6 +79,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .none, .more { color: #52606d; font-style: italic; margin: 0.5mm 0; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm; }
 .chart { break-inside: avoid; }
+.chart .main-svg { position: absolute; top: 0; left: 0; pointer-events: none; }
 ul.summary { margin: 1mm 0; padding-left: 5mm; }
 .minutes { border-left: 3px solid #0b3d91; padding: 1mm 3mm;
            margin: 1mm 0; max-height: 80mm; overflow: hidden; }
@@ -125,18 +132,73 @@ def table_html(df: pd.DataFrame, lang: str, limit: int | None = None,
 
 
 class _Charts:
-    """Figures to HTML: Plotly's JS inline with the first one only, then none."""
+    """Figures to HTML: each chart is first a placeholder; `finish` puts them in, as
+    inline SVG drawn by Plotly in headless Chromium (`svg_charts`), or (`svg` False: the
+    page Chromium prints to PDF draws them itself; or no Chromium at all) as Plotly divs
+    with plotly.js inline with the first one only."""
 
-    def __init__(self) -> None:
-        self.first = True
+    def __init__(self, svg: bool = True) -> None:
+        self.figures: list[go.Figure] = []
+        self.svg = svg
 
     def __call__(self, fig: go.Figure) -> str:
         width, height = CHART_SIZE
         fig.update_layout(width=width, height=height)
-        out = fig.to_html(full_html=False, include_plotlyjs="inline" if self.first else False,
-                          config={"displayModeBar": False, "staticPlot": True})
-        self.first = False
-        return f'<div class="chart">{out}</div>'
+        self.figures.append(fig)
+        return f'<div class="chart"><!--chart-{len(self.figures) - 1}--></div>'
+
+    def finish(self, document: str) -> str:
+        """`document` with every chart in its placeholder."""
+        if not self.figures:
+            return document
+        if not self.svg or chromium() is None:
+            drawn = [fig.to_html(full_html=False, include_plotlyjs="inline" if i == 0 else False,
+                                 config={"displayModeBar": False, "staticPlot": True})
+                     for i, fig in enumerate(self.figures)]
+        else:
+            drawn = list(svg_charts(tuple(fig.to_json() for fig in self.figures)))
+        return re.sub(r"<!--chart-(\d+)-->", lambda m: drawn[int(m.group(1))], document)
+
+
+_SVG_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><script src="{plotly}"></script>
+</head><body><pre id="out"></pre><script>
+(async () => {{
+  const out = [];
+  for (const spec of {specs}) {{
+    const div = document.createElement("div");
+    document.body.appendChild(div);
+    await Plotly.newPlot(div, spec.data, spec.layout, {{staticPlot: true, displayModeBar: false}});
+    out.push(div.querySelector(".svg-container").outerHTML);
+    div.remove();
+  }}
+  document.getElementById("out").textContent = JSON.stringify(out);
+}})();
+</script></body></html>"""
+
+
+class ChartsError(RuntimeError):
+    """Chromium is on this machine but did not draw the pack's charts (a bug to see)."""
+
+
+@functools.lru_cache(maxsize=16)
+def svg_charts(specs: tuple[str, ...], timeout: float = 120) -> tuple[str, ...]:
+    """Each figure (Plotly JSON) drawn by the plotly.js of the Python package in headless
+    Chromium, as the markup of its drawing (SVG layers, no script): what the pack's
+    HTML carries. Kept for the same figures (a week's pack asked for again)."""
+    import plotly
+
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    page = _SVG_PAGE.format(plotly=source.as_uri(), specs="[" + ",".join(specs) + "]")
+    with tempfile.TemporaryDirectory(prefix="coopdash-charts-") as tmp:
+        src = Path(tmp) / "charts.html"
+        src.write_text(page, encoding="utf-8")
+        done = _run_chromium(tmp, ["--dump-dom", src.as_uri()], timeout)
+    found = re.search(r'<pre id="out">(.*?)</pre>', done.stdout.decode("utf-8"), re.S)
+    drawn = json.loads(html.unescape(found.group(1))) if found and found.group(1) else []
+    if len(drawn) != len(specs):
+        raise ChartsError(f"Chromium drew {len(drawn)} of {len(specs)} charts: "
+                                  f"{done.stderr.decode(errors='replace')[-500:]}")
+    return tuple(drawn)
 
 
 # --- the sections ---------------------------------------------------------------------------
@@ -364,20 +426,22 @@ def section_charts(review: weekly.Review, lang: str, chart) -> str:
 
 
 def render_html(review: weekly.Review, filters: Filters, lang: str,
-                today: dt.date | None = None, made: dt.datetime | None = None) -> str:
-    """The whole pack as one HTML document (Plotly inline once; A4 landscape)."""
+                today: dt.date | None = None, made: dt.datetime | None = None,
+                svg: bool = True) -> str:
+    """The whole pack as one HTML document (A4 landscape), its charts as inline SVG
+    (`svg` False: plotly.js inline once, for the PDF: Chromium draws while it prints)."""
     del today  # the review already holds its reference day
     made = made or dt.datetime.now().replace(microsecond=0)
-    chart = _Charts()
+    chart = _Charts(svg)
     title = t("weekly.pack.title", lang, week=review.week.label)
     sections = [section_cover(review, filters, lang, made, chart),
                 section_since(review, lang), section_happened(review, lang),
                 section_changes(review, lang), section_next(review, lang),
                 section_decisions(review, lang), section_minutes(review, lang),
                 section_charts(review, lang, chart)]
-    return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head>"
-            f"<body>{''.join(sections)}</body></html>")
+    return chart.finish(f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+                        f"<title>{esc(title)}</title><style>{CSS}</style></head>"
+                        f"<body>{''.join(sections)}</body></html>")
 
 
 # --- building from a store ---------------------------------------------------------------------
@@ -468,21 +532,27 @@ class PdfUnavailableError(RuntimeError):
     """No Chromium on this machine (or it failed): the HTML pack still is."""
 
 
-def html_to_pdf(html_text: str, timeout: float = 120) -> bytes:
-    """Print the pack with headless Chromium (A4 landscape from the page's CSS)."""
+def _run_chromium(tmp: str, args: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Headless Chromium with a fresh profile in `tmp`, nothing from the network on its
+    own, page time fast-forwarded up to 10 s (scripts and drawing finish)."""
     exe = chromium()
     if exe is None:
         raise PdfUnavailableError("no Chromium found")
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", "--no-first-run", "--disable-extensions",
+           f"--user-data-dir={tmp}/profile", "--virtual-time-budget=10000", *args]
+    return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+
+
+def html_to_pdf(html_text: str, timeout: float = 120) -> bytes:
+    """Print the pack with headless Chromium (A4 landscape from the page's CSS)."""
     with tempfile.TemporaryDirectory(prefix="coopdash-pack-") as tmp:
         src, out = Path(tmp) / "pack.html", Path(tmp) / "pack.pdf"
         src.write_text(html_text, encoding="utf-8")
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-extensions",
-               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
-               "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
-               f"--print-to-pdf={out}", src.as_uri()]
-        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        done = _run_chromium(tmp, ["--no-pdf-header-footer",
+                                   "--run-all-compositor-stages-before-draw",
+                                   f"--print-to-pdf={out}", src.as_uri()], timeout)
         if not out.is_file() or out.stat().st_size == 0:
             raise PdfUnavailableError(f"Chromium made no PDF (exit {done.returncode}): "
                                  f"{done.stderr.decode(errors='replace')[-500:]}")
@@ -507,7 +577,6 @@ def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str,
         from coopdash.pack import deck
 
         return deck.render(review, filters, lang, currency), review
-    text = render_html(review, filters, lang)
-    if fmt == "pdf":
-        return html_to_pdf(text), review
-    return text.encode("utf-8"), review
+    if fmt == "pdf":  # one Chromium: it draws the charts while it prints
+        return html_to_pdf(render_html(review, filters, lang, svg=False)), review
+    return render_html(review, filters, lang).encode("utf-8"), review

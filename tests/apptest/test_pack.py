@@ -61,9 +61,11 @@ def test_pack_figures_equal_the_page(app, store_copy, demo_store, today):
 
 
 def test_pack_html_is_self_contained(pack_html):
-    """Plotly's JS is inlined exactly once; no script or style comes from the network."""
-    assert pack_html.count("window.PlotlyConfig") == 1
-    assert not re.search(r'<script[^>]+src="https?:', pack_html)
+    """No script at all (the charts are inline SVG: tests/browser/test_pack_offline.py
+    opens them offline), nothing from the network, every section."""
+    assert "<script" not in pack_html and "plotly.js v" not in pack_html
+    assert pack_html.count('<svg class="main-svg"') >= 6
+    assert not re.search(r'(src|href)="https?:', pack_html)
     assert "@page { size: A4 landscape" in pack_html
     for section in SECTIONS:
         assert f'<section id="{section}"' in pack_html
@@ -184,3 +186,19 @@ def test_a_broken_chart_fails_the_pack_instead_of_vanishing():
     broken = {"funding_by_source": pd.DataFrame({"unexpected": [1]})}
     with pytest.raises(KeyError):
         pack.leadership_charts(broken, "en", "IDR")
+
+
+def test_without_chromium_the_pack_carries_plotly_once(store_copy, demo_store, tmp_path,
+                                                       today, monkeypatch):
+    """No Chromium to draw the charts as SVG (nor to print a PDF): the HTML pack still
+    shows every chart offline, with plotly.js inlined once before the first one."""
+    monkeypatch.setenv("COOPDASH_CHROMIUM", str(tmp_path / "no-such-browser"))
+    con = store.connect(store_copy(demo_store))
+    try:
+        text = pack.build_html(con, WEEK, Filters(), "en")
+    finally:
+        con.close()
+    assert text.count('class="chart"') == 6
+    assert text.count("Plotly.newPlot(") == 6
+    assert text.count("* plotly.js v") == 1  # the bundle's banner: plotly.js, once
+    assert "<!--chart-" not in text
