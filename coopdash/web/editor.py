@@ -1,8 +1,10 @@
 """The Explorer's editor (keepers and admins, issue 18 §1): the records of the page being
 shown, in `st.data_editor` — codes as their labelled choices, partners and agreements as
-a searchable choice, dates as date pickers — saved through `coopdash.workbook.editing`
-(the one validator and importer; one write; conflicts between two keepers refused;
-deleted rows that others point to removed only with them, once the keeper agrees).
+a searchable choice, programs and delegations as the records a search box beside the
+grid finds (`record_search`: never the whole table), dates as date pickers — saved
+through `coopdash.workbook.editing` (the one validator and importer; one write;
+conflicts between two keepers refused; deleted rows that others point to removed only
+with them, once the keeper agrees).
 
 Only the page's rows reach the browser (the Explorer pages in SQL), never a whole table.
 What the keeper opened is kept in the session, so a save can tell whether someone else
@@ -46,8 +48,40 @@ def _for_editor(table: str, opened: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _column(ctx: Context, col, choices: pd.DataFrame):
+_SEARCHED_REFS = ("programs", "delegations")  # too large to offer whole: record_search
+_FOUND = 50  # records a search offers at most
+
+
+def _searched(ctx: Context, table: str, opened: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """For each large table a reference column of `table` points at: a search box beside
+    the grid, and {id: label} of what it found plus the ids the page's rows hold (the
+    choices of that column). Never the whole table in the browser."""
+    out: dict[str, dict[str, str]] = {}
+    for col in TABLES[table].columns:
+        if col.kind != "ref" or col.ref not in _SEARCHED_REFS or col.ref in out:
+            continue
+        q = st.text_input(ctx.t("editor.find", target=ctx.t(f"store.target.{col.ref}")),
+                          key=f"ex_edit_find_{col.ref}", help=ctx.t("editor.find_help",
+                                                                   n=_FOUND))
+        held = sorted({v for v in opened[col.name] if v})
+        rows = cache.run("record_search", ctx, target=col.ref, q=q.strip(), ids=held,
+                         limit=_FOUND)
+        out[col.ref] = {r.record_id: _label(ctx, r) for r in rows.itertuples()}
+    return out
+
+
+def _label(ctx: Context, row) -> str:
+    side = f" — {code_label('side', row.side, ctx.lang)}" if row.side else ""
+    return f"{row.label or ''}{side} ({row.record_id})"
+
+
+def _column(ctx: Context, col, choices: pd.DataFrame, found: dict[str, dict[str, str]]):
     label = col.name + (" *" if col.required else "")
+    if col.kind == "ref" and col.ref in found:
+        names = found[col.ref]
+        return st.column_config.SelectboxColumn(
+            label, options=list(names), required=col.required,
+            format_func=lambda v, n=names: n.get(v, v) if v else "")
     if col.kind == "code":
         return st.column_config.SelectboxColumn(
             label, options=list(CODES[col.codes]), required=col.required,
@@ -71,7 +105,8 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
     st.caption(ctx.t("editor.help"))
     opened = _opened(ctx, table, [str(v) for v in page[TABLES[table].key]])
     choices = cache.run("record_choices", ctx)
-    config = {c.name: _column(ctx, c, choices) for c in TABLES[table].columns}
+    found = _searched(ctx, table, opened)
+    config = {c.name: _column(ctx, c, choices, found) for c in TABLES[table].columns}
     edited = st.data_editor(_for_editor(table, opened), key=f"ex_editor_{table}",
                             num_rows="dynamic", hide_index=True, column_config=config)
     if st.button(ctx.t("editor.save"), type="primary", key="ex_edit_save",

@@ -131,3 +131,59 @@ def test_a_refused_save_marks_each_cell_at_fault_and_keeps_the_typing(
     assert f"row0_col{cols.index('kind')}" not in str(css)
     assert _sha(db) == before
     assert at.session_state["ex_editor_programs"]["edited_rows"] == typed["edited_rows"]
+
+
+def _options(editor, column: str, labels: bool = False) -> list:
+    """The choices the grid's column offers (its column config, as sent to the browser):
+    their values, or {value: label}."""
+    import json
+
+    config = json.loads(editor.proto.columns)
+    found = [c for c in config.values() if c.get("label", "").split(" ")[0] == column]
+    options = found[0]["type_config"]["options"]
+    if labels:
+        return {o["value"]: o["label"] for o in options}
+    return [o["value"] for o in options]
+
+
+def test_a_participants_delegation_is_chosen_among_what_a_search_finds(app, demo_store):
+    """The participants' grid offers as delegations only those its rows hold, until the
+    keeper searches: then at most 50 delegations whose program title or id holds the text
+    join them (counted here from the store), never the whole table."""
+    at = _open_tab(app, demo_store, "participants")
+    at.toggle(key="ex_edit").set_value(True).run()
+    assert not at.exception, at.exception
+    editor = at.dataframe[1]
+    held = sorted(set(editor.value["delegation_id"]))
+    assert sorted(_options(editor, "delegation_id")) == held
+    with store.reading(demo_store) as con:
+        title = con.execute("select p.title from delegations d join programs p using "
+                            "(program_id) order by d.delegation_id limit 1").fetchall()[0][0]
+        q = title.split(" ")[0]
+        matching = [r[0] for r in con.execute(
+            "select d.delegation_id from delegations d left join programs p using "
+            "(program_id) where d.delegation_id ilike '%' || $q || '%' or p.title ilike "
+            "'%' || $q || '%' order by p.title, d.delegation_id", {"q": q}).fetchall()]
+        n_delegations = con.execute("select count(*) from delegations").fetchall()[0][0]
+    assert len(matching) > 0 and len(set(matching[:50]) | set(held)) < n_delegations
+    at.text_input(key="ex_edit_find_delegations").input(q).run()
+    assert not at.exception, at.exception
+    offered = _options(at.dataframe[1], "delegation_id")
+    assert sorted(offered) == sorted(set(matching[:50]) | set(held))
+    assert len(offered) < n_delegations
+    first = matching[0]
+    with store.reading(demo_store) as con:
+        title, side = con.execute("select p.title, d.side from delegations d left join "
+                                  "programs p using (program_id) where delegation_id = $d",
+                                  {"d": first}).fetchall()[0]
+    side_words = {"home": "Home side", "partner": "Partner side"}[side]
+    assert _options(at.dataframe[1], "delegation_id", labels=True)[first] == (
+        f"{title} — {side_words} ({first})")
+
+
+def _open_tab(app, db, tab):
+    at = app(db, lang="en", role="keeper")
+    at.query_params["tab"] = tab
+    at.switch_page("pages/explorer.py").run()
+    assert not at.exception, at.exception
+    return at
