@@ -13,6 +13,8 @@ changed those records meanwhile.
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +25,7 @@ from coopdash.web.context import Context
 from coopdash.workbook import editing
 from coopdash.workbook.validate import ValidationFailed
 
+_LOG = logging.getLogger(__name__)
 _OPENED = "_ex_edit_opened"
 _ASKED = "_ex_edit_asked"  # (table, deleted ids, what depends on them): the question shown
 _PICKED_REFS = {"partners": "partner", "agreements": "agreement"}  # record_choices kinds
@@ -100,7 +103,10 @@ def _column(ctx: Context, col, choices: pd.DataFrame, found: dict[str, dict[str,
 def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
     """The records of `table` on the page shown (`page`, the Explorer's rows: its key
     column names them), editable, with a Save button."""
-    if not ctx.can("write") or not st.toggle(ctx.t("editor.toggle"), key="ex_edit"):
+    if not ctx.can("write"):
+        _forged(ctx)
+        return
+    if not st.toggle(ctx.t("editor.toggle"), key="ex_edit"):
         return
     st.caption(ctx.t("editor.help"))
     opened = _opened(ctx, table, [str(v) for v in page[TABLES[table].key]])
@@ -115,6 +121,21 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
         _save(ctx, table, opened, edited)
     elif _ASKED in st.session_state:
         _ask(ctx, table, opened, edited)
+
+
+def _forged(ctx: Context) -> None:
+    """A session without the right to write that holds the editor's state (a crafted
+    message or widget state: no editor was drawn for it): dropped, written to the
+    server's log with who sent it, and said; nothing reaches the store."""
+    held = [k for k in st.session_state
+            if str(k).startswith(("ex_edit", "_ex_edit")) and st.session_state[k]]
+    if not held:
+        return
+    for key in held:
+        del st.session_state[key]
+    _LOG.warning("editor state from %s (role %s), who may not write, dropped: %s",
+                 ctx.person.actor, ctx.person.role, ", ".join(sorted(map(str, held))))
+    st.warning(ctx.t("editor.forged"), icon=":material/block:")
 
 
 def _ask(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> None:

@@ -39,20 +39,36 @@ def test_a_keeper_opens_the_editor_on_the_page_rows(app, sample_store, role):
 
 @pytest.mark.parametrize("role", ["viewer", "analyst"])
 def test_viewers_and_analysts_have_no_editor_and_a_forged_save_writes_nothing(
-        app, sample_store, store_copy, role):
-    """No toggle, no editor, no Save; the editor's state and its Save sent by hand (as a
-    crafted message would) change nothing."""
+        app, sample_store, store_copy, role, caplog):
+    """No toggle, no editor, no Save; the editor's state sent by hand (as a crafted
+    message would: the toggle, a changed cell, a deleted row, Save, and "Delete them
+    all" agreed to) changes nothing: the state is dropped, the server's log names who
+    sent it, the page says nothing was saved, and the store is byte-identical."""
     db = store_copy(sample_store)
     before = _sha(db)
     at = app(db, lang="en", role=role)
     at.session_state["ex_edit"] = True
     at.session_state["ex_edit_save"] = True
+    at.session_state["ex_edit_delete_all"] = True
+    at.session_state["ex_editor_programs"] = {
+        "edited_rows": {0: {"status": "planned"}}, "added_rows": [], "deleted_rows": [1]}
+    at.session_state["_ex_edit_asked"] = ("programs", ["jclair-exploratory-meeting"], "?")
     at.run()
-    at.switch_page("pages/explorer.py").run()
+    with caplog.at_level("WARNING", logger="coopdash.web.editor"):
+        at.switch_page("pages/explorer.py").run()
     assert not at.exception, at.exception
     assert not [w for w in at.toggle if w.key == "ex_edit"]
     assert not [b for b in at.button if b.key == "ex_edit_save"]
+    assert len(at.dataframe) == 1  # the read-only table
+    assert [w.value for w in at.warning] == [
+        "Editing records is for record keepers and admins: nothing was saved."]
+    logged = [r.getMessage() for r in caplog.records if r.name == "coopdash.web.editor"]
+    assert len(logged) == 1 and f"(role {role})" in logged[0], logged
+    assert "ex_editor_programs" in logged[0] and "ex_edit_delete_all" in logged[0]
+    assert "ex_editor_programs" not in at.session_state
     assert _sha(db) == before
+    at.run()  # nothing left to say on the next run
+    assert not at.warning and _sha(db) == before
 
 
 def _texts(at) -> str:
