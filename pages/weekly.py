@@ -143,26 +143,26 @@ def page_data(ctx: context.Context, year: int, number: int) -> tuple[SimpleNames
 
 def pack_downloads(ctx: context.Context, week: weekly.Week, where: list) -> None:
     """The meeting pack as HTML and PDF, built from the store when a button is clicked."""
-    con, filters, lang, currency = storage.connection_ref(), ctx.filters, ctx.lang, ctx.currency
-    names = ctx.can("names")  # the pack holds names only if this person's role sees them
-    logged = {**filters.to_query_params(), "week": week.label}
+    con, scope, lang = storage.connection_ref(), ctx.scope, ctx.lang
+    # the pack holds names only if this person's role sees them (scope.show_names)
+    logged = {**scope.filters.to_query_params(), "week": week.label}
 
     def html() -> bytes:
-        return pack.build_html(con(), week, filters, lang, names, currency).encode("utf-8")
+        return pack.build_html(con(), week, scope, lang).encode("utf-8")
 
     download(ctx, "wk_pack_html", ctx.t("weekly.pack.download_html"), html,
              pack.file_name(week, lang, "html"), where=where[0],
              record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,
                                   fmt="html", n_rows=None))
     download(ctx, "wk_pack_pdf", ctx.t("weekly.pack.download_pdf"),
-             lambda: pack.make_pack(con(), week, "pdf", filters, lang, names, currency)[0],
+             lambda: pack.make_pack(con(), week, "pdf", scope, lang)[0],
              pack.file_name(week, lang, "pdf"), where=where[1], primary=False,
              unavailable=None if pack.pdf_available() else ctx.t("weekly.pack.no_pdf"),
              record=auth.recorder(ctx.person, con, table="weekly_pack", filters=logged,
                                   fmt="pdf", n_rows=None))
 
     def pptx() -> bytes:
-        return pack.make_pack(con(), week, "pptx", filters, lang, names, currency)[0]
+        return pack.make_pack(con(), week, "pptx", scope, lang)[0]
 
     download(ctx, "wk_pack_pptx", ctx.t("meeting.download_pptx"), pptx,
              pack.file_name(week, lang, "pptx"), where=where[2], primary=False,
@@ -173,18 +173,17 @@ def pack_downloads(ctx: context.Context, week: weekly.Week, where: list) -> None
 def whole_list_download(ctx: context.Context, week: weekly.Week, key: str, total: int) -> None:
     """The whole list behind a table cut at SHOWN rows, as CSV, built at the click (with
     the person's role, never the server's COOPDASH_ROLE)."""
-    con, filters, lang, currency = storage.connection_ref(), ctx.filters, ctx.lang, ctx.currency
-    names = ctx.can("names")
+    con, scope, lang = storage.connection_ref(), ctx.scope, ctx.lang
 
     def build() -> bytes:
-        r = pack.build_review(con(), week, filters, lang, names, currency)
+        r = pack.build_review(con(), week, scope, lang)
         return meeting.table_csv(whole_table(r, key, lang))
 
     download(ctx, f"wk_whole_{key}", ctx.t("meeting.whole_list", n=fmt_int(total, lang)),
              build, f"coopdash-weekly-{week.label}-{key}.csv", primary=False,
              record=auth.recorder(ctx.person, con, table=f"weekly_{key}", fmt="csv",
-                                  filters={**filters.to_query_params(), "week": week.label},
-                                  n_rows=total))
+                                  filters={**scope.filters.to_query_params(),
+                                           "week": week.label}, n_rows=total))
 
 
 def change_list_download(ctx: context.Context, week: weekly.Week, n_lines: int) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from babel import Locale
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.figures import weekly
-from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import code_label
 from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
@@ -124,7 +124,7 @@ def pack_html(db: Path, week: str) -> str:
     masked (they differ between two builds of the same records)."""
     con = store.connect(db, read_only=True)
     try:
-        html = pack.build_html(con, weekly.Week.parse(week), Filters(), "en")
+        html = pack.build_html(con, weekly.Week.parse(week), Scope.of(settings.get()), "en")
     finally:
         con.close()
     html = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", html)  # chart ids

@@ -8,7 +8,8 @@
 `pack`: exit 0 written; 1 no PDF printer (Chromium) on this machine; 2 usage or store
 problems. `send-pack`: exit 0 sent; 1 not sent (server unreachable, login or a recipient
 refused, no PDF printer) with a plain message, recorded in the store's send_log; 2 usage
-or store problems (nothing to record in). Both make the file with `meeting.pack.make_pack`.
+or store problems (nothing to record in). Both make the file with
+`coopdash.pack.document.make_pack` in one `Scope` (`_scope`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from coopdash import settings, store
 from coopdash.cli.common import filter_pair, open_store, safe
 from coopdash.contract import WeekError
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import t
 
 
@@ -47,6 +49,12 @@ def _week(args, command: str):
         return None
 
 
+def _scope(args) -> Scope:
+    """The pack's query scope: `--filter` and `--currency`, the settings' today and home
+    country, and the operator's right to names (`COOPDASH_ROLE`)."""
+    return Scope.of(settings.get(), Filters.from_pairs(args.filter), args.currency)
+
+
 def cmd_pack(args) -> int:
     from coopdash.pack import document as pack
 
@@ -63,9 +71,7 @@ def cmd_pack(args) -> int:
     if con is None:
         return 2
     try:
-        data, _ = pack.make_pack(con, week, fmt if fmt in pack.FORMATS else "html",
-                                 Filters.from_pairs(args.filter), args.lang,
-                                 currency=args.currency)  # the operator's role: names
+        data, _ = pack.make_pack(con, week, fmt, _scope(args), args.lang)
     except pack.PdfUnavailableError as exc:
         print(t("weekly.pack.no_pdf", args.lang) + f" ({exc})", file=sys.stderr)
         return 1
@@ -87,8 +93,8 @@ def cmd_send_pack(args) -> int:
     if con is None:
         return 2
     try:
-        sent = mail.send_pack(con, week, args.format, args.to, args.lang, cfg.smtp, cfg.actor,
-                              Filters.from_pairs(args.filter), args.currency, db=args.db)
+        sent = mail.send_pack(con, week, args.format, _scope(args), args.to, args.lang,
+                              cfg.smtp, cfg.actor, db=args.db)
     except mail.MailError as exc:
         print(str(exc) if exc.partial else t("meeting.mail.failed", args.lang,
                                               reason=str(exc)), file=sys.stderr)

@@ -30,6 +30,7 @@ from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
 from coopdash.figures.filters import describe as describe_filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import code_label, fmt_datetime, fmt_int, t
 from coopdash.pack import markup
 
@@ -436,18 +437,19 @@ def funding_chart(slide, df: pd.DataFrame, lang: str, currency: str, box: tuple)
 
 # --- the deck ---------------------------------------------------------------------------------
 
-def render(review: weekly.Review, filters: Filters, lang: str, currency: str,
+def render(review: weekly.Review, scope: Scope, lang: str,
            made: dt.datetime | None = None) -> bytes:
-    """The whole deck as .pptx bytes."""
+    """The whole deck of `review`, computed in `scope` (its filters and display currency
+    on the title slide), as .pptx bytes."""
     made = made or dt.datetime.now().replace(microsecond=0)
     deck = Deck()
-    slide_title(deck, review, filters, lang, currency, made)
+    slide_title(deck, review, scope.filters, lang, scope.currency, made)
     slide_figures(deck, review, lang)
     slide_since(deck, review, lang)
     slide_happened(deck, review, lang)
     slide_next(deck, review, lang)
     slide_decisions(deck, review, lang)
     slide_minutes(deck, review, lang)
-    slide_charts(deck, review, lang, currency)
+    slide_charts(deck, review, lang, scope.currency)
     return deck.save()
 

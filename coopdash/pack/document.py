@@ -34,7 +34,6 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from coopdash import settings as settings_mod
 from coopdash.charts import leadership
 from coopdash.charts import weekly as weekly_charts
 from coopdash.figures import meeting as meeting_figs
@@ -425,16 +424,15 @@ def section_charts(review: weekly.Review, lang: str, chart) -> str:
             f'<div class="charts">{body}</div></section>')
 
 
-def render_html(review: weekly.Review, filters: Filters, lang: str,
-                today: dt.date | None = None, made: dt.datetime | None = None,
-                svg: bool = True) -> str:
-    """The whole pack as one HTML document (A4 landscape), its charts as inline SVG
-    (`svg` False: plotly.js inline once, for the PDF: Chromium draws while it prints)."""
-    del today  # the review already holds its reference day
+def render_html(review: weekly.Review, scope: Scope, lang: str,
+                made: dt.datetime | None = None, svg: bool = True) -> str:
+    """The whole pack of `review`, computed in `scope` (its filters are described on the
+    cover), as one HTML document (A4 landscape), its charts as inline SVG (`svg` False:
+    plotly.js inline once, for the PDF: Chromium draws while it prints)."""
     made = made or dt.datetime.now().replace(microsecond=0)
     chart = _Charts(svg)
     title = t("weekly.pack.title", lang, week=review.week.label)
-    sections = [section_cover(review, filters, lang, made, chart),
+    sections = [section_cover(review, scope.filters, lang, made, chart),
                 section_since(review, lang), section_happened(review, lang),
                 section_changes(review, lang), section_next(review, lang),
                 section_decisions(review, lang), section_minutes(review, lang),
@@ -445,15 +443,6 @@ def render_html(review: weekly.Review, filters: Filters, lang: str,
 
 
 # --- building from a store ---------------------------------------------------------------------
-
-def scope(filters: Filters | None = None, currency: str | None = None,
-          show_names: bool | None = None) -> Scope:
-    """The pack's query scope (`coopdash.figures.scope`): the settings' today, home
-    country and currency (unless given), and the right to names of whoever asks for the
-    pack (`show_names`: the page passes the signed-in person's; None: the operator's,
-    `COOPDASH_ROLE`, on the command line and in the e-mail)."""
-    return Scope.of(settings_mod.get(), filters, currency, show_names=show_names)
-
 
 LEADERSHIP_QUERIES = ("delegations_reciprocity", "delegations_by_kind", "funding_by_source")
 
@@ -484,30 +473,27 @@ def leadership_charts(frames: dict[str, pd.DataFrame], lang: str, currency: str
     return figs
 
 
-def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Filters,
-                 lang: str, show_names: bool | None = None,
-                 currency: str | None = None) -> weekly.Review:
-    """The review of `week` computed on `con` (what the page shows for the same inputs)."""
-    within = scope(filters, currency, show_names)
-    base = within.params()
+def build_review(con: duckdb.DuckDBPyConnection, week: weekly.Week, scope: Scope,
+                 lang: str) -> weekly.Review:
+    """The review of `week` computed on `con` in `scope` (what the page shows for the same
+    scope: `Context.scope` there, `Scope.of(settings)` on the command line and in the
+    e-mail, whose right to names is the operator's, `COOPDASH_ROLE`)."""
+    base = scope.params()
 
     def run(name: str, extra: dict[str, Any]) -> pd.DataFrame:
         return query.run(con, name, {**base, **extra})
 
-    review = weekly.review(run, week, within.today, lines=ROWS["changes"])
+    review = weekly.review(run, week, scope.today, lines=ROWS["changes"])
     frames = leadership_frames(run)
     review.extra["leadership_frames"] = frames
-    review.extra["leadership_charts"] = leadership_charts(frames, lang, base["currency"])
+    review.extra["leadership_charts"] = leadership_charts(frames, lang, scope.currency)
     return review
 
 
-def build_html(con: duckdb.DuckDBPyConnection, week: weekly.Week, filters: Filters | None = None,
-               lang: str = "id", show_names: bool | None = None,
-               currency: str | None = None) -> str:
+def build_html(con: duckdb.DuckDBPyConnection, week: weekly.Week, scope: Scope,
+               lang: str = "id") -> str:
     """The pack of `week` as HTML: what the command line writes and the page downloads."""
-    filters = filters or Filters()
-    review = build_review(con, week, filters, lang, show_names, currency)
-    return render_html(review, filters, lang)
+    return render_html(build_review(con, week, scope, lang), scope, lang)
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -564,19 +550,15 @@ MIME = {"html": "text/html", "pdf": "application/pdf",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 
 
-def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str,
-              filters: Filters | None = None, lang: str = "id",
-              show_names: bool | None = None,
-              currency: str | None = None) -> tuple[bytes, weekly.Review]:
-    """The pack of `week` as `html`, `pdf` or `pptx` bytes, and the review it shows (one
-    computation for the file and, in the e-mail, its body's figures)."""
-    filters = filters or Filters()
-    currency = currency or settings_mod.get().currency
-    review = build_review(con, week, filters, lang, show_names, currency)
+def make_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, scope: Scope,
+              lang: str = "id") -> tuple[bytes, weekly.Review]:
+    """The pack of `week` in `scope` as `html`, `pdf` or `pptx` bytes, and the review it
+    shows (one computation for the file and, in the e-mail, its body's figures)."""
+    review = build_review(con, week, scope, lang)
     if fmt == "pptx":
         from coopdash.pack import deck
 
-        return deck.render(review, filters, lang, currency), review
+        return deck.render(review, scope, lang), review
     if fmt == "pdf":  # one Chromium: it draws the charts while it prints
-        return html_to_pdf(render_html(review, filters, lang, svg=False)), review
-    return render_html(review, filters, lang).encode("utf-8"), review
+        return html_to_pdf(render_html(review, scope, lang, svg=False)), review
+    return render_html(review, scope, lang).encode("utf-8"), review

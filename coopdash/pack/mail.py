@@ -32,6 +32,7 @@ import duckdb
 from coopdash import store
 from coopdash.figures import meeting as meeting_figs
 from coopdash.figures import weekly
+from coopdash.figures.scope import Scope
 from coopdash.i18n import fmt_int, t
 from coopdash.pack import document as pack
 from coopdash.settings import Smtp
@@ -198,15 +199,14 @@ def _insert(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, to: lis
              "ok": error is None, "error": error})
 
 
-def send_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, to: list[str],
-              lang: str, smtp: Smtp, actor: str, filters=None, currency: str | None = None,
-              *, db: Path | str) -> Sent:
-    """Build the pack from `con` (read-only), then take the store's write lock, send,
-    and log one row per recipient in that write (see the module's docstring). Raises
-    MailError (recorded too) when any recipient did not get it, `WriterBusyError` (before
-    sending) when the store stays busy."""
+def send_pack(con: duckdb.DuckDBPyConnection, week: weekly.Week, fmt: str, scope: Scope,
+              to: list[str], lang: str, smtp: Smtp, actor: str, *, db: Path | str) -> Sent:
+    """Build the pack of `week` in `scope` from `con` (read-only), then take the store's
+    write lock, send, and log one row per recipient in that write (see the module's
+    docstring). Raises MailError (recorded too) when any recipient did not get it,
+    `WriterBusyError` (before sending) when the store stays busy."""
     try:
-        data, review = pack.make_pack(con, week, fmt, filters, lang, currency=currency)
+        data, review = pack.make_pack(con, week, fmt, scope, lang)
     except pack.PdfUnavailableError as exc:
         error = MailError(t("weekly.pack.no_pdf", lang) + f" ({exc})")
         record(db, week, fmt, to, actor, str(error))

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import code_label, t
 from coopdash.pack import document as pack
 from tests.unit.test_meeting import _csv, _people_per_side
@@ -30,8 +31,8 @@ def _deck(db, week: str, lang: str, filters: Filters | None = None, currency: st
     in this process: DuckDB wants one configuration per file)."""
     con = store.connect(db, read_only=read_only)
     try:
-        data, review = pack.make_pack(con, weekly.Week.parse(week), "pptx", filters, lang,
-                                      currency=currency)
+        scope = Scope.of(settings.get(), filters, currency)
+        data, review = pack.make_pack(con, weekly.Week.parse(week), "pptx", scope, lang)
     finally:
         con.close()
     return data, review

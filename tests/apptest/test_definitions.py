@@ -17,10 +17,11 @@ import pytest
 from conftest import run_cli
 from pptx import Presentation
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.figures import explorer as ex
 from coopdash.figures import thresholds, weekly
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import fmt_int, fmt_money, t
 from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
@@ -269,7 +270,7 @@ def test_weekly_review_and_pack_lists(edges, monkeypatch):
     base = {**Filters().params(), "currency": "IDR", "today": TODAY, "show_names": True}
     r = weekly.review(lambda name, extra: query.run(con, name, {**base, **extra}),
                       weekly.Week.of(TODAY), TODAY)
-    html_text = pack.build_html(con, weekly.Week.of(TODAY), Filters(), "en")
+    html_text = pack.build_html(con, weekly.Week.of(TODAY), Scope.of(settings.get()), "en")
     con.close()
     assert set(r.stale["agreement_id"]) == STALLED
     assert set(r.expiring["agreement_id"]) == EXPIRING
@@ -466,7 +467,7 @@ def test_the_pack_counts_confirmed_like_the_queries(world):
     by_delegation = _confirmed_by_delegation(world)
     con = store.connect(world, read_only=True)
     try:
-        text = html.unescape(pack.build_html(con, WEEK, Filters(), "en"))
+        text = html.unescape(pack.build_html(con, WEEK, Scope.of(settings.get()), "en"))
     finally:
         con.close()
     attended = WORLD_PEOPLE[WORLD_PEOPLE["status"] == "attended"].groupby(
@@ -510,8 +511,8 @@ def test_programs_this_year_is_one_figure_everywhere(world, app, monkeypatch):
     assert expected == 2  # w-held and w-done
     assert summary_cli(world, TODAY)["programs"]["starting_in_year"] == expected
     con = store.connect(world, read_only=True)
-    html_text = pack.build_html(con, WEEK, Filters(), "en")
-    data, _ = pack.make_pack(con, WEEK, "pptx", Filters(), "en")
+    html_text = pack.build_html(con, WEEK, Scope.of(settings.get()), "en")
+    data, _ = pack.make_pack(con, WEEK, "pptx", Scope.of(settings.get()), "en")
     con.close()
     assert f'data-key="n_programs_this_year" data-value="{expected}"' in html_text
     label = weekly.heading("fig.n_programs_this_year", "en")

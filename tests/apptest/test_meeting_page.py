@@ -8,7 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from coopdash import store
+from coopdash import settings, store
+from coopdash.figures.scope import Scope
 from coopdash.i18n import t
 from coopdash.workbook import importer
 from tests.unit.test_meeting import _csv, _people_per_side
@@ -156,7 +157,6 @@ def test_every_format_holds_the_pages_figures_for_the_sample(app, store_copy, sa
     from pptx import Presentation
 
     from coopdash.figures import weekly
-    from coopdash.figures.filters import Filters
     from coopdash.pack import document as pack
 
     db = store_copy(sample_store)
@@ -167,8 +167,8 @@ def test_every_format_holds_the_pages_figures_for_the_sample(app, store_copy, sa
     con = store.connect(db)
     try:
         week = weekly.Week.parse("2023-W21")
-        html_bytes, _ = pack.make_pack(con, week, "html", Filters(), "en")
-        deck_bytes, _ = pack.make_pack(con, week, "pptx", Filters(), "en")
+        html_bytes, _ = pack.make_pack(con, week, "html", Scope.of(settings.get()), "en")
+        deck_bytes, _ = pack.make_pack(con, week, "pptx", Scope.of(settings.get()), "en")
     finally:
         con.close()
     html_text = html_bytes.decode("utf-8")

@@ -9,9 +9,10 @@ import re
 import pytest
 import streamlit as st
 
-from coopdash import cli, store
+from coopdash import cli, settings, store
 from coopdash.figures import weekly
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.i18n import t
 from coopdash.pack import document as pack
 
@@ -30,7 +31,7 @@ def today(monkeypatch):
 def pack_html(store_copy, demo_store, today):
     con = store.connect(store_copy(demo_store), read_only=False)
     try:
-        yield pack.build_html(con, WEEK, Filters(), "en")
+        yield pack.build_html(con, WEEK, Scope.of(settings.get()), "en")
     finally:
         con.close()
 
@@ -51,7 +52,8 @@ def test_pack_figures_equal_the_page(app, store_copy, demo_store, today):
     shown = {m.label: int(re.sub(r"\D", "", m.value)) for m in at.metric}
     con = store.connect(db)
     try:
-        html_text = pack.build_html(con, WEEK, Filters(kinds=("seminar", "study_visit")), "en")
+        scope = Scope.of(settings.get(), Filters(kinds=("seminar", "study_visit")))
+        html_text = pack.build_html(con, WEEK, scope, "en")
     finally:
         con.close()
     printed = _pack_figures(html_text)
@@ -151,7 +153,7 @@ def test_page_builds_the_pack_only_when_clicked(app, store_copy, demo_store, mon
     con = store.connect(db, read_only=True)
     try:
         week = weekly.Week.of(dt.date.today())
-        csv = weekly.change_list_csv(con, week, pack.scope(Filters()).params(), "id")
+        csv = weekly.change_list_csv(con, week, Scope.of(settings.get()).params(), "id")
     finally:
         con.close()
     assert csv.decode("utf-8").count("\n") == total + 1  # with its header
@@ -167,8 +169,8 @@ def test_pack_cuts_the_change_list_with_the_whole_count(store_copy, demo_store, 
     week = weekly.Week.of(dt.date.today())
     con = store.connect(store_copy(demo_store), read_only=False)
     try:
-        review = pack.build_review(con, week, Filters(), "en")
-        text = pack.build_html(con, week, Filters(), "en")
+        review = pack.build_review(con, week, Scope.of(settings.get()), "en")
+        text = pack.build_html(con, week, Scope.of(settings.get()), "en")
     finally:
         con.close()
     assert len(review.changes) == pack.ROWS["changes"] < review.n_change_lines
@@ -195,7 +197,7 @@ def test_without_chromium_the_pack_carries_plotly_once(store_copy, demo_store, t
     monkeypatch.setenv("COOPDASH_CHROMIUM", str(tmp_path / "no-such-browser"))
     con = store.connect(store_copy(demo_store))
     try:
-        text = pack.build_html(con, WEEK, Filters(), "en")
+        text = pack.build_html(con, WEEK, Scope.of(settings.get()), "en")
     finally:
         con.close()
     assert text.count('class="chart"') == 6

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from coopdash import store
-from coopdash.figures.filters import Filters
+from coopdash import settings, store
+from coopdash.figures.scope import Scope
 from coopdash.i18n import t
 from coopdash.pack import document as pack
 from tests.apptest.test_pack import SECTIONS, TODAY, WEEK
@@ -23,7 +23,7 @@ def pack_html(store_copy, demo_store, monkeypatch):
     monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
     con = store.connect(store_copy(demo_store), read_only=False)
     try:
-        yield pack.build_html(con, WEEK, Filters(), "en")
+        yield pack.build_html(con, WEEK, Scope.of(settings.get()), "en")
     finally:
         con.close()
 

@@ -53,12 +53,12 @@ def test_sample_week_21_names_the_jclair_meeting_and_its_attendees(sample_con):
     meeting_row = next(p for p in _csv("programs") if p["starts_on"] == "2023-05-22")
     counts = _people_per_side(meeting_row["program_id"])
     assert counts[("home", "attended")] and counts[("partner", "attended")]
-    text = _text(pack.build_html(sample_con, week, Filters(), "en"))
+    text = _text(pack.build_html(sample_con, week, Scope.of(settings.get()), "en"))
     assert meeting_row["title"] in text
     assert "22 May 2023" in text
     for side in ("home", "partner"):
         assert f"{counts[(side, 'attended')]} attended" in text
-    review = pack.build_review(sample_con, week, Filters(), "en")
+    review = pack.build_review(sample_con, week, Scope.of(settings.get()), "en")
     people = review.happened.people().set_index("side")
     assert people.loc["home", "attended"] == counts[("home", "attended")]
     assert people.loc["partner", "attended"] == counts[("partner", "attended")]
@@ -71,7 +71,8 @@ def test_sample_week_20_names_the_bpsdm_letter(sample_con):
     """2023-W20: the pack names the BPSDM letter of 19 May 2023 with its number."""
     letter = next(m for m in _csv("milestones") if m["kind"] == "letter")
     assert letter["occurred_on"] == "2023-05-19"
-    text = _text(pack.build_html(sample_con, weekly.Week.parse("2023-W20"), Filters(), "id"))
+    text = _text(pack.build_html(sample_con, weekly.Week.parse("2023-W20"),
+                                 Scope.of(settings.get()), "id"))
     assert letter["title"] in text and letter["reference"] in text
     assert "19 Mei 2023" in text
     assert t("meeting.happened", "id") in text
@@ -81,17 +82,36 @@ def test_happened_follows_the_sidebar_filters(sample_con):
     """A filter that leaves out the JCLAIR programs (kind) or partner empties the lists it
     reaches; a kind filter keeps the agreement's milestones (they have no kind)."""
     week = weekly.Week.parse("2023-W21")
-    seminar = pack.build_review(sample_con, week, Filters(kinds=("seminar",)), "en").happened
+    seminars = Scope.of(settings.get(), Filters(kinds=("seminar",)))
+    seminar = pack.build_review(sample_con, week, seminars, "en").happened
     assert seminar.programs.empty and len(seminar.milestones) == 1
-    other = pack.build_review(sample_con, week, Filters(partners=("nobody",)), "en").happened
+    nobody = Scope.of(settings.get(), Filters(partners=("nobody",)))
+    other = pack.build_review(sample_con, week, nobody, "en").happened
     assert other.n_events == 0
-    text = _text(pack.build_html(sample_con, week, Filters(partners=("nobody",)), "en"))
+    text = _text(pack.build_html(sample_con, week, nobody, "en"))
     assert t("meeting.happened_none", "en") in text
+
+
+def test_the_packs_public_functions_take_one_scope():
+    """The page, the command line and the e-mail hand the pack one `Scope` (filters,
+    currency, today, home country, right to names), never those one by one."""
+    import inspect
+
+    from coopdash.pack import deck, mail
+
+    entries = {"build_review": pack.build_review, "build_html": pack.build_html,
+               "make_pack": pack.make_pack, "render_html": pack.render_html,
+               "deck.render": deck.render, "mail.send_pack": mail.send_pack}
+    for name, function in entries.items():
+        params = inspect.signature(function).parameters
+        assert params["scope"].annotation == "Scope", name
+        assert not {"filters", "currency", "show_names", "home", "today"} & set(params), name
 
 
 def test_a_quiet_week_says_nothing_happened(sample_con):
     """A week with no dated record says so, rather than showing empty tables."""
-    r = pack.build_review(sample_con, weekly.Week.parse("2024-W10"), Filters(), "en")
+    r = pack.build_review(sample_con, weekly.Week.parse("2024-W10"), Scope.of(settings.get()),
+                          "en")
     assert r.happened.n_events == 0
 
 
@@ -140,7 +160,7 @@ def test_demo_pack_opens_with_since_last_meeting(demo_store, monkeypatch):
     try:
         today = dt.date.today()
         week = weekly.Week.of(today)
-        html_text = pack.build_html(con, week, Filters(), "en")
+        html_text = pack.build_html(con, week, Scope.of(settings.get()), "en")
         last = con.execute("select max(meeting_week) from minutes").fetchall()[0][0]
         created = con.execute("select status, due_on from actions where meeting_week = $w",
                               {"w": last}).fetchall()

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.charts import leadership
 from coopdash.figures import weekly
+from coopdash.figures.scope import Scope
 from coopdash.i18n import fmt_money
 from coopdash.pack import document as pack
 from coopdash.pack import markup
@@ -41,7 +42,7 @@ def with_minutes(store_copy, sample_store):
 def _built(db, fmt: str, lang: str = "en"):
     con = store.connect(db, read_only=True)
     try:
-        return pack.make_pack(con, WEEK, fmt, None, lang, currency="IDR")[0]
+        return pack.make_pack(con, WEEK, fmt, Scope.of(settings.get(), currency="IDR"), lang)[0]
     finally:
         con.close()
 
