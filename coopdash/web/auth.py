@@ -242,23 +242,25 @@ def require(person: access.Person, what: str, lang: str) -> None:
         not_allowed(lang)
 
 
-def still_allowed(person: access.Person, settings: Settings, what: str | None
-                  ) -> Callable[[], bool]:
+def still_allowed(person: access.Person, settings: Settings, what: str | None,
+                  names: bool = False) -> Callable[[], bool]:
     """A check for later (a download built at its click, off the page's run): whether
-    `person` may still do `what` (None: anything, with a role), with a signed-in
-    person's role read afresh from the store's current version (not the one the page
-    was drawn from: an administrator may have changed the role since) and their
-    session not ended by a sign-out since."""
+    `person` may still do `what` (None: anything, with a role) and, for a file drawn
+    with participants' names (`names`: the meeting pack of an analyst), still see names,
+    with a signed-in person's role read afresh from the store's current version (not
+    the one the page was drawn from: an administrator may have changed the role since)
+    and their session not ended by a sign-out since."""
+    needs = [w for w in (what, "names" if names else None) if w is not None]
 
     def check() -> bool:
         if not person.signed_in:
-            return what is None or person.can(what)
+            return all(person.can(w) for w in needs)
         with store.reading(settings.db_path) as con:
             if ended(con, person.email, person.signed_in_at):  # signed out since
                 return False
             stored = users.role_of(con, person.email)
         role = access.resolve(person.email, stored, settings.admins, settings.default_role)
-        return role is not None and (what is None or access.can(role, what))
+        return role is not None and all(access.can(role, w) for w in needs)
 
     return check
 

@@ -17,11 +17,13 @@ thread its own cursor.
 `permission` names what the person's role must allow (`coopdash.access`): without it the
 button is not drawn at all, and the check is made again at the click, the point of use,
 with the role read afresh (`auth.still_allowed`: an administrator may have removed it
-since the page was drawn). A refused click builds nothing, and the run the click starts
-says why (`auth.note_refusal`: signed out, role removed or lowered); the browser's own
-"Failed to generate file" under the button is all Streamlit can say from the build.
-`record` is called after a file is built at the click: the
-access log of files that hold participants' names (`auth.recorder`).
+since the page was drawn); a file with participants' names (one given a `record`) also
+needs the role to see names still (an analyst's meeting pack, drawn with names, is not
+built for the viewer the analyst has become). A refused click builds nothing, and the
+run the click starts says why (`auth.note_refusal`: signed out, role removed or
+lowered); the browser's own "Failed to generate file" under the button is all
+Streamlit can say from the build. `record` is called after a file is built at the
+click: the access log of files that hold participants' names (`auth.recorder`).
 This is the only way a file leaves the app: Streamlit's own grid toolbar ("Download as
 CSV", copy) is off (`client.disableDataExport` in `.streamlit/config.toml`), and no
 page calls `st.download_button` itself (both tested).
@@ -96,7 +98,8 @@ def download(ctx: Context, key: str, label: str, build: Build, file_name: str, *
     (default: the page)."""
     if not allowed(ctx.person, permission):
         return False
-    check = auth.still_allowed(ctx.person, ctx.settings, permission)
+    # a file with names (it is logged: `record`) was drawn for a role that sees them
+    check = auth.still_allowed(ctx.person, ctx.settings, permission, names=record is not None)
     box = where if where is not None else st
     ext = file_name.rsplit(".", 1)[-1].lower()
     box.download_button(label, data=guarded(build, check, permission, record),

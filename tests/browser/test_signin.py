@@ -350,7 +350,8 @@ def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, perso
     page says so, the Data page is in their menu and opens; the admin lowers them to
     viewer while their explorer shows participants' names: their next click (the
     participants' CSV) downloads nothing and says why, and nothing after it holds a
-    name; the admin removes the role: the next click shows the "ask an administrator"
+    name; the meeting pack of a tab drawn for the analyst (with names) is refused too;
+    the admin removes the role: the next click shows the "ask an administrator"
     page and nothing of the store."""
     from crawl_util import Recorder, found, personal_data
 
@@ -379,12 +380,17 @@ def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, perso
     changed.locator(".st-key-ex_dl_csv button").wait_for()
     wait_idle(changed, 120)
     assert found(secret, seen.text()), "the analyst's grid holds names: not vacuous"
+    pack_tab = changed.context.new_page()  # the analyst's meeting pack: drawn with names
+    pack_tab.goto(signin_app + "/weekly")
+    pack_tab.locator(".st-key-wk_pack_html button").wait_for(timeout=120_000)
+    wait_idle(pack_tab, 120)
     _admin_sets(admin, CHANGED, "viewer")
     before = len(seen.frames)
     _refused_said(changed, "ex_dl_csv", "viewer")
     wait_idle(changed, 120)
     assert found(secret, "\n".join(seen.frames[before:])) == []
     assert changed.locator(".st-key-ex_dl_csv").count() == 0  # a viewer is offered none
+    _refused_said(pack_tab, "wk_pack_html", "viewer")  # not built with names for a viewer
 
     _admin_sets(admin, CHANGED, None)
     nav.get_by_text(t("nav.timeline", "en")).click()

@@ -68,6 +68,30 @@ def test_the_click_reads_a_signed_in_persons_role_afresh(sample_store, store_cop
                          fmt="csv", n_rows=3) is None
 
 
+def test_a_file_drawn_with_names_is_refused_once_the_role_sees_none(sample_store, store_copy,
+                                                                   monkeypatch):
+    """An analyst's meeting pack (no permission needed, but drawn with names, so logged)
+    clicked after an administrator lowered the analyst to viewer is refused: the viewer
+    the analyst has become gets no names; a file without names is still given."""
+    db = store_copy(sample_store)
+    monkeypatch.setenv("COOPDASH_DB", str(db))
+
+    def set_role(role):
+        with store.writing(db, actor="boss@office.go.id", what="role") as w:
+            users.set_role(w, "ana@office.go.id", role, "boss@office.go.id")
+
+    set_role("analyst")
+    ana = Person(role="analyst", actor="ana@office.go.id", email="ana@office.go.id",
+                 signed_in=True)
+    with_names = auth.still_allowed(ana, settings.get(), None, names=True)
+    without = auth.still_allowed(ana, settings.get(), None)
+    assert with_names() and without()
+    set_role("viewer")
+    assert not with_names() and without()
+    shared = Person(role="viewer", actor="wall")  # no sign-in: the server's one role
+    assert not auth.still_allowed(shared, settings.get(), None, names=True)()
+
+
 def test_a_sign_out_refuses_the_clicks_of_every_session_signed_in_before(
         sample_store, store_copy, monkeypatch):
     """Ana signs out in one tab: a download clicked in a tab she signed in to before
