@@ -73,7 +73,7 @@ def _forms(emails: list[str]) -> None:
         st.markdown("**" + ctx.t("admin.set_title") + "**")
         email = st.text_input(ctx.t("admin.email"), key="adm_email")
         role = st.selectbox(ctx.t("admin.role"), access.ROLES, key="adm_role",
-                            format_func=_role_label)
+                            format_func=_role_label, placeholder=ctx.t("common.choose"))
         if st.form_submit_button(ctx.t("admin.save"), type="primary"):
             _change(email, role)
     with right.form("adm_remove", border=True):

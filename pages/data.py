@@ -81,7 +81,7 @@ def _recipient(report: uploads.CheckReport | None) -> str | None:
         ctx.t("data.recipient"), [None, *counts], key="data_recipient",
         format_func=lambda c: ctx.t("data.recipient_all", n=fmt_int(total, ctx.lang))
         if c is None else ctx.t("data.recipient_one", country=places.country_name(c, ctx.lang),
-                                n=fmt_int(counts[c], ctx.lang)))
+                                n=fmt_int(counts[c], ctx.lang)), placeholder=ctx.t("common.choose"))
 
 
 def _check(upload, replace: bool, check_key, options: dict) -> None:
@@ -201,7 +201,8 @@ def _undo(writes: pd.DataFrame) -> None:
         return
     labels = {int(r.write_id): _write_label(r) for r in undoable.itertuples(index=False)}
     write_id = st.selectbox(ctx.t("snap.page.undo_pick"), list(labels),
-                            format_func=labels.__getitem__, key="data_undo_pick")
+                            format_func=labels.__getitem__, key="data_undo_pick",
+                            placeholder=ctx.t("common.choose"))
     lost = history.lost_by_undo(writes, write_id)
     when = history.text(undoable.loc[undoable["write_id"] == write_id, "written_at"].iloc[0])
     st.warning(ctx.t("snap.page.undo_warning", id=write_id, when=when,

@@ -130,9 +130,10 @@ def _controls(tab: ex.Tab) -> None:
         st.session_state["ex_sort"] = tab.default_sort_for(SHOW_NAMES)
     c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     c1.selectbox(ctx.t("explorer.sort"), allowed, key="ex_sort",
-                 format_func=lambda c: heads.get(c, c))
+                 format_func=lambda c: heads.get(c, c), placeholder=ctx.t("common.choose"))
     c2.toggle(ctx.t("explorer.descending"), key="ex_desc")
-    c3.selectbox(ctx.t("explorer.page_size"), ex.PAGE_SIZES, key="ex_size")
+    c3.selectbox(ctx.t("explorer.page_size"), ex.PAGE_SIZES, key="ex_size",
+                 placeholder=ctx.t("common.choose"))
 
 
 def _read_controls(tab: ex.Tab, state: dict) -> None:

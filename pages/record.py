@@ -31,14 +31,16 @@ def _coded(label: str, codelist: str, key: str, optional: bool = False,
     options = ([""] if optional else []) + list(CODES[codelist])
     index = options.index(default) if default in options else 0
     return st.selectbox(label, options, index=index, key=key,
-                        format_func=lambda c: ctx.label(codelist, c))
+                        format_func=lambda c: ctx.label(codelist, c),
+                        placeholder=ctx.t("common.choose"))
 
 
 def _country(label: str, key: str) -> str:
     names = {c: f"{places.country_name(c, ctx.lang)} ({c})" for c in sorted(countries())}
     options = ["", *sorted(names, key=names.get)]
     return st.selectbox(label, options, key=key,
-                        format_func=lambda c: names.get(c, ctx.t("common.none")))
+                        format_func=lambda c: names.get(c, ctx.t("common.none")),
+                        placeholder=ctx.t("common.choose"))
 
 
 def _text(label: str, key: str) -> str:
@@ -76,7 +78,7 @@ def _new_or_pick(what: str, options: dict[str, str]) -> str | None:
     if mode == "new":
         return None
     return st.selectbox(ctx.t(f"record.{what}_pick"), list(options), key=f"rec_{what}_pick",
-                        format_func=lambda v: options[v])
+                        format_func=lambda v: options[v], placeholder=ctx.t("common.choose"))
 
 
 def partner(choices: pd.DataFrame) -> dict:

@@ -62,7 +62,7 @@ def pick_week(ctx: context.Context, where) -> weekly.Week:
 
     sidebar.hold("weekly_week")
     label = where.selectbox(ctx.t("weekly.week"), choices, key="weekly_week",
-                            format_func=week_label)
+                            format_func=week_label, placeholder=ctx.t("common.choose"))
     week = weekly.Week.parse(label, default=ctx.today)
     if st.query_params.get("week") != week.label:
         st.query_params["week"] = week.label
@@ -392,7 +392,8 @@ def save(ctx: context.Context, record: dict) -> None:
 def _link_select(ctx: context.Context, what: str, options: dict[str, str]) -> str:
     none = ctx.t("weekly.edit.none")
     return st.selectbox(ctx.t(f"weekly.edit.{what}"), ["", *options], key=f"wk_add_{what}",
-                        format_func=lambda v: options.get(v, none))
+                        format_func=lambda v: options.get(v, none),
+                        placeholder=ctx.t("common.choose"))
 
 
 def add_form(ctx: context.Context, choices: dict, week: weekly.Week,
@@ -446,7 +447,8 @@ def update_form(ctx: context.Context, choices: dict, on_save: Callable[[dict], N
         return
     titles = dict(zip(open_actions["action_id"], open_actions["title"], strict=True))
     aid = st.selectbox(ctx.t("weekly.edit.which"), list(titles), key="wk_upd_id",
-                       format_func=lambda v: f"{titles[v]} ({v})")
+                       format_func=lambda v: f"{titles[v]} ({v})",
+                       placeholder=ctx.t("common.choose"))
     row = open_actions[open_actions["action_id"] == aid].iloc[0].to_dict()
     with st.form(f"wk_upd_{aid}", border=True):
         record = _update_fields(ctx, aid, row)

@@ -198,8 +198,10 @@ def sidebar(settings: Settings, version: int) -> Filters:
     hold("lang", "currency")
     with st.sidebar:
         lang = st.selectbox(t("app.language", st.session_state["lang"]), LANGS, key="lang",
-                            format_func=lambda v: t(f"app.lang_{v}", v))
-        st.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency")
+                            format_func=lambda v: t(f"app.lang_{v}", v),
+                            placeholder=t("common.choose", st.session_state["lang"]))
+        st.selectbox(t("app.currency", lang), DISPLAY_CURRENCIES, key="currency",
+                     placeholder=t("common.choose", lang))
         st.subheader(t("filter.title", lang))
         _filter_widgets(choices(str(settings.db_path), version, lang), lang)
     flt = _filters_from_state()

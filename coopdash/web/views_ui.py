@@ -69,7 +69,8 @@ def _pick(ctx: context.Context, person: sv.Who, views: dict[int, sv.SavedView]) 
     if wanted in views:
         st.session_state["views_pick"] = wanted
     chosen = st.selectbox(ctx.t("views.pick"), list(views), key="views_pick",
-                          format_func=lambda i: _label(ctx, views[i], person))
+                          format_func=lambda i: _label(ctx, views[i], person),
+                          placeholder=ctx.t("common.choose"))
     view = views[chosen]
     if st.button(ctx.t("views.open"), key="views_open_button", type="primary",
                  icon=":material/bookmark:", width="stretch"):
