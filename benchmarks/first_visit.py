@@ -15,8 +15,8 @@ the bare page); "moved" = the bytes Chromium's network layer received for the vi
 (CDP `encodedDataLength`, headers included, WebSocket frames not). Rounds are interleaved
 (bare, coopdash, bare, coopdash…) so that the machine's load falls on both alike; the
 figures are medians, the ratios are of medians of the same run, and the load average is
-written beside them. With `--write`, the section `speed:first-visit` of
-docs/benchmarks.md is replaced.
+written beside them. With `--write`, the result `speed-first-visit` (`-N` at N
+participants) is saved in docs/benchmarks/ and docs/benchmarks.md regenerated.
 """
 
 from __future__ import annotations
@@ -311,8 +311,11 @@ def main(argv: list[str] | None = None) -> None:
     print(body)
     if args.write:
         name = "speed:first-visit" + (f"-{args.participants}" if args.participants else "")
-        sections.put_titled(DOC, name, "A first visit against the framework's floor",
-                            "benchmarks/first_visit.py", body)
+        title = "A first visit against the framework's floor" + (
+            f" ({args.participants:,} participants)" if args.participants else "")
+        sections.put_titled(DOC, name, title, "python -m benchmarks first-visit "
+                            + " ".join(argv if argv is not None else sys.argv[1:]), body,
+                            figures=result)
 
 
 if __name__ == "__main__":

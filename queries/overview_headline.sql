@@ -95,10 +95,15 @@ known_funding as (
     join known_programs kp on kp.program_id = fu.program_id
     where kp.is_all or coalesce(fu.recorded_on, kp.known_on) <= kp.as_of
 ),
-counted_funding as (  -- is_counted as it stood then: the disbursements known by that day
-    select *, is_counted(origin, status, bool_or(status = 'spent') over (
-               partition by period, program_id, origin)) as is_counted
-    from known_funding
+spent_then as (  -- the disbursements known by that day (a grouping: no window per program)
+    select distinct period, program_id, origin from known_funding
+    where status = 'spent' and origin is not null
+),
+counted_funding as (  -- is_counted as it stood then
+    select k.*, is_counted(k.origin, k.status, s.program_id is not null) as is_counted
+    from known_funding k
+    left join spent_then s on s.period = k.period and s.program_id = k.program_id
+                          and s.origin = k.origin
 ),
 funding_by_source as (
     select period, 'funding' as metric, source as code, count(*) as n,
