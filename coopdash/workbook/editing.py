@@ -89,7 +89,7 @@ def changes(table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> pd.DataFr
     before = {row[at]: row for row in _text(opened.reindex(columns=cols)).itertuples(
         index=False, name=None)}
     keep = [before.get(row[at]) != row for row in edited.itertuples(index=False, name=None)]
-    return edited[keep].reset_index(drop=True)
+    return edited[pd.Series(keep, index=edited.index, dtype=bool)].reset_index(drop=True)
 
 
 def conflicts(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,

@@ -211,3 +211,28 @@ def test_the_validator_refuses_a_removal_others_point_to(sample_store, store_cop
         ("delegations", "program_id", "ref_removed", "jclair-exploratory-meeting-home"),
         ("delegations", "program_id", "ref_removed", "jclair-exploratory-meeting-partner")}
     assert _sha(db) == before
+
+
+def test_undo_of_a_delete_with_dependents_brings_every_record_back(sample_store, store_copy):
+    """Every row of the grid deleted (an empty frame back from the editor) with what
+    depends on it, then the keeper's own undo of that write: the program, its delegation
+    and its funding line are back, cell for cell, and the change list's trail (history,
+    import_added, import_log) is as it was before the delete."""
+    from coopdash.store import history
+
+    db = store_copy(sample_store)
+    tables = ("programs", "delegations", "funding", "history", "import_log", "import_added")
+
+    def content():
+        with store.reading(db) as con:
+            return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
+                    for t in tables}
+
+    before = content()
+    opened = _opened(db, "programs", ["jclair-study-visit-japan"])
+    _save(db, "programs", opened, opened.iloc[0:0], with_dependents=True)
+    assert content() != before
+    with store.reading(db) as con:
+        (write_id,) = con.execute("select max(write_id) from write_log").fetchall()[0]
+    history.undo(db, write_id, actor="ana@office.go.id", admin=False)
+    assert content() == before
