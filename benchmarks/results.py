@@ -18,6 +18,7 @@ never into the page.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -141,6 +142,8 @@ def write_page(folder: Path = FOLDER, path: Path = PAGE) -> None:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description="docs/benchmarks.md again from the results in "
+                            "docs/benchmarks/*.json (no measure)").parse_args()
     write_page()
     print(f"wrote {PAGE.relative_to(ROOT)} from {len(load())} results in "
           f"{FOLDER.relative_to(ROOT)}/")

@@ -4,15 +4,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 .venv/bin/ruff check .
-# One worker per core (pytest-xdist; at least 2, at most 4), tests handed out one at a
-# time as workers free up: the browser tests wait on their servers while another worker
-# runs. Each worker builds its own session stores and servers (temp folders and ports
-# are per worker). COOPDASH_TEST_WORKERS=N sets the number; 0 runs serially. The 20
-# slowest tests are listed at the end, for whoever wants the suite faster.
+# One worker per core (pytest-xdist; at least 2, at most 4), whole test files handed out
+# longest first (`--dist loadfile --no-loadscope-reorder`; the order is tests/conftest.py's
+# SLOWEST_FILES): the long browser files start at once, a module's server is started once,
+# and the workers end together on short unit files. Each worker builds its own session
+# stores and servers (temp folders and ports are per worker). COOPDASH_TEST_WORKERS=N sets
+# the number; 0 runs serially. The benchmarks' own tests are left out (`-m "not bench"`;
+# run them with `bash scripts/test.sh -m bench`); tests/unit/test_benchmarks_answer.py
+# still asks every benchmark for its --help. The 20 slowest tests are listed at the end.
 CORES=$(nproc)
 WORKERS=${COOPDASH_TEST_WORKERS:-$(( CORES < 2 ? 2 : (CORES > 4 ? 4 : CORES) ))}
 if [ "$WORKERS" = "0" ]; then
-  .venv/bin/python -m pytest --durations=20 "$@"
+  .venv/bin/python -m pytest -m "not bench" --durations=20 "$@"
 else
-  .venv/bin/python -m pytest -n "$WORKERS" --dist worksteal --durations=20 "$@"
+  .venv/bin/python -m pytest -m "not bench" -n "$WORKERS" --dist loadfile \
+    --no-loadscope-reorder --durations=20 "$@"
 fi

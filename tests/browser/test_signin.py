@@ -177,17 +177,20 @@ def test_admin_sees_the_admin_page(signin_app, person):
 
 def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sample_store,
                                                       tmp_path):
-    """Everything a signed-in viewer's browser receives on every page and explorer tab,
-    and every file it can download, holds no participant's name nor id. (Every expander
-    and tab of the viewer role is opened in the wall-screen crawl below: the same role
-    through the same code; opening them all twice doubled this file's time on two cores.)"""
+    """Everything a signed-in viewer's browser receives on every page, explorer tab,
+    expander and tab, and every file it can download, holds no participant's name nor id.
+    The one crawl of the viewer role: a wall screen (no sign-in, COOPDASH_ROLE=viewer) is
+    the same role through the same code, its sidebar's words and its pages' tables are
+    checked in AppTest (tests/apptest/test_access.py: test_sidebar_says_which_mode,
+    test_viewer_explorer_has_no_participant_name_nor_id); a second crawl of every page
+    took about a quarter of this file's time on two cores."""
     from crawl_util import Recorder, crawl, file_text, found, personal_data
 
     secret = personal_data(sample_store)
     page = person()
     seen = Recorder(page)
     sign_in(page, signin_app, "viewer@office.example")
-    files = crawl(page, signin_app, tmp_path, open_all=False)
+    files = crawl(page, signin_app, tmp_path)
     assert t("explorer.tab.participants", "en") in seen.text()  # the frames were recorded
     assert found(secret, seen.text()) == []
     assert {path.suffix for path in files} >= PACK_FILES, files  # not vacuous
@@ -397,30 +400,3 @@ def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, perso
     _wait_text(changed, t("access.no_role_page", "en", email=CHANGED))
     assert changed.locator('[data-testid="stSidebarNav"]').count() == 0
     assert not [w for w in _store_words() if w in changed.locator("body").inner_text()]
-
-
-def test_wall_screen_viewer_without_sign_in_sees_no_names(sample_store, tmp_path_factory,
-                                                          person, tmp_path):
-    """Without sign-in, COOPDASH_ROLE=viewer (a wall screen): the crawl of every page,
-    tab, expander and download holds no participant's name nor id; the sidebar says so."""
-    from conftest import start_server
-    from crawl_util import Recorder, crawl, file_text, found, personal_data
-
-    db = tmp_path_factory.mktemp("wall") / "wall.duckdb"
-    shutil.copy(sample_store, db)
-    proc, url = start_server(db, {"COOPDASH_ROLE": "viewer", "COOPDASH_LANG": "en",
-                                  "COOPDASH_TODAY": "2026-11-28"})
-    try:
-        page = person()
-        seen = Recorder(page)
-        files = crawl(page, url, tmp_path)
-        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-        assert t("access.mode.shared", "en", role=t("role.viewer", "en")) in sidebar
-        secret = personal_data(sample_store)
-        assert found(secret, seen.text()) == []
-        assert {path.suffix for path in files} >= PACK_FILES, files  # not vacuous
-        for path in files:
-            assert found(secret, file_text(path)) == [], path.name
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
