@@ -1,6 +1,7 @@
 """In a real Chromium against a real `streamlit run`: a keeper edits a record in the
 Explorer's editor and sees it on the page and in the Data page's history; two keepers
-editing the same record: the second save is refused, naming who changed it (issue 18 §1)."""
+editing the same record: the second save is refused, naming who changed it; a program
+deleted in the grid with what depends on it, once the keeper agrees (issue 18 §1)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,42 @@ def test_two_keepers_edit_the_same_record(served, browser):
         assert con.execute("select count(*) from write_log").fetchall() == before
     for p in (first, second):
         p.context.close()
+
+
+def _dependents_of(db, program_id: str) -> tuple[int, int]:
+    with store.reading(db) as con:
+        return con.execute(
+            "select count(distinct d.delegation_id), count(p.participant_id) from delegations d "
+            "left join participants p using (delegation_id) where d.program_id = $p",
+            {"p": program_id}).fetchall()[0]
+
+
+def test_a_keeper_deletes_a_program_with_its_dependents(served, page):
+    """Select the first program's row in the grid and delete it (the Delete key), Save:
+    the page says what depends on it and asks, nothing is written; "Delete them all":
+    the program and its delegations are gone from the store and the table."""
+    url, db = served
+    program_id, title = _first_title(db)
+    delegations, _people = _dependents_of(db, program_id)
+    assert delegations > 0
+    _open_editor(page, url)
+    grid = page.locator(".st-key-ex_editor_programs")
+    grid.locator("canvas").first.wait_for()
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the first row's marker: selects it
+    page.wait_for_timeout(300)
+    page.keyboard.press("Delete")
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    said = _save(page)
+    assert f"delegations: {delegations} (" in said, said
+    assert _dependents_of(db, program_id)[0] == delegations  # nothing written yet
+    page.locator(".st-key-ex_edit_delete_all button").click()
+    wait_idle(page)
+    assert exceptions(page) == []
+    with store.reading(db) as con:
+        assert con.execute("select count(*) from programs where program_id = $p",
+                           {"p": program_id}).fetchall() == [(0,)]
+    assert _dependents_of(db, program_id) == (0, 0)
+    assert page.locator("td", has_text=title).count() == 0
