@@ -17,6 +17,9 @@ create or replace temp macro province_or_none(region_code) as
 -- line (so every source and 'none' is the same as choosing nothing); people with no
 -- province (every province and 'none' keeps every person; a program with no participant
 -- at all still drops out once a province is chosen: the filter's help says so).
+-- Each subquery repeats its filter's "is it chosen" test inside, so that with the filter
+-- empty DuckDB plans it as an empty result instead of scanning funding, delegations and
+-- participants for every page's query.
 create or replace temp macro f_programs(f) as table
 select p.*
 from programs p
@@ -29,18 +32,23 @@ where in_list(f['partners'], p.partner_id)
   and (f['date_to'] is null or p.starts_on <= f['date_to']::date)
   and (len(f['sources']) = 0
        or p.program_id in (select program_id from funding
-                           where list_contains(f['sources']::varchar[], source))
-       or (list_contains(f['sources']::varchar[], 'none')
-           and p.program_id not in (select program_id from funding)))
+                           where len(f['sources']) > 0
+                             and list_contains(f['sources']::varchar[], source))
+       or p.program_id in (select pr.program_id from programs pr
+                           where list_contains(f['sources']::varchar[], 'none')
+                             and pr.program_id not in (select program_id from funding)))
   and in_list(f['origins'], coalesce(p.origin, 'none'))
   and (len(f['recipients']) = 0
        or p.program_id in (select program_id from recipients
-                           where list_contains(f['recipients']::varchar[], country)))
+                           where len(f['recipients']) > 0
+                             and list_contains(f['recipients']::varchar[], country)))
   and (len(f['regions']) = 0
        or p.program_id in (
             select d.program_id
-            from participants x join delegations d on d.delegation_id = x.delegation_id
-            where list_contains(f['regions']::varchar[], province_or_none(x.region_code))));
+            from delegations d
+            where len(f['regions']) > 0 and d.delegation_id in (
+                select x.delegation_id from participants x
+                where list_contains(f['regions']::varchar[], province_or_none(x.region_code)))));
 
 -- Delegations of the filtered programs, with direction as the contract defines it:
 -- outbound = our side, held in person abroad; inbound = partner side, in person at home.
