@@ -727,15 +727,31 @@ def check_row_rules(staging: Staging, issues: Issues) -> None:
                             per_row=params)
 
 
+def _pairs_with_file_rows(staging: Staging, left: str, right: str, select: str,
+                          on: str, where: str, order: str) -> pd.DataFrame:
+    """The pairs (`left` l, `right` r) of the store after the import that satisfy `on`
+    and `where` and hold at least one of the file's rows: one side from the file
+    (`_f_`), the other from the store after (`_a_`), so that a small file reads only
+    its own rows' partners, not every stored pair."""
+    parts = []
+    if left in staging.tables:
+        parts.append(f"select {select} from _f_{left} l join _a_{right} r on {on} "
+                     f"where {where}")
+    if right in staging.tables:
+        parts.append(f"select {select} from _a_{left} l join _f_{right} r on {on} "
+                     f"where {where}")
+    return staging.query(f"select * from ({' union '.join(parts)}) order by {order}")
+
+
 def check_funding_delegation(staging: Staging, issues: Issues) -> None:
     if not {"funding", "delegations"} & staging.tables.keys():
         return
-    found = staging.query(
-        "select f._row as f_row, d._row as d_row, f.funding_id as funding, "
-        "f.program_id as program, f.delegation_id as delegation, d.program_id as actual "
-        "from _a_funding f join _a_delegations d on d.delegation_id = f.delegation_id "
-        "where d.program_id <> f.program_id and (f._row is not null or d._row is not null) "
-        "order by f._row")
+    found = _pairs_with_file_rows(
+        staging, "funding", "delegations",
+        "l._row as f_row, r._row as d_row, l.funding_id as funding, "
+        "l.program_id as program, l.delegation_id as delegation, r.program_id as actual",
+        "r.delegation_id = l.delegation_id", "r.program_id <> l.program_id",
+        "f_row nulls last, d_row")
     per = {k: found[k].to_numpy() for k in ("funding", "program", "delegation", "actual")}
     mine = found["f_row"].notna().to_numpy()
     issues.add_rows("funding", "delegation_id", "delegation_other_program",
@@ -750,13 +766,13 @@ def check_funding_delegation(staging: Staging, issues: Issues) -> None:
 def check_program_partner(staging: Staging, issues: Issues) -> None:
     if not {"programs", "agreements"} & staging.tables.keys():
         return
-    found = staging.query(
-        "select p._row as p_row, a._row as a_row, p.program_id as program, "
-        "p.partner_id as partner, p.agreement_id as agreement, "
-        "a.partner_id as agreement_partner from _a_programs p "
-        "join _a_agreements a on a.agreement_id = p.agreement_id "
-        "where p.partner_id <> a.partner_id and (p._row is not null or a._row is not null) "
-        "order by p._row")
+    found = _pairs_with_file_rows(
+        staging, "programs", "agreements",
+        "l._row as p_row, r._row as a_row, l.program_id as program, "
+        "l.partner_id as partner, l.agreement_id as agreement, "
+        "r.partner_id as agreement_partner",
+        "r.agreement_id = l.agreement_id", "l.partner_id <> r.partner_id",
+        "p_row nulls last, a_row")
     per = {k: found[k].to_numpy() for k in ("program", "partner", "agreement",
                                             "agreement_partner")}
     mine = found["p_row"].notna().to_numpy()

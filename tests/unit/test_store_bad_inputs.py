@@ -80,6 +80,14 @@ CASES = {
         _csv({"funding": FUND + "f,jclair-seminar-tokyo,jclair-study-visit-japan-home,apbd,,,,"
                                 "planned,\n"}),
         "funding", 2, "delegation_id", "delegation_other_program"),
+    "a delegation moved away from the program its funding names": (
+        _csv({"delegations": DELEG + "jclair-study-visit-japan-home,jclair-seminar-tokyo,"
+                                     "home,10\n"}),
+        "delegations", 2, "program_id", "delegation_moved"),
+    "a program whose partner is not its agreement's": (
+        _csv({"partners": "partner_id,name,country,org_type\nother,Other,SG,ngo\n",
+              "programs": PROG + "p,other,bpsdm-jclair,T,seminar,planned,,,,,\n"}),
+        "programs", 2, "partner_id", "partner_mismatch"),
     "an empty file": (_raw("book.xlsx", b""), None, None, None, "empty_file"),
     "a file that is not a workbook": (
         _raw("book.xlsx", b"hello, this is a letter\n"), None, None, None, "not_workbook"),
