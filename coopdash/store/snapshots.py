@@ -416,10 +416,11 @@ def _one_write(path: Path, entry: tuple, _base: int | None = None, _create=None,
             applied_to = base.data_version(con)  # the version copied (0: a new store)
             yield con
             version = _finish(con, path, applied_to, entry)
+            bases = kept_bases(con)  # read here: no second open of the file published
         finally:
             con.close()
         _publish(path, work, version)
-        _prune(path, version)
+        _prune(path, version, bases)
     finally:
         for leftover in (work, Path(f"{work}.wal")):
             leftover.unlink(missing_ok=True)
@@ -541,10 +542,10 @@ def _publish(path: Path, work: Path, version: int) -> None:
     _fsync(path.parent)
 
 
-def _prune(path: Path, version: int) -> None:
-    """Keep the current version and the bases of the last `COOPDASH_UNDO_KEEP` writes
-    that changed records and are not undone (imports, edits, undos...)."""
-    keep = {version, *kept_bases(path, version)}
+def _prune(path: Path, version: int, bases: list[int]) -> None:
+    """Keep the current version and `bases` (`kept_bases`: those of the last
+    `COOPDASH_UNDO_KEEP` writes that changed records and are not undone)."""
+    keep = {version, *bases}
     for v, f in _published(versions_dir(path)).items():
         if v not in keep:
             f.unlink(missing_ok=True)
@@ -555,15 +556,13 @@ def kept_versions(path: Path | str) -> list[int]:
     return sorted(_published(versions_dir(path)))
 
 
-def kept_bases(path: Path, version: int) -> list[int]:
-    con = base.open_file(version_file(path, version), read_only=True)
-    try:
-        rows = con.execute(
-            "select base_version from write_log where base_version is not null "
-            "and what not in $logs and undone_by is null order by write_id desc limit $n",
-            {"logs": list(NO_RECORD_WRITES), "n": _settings().undo_keep}).fetchall()
-    finally:
-        con.close()
+def kept_bases(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The versions to keep for undo, by the write log on `con`: the bases of the last
+    `COOPDASH_UNDO_KEEP` writes that changed records and are not undone."""
+    rows = con.execute(
+        "select base_version from write_log where base_version is not null "
+        "and what not in $logs and undone_by is null order by write_id desc limit $n",
+        {"logs": list(NO_RECORD_WRITES), "n": _settings().undo_keep}).fetchall()
     return [r[0] for r in rows]
 
 
