@@ -6,7 +6,7 @@
 
 Each benchmark is a module of this package with a `main()` that reads its options from
 the command line; when asked (`--write`, `--doc`, or the scale benchmark's `--out`) it
-writes its result to its own file, docs/benchmarks/NAME.json, and regenerates
+writes its result to its own file, docs/benchmarks/<name>.json, and regenerates
 docs/benchmarks.md from all of them (benchmarks/results.py; `python -m benchmarks page`
 regenerates it alone). Modules import each other as `benchmarks.x`
 and the tests' helpers as `tests.x`: nothing changes `sys.path`.
@@ -31,7 +31,7 @@ BENCHMARKS = {
     "crash-dashboard": ("crash_dashboard", "kill -9 of the server during a write"),
     "soak": ("soak", "browser sessions for minutes while imports, undos and edits land"),
     "capacity": ("capacity", "sessions per server at 1M through Streamlit's protocol "
-                             "(benchmarks/wsload.py) while imports and undos land"),
+                             "(tests/wsload.py) while imports and undos land"),
     "big-xlsx": ("big_xlsx", "a 1M-participant workbook as one .xlsx"),
     "corpus": ("corpus", "the hostile corpus, case by case"),
     "iati": ("iati_bench", "a 50 MB IATI file imported, against lxml's own reading"),

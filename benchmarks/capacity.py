@@ -8,7 +8,7 @@ A real `streamlit run app.py` (or `--processes N` of them over the same store, e
 its own port: a session stays with one process, as behind the shipped nginx's sticky
 upstream) serves a store of `--participants`. For each step of `--steps` sessions, for
 `--seconds`:
-- that many sessions of the load client (benchmarks/wsload.py: Streamlit's own WebSocket
+- that many sessions of the load client (tests/wsload.py: Streamlit's own WebSocket
   protocol, one asyncio process, no browser) arrive over the step's first 20 s and go
   round the pages (Overview, Delegations, Funding, Timeline, every Explorer tab, Weekly,
   Data), a person's think time (`--think` s on average, 0.5× to 1.5×) between two
@@ -25,7 +25,7 @@ Overview, from the load client and from Chromium, must show the six headline fig
 ONE published version's `summary --json`) and stale ones; the server's CPU (cores busy
 over the step) and memory (RSS of its process tree, max); the load average.
 
-Not a test: `--doc` writes its result (docs/benchmarks/capacity.json, or capacity-N.json
+Not a test: `--doc` writes its result (in docs/benchmarks: capacity.json, or capacity-N.json
 for N processes) and regenerates docs/benchmarks.md; the raw JSON is in the work folder.
 `--quick`: 10,000 participants, steps 2 and 4, 20 s each, 2 writes, no browser.
 """
@@ -47,9 +47,10 @@ from pathlib import Path
 import psutil
 from websockets.exceptions import WebSocketException
 
-from benchmarks import results, served, soak, wsload
+from benchmarks import results, served, soak
 from coopdash.figures import explorer as ex
 from coopdash.i18n import t
+from tests import wsload
 
 LANG = soak.LANG
 ARRIVAL_S = 20.0  # sessions arrive over this many seconds of a step
@@ -312,7 +313,7 @@ def row(s: dict) -> str:
 def markdown(r: dict) -> str:
     head = (f"{r['processes']} server process(es) (`streamlit run app.py`) over a store of "
             f"{r['participants']:,} participants; per step, that many sessions of the "
-            "load client (benchmarks/wsload.py: Streamlit's WebSocket protocol, no browser) "
+            "load client (tests/wsload.py: Streamlit's WebSocket protocol, no browser) "
             f"for {r['seconds']:.0f} s (the issue asks 300 s; shorter where said: the "
             "machine is shared), going round every page and Explorer tab with "
             f"{r['think_s']} s of think time on average between clicks, every second round "
@@ -334,7 +335,8 @@ def markdown(r: dict) -> str:
 
 
 def write_doc(r: dict) -> None:
-    """Its result file (docs/benchmarks/capacity[-N].json) and the page regenerated."""
+    """Its result file (docs/benchmarks: capacity.json or capacity-N.json), the page
+    regenerated."""
     name = "capacity" if r["processes"] == 1 else f"capacity-{r['processes']}"
     title = (f"Capacity: sessions per server at {r['participants']:,} participants, "
              f"{r['processes']} process{'es' if r['processes'] > 1 else ''}")

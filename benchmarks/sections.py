@@ -1,7 +1,7 @@
 """How a benchmark writes its section of docs/benchmarks.md: through its own result file.
 
 docs/benchmarks.md is generated (benchmarks/results.py): a benchmark never edits it in
-place. `put_titled` saves the result `NAME` (docs/benchmarks/NAME.json, with the date,
+place. `put_titled` saves the result `name` (docs/benchmarks/<name>.json, with the date,
 commit, machine and load) and regenerates the page; `put` does the same for the older
 scripts that build a marked block (`<!-- NAME -->`, a `## title` line, the body,
 `<!-- /NAME -->`)."""

@@ -45,19 +45,12 @@ from pathlib import Path
 from benchmarks import sections, served
 from coopdash import store
 from coopdash.figures import explorer as ex
-from coopdash.i18n import fmt_int, t
+from coopdash.i18n import t
+from tests.headline import HEADLINE, shown_figures
 
 ROOT = served.ROOT
 DOC = ROOT / "docs" / "benchmarks.md"
 LANG = "en"
-HEADLINE = (  # (label key on the Overview, path in `summary --json`)
-    ("lead.overview.agreements", ("agreements", "total")),
-    ("lead.overview.programs", ("programs", "total")),
-    ("lead.overview.seats_out", ("seats_planned", "outbound")),
-    ("lead.overview.seats_in", ("seats_planned", "inbound")),
-    ("lead.overview.funding", ("funding", "lines")),
-    ("lead.overview.actions_open", ("actions", "open")),
-)
 NAV = ("overview", "delegations", "funding", "timeline", "explorer", "weekly", "data")
 SETTLE_QUIET_MS = 400
 STAGGER = 1.5  # seconds between two sessions' first opening (people arrive, not at once)
@@ -391,16 +384,6 @@ async def last_look(browser, url: str, shots: Path) -> None:
 
 
 # --- the verdict ------------------------------------------------------------------------------
-
-def dig(data: dict, path: tuple[str, ...]):
-    for key in path:
-        data = data[key]
-    return data
-
-
-def shown_figures(summary: dict) -> list[str]:
-    return [fmt_int(dig(summary, path), LANG) for _, path in HEADLINE]
-
 
 def check_states(loads: list[Load], figures: dict[int, list[str]],
                  seen: list[tuple[float, int]], grace: float = 5.0) -> dict:

@@ -4,13 +4,14 @@ front of a real `streamlit run app.py` at the sub-path /coopdash/, and Chromium 
 
 from __future__ import annotations
 
+import json
 import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import _free_port, start_server
+from conftest import _free_port, run_cli, start_server
 from deploy_checks import check_proxied, heading, open_landing, open_path, outside
 from nginx_util import BASE_PATH, NGINX, nginx_in_front
 
@@ -251,7 +252,7 @@ async def _tabs_land(base: str, procs: dict, route: str) -> dict[int, int]:
     each process got."""
     import asyncio
 
-    from benchmarks import wsload
+    import wsload
 
     for _ in range(100):  # the previous browser's sockets closed
         if not any(_held(procs).values()):
@@ -267,7 +268,7 @@ async def _tabs_land(base: str, procs: dict, route: str) -> dict[int, int]:
 
 
 async def _overview(base: str, route: str):
-    from benchmarks import wsload
+    import wsload
 
     tab = await wsload.Session.open(base, cookies={"coopdash_route": route}, ssl=_insecure())
     try:
@@ -283,8 +284,7 @@ def test_a_browser_stays_with_one_process(two_behind_nginx, demo_store):
     shows the store's figures (`summary --json`)."""
     import asyncio
 
-    from benchmarks import served
-    from benchmarks.soak import HEADLINE, shown_figures
+    from headline import HEADLINE, shown_figures
 
     base, procs = two_behind_nginx
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=_insecure()))
@@ -300,5 +300,6 @@ def test_a_browser_stays_with_one_process(two_behind_nginx, demo_store):
     assert all(sorted(got.values()) == [0, 2] for got in landed), landed
     assert {max(got, key=got.get) for got in landed} == set(procs), landed
     shown = asyncio.run(_overview(base, route)).metrics()
-    assert [shown[t(k, "en")] for k, _ in HEADLINE] == shown_figures(
-        served.summary_json(demo_store))
+    assert [shown[t(k, "en")] for k, _ in HEADLINE] == shown_figures(json.loads(run_cli(
+        "summary", "--json", "--as-of", "2026-11-28", "--db", str(demo_store),
+        env={"COOPDASH_TODAY": "2026-11-28"}).stdout))

@@ -1,4 +1,4 @@
-"""The capacity benchmark's load client (benchmarks/wsload.py) speaks Streamlit's protocol
+"""The capacity benchmark's load client (tests/wsload.py) speaks Streamlit's protocol
 to a real served coopdash: a run of the Overview ends, and the figures it carries are
 those `summary --json` prints for the store; a filter set through a widget state narrows
 them as the store says it should."""
@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import wsload
+from headline import HEADLINE, dig, shown_figures
 
-from benchmarks import served, wsload
-from benchmarks.soak import HEADLINE, dig, shown_figures
+from benchmarks import served
 from coopdash.i18n import code_label, fmt_int, t
 
 pytestmark = pytest.mark.bench

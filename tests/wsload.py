@@ -1,5 +1,7 @@
 """A load client that speaks Streamlit's own protocol, so that one asyncio process drives
-hundreds of sessions of a served coopdash without a browser each (issue 22 §3).
+hundreds of sessions of a served coopdash without a browser each (issue 22 §3). It lives
+with the tests: the capacity benchmark drives its sessions with it, and the nginx test
+checks with it that a browser's sockets stay with one process.
 
 What a browser tab does, and what this does in its place: it opens the WebSocket at
 `<base>/_stcore/stream` and sends `BackMsg.rerun_script` (a `ClientState`: the page's
