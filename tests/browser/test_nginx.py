@@ -277,13 +277,22 @@ async def _overview(base: str, route: str):
         await tab.close()
 
 
+def _run_apart(coroutine):
+    """`coroutine` run to its end on an event loop of its own thread: the module's
+    Chromium tests keep Playwright's (sync API) loop running in this one, where
+    `asyncio.run` is refused."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_a_browser_stays_with_one_process(two_behind_nginx, demo_store):
     """Behind the sticky upstream, with two processes: the first answer gives the browser
     its route cookie (and a browser that has one gets none); every WebSocket of one
     browser lands on one process, browsers spread over both, and a run through nginx
     shows the store's figures (`summary --json`)."""
-    import asyncio
-
     from headline import HEADLINE, shown_figures
 
     base, procs = two_behind_nginx
@@ -295,11 +304,11 @@ def test_a_browser_stays_with_one_process(two_behind_nginx, demo_store):
     again = urllib.request.Request(base + "/", headers={"Cookie": f"coopdash_route={route}"})
     with opener.open(again) as second:
         assert second.headers["Set-Cookie"] is None
-    landed = [asyncio.run(_tabs_land(base, procs, r))
+    landed = [_run_apart(_tabs_land(base, procs, r))
               for r in [route, *(f"browser-{i}" for i in range(11))]]
     assert all(sorted(got.values()) == [0, 2] for got in landed), landed
     assert {max(got, key=got.get) for got in landed} == set(procs), landed
-    shown = asyncio.run(_overview(base, route)).metrics()
+    shown = _run_apart(_overview(base, route)).metrics()
     assert [shown[t(k, "en")] for k, _ in HEADLINE] == shown_figures(json.loads(run_cli(
         "summary", "--json", "--as-of", "2026-11-28", "--db", str(demo_store),
         env={"COOPDASH_TODAY": "2026-11-28"}).stdout))
