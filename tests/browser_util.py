@@ -46,6 +46,19 @@ _RUNNING = """() => {
 }"""
 
 
+def click_download(page: Page, button, timeout: float = 180.0):
+    """Click the download `button` once the app is idle and return Playwright's download.
+    A download's click starts a run of the page (so a refused file is said why: see
+    coopdash.web.auth.note_refusal); a click while such a run is still going interrupts
+    it, and Streamlit drops the deferred files of an interrupted run's buttons, so a
+    second click at once could lose its file (as a person's hurried second click would:
+    a second click then works)."""
+    wait_idle(page, timeout)
+    with page.expect_download(timeout=timeout * 1000) as info:
+        button.click()
+    return info.value
+
+
 def wait_charts(page: Page, timeout: float = 30.0) -> None:
     """Wait until Plotly has drawn every chart on the page."""
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=timeout * 1000)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import duckdb
-from browser_util import wait_idle
+from browser_util import click_download, wait_idle
 from playwright.sync_api import Page
 
 PAGES = ("", "delegations", "funding", "timeline", "explorer", "weekly")
@@ -146,10 +146,9 @@ def _download_all(page: Page, folder: Path) -> list[Path]:
         button = buttons.nth(i)
         if not button.is_enabled():
             continue
-        with page.expect_download(timeout=180_000) as info:
-            button.click()
-        path = folder / f"{len(list(folder.iterdir()))}-{info.value.suggested_filename}"
-        info.value.save_as(path)
+        got = click_download(page, button)
+        path = folder / f"{len(list(folder.iterdir()))}-{got.suggested_filename}"
+        got.save_as(path)
         out.append(path)
     return out
 

@@ -6,6 +6,7 @@ import pytest
 from browser_util import (
     chart_data,
     choose,
+    click_download,
     metrics,
     wait_charts,
     wait_idle,
@@ -77,10 +78,9 @@ def test_explorer_downloads_each_format(server, page, demo_store, tmp_path):
     wait_idle(page)
     got = {}
     for fmt in ("csv", "xlsx", "parquet"):
-        with page.expect_download() as info:
-            page.locator(f".st-key-ex_dl_{fmt} button").click()
-        path = tmp_path / info.value.suggested_filename
-        info.value.save_as(path)
+        got_file = click_download(page, page.locator(f".st-key-ex_dl_{fmt} button"))
+        path = tmp_path / got_file.suggested_filename
+        got_file.save_as(path)
         got[fmt] = path
     csv = pd.read_csv(got["csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
     parquet = pd.read_parquet(got["parquet"])

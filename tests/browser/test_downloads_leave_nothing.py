@@ -8,7 +8,7 @@ import shutil
 
 import duckdb
 import pytest
-from browser_util import wait_idle
+from browser_util import click_download, wait_idle
 from conftest import start_server
 from deploy_checks import PATIENCE, open_path
 
@@ -18,10 +18,9 @@ pytestmark = pytest.mark.browser
 
 
 def _download(page, key: str, folder):
-    with page.expect_download(timeout=PATIENCE * 1000) as info:
-        page.locator(f".st-key-{key} button").click()
-    path = folder / f"{key}-{info.value.suggested_filename}"
-    info.value.save_as(path)
+    got = click_download(page, page.locator(f".st-key-{key} button"), PATIENCE)
+    path = folder / f"{key}-{got.suggested_filename}"
+    got.save_as(path)
     return path
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_util import wait_idle
+from browser_util import click_download, wait_idle
 from oidc_util import ADMIN, CHANGED, sign_in, sign_out, signin_dashboard
 from playwright.sync_api import expect
 
@@ -199,10 +199,9 @@ def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sampl
 
 
 def _download(page, key: str, folder):
-    with page.expect_download(timeout=180_000) as info:
-        page.locator(f".st-key-{key} button").click()
-    path = folder / info.value.suggested_filename
-    info.value.save_as(path)
+    got = click_download(page, page.locator(f".st-key-{key} button"))
+    path = folder / got.suggested_filename
+    got.save_as(path)
     return path
 
 

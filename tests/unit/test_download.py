@@ -32,6 +32,17 @@ def test_build_runs_only_when_called_and_checks_the_role_again():
     assert calls == [1] and recorded == [1]
 
 
+def _role_setter(db):
+    """`set_role(role)`: the administrator gives ana@office.go.id `role` (None: removes
+    it), one published write."""
+
+    def set_role(role):
+        with store.writing(db, actor="boss@office.go.id", what="role") as w:
+            users.set_role(w, "ana@office.go.id", role, "boss@office.go.id")
+
+    return set_role
+
+
 def test_the_click_reads_a_signed_in_persons_role_afresh(sample_store, store_copy,
                                                          monkeypatch):
     """A role removed by an administrator after the page was drawn refuses the click,
@@ -40,11 +51,7 @@ def test_the_click_reads_a_signed_in_persons_role_afresh(sample_store, store_cop
     that sees names, none otherwise."""
     db = store_copy(sample_store)
     monkeypatch.setenv("COOPDASH_DB", str(db))
-
-    def set_role(role):
-        with store.writing(db, actor="boss@office.go.id", what="role") as w:
-            users.set_role(w, "ana@office.go.id", role, "boss@office.go.id")
-
+    set_role = _role_setter(db)
     set_role("analyst")
     reader = store.Reader(db)  # the dashboard's reader: the page pins the version it drew
     drawn_from = reader.connection()
@@ -75,11 +82,7 @@ def test_a_file_drawn_with_names_is_refused_once_the_role_sees_none(sample_store
     the analyst has become gets no names; a file without names is still given."""
     db = store_copy(sample_store)
     monkeypatch.setenv("COOPDASH_DB", str(db))
-
-    def set_role(role):
-        with store.writing(db, actor="boss@office.go.id", what="role") as w:
-            users.set_role(w, "ana@office.go.id", role, "boss@office.go.id")
-
+    set_role = _role_setter(db)
     set_role("analyst")
     ana = Person(role="analyst", actor="ana@office.go.id", email="ana@office.go.id",
                  signed_in=True)
