@@ -518,6 +518,20 @@ class PdfUnavailableError(RuntimeError):
     """No Chromium on this machine (or it failed): the HTML pack still is."""
 
 
+# Chromium opens a Unix socket in $TMPDIR/org.chromium.Chromium.XXXXXX/ (a socket path
+# holds 107 bytes at most): under a longer temp folder it cannot start at all
+SOCKET_ROOM = 60
+
+
+def _chromium_env() -> dict[str, str]:
+    """The environment for Chromium: ours, with a temp folder short enough for its
+    socket (the system's /tmp when the configured one is too long)."""
+    env = dict(os.environ)
+    if len(tempfile.gettempdir()) > SOCKET_ROOM:
+        env["TMPDIR"] = "/tmp"
+    return env
+
+
 def _run_chromium(tmp: str, args: list[str], timeout: float) -> subprocess.CompletedProcess:
     """Headless Chromium with a fresh profile in `tmp`, nothing from the network on its
     own, page time fast-forwarded up to 10 s (scripts and drawing finish)."""
@@ -528,7 +542,8 @@ def _run_chromium(tmp: str, args: list[str], timeout: float) -> subprocess.Compl
            "--disable-background-networking", "--disable-component-update",
            "--disable-sync", "--no-first-run", "--disable-extensions",
            f"--user-data-dir={tmp}/profile", "--virtual-time-budget=10000", *args]
-    return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
+                          env=_chromium_env())
 
 
 def html_to_pdf(html_text: str, timeout: float = 120) -> bytes:

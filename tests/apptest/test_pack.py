@@ -204,3 +204,24 @@ def test_without_chromium_the_pack_carries_plotly_once(store_copy, demo_store, t
     assert text.count("Plotly.newPlot(") == 6
     assert text.count("* plotly.js v") == 1  # the bundle's banner: plotly.js, once
     assert "<!--chart-" not in text
+
+
+def test_charts_are_drawn_under_a_long_temp_folder(store_copy, demo_store, tmp_path, today,
+                                                   monkeypatch):
+    """A server whose TMPDIR is a long path (a service's private folder, pytest's own):
+    Chromium still draws the charts (its socket would not fit under that folder) and
+    leaves nothing there."""
+    import tempfile
+
+    long = tmp_path / ("x" * 60) / "server-tmp"
+    long.mkdir(parents=True, mode=0o700)
+    monkeypatch.setenv("TMPDIR", str(long))  # what the server's children get
+    monkeypatch.setattr(tempfile, "tempdir", str(long))  # what this process reads
+    pack.svg_charts.cache_clear()
+    con = store.connect(store_copy(demo_store))
+    try:
+        text = pack.build_html(con, WEEK, Scope.of(settings.get()), "en")
+    finally:
+        con.close()
+    assert text.count('<svg class="main-svg"') >= 6 and "<script" not in text
+    assert list(long.iterdir()) == []
