@@ -126,7 +126,13 @@ def _apptest_pages_mode(monkeypatch):
     each run would start in Streamlit's legacy pages mode and `legacy_pages` would rerun
     it, dropping the click that started it (a form submit, a button), where a real server
     sets the flag once per process. AppTest's own PagesManager (only it) leaves the mode
-    at once, as a real server's later runs do."""
+    at once, as a real server's later runs do.
+
+    It stays (issue 17 asked whether it could go): Streamlit 1.67's AppTest still sets
+    `PagesManager.uses_pages_directory = None` before each run it starts
+    (`streamlit/testing/v1/app_test.py`, `_run`), and offers no public switch; the
+    dashboard's own shim for the same flag is `coopdash/web/legacy_pages.py`. Drop this
+    when AppTest stops resetting the flag."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import app_test
 
