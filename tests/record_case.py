@@ -121,11 +121,14 @@ def rest_of_sample(folder: Path) -> Path:
 
 def pack_html(db: Path, week: str) -> str:
     """The English pack of `week` over the store at `db`, its chart ids and making time
-    masked (they differ between two builds of the same records)."""
+    masked (they differ between two builds of the same records). Its charts as Plotly
+    figures (`svg=False`): the same data compared, without a Chromium to draw them."""
+    scope = Scope.of(settings.get())
     con = store.connect(db, read_only=True)
     try:
-        html = pack.build_html(con, weekly.Week.parse(week), Scope.of(settings.get()), "en")
+        review = pack.build_review(con, weekly.Week.parse(week), scope, "en")
     finally:
         con.close()
+    html = pack.render_html(review, scope, "en", svg=False)
     html = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", html)  # chart ids
     return re.sub(r"\d{1,2} \w+ \d{4},? \d{2}[.:]\d{2}", "<made>", html)  # the making time
