@@ -7,7 +7,7 @@ bash scripts/setup.sh dev
 # One worker per core (pytest-xdist; at least 2, at most 4), whole test files handed out
 # longest first (`--dist loadfile --no-loadscope-reorder`; the order is tests/conftest.py's
 # SLOWEST_FILES): the long browser files start at once, a module's server is started once,
-# and the workers end together on short unit files. Each worker builds its own session
+# and the last files handed out are short unit files. Each worker builds its own session
 # stores and servers (temp folders and ports are per worker). COOPDASH_TEST_WORKERS=N sets
 # the number; 0 runs serially. The benchmarks' own tests are left out (`-m "not bench"`;
 # run them with `bash scripts/test.sh -m bench`); tests/unit/test_benchmarks_answer.py

@@ -65,8 +65,8 @@ def pytest_collection_modifyitems(config, items):
 
 # The files that took longest (`--durations=0`, summed per file; README "Tests"), longest
 # first: `scripts/test.sh` hands whole files to its workers in collection order (`--dist
-# loadfile --no-loadscope-reorder`), so the long ones start at once and the two workers end
-# together on short unit files. A file not named here keeps its place after them, heavier
+# loadfile --no-loadscope-reorder`), so the long ones start at once and the last files handed
+# out are short unit files. A file not named here keeps its place after them, heavier
 # kinds first.
 SLOWEST_FILES = (
     "browser/test_signin.py", "browser/test_nginx.py", "browser/test_browser.py",
