@@ -328,8 +328,11 @@ def _admin_sets(admin, email: str, role: str | None) -> None:
         admin.get_by_role("option", name=t(f"role.{role}", "en")).click()
         admin.get_by_role("button", name=t("admin.save", "en")).click()
     new = t(f"role.{role}", "en") if role else t("access.no_role", "en")
+    # "email: old → new": the alert of the previous change ("Viewer → Analyst") holds the
+    # next one's role name too, so the wait looks for "→ new" (not for the name alone)
+    done = t("admin.changed", "en", email=email, old="\0", new=new).split("\0")[1]
     admin.locator('[data-testid="stAlertContentSuccess"]').filter(
-        has_text=f"{email}: ").filter(has_text=new).wait_for()
+        has_text=f"{email}: ").filter(has_text=done).wait_for()
 
 
 def _refused_said(page, key: str, role: str | None) -> None:
