@@ -73,9 +73,12 @@ def test_the_explorer_and_weekly_pages_are_computed_again_by_the_warm_up(shared,
                     "(select min(funding_id) from funding)")
     v2 = store.current(shared)[0]
     warmup.warm(shared, v2)
-    assert counts.count(v2) == pages.count(v2) == reviews.count(v2) == 1
+    # each remembered call computed on the new version (the pages may remember more than
+    # one call of a kind, as in one CI run: 3 row counts), then found by the pages' runs
+    warmed = [counts.count(v2), pages.count(v2), reviews.count(v2)]
+    assert min(warmed) >= 1, warmed
     _both_pages(at)
-    assert counts.count(v2) == pages.count(v2) == reviews.count(v2) == 1  # hits
+    assert [counts.count(v2), pages.count(v2), reviews.count(v2)] == warmed  # all hits
     at.session_state["explorer_tab"] = "funding"
     at.switch_page("pages/explorer.py").run()
     n = before - 1
