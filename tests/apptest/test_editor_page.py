@@ -75,6 +75,14 @@ def _texts(at) -> str:
     return "\n".join(e.value for kind in (at.warning, at.success, at.error) for e in kind)
 
 
+def _programs_editor(app, db):
+    """The Explorer's programs grid opened for editing by a keeper, and its rows' ids in
+    the grid's order (what a deleted or edited row's index points to)."""
+    at = _explorer(app, db, role="keeper")
+    at.toggle(key="ex_edit").set_value(True).run()
+    return at, list(at.dataframe[1].value["program_id"])
+
+
 def test_deleting_a_program_others_point_to_asks_then_removes_them_all(
         app, sample_store, store_copy):
     """The exploratory meeting deleted in the grid: Save says its 2 delegations and 7
@@ -83,9 +91,7 @@ def test_deleting_a_program_others_point_to_asks_then_removes_them_all(
     one write."""
     db = store_copy(sample_store)
     before = _sha(db)
-    at = _explorer(app, db, role="keeper")
-    at.toggle(key="ex_edit").set_value(True).run()
-    ids = list(at.dataframe[1].value["program_id"])
+    at, ids = _programs_editor(app, db)
     at.session_state["ex_editor_programs"] = {
         "edited_rows": {}, "added_rows": [],
         "deleted_rows": [ids.index("jclair-exploratory-meeting")]}
@@ -121,9 +127,7 @@ def test_a_refused_save_marks_each_cell_at_fault_and_keeps_the_typing(
     was typed."""
     db = store_copy(sample_store)
     before = _sha(db)
-    at = _explorer(app, db, role="keeper")
-    at.toggle(key="ex_edit").set_value(True).run()
-    ids = list(at.dataframe[1].value["program_id"])
+    at, ids = _programs_editor(app, db)
     typed = {"edited_rows": {ids.index("jclair-exploratory-meeting"): {
         "status": "finished", "title": ""}}, "added_rows": [], "deleted_rows": []}
     at.session_state["ex_editor_programs"] = typed
