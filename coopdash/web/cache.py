@@ -14,9 +14,12 @@ What a page computes from the store in a way of its own (the explorer's pages an
 the weekly review) goes through `cache.computed(build, ctx, *args)`: keyed by the data
 version and the context's parameters like a query.
 
-Every call is remembered (the most recent `RECENT` of each kind) so that the warm-up
-after a write (`coopdash.web.warmup`) computes them again on the new version before
-anyone asks.
+Every call a session makes is noted (the most recent `RECENT` of each kind) until the
+next write: the warm-up after it (`coopdash.web.warmup`) takes the notes and computes those
+calls again on the new version before anyone asks; nothing asked only before an earlier
+write, and nothing the warm-up itself computed, is warmed again. Two runs (or a run and
+the warm-up) asking for the same missing key at once compute it once: Streamlit's cache
+holds one lock per key while the value is computed, and the others wait for it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import json
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -38,7 +41,7 @@ from coopdash.store import query
 from coopdash.web import recipes, storage
 from coopdash.web.context import Context
 
-RECENT = 96  # calls of each kind remembered for the warm-up
+RECENT = 96  # calls of each kind noted for the warm-up, between two writes
 
 
 # --- query results -------------------------------------------------------------------------
@@ -91,33 +94,54 @@ def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
     db = str(ctx.settings.db_path)
     df = cached(db, ctx.data_version, name, key)
     remember(df, (db, ctx.data_version, name, key))
-    _note(_recent_queries, (name, key), None)
+    _note(_asked_queries, (name, key), None)
     return df
 
 
 # --- what the warm-up replays ------------------------------------------------------------
 
-_recent_queries: dict[tuple[str, str], None] = {}  # (query, parameters)
-_recent_views: dict[str, tuple[Callable[..., Any], tuple, dict]] = {}  # recipes
-_recent_computed: dict[tuple[str, str], tuple[Callable[..., Any], Context, tuple, dict]] = {}
-_recent_lock = threading.Lock()
+# what sessions asked for since the warm-up last took it (since the last write)
+_asked_queries: dict[tuple[str, str], None] = {}  # (query, parameters)
+_asked_views: dict[str, tuple[Callable[..., Any], tuple, dict]] = {}  # recipes
+_asked_computed: dict[tuple[str, str], tuple[Callable[..., Any], Context, tuple, dict]] = {}
+_asked_lock = threading.Lock()
 
 
-def _note(recent: dict, key: Any, value: Any) -> None:
-    with _recent_lock:
-        recent.pop(key, None)
-        recent[key] = value
-        while len(recent) > RECENT:
-            del recent[next(iter(recent))]
+class Asked(NamedTuple):
+    """What sessions asked for, the most recent last."""
+
+    queries: list[tuple[str, str]]  # (name, parameters as `params_key`)
+    views: list[tuple[Callable[..., Any], tuple, dict]]  # recipes: `coopdash.web.recipes`
+    computed: list[tuple[Callable[..., Any], Context, tuple, dict]]  # build, ctx, args, kw
 
 
-def recent() -> tuple[list[tuple[str, str]], list[tuple[Callable[..., Any], tuple, dict]],
-                      list[tuple[Callable[..., Any], Context, tuple, dict]]]:
-    """What sessions asked for lately, the most recent last: queries (name, parameters),
-    view recipes (`coopdash.web.recipes`) and computed calls (build, context, args, kw)."""
-    with _recent_lock:
-        return (list(_recent_queries), list(_recent_views.values()),
-                list(_recent_computed.values()))
+def _note(notes: dict, key: Any, value: Any) -> None:
+    with _asked_lock:
+        notes.pop(key, None)
+        notes[key] = value
+        while len(notes) > RECENT:
+            del notes[next(iter(notes))]
+
+
+def _asked_now() -> Asked:  # under `_asked_lock`
+    return Asked(list(_asked_queries), list(_asked_views.values()),
+                 list(_asked_computed.values()))
+
+
+def asked() -> Asked:
+    """What sessions asked for since the last `take_asked` (kept)."""
+    with _asked_lock:
+        return _asked_now()
+
+
+def take_asked() -> Asked:
+    """What sessions asked for since the last call, forgotten here: the warm-up after a
+    write takes it, so the next warm-up replays only what is asked from now on."""
+    with _asked_lock:
+        got = _asked_now()
+        for notes in (_asked_queries, _asked_views, _asked_computed):
+            notes.clear()
+        return got
 
 
 # --- view models: what pages build from query results -----------------------------------------
@@ -217,7 +241,7 @@ def _note_view(build: Callable[..., Any], args: tuple, kwargs: dict) -> None:
     """Remember how a view was built (its recipe: `coopdash.web.recipes`) for the warm-up."""
     made = recipes.recipe(args, kwargs, source_of)
     if made is not None:
-        _note(_recent_views, repr((build.__module__, build.__qualname__, made)), (build, *made))
+        _note(_asked_views, repr((build.__module__, build.__qualname__, made)), (build, *made))
 
 
 # --- what a page computes from the store in its own way --------------------------------------
@@ -233,7 +257,8 @@ def _computed(db: str, version: int, name: str, key: str, _build: Callable[..., 
     return _build(_ctx, *_args, **_kwargs)
 
 
-def computed(build: Callable[..., Any], ctx: Context, *args: Any, **kwargs: Any) -> Any:
+def computed(build: Callable[..., Any], ctx: Context, *args: Any, _record: bool = True,
+             **kwargs: Any) -> Any:
     """`build(ctx, *args, **kwargs)`, cached per data version, the context's parameters
     and language, and the arguments (plain values): one shared object (a frame or dict
     as a shallow copy). `build` reads the store at `ctx.data_version` only (through `run`
@@ -242,11 +267,14 @@ def computed(build: Callable[..., Any], ctx: Context, *args: Any, **kwargs: Any)
     key = _digest(ctx.params(), ctx.lang, args, dict(sorted(kwargs.items())))
     out = _computed(str(ctx.settings.db_path), ctx.data_version, _name(build), key, build,
                     ctx, args, kwargs)
-    _note(_recent_computed, (_name(build), key), (build, ctx, args, kwargs))
+    if _record:  # for the warm-up after the next write
+        _note(_asked_computed, (_name(build), key), (build, ctx, args, kwargs))
     return _shared(out)
 
 
 def computed_on(version: int, build: Callable[..., Any], ctx: Context, args: tuple,
                 kwargs: dict) -> Any:
-    """A remembered `computed` call again, on `version` of the store (the warm-up)."""
-    return computed(build, dataclasses.replace(ctx, data_version=version), *args, **kwargs)
+    """An asked `computed` call again, on `version` of the store (the warm-up; not noted
+    as asked)."""
+    return computed(build, dataclasses.replace(ctx, data_version=version), *args,
+                    _record=False, **kwargs)

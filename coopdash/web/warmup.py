@@ -1,11 +1,13 @@
 """The first visitor after a write does not pay for it.
 
-The cache boundary (`coopdash.web.cache`) remembers what sessions asked for most
-recently: queries (name, parameters), views (their recipes: `coopdash.web.recipes`) and
-computed results (the explorer's pages, the weekly review). A thread per server watches
-the store (one stat a second) and, when a new version is published, computes them all on
-it into the cache before anyone asks, with the sidebar's choices in both languages.
-Sessions then find their default views computed and drawn.
+The cache boundary (`coopdash.web.cache`) notes what sessions ask for: queries (name,
+parameters), views (their recipes: `coopdash.web.recipes`) and computed results (the
+explorer's pages, the weekly review). A thread per server watches the store (one stat a
+second) and, when a new version is published, takes those notes and computes only what
+was asked since the previous write on it into the cache, with the sidebar's choices in
+both languages. Sessions then find what they were using computed and drawn; a call asked
+only before an earlier write is computed by the first run that asks for it again (once:
+runs asking for the same missing key at once wait for one computation).
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ def _watch(db_path: str, ref: weakref.ref, seen: int) -> None:
 
 
 def warm(db_path: str, version: int) -> int:
-    """Run the remembered queries on `version` into the cache, then build the remembered
-    views and computed results from them; how many queries ran."""
-    queries, views, computed = cache.recent()
+    """Run the queries sessions asked for since the last warm-up on `version` into the
+    cache, then build the views and computed results they asked for from them (the notes
+    are taken: the next warm-up replays only what is asked from now on); how many
+    queries ran."""
+    queries, views, computed = cache.take_asked()
     for name, key in reversed(queries):  # the most recent first
         cache.cached(db_path, version, name, key)
     for lang in LANGS:

@@ -5,6 +5,9 @@ and view cache of coopdash.web.cache, the warm-up of coopdash.web.warmup."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
@@ -13,6 +16,7 @@ from coopdash import settings as settings_mod
 from coopdash import store
 from coopdash.access import Person
 from coopdash.figures.filters import Filters
+from coopdash.store import query
 from coopdash.web import cache, context, places, recipes, warmup
 
 BUILT: list[tuple[int, str]] = []
@@ -30,9 +34,9 @@ def shared(sample_store, tmp_path, monkeypatch) -> str:
     shutil.copy(sample_store, db)
     store.upgrade(db)
     monkeypatch.setenv("COOPDASH_DB", str(db))
-    monkeypatch.setattr(cache, "_recent_queries", {})  # only what this test's session ran
-    monkeypatch.setattr(cache, "_recent_views", {})
-    monkeypatch.setattr(cache, "_recent_computed", {})
+    monkeypatch.setattr(cache, "_asked_queries", {})  # only what this test's session ran
+    monkeypatch.setattr(cache, "_asked_views", {})
+    monkeypatch.setattr(cache, "_asked_computed", {})
     BUILT.clear()
     return str(db)
 
@@ -87,3 +91,52 @@ def test_a_view_of_the_reference_provinces_has_no_recipe_and_does_not_fail():
     assert recipes.recipe((df, "id"), {}, cache.source_of) == (
         (recipes.Ref("delegations_provinces", "{}"), "id"), {})
 
+
+
+def test_the_warm_up_builds_only_what_was_asked_since_the_last_write(shared):
+    """A view drawn on v1 is built again by the warm-up after the write of v2; nobody
+    draws it on v2, so the warm-up after the write of v3 builds nothing (its own builds do
+    not count as asked); the first call on v3 builds it, and the next one finds it."""
+    v1 = store.current(shared)[0]
+    cache.view(lines_chart, cache.run("funding_by_source", _ctx(v1)), "en")
+    for expected in (2, 2):  # built on v2 by the warm-up; on v3 by nobody
+        with store.writing(shared, actor="pytest", what="edit") as con:
+            con.execute("delete from funding where funding_id = "
+                        "(select min(funding_id) from funding)")
+        warmup.warm(shared, store.current(shared)[0])
+        assert len(BUILT) == expected
+    assert not cache.asked().views  # (the sidebar's options are warmed after every write)
+    assert "funding_by_source" not in [name for name, _ in cache.asked().queries]
+    v3 = store.current(shared)[0]
+    for _ in range(2):
+        third = cache.view(lines_chart, cache.run("funding_by_source", _ctx(v3)), "en")
+    assert third == {"lines": _lines_in_store(shared), "lang": "en"} and len(BUILT) == 3
+    assert "funding_by_source" in [name for name, _ in cache.asked().queries]
+    assert len(cache.asked().views) == 1
+
+
+def test_runs_asking_for_the_same_missing_result_at_once_compute_it_once(shared,
+                                                                         monkeypatch):
+    """No thundering herd after a write: eight sessions' runs (threads) ask for the same
+    query on a version nobody computed yet, all at once; the store is asked once and every
+    run gets that one result."""
+    runs: list[str] = []
+    real = query.run
+
+    def counted(con, name, params):
+        runs.append(name)
+        time.sleep(0.3)  # the first run is still computing while the others ask
+        return real(con, name, params)
+
+    monkeypatch.setattr(query, "run", counted)
+    ctx = _ctx(store.current(shared)[0])
+    start = threading.Barrier(8)
+
+    def session() -> int:
+        start.wait()
+        return int(cache.run("funding_by_source", ctx)["n_lines"].sum())
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda _: session(), range(8)))
+    assert runs == ["funding_by_source"]
+    assert got == [_lines_in_store(shared)] * 8
