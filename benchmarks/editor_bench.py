@@ -9,7 +9,7 @@ is split into phases (copy, validation, apply, publish). Not a test; writes its 
         [--json raw.json] [--before raw-of-an-earlier-commit.json]
 
 What the page does on Save is exactly what is timed: `store.writing(...)` (lock, copy,
-publish) around `editing.save` / `entry.save` (the one validator and importer).
+publish) around `grid_edits.save` / `entry.save` (the one validator and importer).
 `--before` shows an earlier commit's raw figures (its `--json`, measured on the same
 machine in the same session) beside these.
 """
@@ -32,7 +32,7 @@ import duckdb
 from benchmarks import results, sections
 from coopdash import store
 from coopdash.store import snapshots
-from coopdash.workbook import bootstrap, editing, entry, importer
+from coopdash.workbook import bootstrap, entry, grid_edits, importer
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -105,12 +105,12 @@ def one_cell(db: Path, n: int) -> None:
         ids = [r[0] for r in con.execute(
             "select participant_id from participants order by participant_id "
             "limit 50 offset $o", {"o": n % 1000}).fetchall()]
-        opened = editing.records(con, "participants", ids)
+        opened = grid_edits.records(con, "participants", ids)
     edited = opened.copy()
     edited.loc[0, "full_name"] = f"{opened.loc[0, 'full_name']} ({n})"
-    with store.writing(db, actor="bench", what="edit", file_name=editing.FILE_NAME,
-                       mode=editing.MODE) as con:
-        editing.save(con, "participants", opened, edited, "bench")
+    with store.writing(db, actor="bench", what="edit", file_name=grid_edits.FILE_NAME,
+                       mode=grid_edits.MODE) as con:
+        grid_edits.save(con, "participants", opened, edited, "bench")
 
 
 def form(db: Path, n: int) -> None:

@@ -74,15 +74,15 @@ def child(code: str, *args: str, **kw) -> dict:
 EDIT = """
 import sys, datetime as dt
 from coopdash import store
-from coopdash.workbook import edits
+from coopdash.workbook import meeting_edits
 db = sys.argv[1]
 with store.reading(db) as con:
     aid = con.execute("select action_id from actions order by action_id limit 1").fetchall()[0][0]
     rec = con.execute("select * from actions where action_id = $a", {"a": aid}).df()
 record = rec.iloc[0].to_dict()
 record["owner"] = "bench " + dt.datetime.now().isoformat()
-with store.writing(db, actor="bench", what="edit", file_name=edits.EDIT_FILE_NAME) as con:
-    edits.save_action(con, record, actor="bench")
+with store.writing(db, actor="bench", what="edit", file_name=meeting_edits.EDIT_FILE_NAME) as con:
+    meeting_edits.save_action(con, record, actor="bench")
 """
 
 READ = """

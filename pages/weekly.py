@@ -23,7 +23,7 @@ from coopdash.i18n import fmt_date, fmt_int
 from coopdash.pack import document as pack
 from coopdash.web import auth, cache, context, frame, layout, literal, params, sidebar, storage
 from coopdash.web.download import download
-from coopdash.workbook import edits as saving
+from coopdash.workbook import meeting_edits as saving
 from coopdash.workbook.validate import ValidationFailed
 
 SHOWN = 300  # rows of a list on the page, and choices in a form's selectbox

@@ -14,7 +14,7 @@ meeting may be skipped); its follow-ups are shown as they stand on the review's
 reference day: done, dropped, open or overdue.
 
 Minutes are saved like every record, through the importer (mode `edit`:
-`coopdash.workbook.edits.save_minutes`): the import log says who saved them and when,
+`coopdash.workbook.meeting_edits.save_minutes`): the import log says who saved them and when,
 history keeps every earlier text.
 """
 

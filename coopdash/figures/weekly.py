@@ -22,7 +22,7 @@ whole list is `full_change_list` (built only when asked for). Records added are 
 `import_added`, not by `history` (schema version 2; a table of its own since 11).
 
 Follow-ups and minutes written in the meeting are the workbook's edits
-(`coopdash.workbook.edits`): through the one importer, validated and recorded in
+(`coopdash.workbook.meeting_edits`): through the one importer, validated and recorded in
 `import_log` / `history` like any workbook.
 """
 

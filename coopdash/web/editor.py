@@ -2,7 +2,7 @@
 shown, in `st.data_editor` — codes as their labelled choices, partners and agreements as
 a searchable choice, programs and delegations as the records a search box beside the
 grid finds (`record_search`: never the whole table), dates as date pickers — saved
-through `coopdash.workbook.editing` (the one validator and importer; one write;
+through `coopdash.workbook.grid_edits` (the one validator and importer; one write;
 conflicts between two keepers refused; deleted rows that others point to removed only
 with them, once the keeper agrees).
 
@@ -22,7 +22,7 @@ from coopdash.contract import CODES, TABLES
 from coopdash.i18n import code_label, fmt_int
 from coopdash.web import auth, cache, storage
 from coopdash.web.context import Context
-from coopdash.workbook import editing
+from coopdash.workbook import grid_edits
 from coopdash.workbook.validate import ValidationFailed
 
 _LOG = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def _opened(ctx: Context, table: str, ids: list[str]) -> pd.DataFrame:
     kept = st.session_state.get(_OPENED)
     if kept is None or kept[0] != (table, tuple(ids)):
         con = storage.connection(ctx.settings, ctx.data_version)
-        kept = ((table, tuple(ids)), editing.records(con, table, ids))
+        kept = ((table, tuple(ids)), grid_edits.records(con, table, ids))
         st.session_state[_OPENED] = kept
     return kept[1]
 
@@ -141,7 +141,7 @@ def _forged(ctx: Context) -> None:
 def _ask(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> None:
     """Deleted records that others point to: what depends on them, and the question."""
     asked_table, ids, text = st.session_state[_ASKED]
-    if asked_table != table or ids != editing.deleted(table, opened, edited):
+    if asked_table != table or ids != grid_edits.deleted(table, opened, edited):
         st.session_state.pop(_ASKED)  # the grid changed since: Save asks again
         return
     st.warning(text, icon=":material/account_tree:")
@@ -159,14 +159,14 @@ def _save(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame,
           with_dependents: bool = False) -> None:
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
     try:
-        with storage.writing(ctx, "edit", file_name=editing.FILE_NAME,
-                             mode=editing.MODE) as con:
-            result = editing.save(con, table, opened, edited, ctx.person.actor,
+        with storage.writing(ctx, "edit", file_name=grid_edits.FILE_NAME,
+                             mode=grid_edits.MODE) as con:
+            result = grid_edits.save(con, table, opened, edited, ctx.person.actor,
                                   with_dependents=with_dependents)
-    except editing.Conflict as exc:
+    except grid_edits.Conflict as exc:
         st.error(exc.message(ctx.lang), icon=":material/sync_problem:")
         return
-    except editing.HasDependents as exc:
+    except grid_edits.HasDependents as exc:
         st.session_state[_ASKED] = (table, exc.ids, exc.message(ctx.lang))
         st.rerun()
     except ValidationFailed as exc:
@@ -186,8 +186,8 @@ def _refused(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFram
              exc: ValidationFailed) -> None:
     """Each problem at its cell: the refused rows as typed, every cell at fault marked
     and its message in the row's first column; problems of other records listed below."""
-    rows = editing.changes(table, opened, edited)
-    placed, rest = editing.at_cells(table, rows, exc.issues)
+    rows = grid_edits.changes(table, opened, edited)
+    placed, rest = grid_edits.at_cells(table, rows, exc.issues)
     st.error(ctx.t("editor.refused", n=fmt_int(exc.total, ctx.lang)), icon=":material/error:")
     if placed:
         st.caption(ctx.t("editor.at_cells"))

@@ -679,10 +679,13 @@ def check_references(staging: Staging, issues: Issues) -> None:
                 f"select a._row, {rid_sql(name, 'a')} as record, a.{col.name} as value "
                 f"from {rows} a where a.{col.name} is not null and not exists "
                 f"(select 1 from _a_{col.ref} p where p.{pk} = a.{col.name}) order by a._row")
-            _report_refs(name, col, found, issues)
+            _report_refs(name, col, found, issues, col.ref in staging.removed)
 
 
-def _report_refs(name: str, col: Column, found: pd.DataFrame, issues: Issues) -> None:
+def _report_refs(name: str, col: Column, found: pd.DataFrame, issues: Issues,
+                 deleted: bool) -> None:
+    """`found`: the file's rows (`ref_missing`) and stored records (`ref_removed` by a
+    replace; `ref_deleted` by the editor's deleted rows, `deleted`) that point at nothing."""
     in_file = found[found["_row"].notna()]
     issues.add_rows(name, col.name, "ref_missing", in_file["_row"].astype("int64"),
                     in_file["value"].to_numpy(), {"target": col.ref})
@@ -690,7 +693,8 @@ def _report_refs(name: str, col: Column, found: pd.DataFrame, issues: Issues) ->
         if len(issues.items) >= issues.cap:
             issues.total += 1
             continue
-        issues.add(Issue(name, None, col.name, rec.value, "ref_removed",
+        issues.add(Issue(name, None, col.name, rec.value,
+                         "ref_deleted" if deleted else "ref_removed",
                          {"target": col.ref, "value": rec.value}, record=rec.record))
 
 

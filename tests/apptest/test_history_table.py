@@ -80,16 +80,16 @@ def _ids(db, what: str) -> list[int]:
 def test_an_edit_in_the_browser_is_undone_on_the_data_page(app, sample_store, store_copy):
     """A program's status changed in the Explorer's editor is listed as an edit in the
     browser; the keeper who made it picks it, confirms, undoes: the status is back."""
-    from coopdash.workbook import editing
+    from coopdash.workbook import grid_edits
 
     db = store_copy(sample_store)
     with store.reading(db) as con:
-        opened = editing.records(con, "programs", ["jclair-seminar-tokyo"])
+        opened = grid_edits.records(con, "programs", ["jclair-seminar-tokyo"])
     edited = opened.copy()
     edited.loc[0, "status"] = "cancelled"
-    with store.writing(db, actor="pytest", what="edit", file_name=editing.FILE_NAME,
-                       mode=editing.MODE) as con:
-        editing.save(con, "programs", opened, edited, "pytest")
+    with store.writing(db, actor="pytest", what="edit", file_name=grid_edits.FILE_NAME,
+                       mode=grid_edits.MODE) as con:
+        grid_edits.save(con, "programs", opened, edited, "pytest")
     edit_id = _ids(db, "edit")[0]
     at = app(db, lang="en", role="keeper").run()
     at.switch_page("pages/data.py").run()

@@ -15,7 +15,7 @@ from coopdash.figures.filters import Filters
 from coopdash.i18n import t
 from coopdash.settings import SAMPLE_DIR
 from coopdash.store import query
-from coopdash.workbook import edits, importer
+from coopdash.workbook import importer, meeting_edits
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday; its ISO week is 2026-W48 (23–29 Nov)
 
@@ -307,7 +307,7 @@ def test_page_adds_and_closes_a_follow_up(app, store_copy, sample_store, monkeyp
         lines = weekly.review(runner(con), weekly.Week.of(dt.date.today()), TODAY).changes
     finally:
         con.close()
-    assert added == [("edit", "pytest", edits.EDIT_FILE_NAME)]
+    assert added == [("edit", "pytest", meeting_edits.EDIT_FILE_NAME)]
     assert not [h for h in hist if h[0] == "added"]
     mine = lines[lines["record_id"] == aid]
     assert ("added", "edit", "pytest") in set(zip(mine["change"], mine["mode"], mine["actor"],

@@ -19,7 +19,7 @@ from coopdash.i18n import t
 from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
 from coopdash.store import query
-from coopdash.workbook import edits
+from coopdash.workbook import meeting_edits
 
 
 def _csv(name: str) -> list[dict]:
@@ -128,12 +128,12 @@ def test_minutes_saved_with_history_and_since_last_meeting(store_copy, sample_st
     w1, w2 = weekly.Week.parse("2026-W47"), weekly.Week.parse("2026-W48")
     today = dt.date(2026, 11, 25)
     try:
-        edits.save_minutes(con, w1.label, "## Rapat\n- setuju", "ana", w1.start)
-        edits.save_minutes(con, w1.label, "## Rapat\n- setuju\n- revisi", "budi", w1.start)
+        meeting_edits.save_minutes(con, w1.label, "## Rapat\n- setuju", "ana", w1.start)
+        meeting_edits.save_minutes(con, w1.label, "## Rapat\n- setuju\n- revisi", "budi", w1.start)
         for aid, due, status, closed in (("m1", "2026-11-20", "open", ""),
                                          ("m2", "2026-12-20", "open", ""),
                                          ("m3", "2026-11-20", "done", "2026-11-21")):
-            edits.save_action(con, {"action_id": aid, "title": aid, "owner": "BPSDM",
+            meeting_edits.save_action(con, {"action_id": aid, "title": aid, "owner": "BPSDM",
                                     "opened_on": w1.start, "due_on": due, "status": status,
                                     "closed_on": closed, "meeting_week": w1.label},
                               actor="ana")

@@ -21,7 +21,7 @@ from coopdash.figures.scope import Scope
 from coopdash.i18n import fmt_money
 from coopdash.pack import document as pack
 from coopdash.pack import markup
-from coopdash.workbook import edits
+from coopdash.workbook import meeting_edits
 
 MINUTES = ("## Weekly review\n\n**Decision:** extend the *MoU* with JCLAIR\n"
            "- ask for the __draft__ by Friday\n1. send the letter\nsee file_name_v2")
@@ -33,7 +33,7 @@ def with_minutes(store_copy, sample_store):
     db = store_copy(sample_store)
     con = store.connect(db, read_only=False)
     try:
-        edits.save_minutes(con, WEEK.label, MINUTES, "ana", WEEK.start)
+        meeting_edits.save_minutes(con, WEEK.label, MINUTES, "ana", WEEK.start)
     finally:
         con.close()
     return db

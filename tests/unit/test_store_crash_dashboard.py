@@ -1,6 +1,6 @@
 """`kill -9` in the middle of the dashboard's own writes, run in a child process through
 the very functions the pages call: the Data page's upload (`uploads.apply_upload`) and the
-Weekly page's follow-up save (`store.writing` + `edits.save_action`, as `storage.writing`
+Weekly page's follow-up save (`store.writing` + `meeting_edits.save_action`, as `storage.writing`
 does). Each time the store holds exactly the state before or after. (The benchmark
 benchmarks/crash_dashboard.py kills a real `streamlit run` in Chromium, 15 times.)"""
 
@@ -31,15 +31,15 @@ uploads.apply_upload(sys.argv[1], upload.name, upload.read_bytes(), replace=Fals
 EDIT = """
 import sys
 from coopdash import store
-from coopdash.workbook import edits
+from coopdash.workbook import meeting_edits
 db, owner = sys.argv[1], sys.argv[2]
 with store.reading(db) as con:
     record = con.execute("select * from actions where status = 'open' "
                          "order by action_id limit 1").df().iloc[0].to_dict()
 record["owner"] = owner
-with store.writing(db, actor="keeper", what="edit", file_name=edits.EDIT_FILE_NAME,
+with store.writing(db, actor="keeper", what="edit", file_name=meeting_edits.EDIT_FILE_NAME,
                    mode="edit") as con:
-    edits.save_action(con, record, actor="keeper")
+    meeting_edits.save_action(con, record, actor="keeper")
 """
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from coopdash import store
-from coopdash.workbook import editing
+from coopdash.workbook import grid_edits
 from coopdash.workbook.validate import ValidationFailed
 
 
@@ -20,13 +20,13 @@ def _sha(path) -> str:
 
 def _opened(db, table: str, ids: list[str]):
     with store.reading(db) as con:
-        return editing.records(con, table, ids)
+        return grid_edits.records(con, table, ids)
 
 
 def _save(db, table, opened, edited, actor="ana@office.go.id", with_dependents=False):
-    with store.writing(db, actor=actor, what="edit", file_name=editing.FILE_NAME,
-                       mode=editing.MODE) as con:
-        return editing.save(con, table, opened, edited, actor,
+    with store.writing(db, actor=actor, what="edit", file_name=grid_edits.FILE_NAME,
+                       mode=grid_edits.MODE) as con:
+        return grid_edits.save(con, table, opened, edited, actor,
                             with_dependents=with_dependents)
 
 
@@ -79,7 +79,7 @@ def test_a_record_changed_since_it_was_opened_is_a_conflict(sample_store, store_
     before = _sha(db)
     second = mine.copy()
     second.loc[0, "status"] = "planned"
-    with pytest.raises(editing.Conflict) as err:
+    with pytest.raises(grid_edits.Conflict) as err:
         _save(db, "programs", mine, second)
     assert [c[:2] for c in err.value.changed] == [("jclair-seminar-tokyo",
                                                    "budi@office.go.id")]
@@ -141,7 +141,7 @@ def test_deleting_a_program_with_delegations_says_what_depends_and_writes_nothin
     before = _sha(db)
     opened = _opened(db, "programs", ["jclair-exploratory-meeting", "jclair-seminar-tokyo"])
     edited = opened[opened["program_id"] != "jclair-exploratory-meeting"]
-    with pytest.raises(editing.HasDependents) as err:
+    with pytest.raises(grid_edits.HasDependents) as err:
         _save(db, "programs", opened, edited)
     assert err.value.ids == ["jclair-exploratory-meeting"]
     assert err.value.found == [
@@ -197,20 +197,26 @@ def test_deleting_a_record_nothing_points_to_and_changing_another(sample_store, 
 
 def test_the_validator_refuses_a_removal_others_point_to(sample_store, store_copy):
     """Below the question: a removal handed to the importer that would leave records
-    pointing at nothing is refused with the import's own message at each of them."""
+    pointing at nothing is refused at each of them, in the editor's words (the deletion
+    of this edit), not an import's ("replace mode")."""
     from coopdash.workbook import importer
 
     db = store_copy(sample_store)
     before = _sha(db)
     with pytest.raises(ValidationFailed) as err, store.writing(
-            db, actor="ana", what="edit", file_name=editing.FILE_NAME) as con:
-        importer.import_frames(con, {}, file_name=editing.FILE_NAME, actor="ana",
-                               mode=editing.MODE,
+            db, actor="ana", what="edit", file_name=grid_edits.FILE_NAME) as con:
+        importer.import_frames(con, {}, file_name=grid_edits.FILE_NAME, actor="ana",
+                               mode=grid_edits.MODE,
                                removed={"programs": ["jclair-exploratory-meeting"]})
     assert {(i.table, i.column, i.code, i.record) for i in err.value.issues} == {
-        ("delegations", "program_id", "ref_removed", "jclair-exploratory-meeting-home"),
-        ("delegations", "program_id", "ref_removed", "jclair-exploratory-meeting-partner")}
+        ("delegations", "program_id", "ref_deleted", "jclair-exploratory-meeting-home"),
+        ("delegations", "program_id", "ref_deleted", "jclair-exploratory-meeting-partner")}
     assert _sha(db) == before
+    # the editor's own words, not an import's "replace mode", in both languages
+    said = {lang: err.value.issues[0].format(lang) for lang in ("id", "en")}
+    assert "this edit deletes" in said["en"] and "replace" not in said["en"]
+    assert "dihapus oleh suntingan ini" in said["id"] and "mode ganti" not in said["id"]
+    assert all("jclair-exploratory-meeting" in text for text in said.values())
 
 
 def test_undo_of_a_delete_with_dependents_brings_every_record_back(sample_store, store_copy):
