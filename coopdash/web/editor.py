@@ -17,6 +17,7 @@ import logging
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.state import get_session_state
 
 from coopdash.contract import CODES, TABLES
 from coopdash.i18n import code_label, fmt_int
@@ -123,19 +124,37 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
         _ask(ctx, table, opened, edited)
 
 
+_KEYS = ("ex_edit", "_ex_edit")  # the editor's session keys and widget keys begin so
+
+
 def _forged(ctx: Context) -> None:
     """A session without the right to write that holds the editor's state (a crafted
     message or widget state: no editor was drawn for it): dropped, written to the
-    server's log with who sent it, and said; nothing reaches the store."""
+    server's log with who sent it (the keys, never the values: they may hold names), and
+    said; nothing reaches the store."""
     held = [k for k in st.session_state
-            if str(k).startswith(("ex_edit", "_ex_edit")) and st.session_state[k]]
-    if not held:
+            if str(k).startswith(_KEYS) and st.session_state[k]]
+    sent = _sent_for_editor()
+    if not held and not sent:
         return
     for key in held:
         del st.session_state[key]
     _LOG.warning("editor state from %s (role %s), who may not write, dropped: %s",
-                 ctx.person.actor, ctx.person.role, ", ".join(sorted(map(str, held))))
+                 ctx.person.actor, ctx.person.role,
+                 ", ".join(sorted({*map(str, held), *sent})))
     st.warning(ctx.t("editor.forged"), icon=":material/block:")
+
+
+def _sent_for_editor() -> list[str]:
+    """The keys of the editor's widgets whose state this run's message from the browser
+    carries. For a session that was never drawn an editor, only a crafted message does;
+    Streamlit keeps such a state out of `st.session_state` (no widget of that id was
+    drawn) and drops it at the end of the run, so it is read here from the message's
+    widget states (`get_session_state`, public in `streamlit.runtime.state`). A widget's
+    id is `$$ID-<hash>-<its key>`."""
+    keys = (state.id.split("-", 2)[-1] for state in get_session_state().get_widget_states()
+            if state.id.startswith("$$ID-"))
+    return [key for key in keys if key.startswith(_KEYS)]
 
 
 def _ask(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> None:

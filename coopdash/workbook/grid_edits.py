@@ -27,6 +27,7 @@ import pandas as pd
 
 from coopdash.contract import TABLES
 from coopdash.i18n import fmt_datetime, fmt_int, t
+from coopdash.workbook.validate import Issue, ValidationFailed, rid_sql
 
 FILE_NAME = "edit in the browser"
 MODE = "edit"
@@ -167,8 +168,6 @@ def dependents(con: duckdb.DuckDBPyConnection, table: str, ids: list[str]
                ) -> list[tuple[str, list[str]]]:
     """Every stored record that points at one of `ids` of `table`, directly or through
     records that do ([(table, sorted ids)], the contract's order). Empty: nothing points."""
-    from coopdash.workbook.validate import rid_sql
-
     found: dict[str, set[str]] = {}
     todo = [(table, list(ids))]
     while todo:
@@ -190,11 +189,28 @@ def _references_to(table: str) -> list[tuple[str, str]]:
             if col.kind == "ref" and col.ref == table]
 
 
+def ids_taken(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
+              edited: pd.DataFrame, rows: pd.DataFrame) -> list[Issue]:
+    """The rows of `rows` (`changes` of `edited`) that may be new here — their id is none
+    of the records opened (a row added, an id retyped) or is in the grid twice — while a
+    stored record has that id: saving them would overwrite a record the keeper did not
+    open, unseen by the conflict check. One `id_taken` problem each (the Record form's
+    rule for a typed id), at its row (numbered from 2, as the importer does) and the key
+    column."""
+    key = TABLES[table].key
+    typed = _text(edited.reindex(columns=[key]))[key]
+    new = set(rows[key]) - set(opened[key]) | set(typed[typed.duplicated()])
+    stored = set(records(con, table, sorted(new))[key]) if new else set()
+    return [Issue(table, at + 2, key, record_id, "id_taken")
+            for at, record_id in enumerate(rows[key]) if record_id in stored]
+
+
 def save(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
          edited: pd.DataFrame, actor: str, with_dependents: bool = False) -> Any:
     """Write the changed, added and deleted rows of `edited` (the editor's frame) on the
     writing connection `con`: `Conflict` if a record changed or deleted was changed by
-    someone else since `opened`; `HasDependents` if a deleted record has dependents and
+    someone else since `opened`; `ValidationFailed` (`id_taken`) if a row new here has a
+    stored record's id (`ids_taken`); `HasDependents` if a deleted record has dependents and
     not `with_dependents` (then they are removed too); else the importer (same rules and
     messages as an import; `ValidationFailed` numbers the rows from 2 in the order of
     `changes`). None when nothing changed."""
@@ -203,6 +219,8 @@ def save(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
     rows, gone = changes(table, opened, edited), deleted(table, opened, edited)
     if rows.empty and not gone:
         return None
+    if taken := ids_taken(con, table, opened, edited, rows):
+        raise ValidationFailed(taken)
     key = TABLES[table].key
     found = conflicts(con, table, opened,
                       [k for k in rows[key] if k in set(opened[key])] + gone)

@@ -9,6 +9,7 @@ import pytest
 
 from coopdash import store
 from coopdash.contract import TABLES
+from coopdash.i18n import t
 
 
 def _sha(path) -> str:
@@ -207,3 +208,33 @@ def _open_tab(app, db, tab):
     at.switch_page("pages/explorer.py").run()
     assert not at.exception, at.exception
     return at
+
+
+def test_a_new_row_with_a_stored_records_id_is_refused(app, demo_store, store_copy):
+    """A row added in the grid with the id of a stored program the page did not show (as
+    a crafted widget state could send too), and then an opened row's id retyped to it:
+    each save is refused with the Record form's "id already used" at the row's id cell,
+    and the store is byte-identical: no record the keeper did not open is overwritten
+    (an upsert would have replaced the program's cells, its dates gone)."""
+    db = store_copy(demo_store)
+    before = _sha(db)
+    at, ids = _programs_editor(app, db)
+    with store.reading(db) as con:
+        other, partner = con.execute(
+            "select program_id, partner_id from programs where program_id not in "
+            "(select unnest($ids::varchar[])) order by program_id limit 1",
+            {"ids": ids}).fetchall()[0]
+    taken = t("store.err.id_taken", "en")
+    for typed in ({"edited_rows": {}, "deleted_rows": [], "added_rows": [
+                      {"program_id": other, "partner_id": partner, "title": "Overwritten",
+                       "kind": "seminar", "status": "planned"}]},
+                  {"edited_rows": {0: {"program_id": other}}, "deleted_rows": [],
+                   "added_rows": []}):
+        at.session_state["ex_editor_programs"] = typed
+        at.button(key="ex_edit_save").click().run()
+        assert not at.exception, at.exception
+        assert any("Not saved: 1 problems" in e.value for e in at.error), _texts(at)
+        shown = at.dataframe[-1].value
+        assert list(shown["program_id"]) == [other]
+        assert shown.iloc[0, 0] == f"program_id: {taken}"
+        assert _sha(db) == before
