@@ -1,12 +1,22 @@
--- What the editor's reference column of a large table offers (a delegation's program:
--- 50,000 programs at 1M participants; a participant's delegation: 95,000 delegations):
--- the records of $target ('programs' or 'delegations') whose id or label holds what the
--- keeper typed ($q; `%`, `_` and `\` taken literally), at most $limit, and the records
+-- What a reference column of the Explorer's editor offers, for every table a record can
+-- point at (a program's partner: 1,250 partners at 1M participants; its agreement: 1,811;
+-- a delegation's program: 50,000 programs; a participant's delegation: 95,000
+-- delegations): the records of $target ('partners', 'agreements', 'programs' or
+-- 'delegations') whose id or label (name, title; a delegation's program title) holds what
+-- the keeper typed ($q; `%`, `_` and `\` taken literally), at most $limit, and the records
 -- $ids names (the values of the page's rows, so the grid can label them). Never the whole
 -- table. Not narrowed by the sidebar filters: a keeper points wherever it belongs.
 with candidates as (
-    select 'programs' as target, program_id as record_id, title as label,
+    select 'partners' as target, partner_id as record_id, name as label,
            null::varchar as side
+    from partners
+    where $target = 'partners'
+    union all
+    select 'agreements', agreement_id, title, null::varchar
+    from agreements
+    where $target = 'agreements'
+    union all
+    select 'programs', program_id, title, null::varchar
     from programs
     where $target = 'programs'
     union all

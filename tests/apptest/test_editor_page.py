@@ -202,6 +202,35 @@ def test_a_participants_delegation_is_chosen_among_what_a_search_finds(app, demo
         f"{title} — {side_words} ({first})")
 
 
+@pytest.mark.parametrize(("target", "column", "label", "q"), [
+    ("partners", "partner_id", "name", "City"), ("agreements", "agreement_id", "title", "of")])
+def test_a_programs_partner_and_agreement_are_chosen_among_what_a_search_finds(
+        app, demo_store, target, column, label, q):
+    """The programs' grid offers as partners (agreements) only those its rows hold, until
+    the keeper searches beside the grid: then at most 50 whose name (title) or id holds
+    the text join them — the same search as for programs and delegations, counted here
+    from the store —, never the whole table (44 partners, 70 agreements in the demo;
+    "of" finds more than 50 agreements)."""
+    at = _open_tab(app, demo_store, "programs")
+    at.toggle(key="ex_edit").set_value(True).run()
+    assert not at.exception, at.exception
+    held = {v for v in at.dataframe[1].value[column] if v}
+    assert set(_options(at.dataframe[1], column)) == held
+    with store.reading(demo_store) as con:
+        matching = con.execute(
+            f"select {column}, {label} from {target} where {column} ilike '%' || $q || '%' "
+            f"or {label} ilike '%' || $q || '%' order by {label}, {column}",
+            {"q": q}).fetchall()
+        n_all = con.execute(f"select count(*) from {target}").fetchall()[0][0]
+    at.text_input(key=f"ex_edit_find_{target}").input(q).run()
+    assert not at.exception, at.exception
+    offered = _options(at.dataframe[1], column, labels=True)
+    assert set(offered) == {r[0] for r in matching[:50]} | held
+    assert len(offered) < n_all and (target == "partners" or len(matching) > 50)
+    first_id, first_label = matching[0]
+    assert offered[first_id] == f"{first_label} ({first_id})"
+
+
 def _open_tab(app, db, tab):
     at = app(db, lang="en", role="keeper")
     at.query_params["tab"] = tab
