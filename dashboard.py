@@ -1,59 +1,66 @@
 """coopdash: the entry point. `streamlit run dashboard.py`
 
 Registers every page once (st.navigation), draws the shared sidebar (language, display
-currency, filters — kept in the URL), and runs the chosen page.
+currency, filters — kept in the URL), and runs the chosen page; the whole run profiled
+when `COOPDASH_PROFILE` names a folder (`coopdash.web.profiling`).
 """
 
 import streamlit as st
 
 from coopdash.i18n import t
-from coopdash.web import assets, auth, frame, routes, views_ui
-
-# the icon is a file of the app, served by it: a `:material/…:` page icon makes browsers
-# fetch it from a font host on the internet, and offices may run offline
-st.set_page_config(page_title="coopdash", page_icon=str(assets.ICON), layout="wide")
-
-ctx = frame.build_context()  # with sign-in, stops at the landing page for anyone without access
-lang = ctx.lang
+from coopdash.web import assets, auth, frame, profiling, routes, views_ui
+from coopdash.web.context import Context
 
 
-def _shown(url_path: str) -> str:
-    """Pages beyond the person's role stay registered (their URL says "not allowed")
-    but are left out of the menu."""
-    return "visible" if ctx.person.can_open(url_path) else "hidden"
+def _pages(ctx: Context) -> dict[str, list]:
+    """Every page, by menu section. Pages beyond the person's role stay registered (their
+    URL says "not allowed") but are left out of the menu."""
+    lang = ctx.lang
+
+    def shown(url_path: str) -> str:
+        return "visible" if ctx.person.can_open(url_path) else "hidden"
+
+    return {
+        t("nav.section_leadership", lang): [
+            st.Page("pages/overview.py", title=t("nav.overview", lang),
+                    icon=":material/dashboard:", url_path="overview", default=True),
+            st.Page("pages/delegations.py", title=t("nav.delegations", lang),
+                    icon=":material/groups:", url_path="delegations"),
+            st.Page("pages/funding.py", title=t("nav.funding", lang),
+                    icon=":material/payments:", url_path="funding"),
+            st.Page("pages/timeline.py", title=t("nav.timeline", lang),
+                    icon=":material/timeline:", url_path="timeline"),
+        ],
+        t("nav.section_work", lang): [
+            st.Page("pages/explorer.py", title=t("nav.explorer", lang),
+                    icon=":material/table_view:", url_path="explorer"),
+            st.Page("pages/weekly.py", title=t("nav.weekly", lang),
+                    icon=":material/event_note:", url_path="weekly"),
+            st.Page("pages/record.py", title=t("nav.record", lang),
+                    icon=":material/edit_note:", url_path="record", visibility=shown("record")),
+            st.Page("pages/data.py", title=t("nav.data", lang),
+                    icon=":material/upload_file:", url_path="data", visibility=shown("data")),
+            st.Page("pages/admin.py", title=t("nav.admin", lang),
+                    icon=":material/admin_panel_settings:", url_path="admin",
+                    visibility=shown("admin")),
+        ],
+    }
 
 
-PAGES = {
-    t("nav.section_leadership", lang): [
-        st.Page("pages/overview.py", title=t("nav.overview", lang),
-                icon=":material/dashboard:", url_path="overview", default=True),
-        st.Page("pages/delegations.py", title=t("nav.delegations", lang),
-                icon=":material/groups:", url_path="delegations"),
-        st.Page("pages/funding.py", title=t("nav.funding", lang),
-                icon=":material/payments:", url_path="funding"),
-        st.Page("pages/timeline.py", title=t("nav.timeline", lang),
-                icon=":material/timeline:", url_path="timeline"),
-    ],
-    t("nav.section_work", lang): [
-        st.Page("pages/explorer.py", title=t("nav.explorer", lang),
-                icon=":material/table_view:", url_path="explorer"),
-        st.Page("pages/weekly.py", title=t("nav.weekly", lang),
-                icon=":material/event_note:", url_path="weekly"),
-        st.Page("pages/record.py", title=t("nav.record", lang),
-                icon=":material/edit_note:", url_path="record", visibility=_shown("record")),
-        st.Page("pages/data.py", title=t("nav.data", lang),
-                icon=":material/upload_file:", url_path="data", visibility=_shown("data")),
-        st.Page("pages/admin.py", title=t("nav.admin", lang),
-                icon=":material/admin_panel_settings:", url_path="admin",
-                visibility=_shown("admin")),
-    ],
-}
+def run() -> None:
+    # the icon is a file of the app, served by it: a `:material/…:` page icon makes browsers
+    # fetch it from a font host on the internet, and offices may run offline
+    st.set_page_config(page_title="coopdash", page_icon=str(assets.ICON), layout="wide")
+    ctx = frame.build_context()  # with sign-in, stops at the landing page for anyone without access
+    page = st.navigation(_pages(ctx))
+    with st.sidebar:
+        auth.sidebar(ctx.person, ctx.lang, ctx.settings)
+    views_ui.sidebar(ctx, page.url_path or "overview")
+    routes.show_not_found(ctx.lang)
+    if not ctx.person.can_open(page.url_path):
+        auth.not_allowed(ctx.lang)
+    page.run()
 
-page = st.navigation(PAGES)
-with st.sidebar:
-    auth.sidebar(ctx.person, lang, ctx.settings)
-views_ui.sidebar(ctx, page.url_path or "overview")
-routes.show_not_found(lang)
-if not ctx.person.can_open(page.url_path):
-    auth.not_allowed(lang)
-page.run()
+
+with profiling.profiled():
+    run()

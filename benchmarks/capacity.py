@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks capacity [--participants 1000000] [--steps 10,25,50,100]
         [--seconds 300] [--think 5] [--processes 1] [--writes 10] [--browsers 2]
-        [--work DIR] [--db STORE] [--doc] [--quick] [--from-json FILE]
+        [--work DIR] [--db STORE] [--doc] [--quick] [--from-json FILE] [--profile]
 
 A real `streamlit run app.py` (or `--processes N` of them over the same store, each on
 its own port: a session stays with one process, as behind the shipped nginx's sticky
@@ -23,7 +23,12 @@ Per step: the time from the click (the `rerun_script` sent) to the finished run,
 closed sockets, tracebacks in the server's log); half-applied states (every unfiltered
 Overview, from the load client and from Chromium, must show the six headline figures of
 ONE published version's `summary --json`) and stale ones; the server's CPU (cores busy
-over the step) and memory (RSS of its process tree, max); the load average.
+over the step, and the share of it spent by the servers' main threads: the event loop
+that turns runs' messages into bytes and writes the WebSockets) and memory (RSS of its
+process tree, max); the load client's own CPU (it runs on the same cores); the load
+average. `--profile`: every measured script run profiled in the servers
+(`COOPDASH_PROFILE`, coopdash/web/profiling.py) and added up in the work folder
+(profile.txt: the functions by own and by cumulative time).
 
 Not a test: `--doc` writes its result (in docs/benchmarks: capacity.json, or capacity-N.json
 for N processes) and regenerates docs/benchmarks.md; the raw JSON is in the work folder.
@@ -35,9 +40,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import json
 import os
+import pstats
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -170,6 +178,22 @@ def cpu_seconds(servers: list[served.Server]) -> float:
     return total
 
 
+def loop_seconds(servers: list[served.Server]) -> float:
+    """User + system CPU seconds of the servers' main threads (the event loop) so far."""
+    total = 0.0
+    for server in servers:
+        for thread in psutil.Process(server.proc.pid).threads():
+            if thread.id == server.proc.pid:
+                total += thread.user_time + thread.system_time
+    return total
+
+
+def own_seconds() -> float:
+    """User + system CPU seconds of this process (the load client) so far."""
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
+
+
 async def chromium(urls: list[str], n: int, t0: float, until: float) -> list[soak.Load]:
     """`n` Chromium sessions (soak.py's) going round the pages, beside the load."""
     if not n:
@@ -206,6 +230,7 @@ def step(servers: list[served.Server], n: int, args, db: Path, books: list[Path]
     keep = work / f"versions-{n}"
     logged = [len(s.log_text()) for s in servers]
     load_before, cpu0, wall0 = os.getloadavg(), cpu_seconds(servers), time.monotonic()
+    loop0, own0 = loop_seconds(servers), own_seconds()
     t0 = time.monotonic()
     versions = soak.Versions(db, keep, t0)
     memory = [soak.Memory(s, t0) for s in servers]
@@ -217,10 +242,13 @@ def step(servers: list[served.Server], n: int, args, db: Path, books: list[Path]
         thread.join()
     wall = time.monotonic() - wall0
     shift = got["t0"] - t0  # the sessions' clock starts a little after the threads'
+    cpu = cpu_seconds(servers) - cpu0
     return {"sessions": n, "processes": len(servers), "seconds": args.seconds,
             "think_s": args.think, "load_before": load_before,
             "load_after": os.getloadavg(),
-            "cpu_cores": round((cpu_seconds(servers) - cpu0) / wall, 2), "wall_s": round(wall),
+            "cpu_cores": round(cpu / wall, 2), "wall_s": round(wall),
+            "loop_share": round((loop_seconds(servers) - loop0) / max(cpu, 1e-9), 2),
+            "client_cores": round((own_seconds() - own0) / wall, 2),
             "rss_mb_max": round(sum(max(m for _, m in mem.samples) for mem in memory)),
             "rss_mb_end": round(sum(mem.samples[-1][1] for mem in memory)),
             "sessions_opened": got["opened"], "writes": got["writes"],
@@ -295,8 +323,8 @@ def knee(steps: list[dict]) -> str:
 
 COLUMNS = ("sessions (step's length, s) | runs | p50 / p95 / worst (s) | errors | Overview checks: "
            "half-applied / stale | Chromium: loads, p95 settle (s), half-applied, errors | "
-           "imports + undos ok | server CPU: cores, s per run | RSS max (MB) | "
-           "load avg before → after")
+           "imports + undos ok | server CPU: cores, s per run, event loop's share | "
+           "load client CPU (cores) | RSS max (MB) | load avg before → after")
 
 
 def row(s: dict) -> str:
@@ -307,7 +335,8 @@ def row(s: dict) -> str:
             f"{s['tracebacks']} tracebacks | {s['overview_checks']}: {s['half_applied']} / "
             f"{s['stale']} | {s['browser_loads']}, {s['browser_settle_p95_s']}, "
             f"{s['browser_half_applied']} of {s['browser_overview_checks']}, "
-            f"{s['browser_errors']} | {ok} | {s['cpu_cores']}, {s['cpu_s_per_run']} | "
+            f"{s['browser_errors']} | {ok} | {s['cpu_cores']}, {s['cpu_s_per_run']}, "
+            f"{s.get('loop_share', '?')} | {s.get('client_cores', '?')} | "
             f"{s['rss_mb_max']:,} | "
             f"{s['load_before'][0]:.1f} → {s['load_after'][0]:.1f} |")
 
@@ -373,6 +402,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--doc", action="store_true", help="write docs/benchmarks.md")
     ap.add_argument("--from-json", default=None, metavar="FILE",
                     help="no run: write the result of an earlier run (its capacity.json)")
+    ap.add_argument("--profile", action="store_true",
+                    help="profile every measured run in the servers (work folder: profile.txt)")
     ap.add_argument("--quick", action="store_true",
                     help="10,000 participants, steps 2 and 4, 20 s, 2 writes, no browser")
     args = ap.parse_args(argv)
@@ -383,6 +414,20 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     if args.writes % 2:
         ap.error("--writes must be even (imports come in pairs)")
     return args
+
+
+def profile_text(folder: Path, top: int = 60) -> str:
+    """Every run's profile in `folder` added up: the functions by own time, then by
+    cumulative time (pstats' text)."""
+    files = sorted(folder.glob("*.prof"))
+    if not files:
+        return "no profile"
+    out = io.StringIO()
+    stats = pstats.Stats(*map(str, files), stream=out)
+    out.write(f"{len(files)} runs profiled\n")
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
 
 
 def warm(servers: list[served.Server]) -> None:
@@ -408,13 +453,17 @@ def main(argv: list[str] | None = None) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     db = soak.build_store(work, args.participants, Path(args.db) if args.db else None)
     books = [soak.workbook(db, k, work) for k in range(1, args.writes + 1)]
-    servers = [served.start(db, work / f"server-{i}.log") for i in range(args.processes)]
+    profiles = work / "profile"
+    extra = {"COOPDASH_PROFILE": str(profiles)} if args.profile else {}
+    servers = [served.start(db, work / f"server-{i}.log", **extra)
+               for i in range(args.processes)]
     result = {"participants": args.participants, "processes": args.processes,
               "seconds": args.seconds, "think_s": args.think, "writes": args.writes,
               "browsers": args.browsers, "steps": [], "knee": "none",
               "when": results.stamp()}  # the run's start: date, commit, machine, load
     try:
         warm(servers)
+        shutil.rmtree(profiles, ignore_errors=True)  # the unmeasured round's
         for n in args.steps:
             result["steps"].append(judge(step(servers, n, args, db, books, work)))
             result["knee"] = knee(result["steps"])
@@ -423,6 +472,8 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         for server in servers:
             server.stop()
+    if args.profile:
+        (work / "profile.txt").write_text(profile_text(profiles), encoding="utf-8")
     if args.doc:
         write_doc(result)
     print(markdown(result))

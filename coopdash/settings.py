@@ -27,6 +27,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_INTAKE_ENTRY_MB | 200                      | size one file or zip entry may inflate to |
 | COOPDASH_WRITE_WAIT      | 10                       | seconds a write waits for another writer  |
 | COOPDASH_UNDO_KEEP       | 10                       | record writes that stay undoable (disk)   |
+| COOPDASH_PROFILE         | (unset: no profile)      | a folder: each dashboard run's cProfile   |
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ class Settings:
     default_role: str | None = None
     write_wait: float = 10.0
     undo_keep: int = 10
+    profile_dir: str = ""  # COOPDASH_PROFILE: where each run's profile goes ("": none)
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -190,6 +192,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         default_role=_default_role(env.get("COOPDASH_DEFAULT_ROLE", "")),
         write_wait=_number(env, "COOPDASH_WRITE_WAIT", 10.0),
         undo_keep=_int(env, "COOPDASH_UNDO_KEEP", 10, 1),
+        profile_dir=env.get("COOPDASH_PROFILE", "").strip(),
     )
 
 
