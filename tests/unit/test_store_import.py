@@ -75,6 +75,41 @@ def test_code_rules():
     assert [(i.row, i.code) for i in issues.items] == [(4, "code"), (3, "required")]
 
 
+def test_cell_checks_at_once_in_threads_keep_their_own_rows():
+    """The cell checks of two saves at once (two sessions' threads) share the process's
+    in-memory DuckDB (`validate.checker`), each on a cursor of its own: each gets its own
+    clean rows and its own problems (a region code unknown), every time."""
+    import threading
+
+    def frame(region: str, n: int) -> pd.DataFrame:
+        df = pd.DataFrame({"participant_id": [f"p-{i}" for i in range(n)],
+                           "delegation_id": ["d-1"] * n, "full_name": ["Ana"] * n,
+                           "status": ["confirmed"] * n, "region_code": [region] * n},
+                          dtype=str)
+        df.index = pd.RangeIndex(2, n + 2, name="_row")
+        return df
+
+    cases = {"ok": (frame("32.73", 3), 3, []), "bad": (frame("99.99", 5), 5,
+                                                       ["region_unknown"] * 5)}
+    seen: dict[str, list] = {name: [] for name in cases}
+
+    def run(name: str) -> None:
+        df = cases[name][0]
+        for _ in range(15):
+            checked = validate.check_file({"participants": df})
+            ct = checked.tables["participants"]
+            seen[name].append((ct.rows, ct.data.column("participant_id").to_pylist()[-1],
+                               [i.code for i in checked.issues.items]))
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in cases]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for name, (_, rows, codes) in cases.items():
+        assert seen[name] == [(rows, f"p-{rows - 1}", codes)] * 15
+
+
 def test_excel_cells_as_text(tmp_path):
     """Excel numbers and dates come back in workbook text form."""
     import datetime as dt
