@@ -25,6 +25,7 @@ BENCHMARKS = {
                                    "and through nginx at 10 Mbit/s"),
     "first-page": ("first_page", "a new session's Overview after an import, at 1M"),
     "import-profile": ("import_profile", "one import at 1M, phase by phase"),
+    "funding-page": ("funding_page", "the Funding page cold at 1M against the pandas peer"),
     "store": ("store_bench", "the store's versions: writes, readers, undo, backup, kill -9"),
     "chaos": ("chaos", "200 random writes, undos, restores, outside sessions and kill -9 "
                        "against a model of the store"),

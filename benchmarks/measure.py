@@ -192,7 +192,7 @@ def _aggregates():
     """name -> (DuckDB call, peer call); each call takes (con or frames, Filters).
     The peer's semantics and its hand-checked tests live in tests/peer.py and
     tests/unit/test_peer.py; here the same pairs are timed (and checked once more)."""
-    from coopdash.figures import summary
+    from coopdash.figures import funding, summary
     from coopdash.store import query
     from tests import peer
 
@@ -206,7 +206,8 @@ def _aggregates():
         "delegations_reciprocity": (sql("delegations_reciprocity"), peer.reciprocity_by_year),
         "delegations_provinces": (sql("delegations_provinces"),
                                   peer.home_participants_by_province),
-        "funding_over_time": (sql("funding_over_time"),
+        "funding_over_time": (lambda con, f: funding.part(query.run(con, "funding_page", {
+            **default_params(f), "limit": funding.TOP_PARTNERS}), "year"),
                               lambda fr, f: peer.funding_by_source_year(fr, f, "IDR")),
     }
 

@@ -1,10 +1,13 @@
 """Funding: the source mix by lines and by amount, over time, by program kind and by
 partner; amounts converted to the display currency with the rates shown, unconverted
-amounts counted and shown apart (never as zero)."""
+amounts counted and shown apart (never as zero). Every figure comes from one query
+(`queries/funding_page.sql`: the funding lines computed once), split by
+`coopdash.figures.funding.part`."""
 
 import streamlit as st
 
 from coopdash.charts import leadership
+from coopdash.figures import funding
 from coopdash.i18n import fmt_int
 from coopdash.web import cache, frame, layout, sidebar
 
@@ -34,10 +37,10 @@ def _mix(df) -> None:
         st.caption(ctx.t("lead.funding.no_amount_note", n=fmt_int(no_amount, ctx.lang)))
 
 
-def _stack(title: str | None, query: str, by: str, key: str, measure: str, **extra) -> None:
+def _stack(title: str | None, figure: str, by: str, key: str, measure: str) -> None:
     if title:
         st.subheader(title)
-    df = cache.run(query, ctx, **extra)
+    df = funding.part(page, figure)
     if layout.empty_state(ctx, df):
         return
     if sel := layout.chart(leadership.funding_stack_chart, df, ctx.lang, ctx.currency, by, measure,
@@ -56,7 +59,7 @@ def _stack(title: str | None, query: str, by: str, key: str, measure: str, **ext
 def _rates() -> None:
     st.subheader(ctx.t("lead.funding.rates"))
     st.caption(ctx.t("lead.funding.converted_note", currency=ctx.currency))
-    rates = cache.run("funding_rates", ctx)
+    rates = funding.part(page, "rates")
     if rates.empty:
         st.caption(ctx.t("lead.funding.rates_none"))
     else:
@@ -67,7 +70,7 @@ def _rates() -> None:
 
 def _unconverted() -> None:
     st.subheader(ctx.t("lead.funding.unconverted"))
-    df = cache.run("funding_unconverted", ctx)
+    df = funding.part(page, "unconverted")
     if df.empty:
         st.caption(ctx.t("lead.funding.unconverted_none"))
         return
@@ -78,7 +81,9 @@ def _unconverted() -> None:
                            "first_on": "from", "last_on": "to"}, dates=("first_on", "last_on"))
 
 
-mix = cache.run("funding_by_source", ctx)
+# every figure of the page from one query: the funding lines are computed once
+page = cache.run("funding_page", ctx, limit=funding.TOP_PARTNERS)
+mix = funding.part(page, "source")
 if not layout.empty_state(ctx, mix):
     st.caption(ctx.t("lead.common.drill_hint"))
     _mix(mix)
@@ -87,18 +92,17 @@ if not layout.empty_state(ctx, mix):
         key="fu_measure", format_func=lambda m: ctx.t(
             "lead.common.by_amount" if m == "amount_display" else "lead.common.by_lines"),
     ) or "amount_display"
-    _stack(ctx.t("lead.funding.over_time"), "funding_over_time", "year", "fu_time", measure)
+    _stack(ctx.t("lead.funding.over_time"), "year", "year", "fu_time", measure)
     # by kind and by partner share one place; only the open tab is built and drawn
     by_kind, by_partner = st.tabs(
         [ctx.t("lead.funding.by_kind"), ctx.t("lead.funding.by_partner")],
         key="fu_split_tab", on_change="rerun")
     if by_partner.open:
         with by_partner:
-            _stack(None, "funding_by_partner", "partner_name", "fu_partner", measure,
-                   limit=15)
+            _stack(None, "partner", "partner_name", "fu_partner", measure)
     else:
         with by_kind:
-            _stack(None, "funding_by_kind", "program_kind", "fu_kind", measure)
+            _stack(None, "kind", "program_kind", "fu_kind", measure)
     left, right = st.columns(2)
     with left:
         _rates()

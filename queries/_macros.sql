@@ -136,6 +136,20 @@ select t.* exclude (display_per_unit),
        t.amount is not null and amount_display is null as is_unconverted
 from to_idr t;
 
+-- The source mix of a table of funding lines (`lines`: f_funding's rows, named by a CTE):
+-- lines and converted amount per funding source; lines with an amount that has no rate
+-- are counted apart (unconverted), lines without an amount too. One definition for
+-- funding_by_source.sql (Overview, pack) and funding_page.sql (the Funding page).
+create or replace temp macro funding_mix(lines) as table
+select source,
+       count(*) as n_lines,
+       count(*) filter (where amount_display is not null) as n_converted,
+       count(*) filter (where is_unconverted) as n_unconverted,
+       count(*) filter (where amount is null) as n_no_amount,
+       sum(amount_display) filter (where is_counted) as amount_display
+from query_table(lines)
+group by source;
+
 -- Agreements and actions follow the partner filters (they have no kind or period).
 create or replace temp macro f_agreements(f) as table
 select a.*

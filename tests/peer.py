@@ -39,8 +39,10 @@ amounts float with NaN where SQL gives NULL):
   year (program start; null for undated), direction, n_delegations, n_seats, n_people.
 - `home_participants_by_province` ~ `queries/delegations_provinces.sql`:
   province_code, n_people (not withdrawn), n_attended, n_outbound.
-- `funding_by_source_year` ~ `queries/funding_over_time.sql`:
+- `funding_by_source_year` ~ the `year` figure of `queries/funding_page.sql`:
   year (of the rate date), source, n_lines, n_unconverted, amount_display.
+- `funding_by_kind`, `funding_by_partner`, `funding_unconverted` ~ its `kind`, `partner`
+  and `unconverted` figures.
 """
 
 from __future__ import annotations
@@ -403,4 +405,53 @@ def funding_by_source_year(fr: Frames, f: Filters | None = None, currency: str =
         amount_display=("amount_display", lambda s: s.sum(min_count=1)))
     out = _ints(out, ["n_lines", "n_unconverted"])
     return out.sort_values(["year", "source"], na_position="last", ignore_index=True)
+
+
+def _stack(fu: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Lines, unconverted lines and converted amount per `by` (a figure's stack)."""
+    out = fu.groupby(by, as_index=False, dropna=False).agg(
+        n_lines=("funding_id", "size"), n_unconverted=("is_unconverted", "sum"),
+        amount_display=("amount_display", lambda s: s.sum(min_count=1)))
+    return _ints(out, ["n_lines", "n_unconverted"])
+
+
+def funding_by_kind(fr: Frames, f: Filters | None = None, currency: str = "IDR"
+                    ) -> pd.DataFrame:
+    """Funding per program kind and source: lines, unconverted, amount."""
+    out = _stack(funding(fr, f or Filters(), currency), ["program_kind", "source"])
+    return out.sort_values(["program_kind", "source"], ignore_index=True)
+
+
+def funding_by_partner(fr: Frames, f: Filters | None = None, currency: str = "IDR",
+                       limit: int = 15) -> pd.DataFrame:
+    """Funding per partner and source, for the `limit` partners with the most money
+    (then the most lines, then by id)."""
+    fu = funding(fr, f or Filters(), currency).merge(
+        fr["programs"][["program_id", "partner_id"]], on="program_id")
+    out = _stack(fu, ["partner_id", "source"])
+    totals = out.groupby("partner_id", as_index=False).agg(
+        amount=("amount_display", lambda s: s.sum(min_count=1)), lines=("n_lines", "sum"))
+    top = totals.sort_values(["amount", "lines", "partner_id"], ascending=[False, False, True],
+                             na_position="last").head(limit)["partner_id"]
+    out = out[out["partner_id"].isin(top)].merge(
+        fr["partners"][["partner_id", "name"]].rename(columns={"name": "partner_name"}),
+        on="partner_id")
+    out = out[["partner_id", "partner_name", "source", "n_lines", "n_unconverted",
+               "amount_display"]]
+    return out.sort_values(["partner_name", "source"], ignore_index=True)
+
+
+def funding_unconverted(fr: Frames, f: Filters | None = None, currency: str = "IDR"
+                        ) -> pd.DataFrame:
+    """Amounts with no rate, per currency: lines, amount in that currency, undated lines,
+    first and last rate date."""
+    fu = funding(fr, f or Filters(), currency)
+    fu = fu[fu["is_unconverted"]]
+    out = fu.groupby("currency", as_index=False).agg(
+        n_lines=("funding_id", "size"), amount=("amount", "sum"),
+        n_undated=("rate_on", lambda s: int(s.isna().sum())),
+        first_on=("rate_on", "min"), last_on=("rate_on", "max"))
+    out = _ints(out, ["n_lines", "n_undated"])
+    return out.sort_values(["n_lines", "currency"], ascending=[False, True],
+                           ignore_index=True)
 

@@ -235,7 +235,7 @@ def funding_stack_chart(df: pd.DataFrame, lang: str, currency: str, by: str,
                         labeller: Callable[[Any], str] | None = None) -> go.Figure:
     """Funding stacked by source along `by` (`year`, `program_kind` or `partner_name`).
 
-    `df`: queries/funding_over_time.sql, funding_by_kind.sql or funding_by_partner.sql;
+    `df`: the `year`, `kind` or `partner` figure of queries/funding_page.sql;
     `measure`: `amount_display` (converted amount) or `n_lines`.
     customdata: [category, source] (for partners, [partner_id, source]).
     """

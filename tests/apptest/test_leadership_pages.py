@@ -125,6 +125,31 @@ def test_funding_sample_unconverted_never_zero(app, sample_store):
     assert set(table[amount_col]) == {"–"}
 
 
+def test_funding_page_reads_the_funding_lines_once(app, demo_store, monkeypatch):
+    """Cold (nothing cached), the Funding page computes the funding lines of the filtered
+    programs once: one query (funding_page.sql) gives every figure of the page, where it
+    ran one query per figure (six), each computing the lines again."""
+    import streamlit as st
+
+    from coopdash.store import query
+
+    at = app(demo_store, lang="en")
+    at.run()
+    ran: list[str] = []
+    real = query.run
+
+    def counted(con, name, *args, **kwargs):
+        ran.append(name)
+        return real(con, name, *args, **kwargs)
+
+    monkeypatch.setattr(query, "run", counted)
+    st.cache_data.clear()
+    at.switch_page("pages/funding.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [n for n in ran if "f_funding(" in query.sql_text(n)] == ["funding_page"], ran
+    assert len(at.dataframe) >= 3  # the mix, the rates, the unconverted amounts: drawn
+
+
 def test_timeline_sample_stalled(app, sample_store):
     """The sample's exploration (last milestone 22 May 2023) is listed as stalled."""
     at = _open(app(sample_store, lang="en"), "pages/timeline.py")
