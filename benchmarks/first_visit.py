@@ -40,6 +40,7 @@ from benchmarks import sections
 from benchmarks.browser import _conftest, chromium
 from benchmarks.first_page import _ALL_CHARTS, built_store
 from benchmarks.measure import ROOT, bench_env
+from coopdash.store import snapshots
 from tests.nginx_util import free_port, nginx_in_front
 
 WORK = ROOT / "bench-work" / "first-visit"
@@ -72,6 +73,17 @@ def store(n: int) -> Path:
     return db
 
 
+def published_copy(db: Path, name: str) -> Path:
+    """A copy of `db` served as a deployment serves its store: published (a version in
+    its versions folder, `coopdash.store.snapshots`). A bare copy would be a store not
+    yet adopted, whose every `Reader.version()` opens the file instead of one `stat`."""
+    copy = WORK / f"{name}.duckdb"
+    shutil.copy(db, copy)
+    snapshots.versions_dir(copy).mkdir()
+    snapshots._adopt(copy)  # what the copy's first write would do
+    return copy
+
+
 @contextlib.contextmanager
 def bare_server() -> Iterator[str]:
     """`streamlit run bare.py` at the sub-path, with the flags of the tests' servers."""
@@ -85,8 +97,7 @@ def bare_server() -> Iterator[str]:
 def plain_server(db: Path) -> Iterator[str]:
     """coopdash as `streamlit run dashboard.py`: without app.py's middlewares (no kept
     compression, no preload), what a first visit was before them."""
-    copy = WORK / "plain.duckdb"
-    shutil.copy(db, copy)
+    copy = published_copy(db, "plain")
     with streamlit_server(ROOT / "dashboard.py", ROOT,
                           {**os.environ, **bench_env(copy)}) as url:
         yield url
@@ -124,8 +135,7 @@ def _wait_health(url: str, proc: subprocess.Popen) -> None:
 
 @contextlib.contextmanager
 def coopdash_server(db: Path) -> Iterator[str]:
-    copy = WORK / "served.duckdb"
-    shutil.copy(db, copy)
+    copy = published_copy(db, "served")
     proc, url = _conftest().start_server(copy, bench_env(copy), base_path=BASE)
     try:
         yield url
@@ -163,22 +173,70 @@ def trusting(spkis: list[str]):
 
 def visit(context, url: str, title: str, charts: int, slow: bool) -> dict:
     """One visit in a new tab of `context`: ms to the title and `charts` charts drawn,
-    bytes moved."""
+    bytes moved, and where the time went (`Breakdown`)."""
     page = context.new_page()
     try:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
+        cdp.send("Performance.enable")
         if slow:
             cdp.send("Network.emulateNetworkConditions", SLOW)
         moved: list[int] = []
+        seen = Breakdown()
         cdp.on("Network.loadingFinished", lambda e: moved.append(e["encodedDataLength"]))
+        cdp.on("Network.requestWillBeSent", seen.request)
+        cdp.on("Network.webSocketFrameReceived", seen.frame)
         t0 = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=300_000)
         page.wait_for_function(_ALL_CHARTS, arg=[[title], charts], polling=20,
                                timeout=300_000)
-        return {"ms": (time.perf_counter() - t0) * 1000, "moved": sum(moved)}
+        ms = (time.perf_counter() - t0) * 1000
+        return {"ms": ms, "moved": sum(moved), **seen.figures(cdp, page)}
     finally:
         page.close()
+
+
+class Breakdown:
+    """Where a visit's time went, from Chromium's own clocks (CDP): when the page's
+    scripts had run and opened the WebSocket (its first message), when the server's run
+    had finished (`script_finished` received), the bytes and messages of the WebSocket,
+    and how long the page's main thread was busy (tasks, of which JavaScript), and the
+    elements drawn."""
+
+    def __init__(self) -> None:
+        self.start: float | None = None  # the document's request (CDP monotonic seconds)
+        self.ws: list[tuple[float, str, int]] = []
+
+    def request(self, event: dict) -> None:
+        if self.start is None:
+            self.start = event["timestamp"]
+
+    def frame(self, event: dict) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        answer = event["response"]
+        raw = (base64.b64decode(answer["payloadData"]) if answer["opcode"] == 2
+               else answer["payloadData"].encode())
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        self.ws.append((event["timestamp"], msg.WhichOneof("type") or "", len(raw)))
+
+    def figures(self, cdp, page) -> dict:
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        finished = [at for at, kind, _ in self.ws if kind == "script_finished"]
+
+        def since(at: float | None) -> float | None:
+            return None if at is None or self.start is None else (at - self.start) * 1000
+
+        return {"ws_first_ms": since(self.ws[0][0] if self.ws else None),
+                "run_done_ms": since(finished[0] if finished else None),
+                "ws_bytes": sum(size for *_, size in self.ws), "ws_messages": len(self.ws),
+                "busy_ms": metrics["TaskDuration"] * 1000,
+                "script_ms": metrics["ScriptDuration"] * 1000,
+                "elements": page.evaluate(_ELEMENTS)}
+
+
+_ELEMENTS = "document.querySelectorAll('[data-testid=\"stElementContainer\"]').length"
 
 
 def new_context(browser):
@@ -251,7 +309,38 @@ def run(n: int, rounds: int) -> dict:
     out["median_ms"] = {k: statistics.median(v["ms"] for v in vs) for k, vs in visits.items()}
     out["worst_ms"] = {k: max(v["ms"] for v in vs) for k, vs in visits.items()}
     out["moved"] = {k: statistics.median(v["moved"] for v in vs) for k, vs in visits.items()}
+    out["breakdown"] = {k: {f: _median(v[f] for v in vs) for f in BREAKDOWN}
+                        for k, vs in visits.items()}
     return out
+
+
+BREAKDOWN = ("ws_first_ms", "run_done_ms", "ms", "busy_ms", "script_ms", "ws_bytes",
+             "elements")
+
+
+def _median(values) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def breakdown_table(r: dict) -> str:
+    """Where a loopback visit's time went (medians of the run's rounds)."""
+    rows = [("bare page", "bare_loopback"), ("coopdash Overview", "overview_loopback"),
+            ("Overview without app.py's middlewares", "plain_loopback"),
+            *((f"coopdash {p.title()}", f"{p}_loopback") for p in PAGES if p != "overview")]
+
+    def cell(value: float | None) -> str:
+        return "–" if value is None else f"{value:,.0f}"
+
+    lines = ["| loopback visit | WebSocket's first message | server's run finished | "
+             "charts drawn | page's main thread busy | of which JavaScript | "
+             "WebSocket kB | elements |", "|---|---|---|---|---|---|---|---|"]
+    for label, key in rows:
+        b = r["breakdown"][key]
+        lines.append(f"| {label} | " + " | ".join(
+            [cell(b[f]) for f in BREAKDOWN[:5]]
+            + [cell(b["ws_bytes"] / 1000), cell(b["elements"])]) + " |")
+    return "\n".join(lines)
 
 
 def section(r: dict) -> str:
@@ -294,6 +383,14 @@ def section(r: dict) -> str:
         f"**{m['overview_direct_slow'] / m['plain_direct_slow']:.2f}×** "
         f"({moved['overview_direct_slow'] / 1e6:.2f} MB moved against "
         f"{moved['plain_direct_slow'] / 1e6:.2f} MB)",
+        "",
+        "Where the time of a loopback visit went (ms from the page's request, medians; "
+        "Chromium's own clocks: the WebSocket's first message is when the page's scripts "
+        "had run and connected, the server's run finished when its `script_finished` "
+        "arrived; the main thread's busy time is what Chromium spent on the page's tasks, "
+        "JavaScript included, on two cores shared with the servers):",
+        "",
+        breakdown_table(r),
     ])
     return body
 
