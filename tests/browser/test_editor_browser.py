@@ -1,10 +1,13 @@
 """In a real Chromium against a real `streamlit run`: a keeper edits a record in the
-Explorer's editor and sees it on the page and in the Data page's history; two keepers
-editing the same record: the second save is refused, naming who changed it; a program
-deleted in the grid with what depends on it, once the keeper agrees (issue 18 §1)."""
+Explorer's editor and sees it on the page and in the Data page's history; a participant's
+name and a program's status edited, seen on the Explorer and the Overview, then undone on
+the Data page; two keepers editing the same record: the second save is refused, naming
+who changed it; a program deleted in the grid with what depends on it, once the keeper
+agrees (issue 18 §1). Viewers and analysts have no editor: tests/browser/test_signin.py."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -12,10 +15,11 @@ from browser_util import exceptions, wait_idle
 from conftest import OUTPUT, start_server
 
 from coopdash import store
-from coopdash.i18n import t
+from coopdash.i18n import code_label, t
 
 pytestmark = pytest.mark.browser
-TITLE = 3  # programs: program_id, partner_id, agreement_id, title
+TITLE, STATUS = 3, 5  # programs: program_id, partner_id, agreement_id, title, kind, status
+NAME = 2  # participants: participant_id, delegation_id, full_name
 
 
 @pytest.fixture
@@ -28,18 +32,18 @@ def served(sample_store, tmp_path):
     proc.wait(timeout=20)
 
 
-def _open_editor(page, url: str) -> None:
-    page.goto(f"{url}/explorer?tab=programs")
+def _open_editor(page, url: str, table: str = "programs") -> None:
+    page.goto(f"{url}/explorer?tab={table}")
     wait_idle(page)
     page.locator(".st-key-ex_edit label").click()
     wait_idle(page)
-    page.locator(".st-key-ex_editor_programs").wait_for()
+    page.locator(f".st-key-ex_editor_{table}").wait_for()
 
 
-def _type_in_cell(page, column: int, text: str) -> None:
-    """Type `text` over the first row's cell of `column` (keyboard, as a person would after
-    clicking into the grid)."""
-    grid = page.locator(".st-key-ex_editor_programs")
+def _open_cell(page, column: int, table: str = "programs") -> None:
+    """Open the editor of the first row's cell of `column` (keyboard, as a person would
+    after clicking into the grid)."""
+    grid = page.locator(f".st-key-ex_editor_{table}")
     grid.locator("canvas").first.wait_for()
     page.wait_for_timeout(500)  # the grid draws its cells after the canvas appears
     box = grid.bounding_box()
@@ -48,6 +52,11 @@ def _type_in_cell(page, column: int, text: str) -> None:
     for key in ["ArrowUp"] * 8 + ["ArrowRight"] * column + ["Enter"]:
         page.keyboard.press(key)
     page.wait_for_timeout(300)  # the cell's editor opens
+
+
+def _type_in_cell(page, column: int, text: str, table: str = "programs") -> None:
+    """Type `text` over the first row's cell of `column`."""
+    _open_cell(page, column, table)
     page.keyboard.press("Control+a")
     page.keyboard.type(text)
     page.wait_for_timeout(300)
@@ -68,24 +77,6 @@ def _first_title(db) -> tuple[str, str]:
         return con.execute("select program_id, title from programs "
                            "order by starts_on desc nulls last, program_id limit 1"
                            ).fetchall()[0]
-
-
-def test_a_keeper_edits_a_title_and_sees_it(served, page):
-    """Edit the first program's title in the editor, save: the table above shows it, the
-    store holds it, and the Data page's history lists the edit."""
-    url, db = served
-    program_id, _old = _first_title(db)
-    _open_editor(page, url)
-    _type_in_cell(page, TITLE, "Rapat penjajakan (edited in the browser)")
-    assert "programs: 0 added, 1 changed, 0 removed" in _save(page)
-    page.locator("td", has_text="Rapat penjajakan (edited in the browser)").first.wait_for(
-        state="attached")
-    assert _first_title(db) == (program_id, "Rapat penjajakan (edited in the browser)")
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / "editor-saved.png"), full_page=True)
-    page.goto(f"{url}/data")
-    wait_idle(page)
-    page.locator("td", has_text=t("data.what.edit", "en")).first.wait_for(state="attached")
 
 
 def test_two_keepers_edit_the_same_record(served, browser):
@@ -147,3 +138,111 @@ def test_a_keeper_deletes_a_program_with_its_dependents(served, page):
                            {"p": program_id}).fetchall() == [(0,)]
     assert _dependents_of(db, program_id) == (0, 0)
     assert page.locator("td", has_text=title).count() == 0
+
+
+def _names(db) -> dict[str, str]:
+    with store.reading(db) as con:
+        return dict(con.execute("select participant_id, full_name from participants"
+                                ).fetchall())
+
+
+def _by_status(db) -> dict[str, int]:
+    """The programs per status, as the Overview's programs card says them (every program:
+    the Overview counts all as of today)."""
+    with store.reading(db) as con:
+        rows = con.execute("select status, count(*) from programs group by status").fetchall()
+    return {code_label("program_status", code, "en"): n for code, n in rows}
+
+
+def _shown_by_status(page, url: str) -> dict[str, int]:
+    """The Overview programs card's caption read back: "2 Completed · 1 Planned · …"."""
+    page.goto(url)
+    wait_idle(page)
+    label = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(
+        "^" + re.escape(t("lead.overview.programs", "en")) + "$"))
+    card = page.locator('[data-testid="stColumn"]', has=label)
+    text = card.locator('[data-testid="stCaptionContainer"]').first.inner_text().split(
+        " · ")[:-1]  # the last part: the programs started this year
+    return {m[2]: int(m[1]) for part in text if (m := re.fullmatch(r"(\d+) (.+)", part))}
+
+
+def _pick_status(page, label: str) -> None:
+    _open_cell(page, STATUS)
+    page.get_by_role("option", name=label, exact=True).click()
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def _undo_on_data_page(page, url: str, write_id: int) -> None:
+    """Undo the write `write_id` on the Data page, where the history lists it as an edit."""
+    page.goto(f"{url}/data")
+    wait_idle(page)
+    page.locator("td", has_text=t("data.what.edit", "en")).first.wait_for(state="attached")
+    page.locator(".st-key-data_undo_pick").click()
+    page.get_by_role("option").filter(has_text=re.compile(rf"^{write_id} ·")).click()
+    wait_idle(page)
+    page.locator(f".st-key-data_undo_sure_{write_id} label").click()
+    wait_idle(page)
+    page.locator(".st-key-data_undo_button button").click()
+    wait_idle(page)
+    page.get_by_text(t("snap.page.undone", "en", id=write_id)).wait_for()
+
+
+def _last_write(db) -> int:
+    with store.reading(db) as con:
+        return con.execute("select max(write_id) from write_log").fetchall()[0][0]
+
+
+def test_a_keeper_edits_records_sees_them_on_the_pages_then_undoes_it(served, page):
+    """The first program's title typed and its status chosen in its drop-down (the
+    partner's choices, found by the search box beside the grid, labelled by name and
+    id), saved: the Explorer's table shows the title; then a participant's name, on the
+    participants tab: the table shows it; the Overview's programs by status are the
+    store's; the Data page's history lists the edits, and undoing the first (an undo
+    discards the later writes too) puts the name, the title and the figures back."""
+    url, db = served
+    names, statuses = _names(db), _by_status(db)
+    program_id, title = _first_title(db)
+    with store.reading(db) as con:
+        (old_status, partner_id, partner), = con.execute(
+            "select status, partner_id, name from programs join partners using (partner_id) "
+            "where program_id = $p", {"p": program_id}).fetchall()
+    assert old_status != "cancelled"
+    _open_editor(page, url)
+    page.locator(".st-key-ex_edit_find_partners input").fill(partner.split(" ")[0])
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    _open_cell(page, 1)  # the partner: the choices the search found, by name and id
+    page.get_by_role("option", name=f"{partner} ({partner_id})", exact=True).wait_for()
+    page.keyboard.press("Escape")
+    _type_in_cell(page, TITLE, "Rapat penjajakan (edited in the browser)")
+    _pick_status(page, code_label("program_status", "cancelled", "en"))
+    assert "programs: 0 added, 1 changed, 0 removed" in _save(page)
+    first_edit = _last_write(db)
+    assert _first_title(db) == (program_id, "Rapat penjajakan (edited in the browser)")
+    page.locator("td", has_text="Rapat penjajakan (edited in the browser)").first.wait_for(
+        state="attached")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "editor-saved.png"), full_page=True)
+
+    page.locator(".st-key-explorer_tab button").filter(
+        has_text=t("explorer.tab.participants", "en")).click()
+    wait_idle(page)
+    page.locator(".st-key-ex_editor_participants").wait_for()
+    _type_in_cell(page, NAME, "Nama Diubah di Peramban", "participants")
+    assert "participants: 0 added, 1 changed, 0 removed" in _save(page)
+    changed = [k for k, v in _names(db).items() if v != names[k]]
+    assert len(changed) == 1 and _names(db)[changed[0]] == "Nama Diubah di Peramban"
+    page.locator("td", has_text="Nama Diubah di Peramban").first.wait_for(state="attached")
+
+    after = _by_status(db)
+    assert after.get("Cancelled") == statuses.get("Cancelled", 0) + 1
+    assert _shown_by_status(page, url) == after
+    _undo_on_data_page(page, url, first_edit)  # the history lists the edits first
+    assert _names(db) == names and _by_status(db) == statuses
+    assert _first_title(db) == (program_id, title)
+    assert _shown_by_status(page, url) == statuses
+    page.goto(f"{url}/explorer?tab=participants")
+    wait_idle(page)
+    page.locator("td", has_text=names[changed[0]]).first.wait_for(state="attached")
+    assert page.locator("td", has_text="Nama Diubah di Peramban").count() == 0

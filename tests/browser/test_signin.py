@@ -141,10 +141,14 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert t("nav.explorer", "en") in nav
     assert t("nav.data", "en") not in nav and t("nav.admin", "en") not in nav
+    assert t("nav.record", "en") not in nav
     assert "viewer@office.example" in page.locator('[data-testid="stSidebar"]').inner_text()
     open_views(page)  # a viewer keeps views to themselves: sharing is the role table's
     assert page.locator(".st-key-views_new_shared input").is_disabled()
-    for path in ("/data", "/admin"):
+    page.goto(signin_app + "/explorer?tab=programs")
+    wait_idle(page, timeout=120)
+    assert_no_editor(page)
+    for path in ("/data", "/admin", "/record"):
         page.goto(signin_app + path)
         _wait_text(page, t("access.not_allowed", "en"))
         assert page.locator('[data-testid="stFileUploader"]').count() == 0
@@ -205,6 +209,15 @@ def _download(page, key: str, folder):
     return path
 
 
+def assert_no_editor(page) -> None:
+    """The Explorer drawn (its table) without the editor: no edit switch, no editable grid,
+    no Save (a keeper's page has them: tests/browser/test_editor_browser.py)."""
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
+    for key in ("ex_edit", "ex_editor_programs", "ex_editor_participants", "ex_edit_save"):
+        assert page.locator(f".st-key-{key}").count() == 0, key
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1
+
+
 def grid_toolbar(page) -> list[str]:
     """The buttons of the first grid's own toolbar (shown while the pointer is over it)."""
     page.locator('[data-testid="stDataFrame"]').first.hover()
@@ -257,6 +270,9 @@ def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
     wait_idle(analyst, 120)
     assert "tab=participants" in analyst.url and "q=Deputy" in analyst.url, analyst.url
     expect(analyst.locator(".st-key-ex_q input")).to_have_value("Deputy", timeout=60_000)
+    assert_no_editor(analyst)
+    assert t("nav.record", "en") not in analyst.locator(
+        '[data-testid="stSidebarNav"]').inner_text()
     tools = grid_toolbar(analyst)
     assert "Search" in tools, tools  # the toolbar was drawn: the check is not vacuous
     assert not [b for b in tools if "Download" in b or "CSV" in b], tools
@@ -265,6 +281,9 @@ def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
     assert len(rows) > 0
     analyst.goto(signin_app + "/data")  # may export, not load: asked to see an admin
     _wait_text(analyst, t("data.no_write_signin", "en"))
+    analyst.goto(signin_app + "/record")  # nor record: its URL says so
+    _wait_text(analyst, t("access.not_allowed", "en"))
+    assert analyst.locator('[data-testid="stForm"]').count() == 0
     admin = person()
     sign_in(admin, signin_app, ADMIN)
     admin.goto(signin_app + "/admin")
