@@ -40,12 +40,17 @@ DOC = ROOT / "docs" / "benchmarks.md"
 
 # what each phase of a write is, and the function that does it (wrapped while measuring);
 # "other" (in the tables) is the rest: the lock, the editor's frames, Python around them
-PHASES = (("copy", snapshots, "_start"), ("open copy", snapshots, "_open_work"),
+PHASES = (("lock", snapshots, "_write_atomically"),  # who holds it: holder.json
+          ("copy", snapshots, "_start"), ("open copy", snapshots, "_open_work"),
+          ("editor: diff, conflicts", grid_edits, "changes"),
+          ("editor: diff, conflicts", grid_edits, "deleted"),
           ("editor: diff, conflicts", grid_edits, "conflicts"),
+          ("form: rows, fresh ids", entry, "rows"),
           ("cell checks", importer, "check_file"),
           ("store checks", importer, "validate_against"), ("apply", importer, "_apply"),
           ("checkpoint", snapshots, "_finish"), ("publish", snapshots, "_publish"),
           ("prune", snapshots, "_prune"))
+_LABELS = list(dict.fromkeys(label for label, _, _ in PHASES))
 _spent: dict[str, float] = {}
 
 
@@ -209,7 +214,7 @@ def measure(participants: int, repeat: int, work: Path) -> dict:
             out["cpu"][name] = [cpu for _, cpu, _ in runs]
             out["phases"][name] = {label: statistics.median(p.get(label, 0.0)
                                                             for _, _, p in runs)
-                                   for label, _, _ in PHASES}
+                                   for label in _LABELS}
     out["tables"] = measure_in_child(tables, db, repeat)
     out["load"] = round(os.getloadavg()[0], 1)
     return out
@@ -252,12 +257,12 @@ def markdown(res: dict, before: dict | None = None) -> str:
              *_table(res, before),
              "", "Where each write's time goes (median wall seconds per phase; other: the "
              "rest of the median, the lock, the editor's frames, Python around them):", "",
-             "| write | " + " | ".join(label for label, _, _ in PHASES) + " | other |",
-             "|" + " --- |" * (len(PHASES) + 2)]
+             "| write | " + " | ".join(_LABELS) + " | other |",
+             "|" + " --- |" * (len(_LABELS) + 2)]
     for k, _ in WRITES:
         spent = res["phases"][k]
         other = statistics.median(res[k]) - sum(spent.values())
-        lines.append(f"| {k} | " + " | ".join(f"{spent[p]:.3f}" for p, _, _ in PHASES)
+        lines.append(f"| {k} | " + " | ".join(f"{spent.get(p, 0.0):.3f}" for p in _LABELS)
                      + f" | {other:.3f} |")
     if "tables" in res:
         lines += ["", "The Explorer's participants tab (AppTest as a server runs it, role "
