@@ -12,10 +12,15 @@ import re
 from pathlib import Path
 
 import duckdb
-from browser_util import click_download, wait_idle
+from browser_util import click_download, exceptions, wait_idle
+from conftest import OUTPUT
+from deploy_checks import TITLES, heading
 from playwright.sync_api import Page
 
+from coopdash.i18n import t
+
 PAGES = ("", "delegations", "funding", "timeline", "explorer", "weekly")
+NAMES = {"": "overview"}  # a page's name (deploy_checks.TITLES) where it is not its path
 EXPLORER_TABS = ("agreements", "programs", "delegations", "participants", "funding",
                  "actions")
 HONORIFICS = {"mr.", "mrs.", "ms.", "m.si.", "dr.", "s.h."}
@@ -89,9 +94,12 @@ def _open_everything(page: Page) -> None:
             wait_idle(page, 120)
 
 
-def crawl(page: Page, base: str, downloads: Path, open_all: bool = True) -> list[Path]:
+def crawl(page: Page, base: str, downloads: Path, open_all: bool = True,
+          lang: str = "en", shots: str | None = None) -> list[Path]:
     """Visit every page (and every explorer tab), open every expander and tab
-    (`open_all`), download every file offered; returns the downloaded files.
+    (`open_all`), download every file offered; returns the downloaded files. Each page
+    shows its own title (in `lang`) and no exception box, before and after everything on
+    it was opened; with `shots`, a full-page screenshot `test-output/<shots>-<page>.png`.
 
     One session all along, as a person clicks: the menu's links and the explorer's
     table switch (a `goto` per page would reload the app in the browser and start a new
@@ -101,12 +109,19 @@ def crawl(page: Page, base: str, downloads: Path, open_all: bool = True) -> list
     files: list[Path] = []
     for path in PAGES:
         _open_page(page, base, path)
+        title = t(TITLES[NAMES.get(path, path)], lang)
         for tab in EXPLORER_TABS if path == "explorer" else (None,):
             if tab is not None:
                 _open_explorer_tab(page, tab)
+            assert (heading(page), exceptions(page)) == (title, []), (path, tab)
             if open_all:
                 _open_everything(page)
             files += _download_all(page, downloads)
+            assert exceptions(page) == [], (path, tab)
+        if shots:
+            OUTPUT.mkdir(exist_ok=True)
+            page.screenshot(path=str(OUTPUT / f"{shots}-{NAMES.get(path, path)}.png"),
+                            full_page=True)
     return files
 
 

@@ -1,8 +1,8 @@
-"""Checks a person would make of a served dashboard: at the root of a `streamlit run
-app.py` (tests/browser/test_browser.py: every page by its URL) and behind nginx at a
-sub-path (tests/browser/test_nginx.py: the paths that go through the URL rules with the
-sub-path, the map's files through the proxy). Both hold every request to the app's host.
-Each page is opened once in all: the URL rules themselves, with and without a sub-path,
+"""Checks a person would make of a served dashboard behind nginx at a sub-path
+(tests/browser/test_nginx.py: the paths that go through the URL rules with the sub-path,
+the map's files through the proxy, every request to the app's host), and the pages'
+titles the crawl of every page checks at the root (tests/crawl_util.py, in
+tests/browser/test_signin.py). The URL rules themselves, with and without a sub-path,
 are tested without a browser (tests/apptest/test_routes.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from browser_util import PAGES, exceptions, wait_idle
-from conftest import OUTPUT
 from playwright.sync_api import Page
 
 from coopdash.i18n import t
@@ -35,23 +34,6 @@ def open_path(page: Page, base: str, path: str) -> None:
     assert exceptions(page) == [], path
 
 
-def check_every_page_opens(page: Page, base: str, shots: str | None = None) -> None:
-    """Each page by its own URL: its title, no error, no "page not found" dialog (and a
-    full-page screenshot `test-output/<shots>-<page>.png` when `shots` is given); the
-    Delegations map draws its base map; the default page also answers at its own path."""
-    for name, path in PAGES.items():
-        open_path(page, base, "/" + path)
-        assert heading(page) == t(TITLES[name], "id"), name
-        assert page.get_by_role("dialog").count() == 0, name
-        if name == "delegations":
-            open_map(page)
-            wait_idle(page, timeout=PATIENCE)
-        if shots:
-            OUTPUT.mkdir(exist_ok=True)
-            page.screenshot(path=str(OUTPUT / f"{shots}-{name}.png"), full_page=True)
-    check_default_path(page, base)
-
-
 def check_default_path(page: Page, base: str) -> None:
     """The default page also answers at the path it declares, filters kept, and the
     address becomes the app's own (the root, or the sub-path)."""
@@ -59,16 +41,6 @@ def check_default_path(page: Page, base: str) -> None:
     assert heading(page) == t("lead.overview.title", "id")
     assert urlsplit(page.url).path.rstrip("/") == urlsplit(base).path.rstrip("/")
     assert parse_qs(urlsplit(page.url).query)["kind"] == ["seminar"]
-
-
-def check_served(page: Page, base: str, shots: str | None = None) -> list[str]:
-    """At the root, what a newcomer checks of a served dashboard, in one tab: every page
-    by its URL (with the map), the page icon served by the app, and not one request to
-    another host (offline offices). Returns every URL asked for."""
-    asked = _recorded(page)
-    check_every_page_opens(page, base, shots)
-    _check_own_assets(page, base, asked)
-    return asked
 
 
 def check_proxied(page: Page, base: str) -> list[str]:

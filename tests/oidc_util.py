@@ -87,8 +87,10 @@ PEOPLE = {  # the test accounts: e-mail -> role kept in the store (None: no role
     "keeper@office.example": "keeper",
     "nobody@office.example": None,
     "changed@office.example": "viewer",  # the one whose role the admin test changes
+    "leaver@office.example": "viewer",  # the one who signs out (ending older sessions)
 }
 CHANGED = "changed@office.example"
+LEAVER = "leaver@office.example"
 ADMIN = "admin@office.example"  # an administrator by COOPDASH_ADMINS
 
 

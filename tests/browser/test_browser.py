@@ -11,7 +11,6 @@ from browser_util import (
     wait_charts,
     wait_idle,
 )
-from deploy_checks import check_served
 
 from coopdash.i18n import t
 
@@ -91,12 +90,3 @@ def test_explorer_downloads_each_format(server, page, demo_store, tmp_path):
     assert sorted(parquet.iloc[:, 0]) == expected
     assert sorted(r[0] for r in sheet_rows[1:]) == expected
     assert len(book.worksheets) >= 2  # the sheet that states the filters
-
-
-def test_every_url_in_chromium_at_the_root(server, page):
-    """At the root of a real server, as a newcomer clicks through it: each page by its URL
-    (screenshotted into test-output/), with the map, and /overview; each finishes loading,
-    and nothing is asked of any host but the app's (no font, icon, script or map tile from
-    the internet). (An explorer table by path and paths that name no page are opened
-    behind nginx, at the sub-path: tests/browser/test_nginx.py.)"""
-    check_served(page, server, shots="page")

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from browser_util import click_download, wait_idle
-from oidc_util import ADMIN, CHANGED, sign_in, sign_out, signin_dashboard
+from oidc_util import ADMIN, CHANGED, LEAVER, sign_in, sign_out, signin_dashboard
 from playwright.sync_api import expect
 
 from coopdash.i18n import t
@@ -33,17 +33,45 @@ def signin_app(sample_store, tmp_path_factory):
         yield url
 
 
+def _context(browser, state: dict | None = None):
+    """A fresh browser (its own cookies, or those of `state`); no outside requests."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800},
+                                  accept_downloads=True, storage_state=state)
+    context.route(lambda url: not url.startswith(OUTSIDE), lambda route: route.abort())
+    context.set_default_timeout(120_000)  # two cores: a cold page can take a while
+    context.set_default_navigation_timeout(120_000)
+    return context
+
+
+@pytest.fixture(scope="module")
+def signed_in(signin_app, browser):
+    """e-mail -> the browser state (cookies) of that person signed in through the real
+    redirect flow, once per person in this module's server. A test that signs out must
+    not use it: signing out ends that person's older sessions (LEAVER signs out)."""
+    states: dict[str, dict] = {}
+
+    def state(email: str) -> dict:
+        if email not in states:
+            context = _context(browser)
+            try:
+                sign_in(context.new_page(), signin_app, email)
+                states[email] = context.storage_state()
+            finally:
+                context.close()
+        return states[email]
+
+    return state
+
+
 @pytest.fixture
-def person(browser):
-    """A fresh browser (its own cookies) per person signed in; no outside requests."""
+def person(browser, signed_in):
+    """`person()`: a fresh browser (its own cookies), not signed in; `person(email)`: a
+    fresh browser holding `email`'s signed-in state (`signed_in`). A blank tab: the test
+    opens the page it wants."""
     made = []
 
-    def new():
-        context = browser.new_context(viewport={"width": 1400, "height": 1800},
-                                      accept_downloads=True)
-        context.route(lambda url: not url.startswith(OUTSIDE), lambda route: route.abort())
-        context.set_default_timeout(120_000)  # two cores: a cold page can take a while
-        context.set_default_navigation_timeout(120_000)
+    def new(email: str | None = None):
+        context = _context(browser, signed_in(email) if email else None)
         made.append(context)
         return context.new_page()
 
@@ -128,7 +156,7 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
     download: no file, and the page says why), and on another device holding a copy of
     the identity cookie; signing in again works."""
     page = person()
-    sign_in(page, signin_app, "viewer@office.example")
+    sign_in(page, signin_app, LEAVER)
     wait_idle(page, timeout=120)
     other_tab = page.context.new_page()
     other_tab.goto(signin_app + "/weekly")
@@ -142,7 +170,7 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
     assert t("nav.explorer", "en") in nav
     assert t("nav.data", "en") not in nav and t("nav.admin", "en") not in nav
     assert t("nav.record", "en") not in nav
-    assert "viewer@office.example" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert LEAVER in page.locator('[data-testid="stSidebar"]').inner_text()
     open_views(page)  # a viewer keeps views to themselves: sharing is the role table's
     assert page.locator(".st-key-views_new_shared input").is_disabled()
     page.goto(signin_app + "/explorer?tab=programs")
@@ -160,16 +188,14 @@ def test_viewer_menu_urls_and_sign_out(signin_app, person):
     _ended(other_tab)
     device.reload()
     _ended(device)
-    sign_in(device, signin_app, "viewer@office.example")  # a new sign-in is not ended
+    sign_in(device, signin_app, LEAVER)  # a new sign-in is not ended
     wait_idle(device, timeout=120)
     assert t("access.landing.signed_out", "en") not in device.locator("body").inner_text()
 
 
 def test_admin_sees_the_admin_page(signin_app, person):
     """An administrator named by COOPDASH_ADMINS reaches the Admin page and its lists."""
-    page = person()
-    sign_in(page, signin_app, ADMIN)
-    wait_idle(page, timeout=120)
+    page = person(ADMIN)
     page.goto(signin_app + "/admin")
     _wait_text(page, t("admin.role_log", "en"))
     assert t("admin.from_setting", "en", emails=ADMIN) in _main_text(page)
@@ -187,14 +213,26 @@ def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sampl
     the same role through the same code, its sidebar's words and its pages' tables are
     checked in AppTest (tests/apptest/test_access.py: test_sidebar_says_which_mode,
     test_viewer_explorer_has_no_participant_name_nor_id); a second crawl of every page
-    took about a quarter of this file's time on two cores."""
+    took about a quarter of this file's time on two cores.
+
+    It is also the one crawl of the pages at the root of a served app (it took the place
+    of test_browser.py's, which opened every page by its URL again): each page shows its
+    title and no exception, and not one request goes to another host than the app's (no
+    font, icon, script or map tile from the internet; the page icon is the app's own).
+    Each page screenshotted into test-output/. A page opened by its URL (the URL rules)
+    is checked behind nginx (test_nginx.py) and in AppTest (test_routes.py)."""
     from crawl_util import Recorder, crawl, file_text, found, personal_data
+    from deploy_checks import outside
 
     secret = personal_data(sample_store)
-    page = person()
+    page = person("viewer@office.example")
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     seen = Recorder(page)
-    sign_in(page, signin_app, "viewer@office.example")
-    files = crawl(page, signin_app, tmp_path)
+    files = crawl(page, signin_app, tmp_path, shots="page")
+    assert asked and outside(asked, signin_app) == []
+    icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first
+    assert icon.get_attribute("href").startswith(("/", signin_app, "./"))
     assert t("explorer.tab.participants", "en") in seen.text()  # the frames were recorded
     assert found(secret, seen.text()) == []
     assert {path.suffix for path in files} >= PACK_FILES, files  # not vacuous
@@ -284,8 +322,7 @@ def test_analyst_export_lands_in_the_access_log(signin_app, person, tmp_path):
     analyst.goto(signin_app + "/record")  # nor record: its URL says so
     _wait_text(analyst, t("access.not_allowed", "en"))
     assert analyst.locator('[data-testid="stForm"]').count() == 0
-    admin = person()
-    sign_in(admin, signin_app, ADMIN)
+    admin = person(ADMIN)
     admin.goto(signin_app + "/admin")
     _wait_text(admin, t("admin.access_log", "en"))
     log = pd.read_csv(_download(admin, "adm_access_dl", tmp_path), dtype=str,
@@ -316,9 +353,8 @@ def test_keeper_upload_is_logged_under_the_keepers_email(signin_app, person, tmp
     book.write_text("delegation_id,program_id,side,seats_planned\n"
                     "jclair-exploratory-meeting-home,jclair-exploratory-meeting,home,9\n",
                     encoding="utf-8")
-    page = person()
+    page = person("keeper@office.example")
     seen = Recorder(page)
-    sign_in(page, signin_app, "keeper@office.example")
     page.goto(signin_app + "/data")
     wait_idle(page, 120)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(book))
@@ -379,13 +415,12 @@ def test_admin_role_change_takes_effect_for_the_person_changed(signin_app, perso
     page and nothing of the store."""
     from crawl_util import Recorder, found, personal_data
 
-    changed = person()
+    changed = person(CHANGED)
     seen = Recorder(changed)
-    sign_in(changed, signin_app, CHANGED)
+    changed.goto(signin_app)
     nav = changed.locator('[data-testid="stSidebarNav"]')
     assert t("nav.data", "en") not in nav.inner_text()
-    admin = person()
-    sign_in(admin, signin_app, ADMIN)
+    admin = person(ADMIN)
     admin.goto(signin_app + "/admin")
     _wait_text(admin, t("admin.set_title", "en"))
     _admin_sets(admin, CHANGED, "analyst")
