@@ -25,20 +25,28 @@ def _port(url: str) -> int:
 
 @pytest.fixture(scope="module")
 def behind_nginx(demo_store, tmp_path_factory):
-    """(https base URL, http port): coopdash at /coopdash/ behind nginx, over a copy of
-    the demo store, one role for everyone (no sign-in)."""
+    """(https base URL, http port, {port: server process}): coopdash at /coopdash/ behind
+    nginx, over one copy of the demo store, one role for everyone (no sign-in): two
+    processes behind the shipped file's sticky upstream, as deploy/coopdash@.service runs
+    them (coopdash@8501, coopdash@8502). One nginx and one pair of servers for the
+    module's tests (a browser stays with one process, so the others see one app)."""
     if not Path(NGINX).exists():
         pytest.skip("Debian's nginx is not installed (scripts/setup.sh dev installs it)")
     work = tmp_path_factory.mktemp("nginx")
     db = work / "served.duckdb"
     shutil.copy(demo_store, db)
-    app_proc, app_url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"}, base_path=BASE_PATH)
+    procs = {}
     try:
-        with nginx_in_front(_port(app_url), work) as served:
-            yield served
+        for _ in range(2):
+            proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"},
+                                     base_path=BASE_PATH)
+            procs[_port(url)] = proc
+        with nginx_in_front(list(procs), work) as (base, http_port):
+            yield base, http_port, procs
     finally:
-        app_proc.terminate()
-        app_proc.wait(timeout=20)
+        for proc in procs.values():
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +94,7 @@ def test_urls_work_through_nginx(behind_nginx, tls_page):
     but the office's. (Every page by its URL is opened at the root, in test_browser.py;
     nginx passes every path under /coopdash/ alike, and the URL rules with the sub-path
     are tested without a browser in tests/apptest/test_routes.py.)"""
-    base, _ = behind_nginx
+    base, *_ = behind_nginx
     sockets = []
     tls_page.on("websocket", lambda ws: sockets.append(ws.url))
     asked = check_proxied(tls_page, base)
@@ -103,7 +111,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_plain_http_is_sent_to_https(behind_nginx):
     """A reader who types http:// is sent to the same path over https; /coopdash gets
     its slash."""
-    base, http_port = behind_nginx
+    base, http_port, _ = behind_nginx
     opener = urllib.request.build_opener(_NoRedirect)
     with pytest.raises(urllib.error.HTTPError) as err:
         opener.open(f"http://127.0.0.1:{http_port}/{BASE_PATH}/delegations?lang=en")
@@ -183,7 +191,7 @@ def test_a_first_visit_moves_its_scripts_compressed_over_http2(behind_nginx, bro
     the installed Streamlit wheel)."""
     import streamlit
 
-    base, _ = behind_nginx
+    base, *_ = behind_nginx
     responses, moved, preloads = first_visit(browser, base + "/")
     scripts = {u: r for u, r in responses.items()
                if "/static/" in u and u.endswith((".js", ".css"))}
@@ -203,30 +211,6 @@ def test_a_first_visit_moves_its_scripts_compressed_over_http2(behind_nginx, bro
     weight = sum((static / u.split(f"/{BASE_PATH}/", 1)[1]).stat().st_size for u in scripts)
     assert weight > 6_000_000  # the entry bundle and the Plotly chunk at least
     assert moved < weight / 3, (moved, weight)
-
-
-@pytest.fixture(scope="module")
-def two_behind_nginx(demo_store, tmp_path_factory):
-    """(https base URL, {port: server process}): two coopdash processes over one copy of
-    the demo store behind the shipped nginx file's sticky upstream, as
-    deploy/coopdash@.service runs them (coopdash@8501, coopdash@8502)."""
-    if not Path(NGINX).exists():
-        pytest.skip("Debian's nginx is not installed (scripts/setup.sh dev installs it)")
-    work = tmp_path_factory.mktemp("nginx-two")
-    db = work / "served.duckdb"
-    shutil.copy(demo_store, db)
-    procs = {}
-    try:
-        for _ in range(2):
-            proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"},
-                                     base_path=BASE_PATH)
-            procs[_port(url)] = proc
-        with nginx_in_front(list(procs), work) as (base, _):
-            yield base, procs
-    finally:
-        for proc in procs.values():
-            proc.terminate()
-            proc.wait(timeout=20)
 
 
 def _insecure():
@@ -288,14 +272,14 @@ def _run_apart(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def test_a_browser_stays_with_one_process(two_behind_nginx, demo_store):
+def test_a_browser_stays_with_one_process(behind_nginx, demo_store):
     """Behind the sticky upstream, with two processes: the first answer gives the browser
     its route cookie (and a browser that has one gets none); every WebSocket of one
     browser lands on one process, browsers spread over both, and a run through nginx
     shows the store's figures (`summary --json`)."""
     from headline import HEADLINE, shown_figures
 
-    base, procs = two_behind_nginx
+    base, _, procs = behind_nginx
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=_insecure()))
     with opener.open(base + "/") as first:
         cookie = first.headers["Set-Cookie"]
