@@ -31,19 +31,20 @@ def _widget(page, key: str):
 
 def _select(page, key: str, shown: str) -> None:
     """Pick `shown` in the select: type to narrow the list (250 countries), click it. A
-    rerun that lands meanwhile may close the list: then again."""
+    rerun that lands meanwhile may close the list: then again. Returns once the run the
+    pick started has ended (one wait per attempt: `play` adds none after a select)."""
     field = _widget(page, key).locator("input")  # waits for the lazily drawn select
     for _ in range(3):
+        wait_idle(page)  # the previous step's run (a text field left) has ended
         if field.input_value() == shown:
-            return  # already the widget's value
-        wait_idle(page)
+            return  # the widget's value (picked now, or already)
         field.fill(shown[:30])
         option = page.get_by_role("option", name=shown, exact=True).first
         try:
             option.click(timeout=5000)
-            wait_idle(page)
         except PlaywrightTimeout:
             field.press("Escape")
+    wait_idle(page)
     assert field.input_value() == shown, (key, shown)
 
 
@@ -73,7 +74,7 @@ def play(page, steps: list[record_case.Step]) -> None:
             _type(page, key, shown, "textarea")
         elif kind == "check":
             _widget(page, key).locator("label").click()
-        if kind in ("number", "check", "date", "select"):
+        if kind in ("number", "check", "date"):
             wait_idle(page)  # the form may redraw (more people, the program's fields)
 
 
@@ -109,7 +110,7 @@ def test_the_jclair_case_through_the_form_in_chromium(served_empty, page, tmp_pa
         importer.import_path(con, record_case.rest_of_sample(tmp_path / "rest"),
                              actor="test")
     page.goto(url)
-    wait_idle(page)
+    wait_idle(page, 120)  # a new session's first Overview on a loaded machine
     page.locator('[data-testid="stMetric"]').first.wait_for()
     assert metrics(page) == _overview_cards(app, sample_store)
     for week in ("2023-W20", "2023-W21"):
