@@ -106,8 +106,9 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
     opened = _opened(ctx, table, [str(v) for v in page[TABLES[table].key]])
     found = _searched(ctx, table, opened)
     config = {c.name: _column(ctx, c, found) for c in TABLES[table].columns}
-    edited = st.data_editor(_for_editor(table, opened), key=f"ex_editor_{table}",
+    edited = st.data_editor(_start(table, opened, found), key=f"ex_editor_{table}",
                             num_rows="dynamic", hide_index=True, column_config=config)
+    st.session_state[_LAST] = edited
     if st.button(ctx.t("editor.save"), type="primary", key="ex_edit_save",
                  icon=":material/save:"):
         st.session_state.pop(_ASKED, None)
@@ -117,6 +118,30 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
 
 
 _KEYS = ("ex_edit", "_ex_edit")  # the editor's session keys and widget keys begin so
+
+
+_START = "_ex_edit_start"  # (the records opened, the choices offered, the grid's frame)
+_LAST = "_ex_edit_last"  # the grid's frame as the previous run returned it
+
+
+def _start(table: str, opened: pd.DataFrame, found: dict[str, dict[str, str]]
+           ) -> pd.DataFrame:
+    """The frame the grid is drawn from. Streamlit names a grid that can add rows by its
+    data and its column config (`data_editor`: `key_as_main_identity` only for
+    `num_rows="fixed"`), so when a search beside it changes a column's choices, the grid
+    is a new widget and would drop what was typed; the typing so far (the grid's frame of
+    the previous run) becomes then the frame the new grid starts from. `opened` stays
+    what the save compares against."""
+    offered = {ref: tuple(ids) for ref, ids in found.items()}
+    kept = st.session_state.get(_START)
+    if kept is None or kept[0] is not opened:
+        frame = _for_editor(table, opened)
+    elif kept[1] != offered:
+        frame = st.session_state.get(_LAST, kept[2])
+    else:
+        return kept[2]
+    st.session_state[_START] = (opened, offered, frame)
+    return frame
 
 
 def _forged(ctx: Context) -> None:

@@ -231,6 +231,37 @@ def test_a_programs_partner_and_agreement_are_chosen_among_what_a_search_finds(
     assert offered[first_id] == f"{first_label} ({first_id})"
 
 
+def test_what_was_typed_survives_a_search_beside_the_grid(app, demo_store, store_copy):
+    """A title typed, a row deleted, then a search that changes the agreement column's
+    choices (Streamlit then draws a new grid): the grid still shows the typed title and
+    not the deleted row, and Save writes both (the typing is not lost to the search)."""
+    db = store_copy(demo_store)
+    at, ids = _programs_editor(app, db)
+    at.session_state["ex_editor_programs"] = {
+        "edited_rows": {0: {"title": "Typed before the search"}}, "added_rows": [],
+        "deleted_rows": [len(ids) - 1]}
+    at.run()
+    before = _options(at.dataframe[1], "agreement_id")
+    at.text_input(key="ex_edit_find_agreements").input("of").run()
+    assert not at.exception, at.exception
+    grid = at.dataframe[1]
+    assert len(_options(grid, "agreement_id")) > len(before)  # the choices did change
+    assert grid.value["title"].iloc[0] == "Typed before the search"
+    assert list(grid.value["program_id"]) == ids[:-1]
+    with store.reading(db) as con:
+        depending = con.execute("select count(*) from delegations where program_id = $p",
+                                {"p": ids[-1]}).fetchall()[0][0]
+    at.button(key="ex_edit_save").click().run()
+    if depending:
+        at.button(key="ex_edit_delete_all").click().run()
+    assert not at.exception, at.exception
+    with store.reading(db) as con:
+        assert con.execute("select title from programs where program_id = $p",
+                           {"p": ids[0]}).fetchall() == [("Typed before the search",)]
+        assert con.execute("select count(*) from programs where program_id = $p",
+                           {"p": ids[-1]}).fetchall() == [(0,)]
+
+
 def _open_tab(app, db, tab):
     at = app(db, lang="en", role="keeper")
     at.query_params["tab"] = tab
