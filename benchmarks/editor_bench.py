@@ -280,9 +280,10 @@ def markdown(res: dict, before: dict | None = None) -> str:
               "`import_log` no longer rewrites the first import's list of a million ids.",
               "", "Reading these figures: on 2 cores shared with other work a process gets a "
               "fraction of a core, and a write's wall time was 3 to 9 times its CPU time. "
-              "The CPU seconds are what a write costs the server, and they barely move with "
-              "the load; the wall seconds are what a keeper waited on this machine at that "
-              "load. A write's CPU is now mostly a fixed cost per DuckDB statement (planning "
+              "The CPU seconds are what a write costs the server; they move far less with "
+              "the load (about ±20% between runs here) than the wall seconds, which are what "
+              "a keeper waited on this machine at that load. A write's CPU is now mostly a "
+              "fixed cost per DuckDB statement (planning "
               "and the Python around it: 3 to 12 ms each, about 30 statements for a cell "
               "and 60 for the form), not the size of the tables: the same two saves on a "
               "store of 10,000 participants cost 0.25 and 0.44 CPU-seconds (load 15). "
@@ -290,9 +291,11 @@ def markdown(res: dict, before: dict | None = None) -> str:
               "benchmark's own opening of the page's rows (a read-only open of the store "
               "and the 50 records, which the page does when it is drawn, not at Save: now "
               "untimed), the open of the work copy and the prune of an old version (now "
-              "phases of their own). The read-only and the editable page turns cost about "
-              "the same CPU (the editable page draws the read-only table too, then the "
-              "grid); their wall times at this load differ by chance."]
+              "phases of their own). The editable page turn costs a little more CPU than the "
+              "read-only one (15 to 90 ms in three runs: it draws the read-only table too, "
+              "then opens the page's records for the grid and finds the delegations they "
+              "name); the read-only turn's 987 ms against the editable one's 341 ms "
+              "in the earlier figures was the wall time's noise at load 19."]
     return "\n".join(lines)
 
 
