@@ -11,10 +11,11 @@ Two passes, both vectorised:
    tables are SQL over those views, each violation reported on the file row that
    breaks it (or on the stored record when a replace removes what it points to).
 
-The first pass needs nothing from the store: `check_file` runs it on a private in-memory
-DuckDB, so a writer reads and checks a whole file before it takes the store's one write
-lock (`coopdash.workbook.importer.import_file`); `validate_against` then attaches the
-checked cells to the store's connection and runs the second pass there.
+The first pass needs nothing from the store: `check_file` runs it on a private connection
+to an in-memory DuckDB (`checker`), so a writer reads and checks a whole file before it
+takes the store's one write lock (`coopdash.workbook.importer.import_file`);
+`validate_against` then attaches the checked cells to the store's connection and runs the
+second pass there.
 
 Nothing here writes to the store: views and registrations are temporary and dropped.
 """
