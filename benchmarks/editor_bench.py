@@ -291,11 +291,11 @@ def markdown(res: dict, before: dict | None = None) -> str:
               "benchmark's own opening of the page's rows (a read-only open of the store "
               "and the 50 records, which the page does when it is drawn, not at Save: now "
               "untimed), the open of the work copy and the prune of an old version (now "
-              "phases of their own). The editable page turn costs a little more CPU than the "
-              "read-only one (15 to 90 ms in three runs: it draws the read-only table too, "
-              "then opens the page's records for the grid and finds the delegations they "
-              "name); the read-only turn's 987 ms against the editable one's 341 ms "
-              "in the earlier figures was the wall time's noise at load 19."]
+              "phases of their own). The editable page turn costs more CPU than the read-only "
+              "one (15 to 140 ms more in four runs: it draws the read-only table too, then "
+              "opens the page's records for the grid and finds the delegations they name); "
+              "the read-only turn's 987 ms against the editable one's 341 ms in the earlier "
+              "figures was the wall time's noise at load 19."]
     return "\n".join(lines)
 
 
