@@ -194,6 +194,9 @@ def _ask(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame) -
 def _save(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame,
           with_dependents: bool = False) -> None:
     auth.require(ctx.person, "write", ctx.lang)  # the role read on this very run
+    if grid_edits.unchanged(table, opened, edited):  # no write at all, not an empty one
+        st.info(ctx.t("editor.nothing"))
+        return
     try:
         with storage.writing(ctx, "edit", file_name=grid_edits.FILE_NAME,
                              mode=grid_edits.MODE) as con:
@@ -207,9 +210,6 @@ def _save(ctx: Context, table: str, opened: pd.DataFrame, edited: pd.DataFrame,
         st.rerun()
     except ValidationFailed as exc:
         _refused(ctx, table, opened, edited, exc)
-        return
-    if result is None:
-        st.info(ctx.t("editor.nothing"))
         return
     st.session_state.pop(_OPENED, None)
     st.session_state.pop(f"ex_editor_{table}", None)

@@ -205,6 +205,12 @@ def ids_taken(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
             for at, record_id in enumerate(rows[key]) if record_id in stored]
 
 
+def unchanged(table: str, opened: pd.DataFrame, edited: pd.DataFrame) -> bool:
+    """Whether the editor's frame holds no changed, added or deleted row: a save then
+    writes nothing, not even an empty write (checked before the store is opened)."""
+    return changes(table, opened, edited).empty and not deleted(table, opened, edited)
+
+
 def save(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
          edited: pd.DataFrame, actor: str, with_dependents: bool = False) -> Any:
     """Write the changed, added and deleted rows of `edited` (the editor's frame) on the
@@ -216,9 +222,9 @@ def save(con: duckdb.DuckDBPyConnection, table: str, opened: pd.DataFrame,
     `changes`). None when nothing changed."""
     from coopdash.workbook import importer
 
-    rows, gone = changes(table, opened, edited), deleted(table, opened, edited)
-    if rows.empty and not gone:
+    if unchanged(table, opened, edited):
         return None
+    rows, gone = changes(table, opened, edited), deleted(table, opened, edited)
     if taken := ids_taken(con, table, opened, edited, rows):
         raise ValidationFailed(taken)
     key = TABLES[table].key

@@ -150,3 +150,41 @@ def test_a_forged_save_from_a_viewer_or_analyst_writes_nothing(signin_server, ke
     assert len(logged) == 1, server_log(proc)[-3000:]
     assert f"ex_editor_{tab}" in logged[0] and "ex_edit_save" in logged[0], logged
     assert not [n for n in [*_names(db), "Forged Name"] if n in logged[0]], logged
+
+
+async def _keeper_forges(url: str, ids: dict[str, str], edit: dict, table: str) -> wsload.Run:
+    """A keeper on the Explorer's programs, the editor open, sends the grid state of
+    `table` (`edit`) and Save."""
+    keeper = await _session(url, "keeper@office.example")
+    try:
+        await keeper.run("explorer", "tab=programs&lang=en")
+        keeper.states[ids["ex_edit"]] = _state(ids["ex_edit"], bool_value=True)
+        await keeper.run("explorer", "tab=programs&lang=en")
+        for state in (_state(ids[f"ex_editor_{table}"], string_value=json.dumps(edit)),
+                      _state(ids["ex_edit_save"], trigger_value=True)):
+            keeper.states[state.id] = state
+        return await keeper.run("explorer", "tab=programs&lang=en")
+    finally:
+        await keeper.close()
+
+
+def test_a_keepers_forged_save_of_what_the_page_did_not_offer_writes_nothing(
+        signin_server, keeper_ids):
+    """A keeper on the programs tab sends the participants' grid (a name changed) — a
+    grid the page did not draw: Streamlit drops it, Save finds nothing changed, says so
+    and writes nothing (not even an empty write: before, the history got an 'edit' with
+    nothing in it). Then the programs' grid with a changed and a deleted row the page
+    does not hold: Streamlit's data_editor refuses it (IndexError, in the server's log;
+    the browser gets its redacted error) before any save. The store, its history and the
+    participants' names stay as they were."""
+    url, db, proc = signin_server
+    before, names = _fingerprint(db), _names(db)
+    run = asyncio.run(_keeper_forges(url, keeper_ids, TABS["participants"], "participants"))
+    assert run.exceptions() == [] and _alerts(run) == [t("editor.nothing", "en")]
+    assert _fingerprint(db) == before and _names(db) == names
+    beyond = {"edited_rows": {"999": {"title": "Forged"}}, "added_rows": [],
+              "deleted_rows": [999]}
+    run = asyncio.run(_keeper_forges(url, keeper_ids, beyond, "programs"))
+    assert len(run.exceptions()) == 1 and _alerts(run) == []
+    assert "IndexError: index 999 is out of bounds" in server_log(proc)
+    assert _fingerprint(db) == before and _names(db) == names
