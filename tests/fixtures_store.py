@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 
 from coopdash import store
+from coopdash.contract import TABLE_ORDER, key_columns
 from coopdash.workbook import bootstrap, importer
 from coopdash.workbook.validate import ValidationFailed
 
@@ -69,3 +70,11 @@ def table_rows(db: Path, table: str) -> list[tuple]:
         return con.execute(f"select * from {table} order by {order}").fetchall()
     finally:
         con.close()
+
+
+def rows(db: Path) -> dict[str, list[tuple]]:
+    """Every record of every table, in key order (what an export holds)."""
+    with store.reading(db) as con:
+        return {name: con.execute(f"select * from {name} order by "
+                                  f"{', '.join(key_columns(name))}").fetchall()
+                for name in TABLE_ORDER}

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from fixtures_store import rows
 
 from coopdash import store
-from coopdash.contract import TABLE_ORDER, key_columns
 from coopdash.workbook import importer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,14 +35,6 @@ def summary(db: Path) -> dict:
     done = cli("summary", "--json", "--as-of", "2026-11-28", db=db)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
-
-
-def rows(db: Path) -> dict[str, list[tuple]]:
-    """Every record of every table, in key order (what an export holds)."""
-    with store.reading(db) as con:
-        return {name: con.execute(f"select * from {name} order by "
-                                  f"{', '.join(key_columns(name))}").fetchall()
-                for name in TABLE_ORDER}
 
 
 def test_import_history_undo_restores_the_exact_summary_and_records(published, demo_folder):

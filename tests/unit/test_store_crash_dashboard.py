@@ -14,10 +14,12 @@ import time
 import zipfile
 from pathlib import Path
 
-from test_store_versions import ROOT, rows
+from fixtures_store import rows
 
 from coopdash import store
 from coopdash.workbook import demo
+
+ROOT = Path(__file__).resolve().parents[2]
 
 UPLOAD = """
 import sys
