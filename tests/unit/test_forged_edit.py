@@ -1,9 +1,12 @@
 """A forged edit over the wire (issue 18 "Who may"): signed-in sessions of a real served
 coopdash, driven through Streamlit's own WebSocket protocol (tests/wsload.py). A viewer
 or an analyst sends the widget states a keeper's browser sends to save an edit in the
-Explorer (the edit switch, a changed cell in the grid, "Save", "Delete them all"): the
+Explorer (the edit switch, a changed cell or a deleted row in the grid, "Save"): the
 server writes nothing — the store's file is byte-identical, its history holds no new
-write — and its log names the staff member who sent them (never a participant)."""
+write — and its log names the staff member who sent them (never a participant). A
+keeper's forged save of a grid or a row the page did not offer writes nothing either.
+("Delete them all" set by hand, and the session-state side of a forged edit:
+tests/apptest/test_editor_page.py.)"""
 
 from __future__ import annotations
 
