@@ -1,14 +1,15 @@
 """coopdash: the entry point. `streamlit run dashboard.py`
 
 Registers every page once (st.navigation), draws the shared sidebar (language, display
-currency, filters — kept in the URL), and runs the chosen page; the whole run profiled
-when `COOPDASH_PROFILE` names a folder (`coopdash.web.profiling`).
+currency, filters — kept in the URL), and runs the chosen page; at most `COOPDASH_RUNS`
+runs at once per process (`coopdash.web.admission`), each profiled when `COOPDASH_PROFILE`
+names a folder (`coopdash.web.profiling`).
 """
 
 import streamlit as st
 
 from coopdash.i18n import t
-from coopdash.web import assets, auth, frame, profiling, routes, views_ui
+from coopdash.web import admission, assets, auth, frame, profiling, routes, views_ui
 from coopdash.web.context import Context
 
 
@@ -62,5 +63,5 @@ def run() -> None:
     page.run()
 
 
-with profiling.profiled():
+with admission.admitted(), profiling.profiled():
     run()

@@ -115,6 +115,7 @@ class Person:
         self.samples: list[Sample] = []
         self.filtered = False
         self.opened = 0
+        self.connect_s: list[float] = []  # how long each WebSocket took to be accepted
 
     async def think(self) -> None:
         await asyncio.sleep(self.args.think * self.rng.uniform(0.5, 1.5))
@@ -124,6 +125,7 @@ class Person:
             at = round(time.monotonic() - self.t0, 2)
             try:
                 self.session = await wsload.Session.open(self.url)
+                self.connect_s.append(time.monotonic() - self.t0 - at)
             except BROKEN as exc:  # the server did not even take the connection
                 self.samples.append(Sample(self.sid, "connect", at, None,
                                            [f"{type(exc).__name__}: {exc}"]))
@@ -221,7 +223,8 @@ async def drive(urls: list[str], n: int, args, db: Path, books: list[Path]) -> d
         *(p.go_round(until) for p in people))
     return {"t0": t0, "writes": done, "browser": loads,
             "samples": [s for group in samples for s in group],
-            "opened": sum(p.opened for p in people)}
+            "opened": sum(p.opened for p in people),
+            "connect_s": [c for p in people for c in p.connect_s]}
 
 
 def step(servers: list[served.Server], n: int, args, db: Path, books: list[Path],
@@ -252,6 +255,8 @@ def step(servers: list[served.Server], n: int, args, db: Path, books: list[Path]
             "rss_mb_max": round(sum(max(m for _, m in mem.samples) for mem in memory)),
             "rss_mb_end": round(sum(mem.samples[-1][1] for mem in memory)),
             "sessions_opened": got["opened"], "writes": got["writes"],
+            "connect_p95_s": pct(got["connect_s"], 0.95),
+            "connect_worst_s": round(max(got["connect_s"], default=0), 2),
             "samples": got["samples"], "browser": got["browser"],
             "seen": [(at - shift, v) for at, v in versions.seen], "keep": keep,
             "versions_missed": versions.missed,
@@ -321,7 +326,8 @@ def knee(steps: list[dict]) -> str:
 
 # --- writing it down -------------------------------------------------------------------------
 
-COLUMNS = ("sessions (step's length, s) | runs | p50 / p95 / worst (s) | errors | Overview checks: "
+COLUMNS = ("sessions (step's length, s) | runs | p50 / p95 / worst (s) | errors | "
+           "WebSockets opened, accepted in p95 / worst (s) | Overview checks: "
            "half-applied / stale | Chromium: loads, p95 settle (s), half-applied, errors | "
            "imports + undos ok | server CPU: cores, s per run, event loop's share | "
            "load client CPU (cores) | RSS max (MB) | load avg before → after")
@@ -332,7 +338,9 @@ def row(s: dict) -> str:
     return (f"| {s['sessions']} ({s.get('wall_s', '?')}) | {s['runs']} | "
             f"{s['p50_s']} / {s['p95_s']} / "
             f"{s['worst_s'] and round(s['worst_s'], 2)} | {s['errors']} + "
-            f"{s['tracebacks']} tracebacks | {s['overview_checks']}: {s['half_applied']} / "
+            f"{s['tracebacks']} tracebacks | {s.get('sessions_opened', '?')}, "
+            f"{s.get('connect_p95_s', '?')} / {s.get('connect_worst_s', '?')} | "
+            f"{s['overview_checks']}: {s['half_applied']} / "
             f"{s['stale']} | {s['browser_loads']}, {s['browser_settle_p95_s']}, "
             f"{s['browser_half_applied']} of {s['browser_overview_checks']}, "
             f"{s['browser_errors']} | {ok} | {s['cpu_cores']}, {s['cpu_s_per_run']}, "

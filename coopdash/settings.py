@@ -28,6 +28,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_WRITE_WAIT      | 10                       | seconds a write waits for another writer  |
 | COOPDASH_UNDO_KEEP       | 10                       | record writes that stay undoable (disk)   |
 | COOPDASH_PROFILE         | (unset: no profile)      | a folder: each dashboard run's cProfile   |
+| COOPDASH_RUNS            | 4                        | runs a server process computes at once    |
 """
 
 from __future__ import annotations
@@ -151,6 +152,7 @@ class Settings:
     write_wait: float = 10.0
     undo_keep: int = 10
     profile_dir: str = ""  # COOPDASH_PROFILE: where each run's profile goes ("": none)
+    runs: int = 4  # COOPDASH_RUNS: script runs a server process computes at once (0: any)
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -193,6 +195,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         write_wait=_number(env, "COOPDASH_WRITE_WAIT", 10.0),
         undo_keep=_int(env, "COOPDASH_UNDO_KEEP", 10, 1),
         profile_dir=env.get("COOPDASH_PROFILE", "").strip(),
+        runs=_int(env, "COOPDASH_RUNS", 4),
     )
 
 

@@ -172,6 +172,14 @@ def page_rows(scope: context.Context, tab_name: str, q: str, filters: dict, sort
                     _params(scope, tab, q, filters), sort, desc, page, size)
 
 
+def screen(tab_name: str, df: pd.DataFrame, lang: str, currency: str,
+           show_names: bool) -> pd.DataFrame:
+    """The page of rows as shown (`ex.for_screen`: every cell formatted by Babel), through
+    `cache.view`: built once per page of rows, language and currency, not on every rerun
+    (a quarter of a warm explorer run's CPU at 1M)."""
+    return ex.for_screen(ex.TABS[tab_name], df, lang, currency, show_names)
+
+
 # --- exports ---------------------------------------------------------------------------
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -278,8 +286,8 @@ def _table(tab: ex.Tab, state: dict, n_rows: int, pages: int) -> None:
         return
     df = cache.computed(page_rows, ctx, tab.name, state["q"], state["filters"], state["sort"],
                         state["desc"], state["page"], state["size"])
-    st.dataframe(ex.for_screen(tab, df, ctx.lang, ctx.currency, SHOW_NAMES), width="stretch",
-                 hide_index=True, key="ex_table")
+    st.dataframe(cache.view(screen, tab.name, df, ctx.lang, ctx.currency, SHOW_NAMES),
+                 width="stretch", hide_index=True, key="ex_table")
     editor.flash(ctx)
     editor.editor(ctx, tab.name, df)
 

@@ -79,8 +79,15 @@ def code_label(codelist: str, code: str | None, lang: str = "id") -> str:
     return t(key, lang) if has(key) else str(code)
 
 
-def locale(lang: str) -> str:
-    return LOCALES.get(lang, LOCALES["id"])
+def locale(lang: str) -> Locale:
+    """Babel's locale of `lang`, made once: Babel parses a locale given by name on every
+    call (a third of a formatted number's time)."""
+    return _locale(LOCALES.get(lang, LOCALES["id"]))
+
+
+@functools.cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 @functools.cache

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from babel import Locale
 
 from coopdash.i18n import locale, t
 from coopdash.web import cache
@@ -16,7 +15,7 @@ def country_name(code: str | None, lang: str) -> str:
     """`JP` -> `Jepang` / `Japan` (Babel's territory names)."""
     if not code:
         return t("common.none", lang)
-    return Locale.parse(locale(lang)).territories.get(code, code)
+    return locale(lang).territories.get(code, code)
 
 
 @st.cache_data(show_spinner=False)

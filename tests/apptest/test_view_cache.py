@@ -115,6 +115,32 @@ def test_tables_read_in_the_chosen_language_warm_and_after_a_switch(app, demo_st
     assert not any(thousands_id.match(c) for c in english)
 
 
+def test_the_explorer_formats_a_page_of_rows_once(app, demo_store, monkeypatch):
+    """The explorer's page of rows is formatted for the screen (Babel, every cell) once
+    per page, language and currency (`cache.view`), not on every rerun; another language
+    formats it again, in that language."""
+    from coopdash.figures import explorer as ex
+
+    formatted: list[str] = []
+    real = ex.for_screen
+
+    def counted(tab, df, lang, currency, show_names):
+        formatted.append(lang)
+        return real(tab, df, lang, currency, show_names)
+
+    monkeypatch.setattr(ex, "for_screen", counted)
+    at = app(demo_store, lang="id")
+    at.session_state["explorer_tab"] = "delegations"
+    at.switch_page("pages/explorer.py").run()
+    assert not at.exception
+    first = _cells(at)
+    at.run()
+    at.run()
+    assert _cells(at) == first and formatted == ["id"]
+    at.selectbox(key="lang").set_value("en").run()
+    assert formatted == ["id", "en"] and _cells(at) != first
+
+
 def test_headline_figures_per_period():
     """One result of overview_headline.sql holds both dates; each reads its own rows."""
     rows = pd.DataFrame({

@@ -1,0 +1,54 @@
+"""`COOPDASH_RUNS` (coopdash/web/admission.py): a server process computes at most that
+many script runs at once; the others wait their turn and all of them finish. Real threads
+through the real context manager that dashboard.py wraps each run in."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from coopdash import settings as settings_mod
+from coopdash.web import admission
+
+
+def _peak(runs: int) -> tuple[int, int]:
+    """`runs` runs of 0.1 s started at once: (most running together, how many ended)."""
+    going, peak, ended = 0, 0, 0
+    lock, start = threading.Lock(), threading.Barrier(runs)
+
+    def run() -> None:
+        nonlocal going, peak, ended
+        start.wait()
+        with admission.admitted():
+            with lock:
+                going += 1
+                peak = max(peak, going)
+            time.sleep(0.1)
+            with lock:
+                going, ended = going - 1, ended + 1
+
+    with ThreadPoolExecutor(runs) as pool:
+        for done in [pool.submit(run) for _ in range(runs)]:
+            done.result()
+    return peak, ended
+
+
+def test_at_most_the_limit_of_runs_go_at_once(monkeypatch):
+    monkeypatch.setenv("COOPDASH_RUNS", "2")
+    assert _peak(8) == (2, 8)
+
+
+def test_no_limit_with_zero(monkeypatch):
+    monkeypatch.setenv("COOPDASH_RUNS", "0")
+    assert _peak(6) == (6, 6)
+
+
+def test_four_by_default_and_a_negative_limit_is_refused(monkeypatch):
+    monkeypatch.delenv("COOPDASH_RUNS", raising=False)
+    assert settings_mod.get().runs == 4
+    monkeypatch.setenv("COOPDASH_RUNS", "-1")
+    with pytest.raises(settings_mod.SettingError):
+        settings_mod.get()
