@@ -46,6 +46,7 @@ import os
 import pstats
 import random
 import shutil
+import ssl
 import statistics
 import tempfile
 import time
@@ -56,9 +57,10 @@ import psutil
 from websockets.exceptions import WebSocketException
 
 from benchmarks import results, served, soak
+from coopdash import settings
 from coopdash.figures import explorer as ex
 from coopdash.i18n import t
-from tests import wsload
+from tests import nginx_util, wsload
 
 LANG = soak.LANG
 ARRIVAL_S = 20.0  # sessions arrive over this many seconds of a step
@@ -124,7 +126,7 @@ class Person:
         if self.session is None:
             at = round(time.monotonic() - self.t0, 2)
             try:
-                self.session = await wsload.Session.open(self.url)
+                self.session = await wsload.Session.open(self.url, ssl=self.args.tls)
                 self.connect_s.append(time.monotonic() - self.t0 - at)
             except BROKEN as exc:  # the server did not even take the connection
                 self.samples.append(Sample(self.sid, "connect", at, None,
@@ -213,13 +215,14 @@ async def chromium(urls: list[str], n: int, t0: float, until: float) -> list[soa
     return [load for loads in got for load in loads]
 
 
-async def drive(urls: list[str], n: int, args, db: Path, books: list[Path]) -> dict:
+async def drive(urls: list[str], n: int, args, db: Path, books: list[Path],
+                browser_urls: list[str]) -> dict:
     t0 = time.monotonic()
     until = t0 + args.seconds
     people = [Person(urls[i % len(urls)], i, t0, args) for i in range(n)]
     done, loads, *samples = await asyncio.gather(
         soak.writes(db, books, args.seconds, t0) if books else asyncio.sleep(0, []),
-        chromium(urls, args.browsers, t0, until),
+        chromium(browser_urls, args.browsers, t0, until),
         *(p.go_round(until) for p in people))
     return {"t0": t0, "writes": done, "browser": loads,
             "samples": [s for group in samples for s in group],
@@ -227,8 +230,8 @@ async def drive(urls: list[str], n: int, args, db: Path, books: list[Path]) -> d
             "connect_s": [c for p in people for c in p.connect_s]}
 
 
-def step(servers: list[served.Server], n: int, args, db: Path, books: list[Path],
-         work: Path) -> dict:
+def step(servers: list[served.Server], urls: list[str], n: int, args, db: Path,
+         books: list[Path], work: Path) -> dict:
     """One step of `n` sessions; its figures (the state checks come later, at the end)."""
     keep = work / f"versions-{n}"
     logged = [len(s.log_text()) for s in servers]
@@ -239,7 +242,7 @@ def step(servers: list[served.Server], n: int, args, db: Path, books: list[Path]
     memory = [soak.Memory(s, t0) for s in servers]
     for thread in (versions, *memory):
         thread.start()
-    got = asyncio.run(drive([s.url for s in servers], n, args, db, books))
+    got = asyncio.run(drive(urls, n, args, db, books, [s.url for s in servers]))
     for thread in (versions, *memory):
         thread.stop.set()
         thread.join()
@@ -363,11 +366,18 @@ def markdown(r: dict) -> str:
             "sessions go round the same pages. Times: from the click (`rerun_script` sent) "
             "to the finished run. A step lasts until its writes are done and its runs "
             "have ended (each run waits at most 120 s: an error after). "
-            + ("Sessions go to the processes in turn, straight to their ports (as the "
+            + ("The sessions go through the shipped nginx (deploy/nginx-coopdash.conf: TLS, "
+               "HTTP/2, the sticky upstream that spreads new browsers over the processes), as "
+               "a deployment runs; the Chromium sessions straight to the processes. "
+               if r.get("nginx") else
+               "Sessions go to the processes in turn, straight to their ports (as the "
                "shipped nginx's sticky upstream spreads browsers; not through nginx). "
                if r["processes"] > 1 else "")
-            + "Server CPU: cores busy over the step, and CPU seconds per run "
-            "(the cache warm-ups after each write included). Goal: 50 sessions at p95 ≤ 2 s "
+            + "Server CPU: cores busy over the step, CPU seconds per run "
+            "(the cache warm-ups after each write included) and the share of the servers' "
+            "event loops (main threads); the load client's own CPU (the same cores; nginx's "
+            "is in neither). Runs per process at once: "
+            f"{r.get('runs_at_once', '?')} (`COOPDASH_RUNS`). Goal: 50 sessions at p95 ≤ 2 s "
             "with 0 errors. Largest step "
             f"that met it: **{r['knee']}**.\n\n")
     table = [f"| {COLUMNS} |", "|" + "---|" * (COLUMNS.count("|") + 1),
@@ -410,6 +420,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--doc", action="store_true", help="write docs/benchmarks.md")
     ap.add_argument("--from-json", default=None, metavar="FILE",
                     help="no run: write the result of an earlier run (its capacity.json)")
+    ap.add_argument("--nginx", action="store_true",
+                    help="the sessions go through the shipped nginx (deploy/), as deployed")
     ap.add_argument("--profile", action="store_true",
                     help="profile every measured run in the servers (work folder: profile.txt)")
     ap.add_argument("--quick", action="store_true",
@@ -419,6 +431,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         args.participants, args.steps, args.seconds = 10_000, "2,4", 20
         args.writes, args.browsers = 2, 0
     args.steps = [int(n) for n in args.steps.split(",") if n]
+    args.tls = None  # the load client's TLS context (--nginx)
     if args.writes % 2:
         ap.error("--writes must be even (imports come in pairs)")
     return args
@@ -450,6 +463,28 @@ def warm(servers: list[served.Server]) -> None:
         asyncio.run(once(server.url))
 
 
+def serve(args, db: Path, work: Path, stack: contextlib.ExitStack
+          ) -> tuple[list[served.Server], list[str]]:
+    """The server processes (stopped when `stack` closes) and the URLs the load client's
+    sessions use: each process's own, or with `--nginx` the shipped nginx in front of them
+    (TLS, HTTP/2, the sticky upstream; the processes under its base path)."""
+    extra = {"COOPDASH_PROFILE": str(work / "profile")} if args.profile else {}
+    base = nginx_util.BASE_PATH if args.nginx else ""
+    servers = []
+    for i in range(args.processes):
+        servers.append(served.start(db, work / f"server-{i}.log", base_path=base, **extra))
+        stack.callback(servers[-1].stop)
+    if not args.nginx:
+        return servers, [s.url for s in servers]
+    front = work / "nginx"
+    shutil.rmtree(front, ignore_errors=True)
+    front.mkdir()
+    url, _ = stack.enter_context(nginx_util.nginx_in_front([s.port for s in servers], front))
+    args.tls = ssl.create_default_context()
+    args.tls.check_hostname, args.tls.verify_mode = False, ssl.CERT_NONE  # made on the spot
+    return servers, [url]
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse(argv)
     if args.from_json:
@@ -462,24 +497,20 @@ def main(argv: list[str] | None = None) -> dict:
     db = soak.build_store(work, args.participants, Path(args.db) if args.db else None)
     books = [soak.workbook(db, k, work) for k in range(1, args.writes + 1)]
     profiles = work / "profile"
-    extra = {"COOPDASH_PROFILE": str(profiles)} if args.profile else {}
-    servers = [served.start(db, work / f"server-{i}.log", **extra)
-               for i in range(args.processes)]
     result = {"participants": args.participants, "processes": args.processes,
               "seconds": args.seconds, "think_s": args.think, "writes": args.writes,
-              "browsers": args.browsers, "steps": [], "knee": "none",
+              "browsers": args.browsers, "nginx": args.nginx, "steps": [], "knee": "none",
+              "runs_at_once": settings.get().runs,  # the servers inherit the environment
               "when": results.stamp()}  # the run's start: date, commit, machine, load
-    try:
+    with contextlib.ExitStack() as stack:
+        servers, urls = serve(args, db, work, stack)
         warm(servers)
         shutil.rmtree(profiles, ignore_errors=True)  # the unmeasured round's
         for n in args.steps:
-            result["steps"].append(judge(step(servers, n, args, db, books, work)))
+            result["steps"].append(judge(step(servers, urls, n, args, db, books, work)))
             result["knee"] = knee(result["steps"])
             (work / "capacity.json").write_text(json.dumps(result, indent=1, default=str))
             print(row(result["steps"][-1]), flush=True)
-    finally:
-        for server in servers:
-            server.stop()
     if args.profile:
         (work / "profile.txt").write_text(profile_text(profiles), encoding="utf-8")
     if args.doc:

@@ -41,6 +41,10 @@ class Server:
     url: str
     log: Path
 
+    @property
+    def port(self) -> int:
+        return int(self.url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+
     def rss_mb(self) -> float:
         """Resident memory of the server and every process it started, in MB."""
         try:
@@ -78,17 +82,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(db: Path, log: Path, **extra: str) -> Server:
-    """`streamlit run app.py` on a free loopback port, its stderr (tracebacks) in `log`."""
+def start(db: Path, log: Path, base_path: str = "", **extra: str) -> Server:
+    """`streamlit run app.py` on a free loopback port (under `base_path`, as behind the
+    shipped nginx: `server.baseUrlPath`), its stderr (tracebacks) in `log`."""
     port = _free_port()
     with open(log, "wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.baseUrlPath", base_path,
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env(db, **extra), stdout=subprocess.DEVNULL, stderr=err,
             start_new_session=True)
-    server = Server(proc, f"http://127.0.0.1:{port}", log)
+    server = Server(proc, f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else ""),
+                    log)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
