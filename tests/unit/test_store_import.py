@@ -49,9 +49,12 @@ def _col(kind, **kw):
     ("amount", "1.234", None, "amount_format"),
     ("amount", "-5", None, "amount_negative"),
     ("country", "jp", "JP", None),
+    ("country", "Jp", "JP", None),
+    ("country", "JP", "JP", None),
     ("country", "NA", "NA", None),
     ("country", "XX", None, "country"),
     ("currency", "idr", "IDR", None),
+    ("currency", "USD", "USD", None),
     ("currency", "RPH", None, "currency"),
     ("region", "32.10", "32.10", None),
     ("region", "32", "32", None),
@@ -69,9 +72,9 @@ def test_code_rules():
     """Codes match case-insensitively and are stored lower case; required cells."""
     issues = validate.Issues()
     col = _col("code", codes="side", required=True)
-    out = validate.clean_column("t", col, pd.Series(["HOME", "", "both"], index=[2, 3, 4],
-                                                     dtype=str), issues)
-    assert out.iloc[0] == "home"
+    out = validate.clean_column("t", col, pd.Series(["HOME", "", "both", "home", "Partner"],
+                                                     index=[2, 3, 4, 5, 6], dtype=str), issues)
+    assert [out.iloc[0], out.iloc[3], out.iloc[4]] == ["home", "home", "partner"]
     assert [(i.row, i.code) for i in issues.items] == [(4, "code"), (3, "required")]
 
 
