@@ -133,7 +133,8 @@ def default_params(filters=None, today: dt.date = TODAY) -> dict[str, Any]:
             "week_start": today - dt.timedelta(days=7), "week_end": today,
             "meeting_week": f"{today.isocalendar().year}-W{today.isocalendar().week:02d}",
             "email": "viewer@office.example", "owner": "viewer@office.example",
-            "view_id": 1, "name": "bench", "show_private": True}
+            "view_id": 1, "name": "bench", "show_private": True,
+            "target": "partners", "q": "a", "ids": []}
 
 
 def _writes(name: str) -> bool:
