@@ -108,7 +108,7 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
     config = {c.name: _column(ctx, c, found) for c in TABLES[table].columns}
     edited = st.data_editor(_start(table, opened, found), key=f"ex_editor_{table}",
                             num_rows="dynamic", hide_index=True, column_config=config)
-    st.session_state[_LAST] = edited
+    st.session_state[_START] = (*st.session_state[_START][:3], edited)
     if st.button(ctx.t("editor.save"), type="primary", key="ex_edit_save",
                  icon=":material/save:"):
         st.session_state.pop(_ASKED, None)
@@ -120,8 +120,9 @@ def editor(ctx: Context, table: str, page: pd.DataFrame) -> None:
 _KEYS = ("ex_edit", "_ex_edit")  # the editor's session keys and widget keys begin so
 
 
-_START = "_ex_edit_start"  # (the records opened, the choices offered, the grid's frame)
-_LAST = "_ex_edit_last"  # the grid's frame as the previous run returned it
+# (the records opened, the choices offered, the frame the grid starts from, the grid's
+# frame as the last run returned it): one tuple, so that `_forged` can drop it
+_START = "_ex_edit_start"
 
 
 def _start(table: str, opened: pd.DataFrame, found: dict[str, dict[str, str]]
@@ -137,10 +138,10 @@ def _start(table: str, opened: pd.DataFrame, found: dict[str, dict[str, str]]
     if kept is None or kept[0] is not opened:
         frame = _for_editor(table, opened)
     elif kept[1] != offered:
-        frame = st.session_state.get(_LAST, kept[2])
+        frame = kept[3]
     else:
-        return kept[2]
-    st.session_state[_START] = (opened, offered, frame)
+        frame = kept[2]
+    st.session_state[_START] = (opened, offered, frame, frame)
     return frame
 
 

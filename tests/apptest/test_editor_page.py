@@ -72,6 +72,34 @@ def test_viewers_and_analysts_have_no_editor_and_a_forged_save_writes_nothing(
     assert not at.warning and _sha(db) == before
 
 
+def test_a_keeper_lowered_to_analyst_with_the_editor_open_keeps_nothing(
+        app, sample_store, store_copy, monkeypatch, caplog):
+    """A keeper with the editor open and a cell typed, whose role becomes analyst (the
+    role is read on every run): the next run (Save clicked) says the role changed, draws
+    no editor, drops all the editor kept in the session (a frame among it once broke the
+    run: a DataFrame has no truth value), says nothing was saved, logs who, and writes
+    nothing."""
+    db = store_copy(sample_store)
+    before = _sha(db)
+    at, _ids = _programs_editor(app, db)
+    at.session_state["ex_editor_programs"] = {
+        "edited_rows": {0: {"title": "Typed as a keeper"}}, "added_rows": [],
+        "deleted_rows": []}
+    at.run()
+    monkeypatch.setenv("COOPDASH_ROLE", "analyst")
+    with caplog.at_level("WARNING", logger="coopdash.web.editor"):
+        at.button(key="ex_edit_save").click().run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == [
+        t("access.changed.role", "en", old="Record keeper", new="Analyst"),
+        "Editing records is for record keepers and admins: nothing was saved."]
+    assert len(at.dataframe) == 1 and not [b for b in at.button if b.key == "ex_edit_save"]
+    assert not [k for k in at.session_state if str(k).startswith(("ex_edit", "_ex_edit"))]
+    logged = [r.getMessage() for r in caplog.records if r.name == "coopdash.web.editor"]
+    assert len(logged) == 1 and "(role analyst)" in logged[0], logged
+    assert _sha(db) == before
+
+
 def _texts(at) -> str:
     return "\n".join(e.value for kind in (at.warning, at.success, at.error) for e in kind)
 
