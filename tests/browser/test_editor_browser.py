@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 
 import pytest
 from browser_util import exceptions, wait_idle
@@ -65,11 +66,20 @@ def _type_in_cell(page, column: int, text: str, table: str = "programs") -> None
     wait_idle(page)
 
 
-def _save(page) -> str:
+def _save(page, timeout: float = 60.0) -> str:
+    """Click Save and return what the page then says. Every save says something (saved,
+    refused, asks, nothing changed): wait for the alerts to change, not only for an idle
+    app — under load the click's run can start after `wait_idle` already saw the app
+    idle (seen once: '' read back)."""
+    alerts = page.locator('[data-testid="stAlert"]')
+    before = alerts.all_inner_texts()
     page.locator(".st-key-ex_edit_save button").click()
+    deadline = time.monotonic() + timeout
+    while alerts.all_inner_texts() in (before, []) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
     wait_idle(page)
     assert exceptions(page) == []
-    return "\n".join(page.locator('[data-testid="stAlert"]').all_inner_texts())
+    return "\n".join(alerts.all_inner_texts())
 
 
 def _first_title(db) -> tuple[str, str]:
