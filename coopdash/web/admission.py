@@ -6,12 +6,12 @@ Why: Streamlit runs every session's script in its own thread of one Python proce
 Python runs one thread at a time (the GIL). Fifty runs at once do not finish sooner than
 four at a time on one core: they take turns every few milliseconds, each run lasts as long
 as all of them together, and the server's event loop — which accepts new WebSockets and
-sends every run's messages — is one more thread among fifty waiting for its turn (new
-sessions' handshakes timed out after 60 s at 50 sessions: docs/architecture.md, "How a
-deployment grows"). A waiting run holds no turn. Several runs still overlap where they
-wait outside Python (DuckDB's queries, sockets). A run waiting here never holds what a
-running one needs (a cached value is computed by a run that was admitted, or by the
-warm-up, which is not limited), so the wait cannot deadlock.
+sends every run's messages — is one more thread among fifty waiting for its turn. A
+waiting run holds no turn. Several runs still overlap where they wait outside Python
+(DuckDB's queries, sockets). A run waiting here never holds what a running one needs (a
+cached value is computed by a run that was admitted, or by the warm-up, which is not
+limited), so the wait cannot deadlock. Measured: docs/architecture.md, "How a
+deployment grows".
 """
 
 from __future__ import annotations
