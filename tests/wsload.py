@@ -105,6 +105,16 @@ class Run:
             self.done.set()
 
 
+def run_apart(coroutine):
+    """`coroutine` run to its end on an event loop of its own thread: in a test process
+    that ran a Chromium test, Playwright's sync API keeps its loop running in the main
+    thread (the session's `browser`), where `asyncio.run` is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def xsrf_token() -> str:
     """A token in the form Streamlit's server makes and checks (`2|mask|token|time`)."""
     from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string

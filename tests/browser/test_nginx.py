@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import wsload
 from conftest import _free_port, run_cli, start_server
 from deploy_checks import check_proxied, heading, open_landing, open_path, outside
 from nginx_util import BASE_PATH, NGINX, nginx_in_front
@@ -236,8 +237,6 @@ async def _tabs_land(base: str, procs: dict, route: str) -> dict[int, int]:
     each process got."""
     import asyncio
 
-    import wsload
-
     for _ in range(100):  # the previous browser's sockets closed
         if not any(_held(procs).values()):
             break
@@ -252,24 +251,11 @@ async def _tabs_land(base: str, procs: dict, route: str) -> dict[int, int]:
 
 
 async def _overview(base: str, route: str):
-    import wsload
-
     tab = await wsload.Session.open(base, cookies={"coopdash_route": route}, ssl=_insecure())
     try:
         return await tab.run("", "lang=en")
     finally:
         await tab.close()
-
-
-def _run_apart(coroutine):
-    """`coroutine` run to its end on an event loop of its own thread: the module's
-    Chromium tests keep Playwright's (sync API) loop running in this one, where
-    `asyncio.run` is refused."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_a_browser_stays_with_one_process(behind_nginx, demo_store):
@@ -288,11 +274,11 @@ def test_a_browser_stays_with_one_process(behind_nginx, demo_store):
     again = urllib.request.Request(base + "/", headers={"Cookie": f"coopdash_route={route}"})
     with opener.open(again) as second:
         assert second.headers["Set-Cookie"] is None
-    landed = [_run_apart(_tabs_land(base, procs, r))
+    landed = [wsload.run_apart(_tabs_land(base, procs, r))
               for r in [route, *(f"browser-{i}" for i in range(11))]]
     assert all(sorted(got.values()) == [0, 2] for got in landed), landed
     assert {max(got, key=got.get) for got in landed} == set(procs), landed
-    shown = _run_apart(_overview(base, route)).metrics()
+    shown = wsload.run_apart(_overview(base, route)).metrics()
     assert [shown[t(k, "en")] for k, _ in HEADLINE] == shown_figures(json.loads(run_cli(
         "summary", "--json", "--as-of", "2026-11-28", "--db", str(demo_store),
         env={"COOPDASH_TODAY": "2026-11-28"}).stdout))

@@ -10,7 +10,6 @@ tests/apptest/test_editor_page.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import shutil
@@ -53,7 +52,7 @@ def signin_server(sample_store, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def keeper_ids(signin_server) -> dict[str, str]:
-    return asyncio.run(_keepers_widget_ids(signin_server[0]))
+    return wsload.run_apart(_keepers_widget_ids(signin_server[0]))
 
 
 def _fingerprint(db) -> tuple:
@@ -143,7 +142,7 @@ def test_a_forged_save_from_a_viewer_or_analyst_writes_nothing(signin_server, ke
     and no participant's name (neither the forged one nor a stored one)."""
     url, db, proc = signin_server
     before = _fingerprint(db)
-    run = asyncio.run(_forge(url, email, tab, keeper_ids))
+    run = wsload.run_apart(_forge(url, email, tab, keeper_ids))
     assert run.exceptions() == [] and run.statuses[-1] == 0
     assert _fingerprint(db) == before
     assert _alerts(run) == [t("editor.forged", "en")]
@@ -182,12 +181,12 @@ def test_a_keepers_forged_save_of_what_the_page_did_not_offer_writes_nothing(
     participants' names stay as they were."""
     url, db, proc = signin_server
     before, names = _fingerprint(db), _names(db)
-    run = asyncio.run(_keeper_forges(url, keeper_ids, TABS["participants"], "participants"))
+    run = wsload.run_apart(_keeper_forges(url, keeper_ids, TABS["participants"], "participants"))
     assert run.exceptions() == [] and _alerts(run) == [t("editor.nothing", "en")]
     assert _fingerprint(db) == before and _names(db) == names
     beyond = {"edited_rows": {"999": {"title": "Forged"}}, "added_rows": [],
               "deleted_rows": [999]}
-    run = asyncio.run(_keeper_forges(url, keeper_ids, beyond, "programs"))
+    run = wsload.run_apart(_keeper_forges(url, keeper_ids, beyond, "programs"))
     assert len(run.exceptions()) == 1 and _alerts(run) == []
     assert "IndexError: index 999 is out of bounds" in server_log(proc)
     assert _fingerprint(db) == before and _names(db) == names
