@@ -69,11 +69,12 @@ def pytest_collection_modifyitems(config, items):
 # out are short unit files. A file not named here keeps its place after them, heavier
 # kinds first.
 SLOWEST_FILES = (
-    "browser/test_signin.py", "browser/test_nginx.py", "browser/test_browser.py",
-    "browser/test_record_browser.py", "browser/test_browser_intake.py",
-    "browser/test_editor_browser.py", "browser/test_browser_lang.py",
-    "apptest/test_store_versions.py", "unit/test_store_import.py",
-    "apptest/test_record_form.py", "apptest/test_mail.py", "apptest/test_hostile_links.py",
+    "browser/test_signin.py", "browser/test_nginx.py", "browser/test_record_browser.py",
+    "browser/test_browser.py", "browser/test_editor_browser.py", "apptest/test_mail.py",
+    "browser/test_browser_intake.py", "apptest/test_hostile_links.py",
+    "browser/test_downloads_leave_nothing.py", "browser/test_phone_layout.py",
+    "apptest/test_store_versions.py", "unit/test_hostile_corpus.py",
+    "unit/test_store_import.py", "apptest/test_definitions.py",
 )
 
 
