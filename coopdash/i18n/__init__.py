@@ -81,7 +81,8 @@ def code_label(codelist: str, code: str | None, lang: str = "id") -> str:
 
 def locale(lang: str) -> Locale:
     """Babel's locale of `lang`, made once: Babel parses a locale given by name on every
-    call (a third of a formatted number's time)."""
+    call (a third of a formatted number's time; 554 rate dates once made the Funding
+    page's cold run 0.42 s longer)."""
     return _locale(LOCALES.get(lang, LOCALES["id"]))
 
 
@@ -90,31 +91,23 @@ def _locale(name: str) -> Locale:
     return Locale.parse(name)
 
 
-@functools.cache
-def _babel(lang: str) -> Locale:
-    """`lang`'s Babel locale, parsed once: Babel parses a locale named by text again at
-    every call (0.75 ms each measured in a profile; 554 rate dates made the Funding
-    page's cold run 0.42 s longer)."""
-    return Locale.parse(locale(lang))
-
-
 def fmt_int(value, lang: str = "id") -> str:
     if value is None:
         return "–"
-    return babel_numbers.format_decimal(int(value), locale=_babel(lang))
+    return babel_numbers.format_decimal(int(value), locale=locale(lang))
 
 
 def fmt_number(value, lang: str = "id", digits: int = 1) -> str:
     if value is None:
         return "–"
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return babel_numbers.format_decimal(value, format=pattern, locale=_babel(lang))
+    return babel_numbers.format_decimal(value, format=pattern, locale=locale(lang))
 
 
 def fmt_percent(value, lang: str = "id") -> str:
     if value is None:
         return "–"
-    return babel_numbers.format_percent(value, locale=_babel(lang))
+    return babel_numbers.format_percent(value, locale=locale(lang))
 
 
 def fmt_money(value, currency: str = "IDR", lang: str = "id", compact: bool = False) -> str:
@@ -124,19 +117,19 @@ def fmt_money(value, currency: str = "IDR", lang: str = "id", compact: bool = Fa
     value = Decimal(str(value))
     if compact and abs(value) >= 1_000_000:
         return babel_numbers.format_compact_currency(
-            value, currency, locale=_babel(lang), fraction_digits=1)
+            value, currency, locale=locale(lang), fraction_digits=1)
     if currency in ("IDR", "JPY", "KRW"):
         return babel_numbers.format_currency(
-            value.quantize(Decimal(1)), currency, format="¤#,##0", locale=_babel(lang),
+            value.quantize(Decimal(1)), currency, format="¤#,##0", locale=locale(lang),
             currency_digits=False)
-    return babel_numbers.format_currency(value, currency, locale=_babel(lang))
+    return babel_numbers.format_currency(value, currency, locale=locale(lang))
 
 
 def number_symbols(lang: str = "id") -> str:
     """The decimal sign then the thousands separator of `lang` (`,.` for id, `.,` for
     en): Plotly's `layout.separators`, so a chart's own numbers read as Babel's."""
-    return (babel_numbers.get_decimal_symbol(_babel(lang))
-            + babel_numbers.get_group_symbol(_babel(lang)))
+    return (babel_numbers.get_decimal_symbol(locale(lang))
+            + babel_numbers.get_group_symbol(locale(lang)))
 
 
 def fmt_month(value, lang: str = "id") -> str:
@@ -145,7 +138,7 @@ def fmt_month(value, lang: str = "id") -> str:
         return "–"
     if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
         value = value.date()
-    return babel_dates.format_date(value, format="LLL y", locale=_babel(lang))
+    return babel_dates.format_date(value, format="LLL y", locale=locale(lang))
 
 
 def fmt_date(value, lang: str = "id", long: bool = False) -> str:
@@ -155,10 +148,10 @@ def fmt_date(value, lang: str = "id", long: bool = False) -> str:
     if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
         value = value.date()
     return babel_dates.format_date(value, format="d MMMM y" if long else "d MMM y",
-                                   locale=_babel(lang))
+                                   locale=locale(lang))
 
 
 def fmt_datetime(value, lang: str = "id") -> str:
     if value is None or value != value:
         return "–"
-    return babel_dates.format_datetime(value, format="d MMM y HH:mm", locale=_babel(lang))
+    return babel_dates.format_datetime(value, format="d MMM y HH:mm", locale=locale(lang))
