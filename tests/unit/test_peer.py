@@ -325,6 +325,21 @@ def test_page_aggregates_match_sql(demo10k, tiny, name, which):
         _same(PAGE_PAIRS[name](fr, f), sql)
 
 
+@pytest.mark.parametrize("which", sorted(FILTERS))
+def test_funding_page_mix_is_the_overviews_and_packs(demo10k, tiny, which):
+    """The source mix shown on the Funding page (its one query, funding_page.sql) is the
+    mix of funding_by_source.sql (the Overview, the pack, the CLI): row for row, with
+    every filter set, in IDR and in USD."""
+    for con, _ in (tiny, demo10k):
+        for currency in ("IDR", "USD"):
+            params = {**FILTERS[which].params("ID"), "currency": currency}
+            page = _funding_figure("source")(con, params)
+            by_source = query.run(con, "funding_by_source", params)
+            assert len(by_source) > 0 or which != "default"
+            _same(page.sort_values(["n_lines", "source"], ascending=[False, True]),
+                  by_source.loc[:, list(funding.PARTS["source"])])
+
+
 def _approx_headline(h: dict) -> dict:
     """Amounts compared to the cent (summary rounds them to two places)."""
     def approx(v):
