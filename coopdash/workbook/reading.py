@@ -63,7 +63,7 @@ class Workbook:
     file_name: str
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
-    stats: dict = field(default_factory=dict)  # the reading child: seconds, peak_mb, status
+    stats: dict = field(default_factory=dict)  # the child: seconds, peak_mb, address_mb, status
     notes: dict = field(default_factory=dict)  # besides problems (an IATI file: skipped…)
 
 
@@ -137,8 +137,16 @@ def _has_text(col: pd.Series) -> np.ndarray:
 # The memory limit is on address space (RLIMIT_AS), so the child must not reserve address
 # space it does not use: Arrow's default allocator (mimalloc) reserves large arenas up
 # front, and a 1M-row CSV that needs about 450 MB was refused at 160 MB, one run in two.
-# The C library's allocator, with few arenas, reserves about what it uses.
-_CHILD_ALLOCATOR = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
+# The C library's allocator, with few arenas, reserves about what it uses, provided its
+# threshold for giving a block its own mapping stays fixed: by default glibc raises it to
+# the size of each large block freed (up to 32 MB), so later blocks of up to that size are
+# carved from the arenas, which keep the address space when they are freed, and how much
+# depends on the order the CSV reader's threads free their blocks. Measured on the 1M
+# folder at load 16-21: peak address space 853-1,133 MB (over the 1,024 MB limit two runs
+# in three: the intermittent "over the memory limit") with resident 470-512 MB; with the
+# threshold fixed at 1 MB, 637-643 MB and resident 370 MB, four runs of four.
+_CHILD_ALLOCATOR = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2",
+                    "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
 
 
 class ChildOutputError(RuntimeError):
@@ -159,9 +167,9 @@ def run_child(path: Path | str, options: dict | None = None
     with tempfile.TemporaryDirectory(prefix="coopdash-intake-", dir=shm) as tmp:  # 0700
         out = Path(tmp)
         started = time.perf_counter()
-        status, peak = _start_and_wait(path, out, s, options or {})
-        stats = {"seconds": time.perf_counter() - started, "peak_mb": peak, "status": status,
-                 "notes": {}}
+        status, peak, address = _start_and_wait(path, out, s, options or {})
+        stats = {"seconds": time.perf_counter() - started, "peak_mb": peak,
+                 "address_mb": address, "status": status, "notes": {}}
         if status != "ok":
             _log_child(out, path, status)
             return {}, [{"code": f"intake_{status}", "table": None, "row": None,
@@ -171,8 +179,10 @@ def run_child(path: Path | str, options: dict | None = None
         return _load_tables(out), _load_found(out), stats
 
 
-def _start_and_wait(path: Path, out: Path, s, options: dict) -> tuple[str, float]:
-    """Start the child, wait at most the time limit; 'ok', 'memory', 'time' or 'crashed'."""
+def _start_and_wait(path: Path, out: Path, s, options: dict
+                    ) -> tuple[str, float, float | None]:
+    """Start the child, wait at most the time limit; 'ok', 'memory', 'time' or 'crashed',
+    its peak resident memory and (when it finished) its peak address space, in MB."""
     env = {**os.environ, **_CHILD_ALLOCATOR, "PYTHONPATH": os.pathsep.join(
         [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
     limits = [str(s.intake_memory_mb), str(s.intake_seconds), str(s.intake_entry_mb),
@@ -187,20 +197,21 @@ def _start_and_wait(path: Path, out: Path, s, options: dict) -> tuple[str, float
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             _, status, usage = os.wait4(proc.pid, 0)
-            return "time", usage.ru_maxrss / 1024
+            return "time", usage.ru_maxrss / 1024, None
     peak = usage.ru_maxrss / 1024
     code = os.waitstatus_to_exitcode(status)
     if code == 0 and (out / "done").exists():
-        return "ok", float((out / "done").read_text() or 0)
+        resident, address = (float(x) for x in (out / "done").read_text().split())
+        return "ok", resident, address
     if code == EXIT_MEMORY:
-        return "memory", peak
+        return "memory", peak, None
     if code == -signal.SIGXCPU:
-        return "time", peak
+        return "time", peak, None
     last_words = (out / "stderr.txt").read_bytes()[-4000:]
     if any(w in last_words for w in (b"memory allocation", b"MemoryError", b"bad_alloc",
                                      b"Cannot allocate memory", b"std::length_error")):
-        return "memory", peak  # an allocation refused under the limit, in C, C++ or Rust
-    return "crashed", peak
+        return "memory", peak, None  # an allocation refused under the limit (C, C++, Rust)
+    return "crashed", peak, None
 
 
 def _wait(proc: subprocess.Popen, seconds: int):

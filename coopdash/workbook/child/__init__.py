@@ -19,7 +19,8 @@ everything in this package runs only there:
 The hand-over (this module, shared by both halves): `found.json`, a list of problems each
 with exactly the keys of `FOUND_KEYS` (at most `MAX_FOUND`, the rest counted), one Arrow
 IPC file per table (text columns only, the table's name in its schema metadata), and a
-file `done` holding the child's peak memory in MB. Exit `EXIT_MEMORY` = a memory limit.
+file `done` holding the child's peak resident memory and peak address space in MB.
+Exit `EXIT_MEMORY` = a memory limit.
 The child never touches the store. May import nothing of coopdash but
 `coopdash.contract` and `coopdash.workbook.cells` (`tests/unit/test_layers.py` checks it, and
 that no pandas is imported here).

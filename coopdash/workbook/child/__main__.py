@@ -58,11 +58,14 @@ def _hand_over(path: Path, out: Path, cap: int, options: dict) -> None:
 
 
 def _high_water_mb() -> str:
-    """This process's peak resident memory in MB (VmHWM: its own, not its parent's)."""
+    """This process's peak resident memory and peak address space (what RLIMIT_AS
+    limits) in MB, VmHWM and VmPeak: its own, not its parent's."""
+    found = {"VmHWM:": "0", "VmPeak:": "0"}
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return str(int(line.split()[1]) / 1024)
-    return "0"
+        words = line.split()
+        if words and words[0] in found:
+            found[words[0]] = str(int(words[1]) / 1024)
+    return f"{found['VmHWM:']} {found['VmPeak:']}"
 
 
 if __name__ == "__main__":
