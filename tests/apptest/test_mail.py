@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from conftest import run_cli
 from pptx import Presentation
 
 from coopdash import store
@@ -57,15 +58,21 @@ def smtp_server():
     controller.stop()
 
 
-def _send(db, port: int, *args: str, lang: str = "en", env: dict | None = None
-          ) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path(db).parent),
-           "COOPDASH_SMTP_HOST": "127.0.0.1", "COOPDASH_SMTP_PORT": str(port),
+def _send(db, port: int, *args: str, lang: str = "en", env: dict | None = None,
+          child: bool = False) -> subprocess.CompletedProcess:
+    """`send-pack --db DB --lang LANG ARGS` with the SMTP server at `port`: in this
+    process (`conftest.run_cli`: a second chart drawing of the same week is the one
+    already drawn, as in a long-running process), or, `child`, as cron runs it (`python
+    -m coopdash` with a bare environment)."""
+    env = {"COOPDASH_SMTP_HOST": "127.0.0.1", "COOPDASH_SMTP_PORT": str(port),
            "COOPDASH_MAIL_FROM": "coopdash@bpsdm.example", "COOPDASH_TODAY": TODAY,
            "COOPDASH_ACTOR": "cron", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "coopdash", "send-pack", "--db", str(db),
-                           "--lang", lang, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    command = ["send-pack", "--db", str(db), "--lang", lang, *args]
+    if not child:
+        return run_cli(*command, env=env)
+    env.update(PATH="/usr/bin:/bin", HOME=str(Path(db).parent))
+    return subprocess.run([sys.executable, "-m", "coopdash", *command], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
 
 
 def _log(db) -> list[tuple]:
@@ -79,13 +86,14 @@ def _log(db) -> list[tuple]:
 
 def test_send_pack_round_trip_with_the_pages_figures(app, smtp_server, store_copy,
                                                      demo_store, monkeypatch):
-    """send-pack --week last --format pptx: both recipients get one message whose subject
-    names the week, whose body and attached deck hold the figures the page shows for
-    that week; the attempt is in the send log."""
+    """send-pack --week last --format pptx, as cron runs it (a child process, a bare
+    environment): both recipients get one message whose subject names the week, whose
+    body and attached deck hold the figures the page shows for that week; the attempt is
+    in the send log."""
     controller, inbox = smtp_server
     db = store_copy(demo_store)
     done = _send(db, controller.port, "--week", "last", "--format", "pptx",
-                 "--to", "kepala@bpsdm.example, sekretariat@bpsdm.example")
+                 "--to", "kepala@bpsdm.example, sekretariat@bpsdm.example", child=True)
     assert done.returncode == 0, done.stderr
     assert len(inbox.envelopes) == 1
     env = inbox.envelopes[0]

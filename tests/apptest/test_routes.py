@@ -30,6 +30,11 @@ def test_where_each_url_goes(base):
         f"{pre}/?{NOT_FOUND_PARAM}=%2Fdata%2Fupload"
     assert target(f"{pre}/nope", "lang=en", base, PAGES) == \
         f"{pre}/?lang=en&{NOT_FOUND_PARAM}=%2Fnope"
+    # the paths test_nginx.py opened through nginx too (one of them is still opened there)
+    assert target(f"{pre}/nothing-here", "", base, PAGES) == \
+        f"{pre}/?{NOT_FOUND_PARAM}=%2Fnothing-here"
+    assert target(f"{pre}/explorer/nothing/deeper", "", base, PAGES) == \
+        f"{pre}/?{NOT_FOUND_PARAM}=%2Fexplorer%2Fnothing%2Fdeeper"
     for fine in ("/", "/explorer", "/data", "/delegations", "/_stcore/health",
                  "/explorer/_stcore/health", "/static/js/index.js", "/favicon.png",
                  "/media/abc.png", "/app/static/topojson/asia_50m.json", "/oauth2callback",

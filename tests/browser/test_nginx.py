@@ -8,6 +8,7 @@ import json
 import shutil
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,16 @@ def behind_nginx(demo_store, tmp_path_factory):
     shutil.copy(demo_store, db)
     procs = {}
     try:
-        for _ in range(2):
-            proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"},
-                                     base_path=BASE_PATH)
-            procs[_port(url)] = proc
+        # both started at once: each waits for its own health check, not for the other
+        with ThreadPoolExecutor(2) as pool:
+            started = [pool.submit(start_server, db, {"COOPDASH_TODAY": "2026-11-28"},
+                                   base_path=BASE_PATH) for _ in range(2)]
+        for future in started:  # every process that started is stopped in `finally`
+            if future.exception() is None:
+                proc, url = future.result()
+                procs[_port(url)] = proc
+        for future in started:
+            future.result()  # a server that did not start says why
         with nginx_in_front(list(procs), work) as (base, http_port):
             yield base, http_port, procs
     finally:
