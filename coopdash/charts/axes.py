@@ -1,12 +1,12 @@
 """Axes that speak the chosen language: one money format for bar labels, axes and hovers.
 
 Plotly formats axis numbers itself, in English: `10B` beside a bar labelled `Rp32,4 M`
-(miliar) in Bahasa Indonesia, `10k` for ten thousand people. Every chart builder ends
-with `localise(fig, lang)`: Plotly's own numbers take the language's decimal sign and
-thousands separator (from Babel) and never an SI suffix (`10.000`, not `10k`). A money
-axis gets explicit ticks (`money_axis`): round values written by the same Babel compact
-money format as the bar labels and hovers (`fmt_money(..., compact=True)`). A date axis
-gets explicit ticks too (`date_axis`): Plotly writes English month names ("May 2023")
+(miliar) in Bahasa Indonesia, `10k` for ten thousand people. Every chart builder passes
+its layout through `localised(layout, lang)`: Plotly's own numbers take the language's
+decimal sign and thousands separator (from Babel) and never an SI suffix (`10.000`, not
+`10k`). A money axis gets explicit ticks (`money_axis`): round values written by the same
+Babel compact money format as the bar labels and hovers (`fmt_money(..., compact=True)`).
+A date axis gets explicit ticks too (`date_axis`): Plotly writes English month names ("May 2023")
 unless a locale script is loaded in the browser, which Streamlit does not offer; the ticks
 are month, quarter or year starts named by Babel ("Mei 2023"). They are fixed: zooming in
 shows the ticks that fall in the zoomed range.
@@ -19,20 +19,22 @@ import math
 from collections.abc import Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from coopdash.i18n import fmt_money, fmt_month, number_symbols
 
 _STEPS = (1, 2, 2.5, 5, 10)
 
 
-def localise(fig: go.Figure, lang: str) -> go.Figure:
-    """Plotly's own numbers (count axes, hovers of `%{x}` / `%{y}`) in `lang`: its
-    separators, thousands grouped, no `k` / `M` / `B` suffixes."""
-    fig.update_layout(separators=number_symbols(lang))
-    fig.update_xaxes(exponentformat="none", separatethousands=True)
-    fig.update_yaxes(exponentformat="none", separatethousands=True)
-    return fig
+_PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}
+
+
+def localised(layout: dict, lang: str) -> dict:
+    """A figure's layout (a dict) with Plotly's own numbers (count axes, hovers of
+    `%{x}` / `%{y}`) in `lang`: its separators, and on every x and y axis it names (the
+    first ones always) thousands grouped, no `k` / `M` / `B` suffixes."""
+    names = {"xaxis", "yaxis", *(k for k in layout if k.startswith(("xaxis", "yaxis")))}
+    return {**layout, "separators": number_symbols(lang),
+            **{name: {**layout.get(name, {}), **_PLAIN_NUMBERS} for name in names}}
 
 
 def nice_ticks(top: float, n: int = 5) -> list[float]:
@@ -72,13 +74,11 @@ def money_number_format(values: Iterable[float | None], currency: str, lang: str
     return f'"{prefix}"#,##0.0{"," * power}"{suffix}"'
 
 
-def money_axis(fig: go.Figure, values: Iterable[float | None], currency: str, lang: str,
-               axis: str = "x", **where) -> None:
-    """Give the money axis (`x` or `y`; `row=`, `col=` in subplots) explicit ticks up to
-    the largest of `values` (for stacked bars: the largest stack)."""
+def money_axis(values: Iterable[float | None], currency: str, lang: str) -> dict:
+    """A money axis's explicit ticks (a layout axis dict) up to the largest of `values`
+    (for stacked bars: the largest stack)."""
     ticks, texts = money_ticks(values, currency, lang)
-    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
-    update(tickmode="array", tickvals=ticks, ticktext=texts, **where)
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": texts}
 
 
 _MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -100,11 +100,11 @@ def date_ticks(first: dt.date, last: dt.date, lang: str, n: int = 8
     return [d.isoformat() for d in ticks], [fmt_month(d, lang) for d in ticks]
 
 
-def date_axis(fig: go.Figure, values: Iterable, lang: str, **where) -> None:
-    """Give the date x axis (`row=`, `col=` in subplots) ticks named in `lang`, spanning
-    the dates in `values` (missing ones ignored)."""
+def date_axis(values: Iterable, lang: str) -> dict:
+    """A date axis's ticks named in `lang` (a layout axis dict), spanning the dates in
+    `values` (missing ones ignored); none without dates."""
     dates = pd.to_datetime(pd.Series(list(values)), errors="coerce").dropna()
     if dates.empty:
-        return
+        return {}
     ticks, texts = date_ticks(dates.min().date(), dates.max().date(), lang)
-    fig.update_xaxes(type="date", tickmode="array", tickvals=ticks, ticktext=texts, **where)
+    return {"type": "date", "tickmode": "array", "tickvals": ticks, "ticktext": texts}

@@ -22,9 +22,8 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from coopdash.charts.axes import date_axis, localise, money_axis
+from coopdash.charts.axes import date_axis, localised, money_axis
 from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_month, fmt_number, t
 
 # Fixed colours, so a code has the same colour on every chart and in the meeting pack.
@@ -52,10 +51,15 @@ _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "legend": {"orientati
            "uniformtext": {"minsize": 8, "mode": "hide"}}
 
 
-def _figure(**layout: Any) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**{**_LAYOUT, **layout})
-    return fig
+def _built(traces: list[dict], lang: str, **layout: Any) -> go.Figure:
+    """The figure of `traces` (trace dicts) and `layout` (over `_LAYOUT`), its numbers
+    in `lang` (`localised`): validated once, as one dict. Plotly's `add_*` and
+    `update_*` validate and merge on every call, about eight times the work."""
+    return go.Figure({"data": traces, "layout": localised({**_LAYOUT, **layout}, lang)})
+
+
+def _bar(**trace: Any) -> dict:
+    return {"type": "bar", **trace}
 
 
 def _ints(values, lang: str) -> list[str]:
@@ -97,17 +101,20 @@ def reciprocity_chart(df: pd.DataFrame, lang: str, measure: str = "n_seats") -> 
     `df`: queries/delegations_reciprocity.sql (year, direction, n_seats, n_people).
     customdata: [direction, year label].
     """
-    fig = _figure(barmode="group", yaxis_title=t(f"lead.col.{measure[2:]}", lang))
     order = _years(df, lang) if len(df) else []
+    traces = []
     for direction in ("outbound", "inbound"):
         rows = df[df["direction"] == direction]
         x = [_year_label(y, lang) for y in rows["year"]]
-        fig.add_bar(x=x, y=rows[measure].tolist(), name=t(f"lead.common.{direction}", lang),
-                    marker_color=DIRECTION_COLOURS[direction], text=_ints(rows[measure], lang),
-                    customdata=[[direction, v] for v in x],
-                    hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-    return localise(fig, lang)
+        traces.append(_bar(x=x, y=rows[measure].tolist(),
+                           name=t(f"lead.common.{direction}", lang),
+                           marker={"color": DIRECTION_COLOURS[direction]},
+                           text=_ints(rows[measure], lang),
+                           customdata=[[direction, v] for v in x],
+                           hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>"))
+    return _built(traces, lang, barmode="group",
+                  xaxis={"type": "category", "categoryorder": "array", "categoryarray": order},
+                  yaxis={"title": {"text": t(f"lead.col.{measure[2:]}", lang)}})
 
 
 def delegation_sizes_chart(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -116,17 +123,17 @@ def delegation_sizes_chart(df: pd.DataFrame, lang: str) -> go.Figure:
     `df`: queries/delegations_by_kind.sql (several directions per kind are summed).
     customdata: [program kind].
     """
-    fig = _figure(barmode="group")
     per_kind = df.groupby("program_kind", as_index=False)[
         ["n_seats", "n_confirmed", "n_attended"]].sum() if len(df) else df
     labels = [code_label("program_kind", k, lang) for k in per_kind.get("program_kind", [])]
+    traces = []
     for measure in ("n_seats", "n_confirmed", "n_attended"):
         values = per_kind[measure].tolist() if len(df) else []
-        fig.add_bar(x=labels, y=values, name=t(f"lead.col.{measure[2:]}", lang),
-                    marker_color=MEASURE_COLOURS[measure], text=_ints(values, lang),
-                    customdata=[[k] for k in per_kind.get("program_kind", [])],
-                    hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
-    return localise(fig, lang)
+        traces.append(_bar(x=labels, y=values, name=t(f"lead.col.{measure[2:]}", lang),
+                           marker={"color": MEASURE_COLOURS[measure]}, text=_ints(values, lang),
+                           customdata=[[k] for k in per_kind.get("program_kind", [])],
+                           hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>"))
+    return _built(traces, lang, barmode="group")
 
 
 def province_chart(df: pd.DataFrame, names: Mapping[str, str], lang: str, top: int = 20
@@ -137,13 +144,12 @@ def province_chart(df: pd.DataFrame, names: Mapping[str, str], lang: str, top: i
     """
     rows = df.sort_values("n_people", ascending=False).head(top).iloc[::-1]
     labels = [f"{names.get(c, c)} ({c})" for c in rows["province_code"]]
-    fig = _figure(height=max(300, 22 * len(rows) + 80), showlegend=False)
-    fig.add_bar(y=labels, x=rows["n_people"].tolist(), orientation="h",
-                marker_color=DIRECTION_COLOURS["outbound"], text=_ints(rows["n_people"], lang),
-                customdata=[[c] for c in rows["province_code"]],
-                name=t("lead.col.people", lang),
-                hovertemplate="%{y}: %{text}<extra></extra>")
-    return localise(fig, lang)
+    bar = _bar(y=labels, x=rows["n_people"].tolist(), orientation="h",
+               marker={"color": DIRECTION_COLOURS["outbound"]},
+               text=_ints(rows["n_people"], lang),
+               customdata=[[c] for c in rows["province_code"]],
+               name=t("lead.col.people", lang), hovertemplate="%{y}: %{text}<extra></extra>")
+    return _built([bar], lang, height=max(300, 22 * len(rows) + 80), showlegend=False)
 
 
 def province_map_chart(df: pd.DataFrame, provinces: pd.DataFrame, lang: str) -> go.Figure:
@@ -155,36 +161,36 @@ def province_map_chart(df: pd.DataFrame, provinces: pd.DataFrame, lang: str) -> 
     rows = df.merge(provinces, on="province_code", how="inner")
     name_col = "name" if lang == "id" else "name_en"
     biggest = max(int(rows["n_people"].max()), 1) if len(rows) else 1
-    fig = _figure(height=380, showlegend=False)
-    fig.add_scattergeo(lat=rows["lat"].tolist(), lon=rows["lon"].tolist(),
-                       text=[f"{n}: {fmt_int(v, lang)}" for n, v in
-                             zip(rows[name_col], rows["n_people"], strict=True)],
-                       customdata=[[c] for c in rows["province_code"]],
-                       marker={"size": [6 + 34 * (v / biggest) ** 0.5 for v in rows["n_people"]],
-                               "color": DIRECTION_COLOURS["outbound"], "opacity": 0.6},
-                       hovertemplate="%{text}<extra></extra>")
+    bubbles = {"type": "scattergeo", "lat": rows["lat"].tolist(), "lon": rows["lon"].tolist(),
+               "text": [f"{n}: {fmt_int(v, lang)}" for n, v in
+                        zip(rows[name_col], rows["n_people"], strict=True)],
+               "customdata": [[c] for c in rows["province_code"]],
+               "marker": {"size": [6 + 34 * (v / biggest) ** 0.5 for v in rows["n_people"]],
+                          "color": DIRECTION_COLOURS["outbound"], "opacity": 0.6},
+               "hovertemplate": "%{text}<extra></extra>"}
     # scope and resolution name the base map file plotly.js loads (asia_50m.json, shipped
     # in static/topojson/ and served by the app: never Plotly's CDN)
-    fig.update_geos(scope="asia", resolution=50, lataxis_range=[-11.5, 6.5],
-                    lonaxis_range=[94, 142], showcountries=True, showland=True,
-                    landcolor="#f2f2f2", projection_type="mercator")
-    return localise(fig, lang)
+    geo = {"scope": "asia", "resolution": 50, "lataxis": {"range": [-11.5, 6.5]},
+           "lonaxis": {"range": [94, 142]}, "showcountries": True, "showland": True,
+           "landcolor": "#f2f2f2", "projection": {"type": "mercator"}}
+    return _built([bubbles], lang, height=380, showlegend=False, geo=geo)
 
 
 def _stacked_by_side(df: pd.DataFrame, cat: str, labeller: Callable[[str], str], lang: str,
                      horizontal: bool) -> go.Figure:
     totals = df.groupby(cat)["n_people"].sum().sort_values(ascending=horizontal)
-    fig = _figure(barmode="stack", height=max(300, 24 * len(totals) + 80))
+    traces = []
     for side in ("home", "partner"):
         counts = df[df["side"] == side].set_index(cat)["n_people"]
         cats = [labeller(c) for c in totals.index]
         values = counts.reindex(totals.index).fillna(0).astype(int).tolist()
         xy = {"y": cats, "x": values, "orientation": "h"} if horizontal else {"x": cats,
                                                                              "y": values}
-        fig.add_bar(**xy, name=code_label("side", side, lang), marker_color=SIDE_COLOURS[side],
-                    text=_ints(values, lang), customdata=[[c, side] for c in totals.index],
-                    hovertemplate="%{text}<extra>%{fullData.name}</extra>")
-    return localise(fig, lang)
+        traces.append(_bar(**xy, name=code_label("side", side, lang),
+                           marker={"color": SIDE_COLOURS[side]}, text=_ints(values, lang),
+                           customdata=[[c, side] for c in totals.index],
+                           hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
+    return _built(traces, lang, barmode="stack", height=max(300, 24 * len(totals) + 80))
 
 
 def roles_chart(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -207,27 +213,40 @@ def funding_mix_chart(df: pd.DataFrame, lang: str, currency: str) -> go.Figure:
     `df`: queries/funding_by_source.sql. A source whose lines have no converted amount
     shows no amount bar (never a zero). customdata: [source].
     """
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06, subplot_titles=(
-        t("lead.common.by_lines", lang), t("lead.common.amount", lang, currency=currency)))
-    fig.update_layout(**{**_LAYOUT, "showlegend": False,
-                         "height": max(260, 40 * len(df) + 100)})
     rows = df.sort_values("n_lines")
     labels = [code_label("source", s, lang) for s in rows["source"]]
-    colours = [SOURCE_COLOURS.get(s, "#7f7f7f") for s in rows["source"]]
-    custom = [[s] for s in rows["source"]]
-    fig.add_bar(y=labels, x=rows["n_lines"].tolist(), orientation="h", marker_color=colours,
-                text=_ints(rows["n_lines"], lang), customdata=custom, row=1, col=1,
-                hovertemplate="%{y}: %{text}<extra></extra>")
+    shared = {"y": labels, "orientation": "h", "customdata": [[s] for s in rows["source"]],
+              "marker": {"color": [SOURCE_COLOURS.get(s, "#7f7f7f") for s in rows["source"]]},
+              "hovertemplate": "%{y}: %{text}<extra></extra>"}
     amounts = [None if pd.isna(v) else float(v) for v in rows["amount_display"]]
-    fig.add_bar(y=labels, x=amounts, orientation="h", marker_color=colours,
-                text=[fmt_money(v, currency, lang, compact=True) if v is not None
-                      else t("common.unconverted", lang) if u else "–"
-                      for v, u in zip(amounts, rows["n_unconverted"], strict=True)],
-                customdata=custom, row=1, col=2,
-                hovertemplate="%{y}: %{text}<extra></extra>")
-    fig.update_yaxes(showticklabels=False, row=1, col=2)
-    money_axis(fig, amounts, currency, lang, "x", row=1, col=2)
-    return localise(fig, lang)
+    lines = _bar(**shared, x=rows["n_lines"].tolist(), text=_ints(rows["n_lines"], lang),
+                 xaxis="x", yaxis="y")
+    money = _bar(**shared, x=amounts, xaxis="x2", yaxis="y2",
+                 text=[fmt_money(v, currency, lang, compact=True) if v is not None
+                       else t("common.unconverted", lang) if u else "–"
+                       for v, u in zip(amounts, rows["n_unconverted"], strict=True)])
+    grid = side_by_side(t("lead.common.by_lines", lang),
+                        t("lead.common.amount", lang, currency=currency))
+    grid["xaxis2"].update(money_axis(amounts, currency, lang))
+    grid["yaxis2"]["showticklabels"] = False
+    return _built([lines, money], lang, **grid, showlegend=False,
+                  height=max(260, 40 * len(df) + 100))
+
+
+def side_by_side(left: str, right: str) -> dict[str, Any]:
+    """Two plots side by side, titled: the layout `make_subplots(rows=1, cols=2,
+    horizontal_spacing=0.06, subplot_titles=(left, right))` makes (`x`/`y` left,
+    `x2`/`y2` right), as plain dicts."""
+    def title(text: str, x: float) -> dict[str, Any]:
+        return {"font": {"size": 16}, "showarrow": False, "text": text, "x": x,
+                "xanchor": "center", "xref": "paper", "y": 1.0, "yanchor": "bottom",
+                "yref": "paper"}
+
+    return {"xaxis": {"anchor": "y", "domain": [0.0, 0.47]},
+            "yaxis": {"anchor": "x", "domain": [0.0, 1.0]},
+            "xaxis2": {"anchor": "y2", "domain": [0.53, 1.0]},
+            "yaxis2": {"anchor": "x2", "domain": [0.0, 1.0]},
+            "annotations": [title(left, 0.235), title(right, 0.765)]}
 
 
 def funding_stack_chart(df: pd.DataFrame, lang: str, currency: str, by: str,
@@ -243,23 +262,25 @@ def funding_stack_chart(df: pd.DataFrame, lang: str, currency: str, by: str,
     cats = _years(df, lang) if by == "year" and len(df) else [
         labeller(v) for v in dict.fromkeys(df[by])]
     horizontal = by == "partner_name"
-    fig = _figure(barmode="stack", height=max(320, 26 * len(cats) + 100) if horizontal else 380)
     key_col = "partner_id" if horizontal else by
+    traces = []
     for source, rows in df.groupby("source", sort=False):
         values = [None if pd.isna(v) else float(v) for v in rows[measure]]
         text = [_measure_text(v, measure, currency, lang) for v in values]
         x = [labeller(v) for v in rows[by]]
         xy = {"y": x, "x": values, "orientation": "h"} if horizontal else {"x": x, "y": values}
-        fig.add_bar(**xy, name=code_label("source", source, lang), text=text,
-                    marker_color=SOURCE_COLOURS.get(source, "#7f7f7f"),
-                    customdata=[[k, source] for k in rows[key_col]],
-                    hovertemplate="%{text}<extra>%{fullData.name}</extra>")
-    axis = fig.update_yaxes if horizontal else fig.update_xaxes
-    axis(type="category", categoryorder="array", categoryarray=cats)
+        traces.append(_bar(**xy, name=code_label("source", source, lang), text=text,
+                           marker={"color": SOURCE_COLOURS.get(source, "#7f7f7f")},
+                           customdata=[[k, source] for k in rows[key_col]],
+                           hovertemplate="%{text}<extra>%{fullData.name}</extra>"))
+    cat_axis, value_axis = ("yaxis", "xaxis") if horizontal else ("xaxis", "yaxis")
+    axes = {cat_axis: {"type": "category", "categoryorder": "array", "categoryarray": cats},
+            value_axis: {}}
     if measure == "amount_display" and len(df):  # the value axis: up to the largest stack
         stacks = df.groupby(by, dropna=False)[measure].sum(min_count=1)
-        money_axis(fig, stacks.tolist(), currency, lang, "x" if horizontal else "y")
-    return localise(fig, lang)
+        axes[value_axis] = money_axis(stacks.tolist(), currency, lang)
+    return _built(traces, lang, **axes, barmode="stack",
+                  height=max(320, 26 * len(cats) + 100) if horizontal else 380)
 
 
 def _category_label(by: str, value: Any, lang: str) -> str:
@@ -301,30 +322,55 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     with_programs = programs is not None and len(programs) > 0
     rows = agreements[agreements["bar_from"].notna()].iloc[::-1]
     height = max(300, 26 * len(rows) + 140) + (160 if with_programs else 0)
-    fig = make_subplots(rows=2 if with_programs else 1, cols=1, shared_xaxes=True,
-                        vertical_spacing=0.04,
-                        row_heights=[0.8, 0.2] if with_programs else None)
-    fig.update_layout(**{**_LAYOUT, "barmode": "overlay", "height": height})
     labels = {r["agreement_id"]: _agreement_label(r) for _, r in rows.iterrows()}
     rows_at = {a: i for i, a in enumerate(labels)}  # the first one at the bottom
     spans = [rows["bar_from"], rows["bar_to"], milestones["occurred_on"], [today]]
-    _gantt_bars(fig, rows, rows_at, lang)
     shown = milestones[milestones["agreement_id"].isin(labels)]
-    _milestone_markers(fig, shown, rows_at, _close_days(spans), lang)
+    traces = [*_gantt_bars(rows, rows_at, lang),
+              *_milestone_markers(shown, rows_at, _close_days(spans), lang)]
+    grid = _stacked_rows(with_programs)
+    grid["yaxis"].update(tickvals=list(rows_at.values()), ticktext=list(labels.values()),
+                         range=[-0.6, len(labels) - 0.4], zeroline=False, showgrid=False,
+                         tickfont={"size": 10})
+    plots = ["x"] if traces else []  # the line of today on every plot that shows traces
     if with_programs:
-        _program_bars(fig, programs, lang)
-    fig.add_vline(x=pd.Timestamp(today).value / 1e6, line_dash="dot", line_color="#555")
-    fig.update_yaxes(tickvals=list(rows_at.values()), ticktext=list(labels.values()),
-                     range=[-0.6, len(labels) - 0.4], zeroline=False, showgrid=False,
-                     tickfont_size=10, row=1, col=1)
-    if with_programs:
+        traces += _program_bars(programs, lang)
+        grid["yaxis2"]["title"] = {"text": t("lead.timeline.programs_axis", lang),
+                                   "font": {"size": 10}}
         spans.append(programs["month_on"])
-    date_axis(fig, (d for span in spans for d in span), lang)
-    return localise(fig, lang)
+        plots.append("x2")
+    ticks = date_axis((d for span in spans for d in span), lang)
+    for name in grid:
+        if name.startswith("xaxis"):
+            grid[name].update(ticks)
+    today_ms = pd.Timestamp(today).value / 1e6
+    return _built(traces, lang, **grid, barmode="stack" if with_programs else "overlay",
+                  height=height, shapes=[_vline(today_ms, x) for x in plots])
 
 
-def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, rows_at: dict[str, int], lang: str
-                ) -> None:
+def _stacked_rows(with_programs: bool) -> dict[str, Any]:
+    """The timeline's plots as plain dicts: the layout `make_subplots(rows=2, cols=1,
+    shared_xaxes=True, vertical_spacing=0.04, row_heights=[0.8, 0.2])` makes (one plot
+    when there are no programs: `rows=1`)."""
+    if not with_programs:
+        return {"xaxis": {"anchor": "y", "domain": [0.0, 1.0]},
+                "yaxis": {"anchor": "x", "domain": [0.0, 1.0]}}
+    return {"xaxis": {"anchor": "y", "domain": [0.0, 1.0], "matches": "x2",
+                      "showticklabels": False},
+            "yaxis": {"anchor": "x", "domain": [0.232, 1.0]},
+            "xaxis2": {"anchor": "y2", "domain": [0.0, 1.0]},
+            "yaxis2": {"anchor": "x2", "domain": [0.0, 0.192]}}
+
+
+def _vline(x: float, xref: str) -> dict[str, Any]:
+    """A dotted vertical line at `x` across the plot of x axis `xref` (`add_vline`)."""
+    y = "y" + xref[1:]
+    return {"line": {"color": "#555", "dash": "dot"}, "type": "line", "x0": x, "x1": x,
+            "xref": xref, "y0": 0, "y1": 1, "yref": f"{y} domain"}
+
+
+def _gantt_bars(rows: pd.DataFrame, rows_at: dict[str, int], lang: str) -> list[dict]:
+    traces = []
     for stage, part in rows.groupby("stage", sort=False):
         start = pd.to_datetime(part["bar_from"])
         end = pd.to_datetime(part["bar_to"]) + pd.Timedelta(days=1)
@@ -332,16 +378,17 @@ def _gantt_bars(fig: go.Figure, rows: pd.DataFrame, rows_at: dict[str, int], lan
                  f"{fmt_date(r['bar_from'], lang)} – "
                  + (t("lead.timeline.open_ended", lang) if r["is_open_ended"]
                     else fmt_date(r["bar_to"], lang)) for _, r in part.iterrows()]
-        fig.add_bar(base=start.dt.strftime("%Y-%m-%d").tolist(),
-                    x=((end - start).dt.total_seconds() * 1000).tolist(),
-                    y=[rows_at[a] for a in part["agreement_id"]], width=0.8, orientation="h",
-                    name=code_label("stage", stage, lang),
-                    marker_color=STAGE_COLOURS.get(stage, "#999"), opacity=0.85,
-                    customdata=[[a, p] for a, p in zip(part["agreement_id"],
-                                                       part["partner_id"], strict=True)],
-                    hovertext=hover, hovertemplate="%{hovertext}<extra>"
-                                                   "%{fullData.name}</extra>",
-                    legendgroup="stage", row=1, col=1)
+        traces.append(_bar(base=start.dt.strftime("%Y-%m-%d").tolist(),
+                           x=((end - start).dt.total_seconds() * 1000).tolist(),
+                           y=[rows_at[a] for a in part["agreement_id"]], width=0.8,
+                           orientation="h", name=code_label("stage", stage, lang),
+                           marker={"color": STAGE_COLOURS.get(stage, "#999")}, opacity=0.85,
+                           customdata=[[a, p] for a, p in zip(part["agreement_id"],
+                                                              part["partner_id"], strict=True)],
+                           hovertext=hover, hovertemplate="%{hovertext}<extra>"
+                                                          "%{fullData.name}</extra>",
+                           legendgroup="stage", xaxis="x", yaxis="y"))
+    return traces
 
 
 MARKER_SPREAD = 0.3  # how far (in rows) markers that would overlap move apart, each way
@@ -371,33 +418,31 @@ def marker_rows(ms: pd.DataFrame, rows_at: dict[str, int], close_days: float) ->
     return y
 
 
-def _milestone_markers(fig: go.Figure, ms: pd.DataFrame, rows_at: dict[str, int],
-                       close_days: float, lang: str) -> None:
+def _milestone_markers(ms: pd.DataFrame, rows_at: dict[str, int], close_days: float,
+                       lang: str) -> list[dict]:
     heights = marker_rows(ms, rows_at, close_days)
-    for kind, part in ms.groupby("kind", sort=False):
-        fig.add_scatter(x=pd.to_datetime(part["occurred_on"]).dt.strftime("%Y-%m-%d").tolist(),
-                        y=heights[part.index].tolist(), mode="markers",
-                        name=code_label("milestone_kind", kind, lang),
-                        marker={"symbol": MILESTONE_SYMBOLS.get(kind, "x"), "size": 11,
-                                "color": "#222", "line": {"color": "white", "width": 1}},
-                        hovertext=[f"{fmt_date(d, lang)}: {ti}" for d, ti in
-                                   zip(part["occurred_on"], part["title"], strict=True)],
-                        customdata=[[a, kind] for a in part["agreement_id"]],
-                        hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
-                        legendgroup="milestone", row=1, col=1)
+    return [{"type": "scatter",
+             "x": pd.to_datetime(part["occurred_on"]).dt.strftime("%Y-%m-%d").tolist(),
+             "y": heights[part.index].tolist(), "mode": "markers",
+             "name": code_label("milestone_kind", kind, lang),
+             "marker": {"symbol": MILESTONE_SYMBOLS.get(kind, "x"), "size": 11,
+                        "color": "#222", "line": {"color": "white", "width": 1}},
+             "hovertext": [f"{fmt_date(d, lang)}: {ti}" for d, ti in
+                           zip(part["occurred_on"], part["title"], strict=True)],
+             "customdata": [[a, kind] for a in part["agreement_id"]],
+             "hovertemplate": "%{hovertext}<extra>%{fullData.name}</extra>",
+             "legendgroup": "milestone", "xaxis": "x", "yaxis": "y"}
+            for kind, part in ms.groupby("kind", sort=False)]
 
 
-def _program_bars(fig: go.Figure, programs: pd.DataFrame, lang: str) -> None:
-    for kind, part in programs.groupby("kind", sort=False):
-        fig.add_bar(x=pd.to_datetime(part["month_on"]).dt.strftime("%Y-%m-15").tolist(),
-                    y=part["n_programs"].tolist(), name=code_label("program_kind", kind, lang),
-                    customdata=[[kind] for _ in range(len(part))], showlegend=False,
-                    hovertext=[fmt_month(m, lang) for m in pd.to_datetime(part["month_on"])],
-                    hovertemplate="%{hovertext}: %{y}<extra>%{fullData.name}</extra>",
-                    marker_color="#9e9ac8", row=2, col=1)
-    fig.update_yaxes(title_text=t("lead.timeline.programs_axis", lang), title_font_size=10,
-                     row=2, col=1)
-    fig.update_layout(barmode="stack")
+def _program_bars(programs: pd.DataFrame, lang: str) -> list[dict]:
+    return [_bar(x=pd.to_datetime(part["month_on"]).dt.strftime("%Y-%m-15").tolist(),
+                 y=part["n_programs"].tolist(), name=code_label("program_kind", kind, lang),
+                 customdata=[[kind] for _ in range(len(part))], showlegend=False,
+                 hovertext=[fmt_month(m, lang) for m in pd.to_datetime(part["month_on"])],
+                 hovertemplate="%{hovertext}: %{y}<extra>%{fullData.name}</extra>",
+                 marker={"color": "#9e9ac8"}, xaxis="x2", yaxis="y2")
+            for kind, part in programs.groupby("kind", sort=False)]
 
 
 # --- tables (the rows behind the charts) ------------------------------------------------------

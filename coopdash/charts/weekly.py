@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from coopdash.charts.axes import localise
+from coopdash.charts.axes import localised
 from coopdash.i18n import fmt_int, t
 
 CHANGE_COLOURS = {"added": "#2ca02c", "changed": "#1f77b4", "removed": "#d62728"}
@@ -20,10 +20,11 @@ _LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 40, "b"
            "font": {"size": 11}, "legend": {"orientation": "h", "y": -0.15}}
 
 
-def _figure(title: str, **layout) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(**{**_LAYOUT, "title": {"text": title, "font": {"size": 13}}, **layout})
-    return fig
+def _figure(title: str, traces: list[dict], lang: str, **layout) -> go.Figure:
+    """The figure of `traces` (trace dicts) titled `title`, its numbers in `lang`: validated
+    once, as one dict (as `coopdash.charts.leadership` builds its figures)."""
+    return go.Figure({"data": traces, "layout": localised(
+        {**_LAYOUT, "title": {"text": title, "font": {"size": 13}}, **layout}, lang)})
 
 
 def changes_chart(summary: pd.DataFrame, lang: str) -> go.Figure:
@@ -31,15 +32,17 @@ def changes_chart(summary: pd.DataFrame, lang: str) -> go.Figure:
 
     `summary`: `weekly.change_summary(...)` (table_name, n_added, n_changed, n_removed).
     """
-    fig = _figure(t("weekly.chart.changes", lang), barmode="stack")
     labels = [t(f"weekly.table.{x}", lang) for x in summary["table_name"]]
+    traces = []
     for change in ("added", "changed", "removed"):
         values = summary[f"n_{change}"].astype(int).tolist() if len(summary) else []
-        fig.add_bar(y=labels, x=values, orientation="h", name=t(f"weekly.change.{change}", lang),
-                    marker_color=CHANGE_COLOURS[change], text=[fmt_int(v, lang) for v in values],
-                    hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>")
-    fig.update_yaxes(autorange="reversed")
-    return localise(fig, lang)
+        traces.append({"type": "bar", "y": labels, "x": values, "orientation": "h",
+                       "name": t(f"weekly.change.{change}", lang),
+                       "marker": {"color": CHANGE_COLOURS[change]},
+                       "text": [fmt_int(v, lang) for v in values],
+                       "hovertemplate": "%{y}: %{x}<extra>%{fullData.name}</extra>"})
+    return _figure(t("weekly.chart.changes", lang), traces, lang, barmode="stack",
+                   yaxis={"autorange": "reversed"})
 
 
 def readiness_chart(upcoming: pd.DataFrame, lang: str, width: int = 40) -> go.Figure:
@@ -48,16 +51,16 @@ def readiness_chart(upcoming: pd.DataFrame, lang: str, width: int = 40) -> go.Fi
     `upcoming`: queries/weekly_upcoming.sql. A program with no seats planned shows no
     seats bar (never a zero).
     """
-    fig = _figure(t("weekly.chart.readiness", lang), barmode="group",
-                  yaxis_title=t("weekly.chart.people", lang))
     names = [_short(x, width) for x in upcoming["title"]] if len(upcoming) else []
     seats = [None if pd.isna(v) else int(v) for v in upcoming.get("seats_planned", [])]
     confirmed = [int(v) for v in upcoming.get("n_confirmed", [])]
-    fig.add_bar(x=names, y=seats, name=t("weekly.chart.seats", lang), marker_color="#9ecae1",
-                text=[fmt_int(v, lang) for v in seats])
-    fig.add_bar(x=names, y=confirmed, name=t("weekly.chart.confirmed", lang),
-                marker_color="#08519c", text=[fmt_int(v, lang) for v in confirmed])
-    return localise(fig, lang)
+    traces = [{"type": "bar", "x": names, "y": seats, "name": t("weekly.chart.seats", lang),
+               "marker": {"color": "#9ecae1"}, "text": [fmt_int(v, lang) for v in seats]},
+              {"type": "bar", "x": names, "y": confirmed,
+               "name": t("weekly.chart.confirmed", lang), "marker": {"color": "#08519c"},
+               "text": [fmt_int(v, lang) for v in confirmed]}]
+    return _figure(t("weekly.chart.readiness", lang), traces, lang, barmode="group",
+                   yaxis={"title": {"text": t("weekly.chart.people", lang)}})
 
 
 def bucket(due_on, ref: dt.date, week_end: dt.date) -> str:
@@ -73,15 +76,14 @@ def bucket(due_on, ref: dt.date, week_end: dt.date) -> str:
 def actions_chart(actions: pd.DataFrame, ref: dt.date, week_end: dt.date, lang: str
                   ) -> go.Figure:
     """Open follow-ups by when they are due (one bar per bucket)."""
-    fig = _figure(t("weekly.chart.actions", lang), showlegend=False,
-                  yaxis_title=t("weekly.chart.n_actions", lang))
     buckets = [bucket(d, ref, week_end) for d in actions.get("due_on", [])]
     order = ("overdue", "week", "later", "none")
     counts = [buckets.count(b) for b in order]
-    fig.add_bar(x=[t(f"weekly.chart.bucket_{b}", lang) for b in order], y=counts,
-                marker_color=[BUCKET_COLOURS[b] for b in order],
-                text=[fmt_int(v, lang) for v in counts])
-    return localise(fig, lang)
+    bars = {"type": "bar", "x": [t(f"weekly.chart.bucket_{b}", lang) for b in order],
+            "y": counts, "marker": {"color": [BUCKET_COLOURS[b] for b in order]},
+            "text": [fmt_int(v, lang) for v in counts]}
+    return _figure(t("weekly.chart.actions", lang), [bars], lang, showlegend=False,
+                   yaxis={"title": {"text": t("weekly.chart.n_actions", lang)}})
 
 
 def _short(text: str, width: int) -> str:

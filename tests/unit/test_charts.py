@@ -125,3 +125,45 @@ def test_selected_values_reads_plotly_events():
     ev = {"selection": {"points": [{"customdata": ["apbd"]}, {"x": 1}]}}
     assert leadership.selected_values(ev) == [["apbd"]]
     assert leadership.selected_values(None) == []
+
+
+def test_side_by_side_is_the_layout_make_subplots_makes():
+    """The funding mix's two plots are laid out as plain dicts (one validation of the whole
+    figure instead of plotly's per-call updates): the very layout of make_subplots."""
+    from plotly.subplots import make_subplots
+
+    made = make_subplots(rows=1, cols=2, horizontal_spacing=0.06,
+                         subplot_titles=("Lines", "Amount")).to_dict()["layout"]
+    made.pop("template")
+    assert leadership.side_by_side("Lines", "Amount") == made
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_localised_layout_equals_plotlys_own_updates(lang):
+    """`axes.localised` (a layout dict) gives the figure Plotly's `update_layout`,
+    `update_xaxes` and `update_yaxes` give: the language's separators, and every axis (the
+    second ones of a side-by-side too, the first ones of an empty layout) plain-numbered."""
+    import plotly.graph_objects as go
+
+    from coopdash.i18n import number_symbols
+
+    for layout in ({**leadership.side_by_side("a", "b"), "height": 300}, {}):
+        by_update = go.Figure({"layout": layout})
+        by_update.update_layout(separators=number_symbols(lang))
+        by_update.update_xaxes(exponentformat="none", separatethousands=True)
+        by_update.update_yaxes(exponentformat="none", separatethousands=True)
+        by_dict = go.Figure({"layout": axes.localised(layout, lang)})
+        assert by_dict.to_dict() == by_update.to_dict()
+
+
+@pytest.mark.parametrize("with_programs", [True, False])
+def test_timeline_rows_are_the_layout_make_subplots_makes(with_programs):
+    """The timeline's plots (agreements, programs per month below) as plain dicts: the
+    very layout of make_subplots with shared x axes."""
+    from plotly.subplots import make_subplots
+
+    made = make_subplots(rows=2 if with_programs else 1, cols=1, shared_xaxes=True,
+                         vertical_spacing=0.04,
+                         row_heights=[0.8, 0.2] if with_programs else None).to_dict()["layout"]
+    made.pop("template")
+    assert leadership._stacked_rows(with_programs) == made
