@@ -29,9 +29,10 @@ import textwrap
 import time
 from pathlib import Path
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.contract import TABLE_ORDER
 from coopdash.figures import summary
+from coopdash.figures.scope import Scope
 from coopdash.store import history, records, users
 from coopdash.workbook import bootstrap, importer
 
@@ -192,7 +193,7 @@ class Chaos:
         stored_roles = dict(con.execute("select email, role from users").fetchall())
         df = history.writes(con, self.db, limit=history.ALL, show_private=True)
         effect = df[df["undone_by"].isna() & ~df["what"].isin(records.NO_RECORD_WRITES)]
-        heads = str(summary.headline(con))
+        heads = str(summary.headline(con, Scope.of(settings.get())))
         key = frozenset((t, rows) for t, rows in self.model.items())
         return {
             "records": got == self.model,

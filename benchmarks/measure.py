@@ -194,6 +194,7 @@ def _aggregates():
     The peer's semantics and its hand-checked tests live in tests/peer.py and
     tests/unit/test_peer.py; here the same pairs are timed (and checked once more)."""
     from coopdash.figures import funding, summary
+    from coopdash.figures.scope import Scope
     from coopdash.store import query
     from tests import peer
 
@@ -201,7 +202,7 @@ def _aggregates():
         return lambda con, f: query.run(con, name, {**default_params(f)})
 
     return {
-        "headline": (lambda con, f: summary.headline(con, f, "IDR", TODAY, HOME, today=TODAY),
+        "headline": (lambda con, f: summary.headline(con, Scope(TODAY, f, "IDR", HOME)),
                      lambda fr, f: peer.headline(fr, f, "IDR", TODAY, HOME, today=TODAY)),
         "delegations_by_kind": (sql("delegations_by_kind"), peer.delegations_by_kind),
         "delegations_reciprocity": (sql("delegations_reciprocity"), peer.reciprocity_by_year),

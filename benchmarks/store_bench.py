@@ -89,12 +89,13 @@ READ = """
 import sys, time
 from coopdash import store, settings
 from coopdash.figures import summary
+from coopdash.figures.scope import Scope
 t0 = time.perf_counter()
 r = store.Reader(sys.argv[1])
 v = r.version()
 t1 = time.perf_counter()
 con = r.connection(v)
-summary.headline(con, None, "IDR", settings.get().today(), "ID")
+summary.headline(con, Scope.of(settings.get()))
 t2 = time.perf_counter()
 print(f"stat_ms={(t1 - t0) * 1000:.2f} open_summary_ms={(t2 - t1) * 1000:.0f}")
 """

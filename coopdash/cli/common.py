@@ -6,9 +6,13 @@ import datetime as dt
 import logging
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from coopdash import store
+from coopdash import settings, store
 from coopdash.i18n import t
+
+if TYPE_CHECKING:
+    from coopdash.figures.scope import Scope
 
 
 def bar(fraction: float, message: str) -> None:
@@ -110,3 +114,26 @@ def quiet_logs() -> None:
     log.setLevel(logging.ERROR)
     log.propagate = False
 
+
+def scope_arguments(p, cfg) -> None:
+    """`--currency` and `--filter`: the query scope's choices of `summary`, `pack` and
+    `send-pack` (read back by `scope_of`)."""
+    from coopdash import settings
+
+    p.add_argument("--currency", default=cfg.currency, type=str.upper,
+                   choices=settings.DISPLAY_CURRENCIES,
+                   help="display currency of amounts (default: %(default)s)")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
+                   type=filter_pair,
+                   help="a sidebar filter as in the page's URL: partner=jclair-sg, "
+                        "kind=seminar,webinar, from=2024-01-01 (repeatable)")
+
+
+def scope_of(args) -> Scope:
+    """The command's query scope (`coopdash.figures.scope.Scope`, the pages' too):
+    `--filter` and `--currency`, the settings' today and home country, and the operator's
+    right to names (`COOPDASH_ROLE`)."""
+    from coopdash.figures.filters import Filters
+    from coopdash.figures.scope import Scope
+
+    return Scope.of(settings.get(), Filters.from_pairs(args.filter), args.currency)

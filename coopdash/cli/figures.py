@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 from coopdash import settings
-from coopdash.cli.common import filter_pair, iso_date, open_store
-from coopdash.figures.filters import Filters
+from coopdash.cli.common import iso_date, open_store, scope_arguments, scope_of
 
 
 def cmd_summary(args) -> int:
@@ -16,9 +15,7 @@ def cmd_summary(args) -> int:
     if con is None:
         return 2
     try:
-        cfg = settings.get()
-        figures = summary.headline(con, Filters.from_pairs(args.filter), args.currency,
-                                   args.as_of, cfg.home_country, today=cfg.today())
+        figures = summary.headline(con, scope_of(args), args.as_of)
     finally:
         con.close()
     if args.json:
@@ -41,12 +38,7 @@ def register(sub, common) -> None:
     cfg = settings.get()
     p = sub.add_parser("summary", parents=[common], help="headline figures")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--currency", default=cfg.currency, type=str.upper,
-                   choices=settings.DISPLAY_CURRENCIES)
     p.add_argument("--as-of", type=iso_date, default=None,
                    help="YYYY-MM-DD: the figures as they stood that day (default: today)")
-    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
-                   type=filter_pair,
-                   help="a sidebar filter as in the page's URL: partner=jclair-sg, "
-                        "kind=seminar,webinar, from=2024-01-01 (repeatable)")
+    scope_arguments(p, cfg)
     p.set_defaults(func=cmd_summary)

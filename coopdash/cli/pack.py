@@ -9,7 +9,7 @@
 problems. `send-pack`: exit 0 sent; 1 not sent (server unreachable, login or a recipient
 refused, no PDF printer) with a plain message, recorded in the store's send_log; 2 usage
 or store problems (nothing to record in). Both make the file with
-`coopdash.pack.document.make_pack` in one `Scope` (`_scope`).
+`coopdash.pack.document.make_pack` in one `Scope` (`coopdash.cli.common.scope_of`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ import sys
 from pathlib import Path
 
 from coopdash import settings, store
-from coopdash.cli.common import filter_pair, open_store, safe
+from coopdash.cli.common import open_store, safe, scope_arguments, scope_of
 from coopdash.contract import WeekError
-from coopdash.figures.filters import Filters
-from coopdash.figures.scope import Scope
 from coopdash.i18n import t
 
 
@@ -49,12 +47,6 @@ def _week(args, command: str):
         return None
 
 
-def _scope(args) -> Scope:
-    """The pack's query scope: `--filter` and `--currency`, the settings' today and home
-    country, and the operator's right to names (`COOPDASH_ROLE`)."""
-    return Scope.of(settings.get(), Filters.from_pairs(args.filter), args.currency)
-
-
 def cmd_pack(args) -> int:
     from coopdash.pack import document as pack
 
@@ -71,7 +63,7 @@ def cmd_pack(args) -> int:
     if con is None:
         return 2
     try:
-        data, _ = pack.make_pack(con, week, fmt, _scope(args), args.lang)
+        data, _ = pack.make_pack(con, week, fmt, scope_of(args), args.lang)
     except pack.PdfUnavailableError as exc:
         print(t("weekly.pack.no_pdf", args.lang) + f" ({exc})", file=sys.stderr)
         return 1
@@ -93,7 +85,7 @@ def cmd_send_pack(args) -> int:
     if con is None:
         return 2
     try:
-        sent = mail.send_pack(con, week, args.format, _scope(args), args.to, args.lang,
+        sent = mail.send_pack(con, week, args.format, scope_of(args), args.to, args.lang,
                               cfg.smtp, cfg.actor, db=args.db)
     except mail.MailError as exc:
         print(str(exc) if exc.partial else t("meeting.mail.failed", args.lang,
@@ -125,7 +117,7 @@ def register(sub, common) -> None:
     p.add_argument("--week", help="this, last or an ISO week like 2026-W48 (default: this)")
     p.add_argument("--out", help="pack.html, pack.pdf or pack.pptx (default: "
                    "coopdash-weekly-<week>-<lang>.html here)")
-    _scope_arguments(p, cfg)
+    scope_arguments(p, cfg)
     p.set_defaults(func=cmd_pack)
     p = sub.add_parser("send-pack", parents=[common],
                        help="send the weekly meeting pack by e-mail (COOPDASH_SMTP_*)")
@@ -135,16 +127,5 @@ def register(sub, common) -> None:
                    help="this, last (default) or an ISO week like 2026-W48")
     p.add_argument("--format", choices=("pdf", "pptx", "html"), default="pdf",
                    help="the attached pack (default: %(default)s)")
-    _scope_arguments(p, cfg)
+    scope_arguments(p, cfg)
     p.set_defaults(func=cmd_send_pack)
-
-
-def _scope_arguments(p, cfg) -> None:
-    """The pack's display currency and sidebar filters, the same for `pack` and
-    `send-pack`."""
-    p.add_argument("--currency", default=cfg.currency, type=str.upper,
-                   choices=settings.DISPLAY_CURRENCIES,
-                   help="display currency of amounts (default: %(default)s)")
-    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUES",
-                   type=filter_pair,
-                   help="a filter as in the page's URL: partner=jclair-sg, kind=seminar,webinar")

@@ -5,8 +5,9 @@ follow-ups, programs, seats, people, funding...). It counts the records as they 
 a date: each record counts from the date it became known (see the query), a follow-up
 is open on a day by the macro `action_open_on`, and a date on or after `today` counts
 everything the store holds. `figures(rows, period)` turns its rows into the dict the
-Overview page shows; `headline(...)` runs it for one date and shapes that same dict into
-what `python -m coopdash summary --json [--as-of D]` prints:
+Overview page shows; `headline(con, scope, as_of)` runs it in one query scope
+(`coopdash.figures.scope.Scope`, the pages' and the pack's) for one date and shapes that
+same dict into what `python -m coopdash summary --json [--as-of D]` prints:
 
     {"as_of": "2023-12-01", "partners": 1,
      "agreements": {"total": 1, "by_stage": {"exploration": 1}},
@@ -31,19 +32,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from coopdash.figures.filters import Filters
 from coopdash.figures.scope import Scope
 from coopdash.store.query import run
 
 QUERY = "overview_headline"
-
-
-def params(filters: Filters | None, currency: str, as_of: dt.date, today: dt.date,
-           home_country: str, before: dt.date | None = None) -> dict[str, Any]:
-    """The parameters of `overview_headline.sql` (`before` None: one date only): its
-    query scope (`coopdash.figures.scope`) and the two dates."""
-    return Scope(today=today, filters=filters or Filters(), currency=currency.upper(),
-                 home=home_country).params(as_of=as_of, before=before)
 
 
 def _codes(part: pd.DataFrame) -> dict[str, int]:
@@ -132,13 +124,10 @@ def as_json(fig: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def headline(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
-             currency: str = "IDR", as_of: dt.date | None = None,
-             home_country: str = "ID", today: dt.date | None = None) -> dict[str, Any]:
-    """The headline figures as they stood on `as_of` (default `today`), as `summary
-    --json` prints them; `today` (default the real date) is the day the store speaks
-    for: from it on, every record counts."""
-    today = today or dt.date.today()
-    as_of = as_of or today
-    rows = run(con, QUERY, params(filters, currency, as_of, today, home_country))
-    return as_json(figures(rows), as_of)
+def headline(con: duckdb.DuckDBPyConnection, scope: Scope,
+             as_of: dt.date | None = None) -> dict[str, Any]:
+    """The headline figures in `scope` (filters, currency, home country, and `today`: the
+    day the store speaks for, from which on every record counts) as they stood on `as_of`
+    (default `scope.today`), as `summary --json` prints them."""
+    as_of = as_of or scope.today
+    return as_json(figures(run(con, QUERY, scope.params(as_of=as_of, before=None))), as_of)

@@ -10,7 +10,8 @@ import duckdb
 import pytest
 import record_case
 
-from coopdash import store
+from coopdash import settings, store
+from coopdash.figures.scope import Scope
 from coopdash.figures.summary import headline
 from coopdash.i18n import t
 from coopdash.workbook import bootstrap, importer
@@ -49,7 +50,7 @@ def play(at, steps: list[record_case.Step]):
 def _overview(db: Path) -> dict:
     con = store.connect(db, read_only=True)
     try:
-        return headline(con)
+        return headline(con, Scope.of(settings.get()))
     finally:
         con.close()
 

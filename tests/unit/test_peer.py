@@ -12,6 +12,7 @@ from coopdash import store
 from coopdash.contract import TABLE_ORDER, TABLES
 from coopdash.figures import funding, summary
 from coopdash.figures.filters import Filters
+from coopdash.figures.scope import Scope
 from coopdash.store import query
 from coopdash.workbook import demo
 from tests import peer
@@ -364,6 +365,6 @@ def test_headline_matches_summary(demo10k, tiny, which, currency):
     for store_name, (con, fr) in (("tiny", tiny), ("demo", demo10k)):
         f = FILTERS[which]
         for as_of in AS_OF[store_name]:
-            sql = summary.headline(con, f, currency, as_of, "ID", today=TODAY)
+            sql = summary.headline(con, Scope(TODAY, f, currency, "ID"), as_of)
             assert sql == _approx_headline(
                 peer.headline(fr, f, currency, as_of, "ID", today=TODAY)), as_of

@@ -26,8 +26,9 @@ subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(d
 db = disk / "store.duckdb"
 subprocess.run(["cp", str(src), str(db)], check=True)
 import datetime as dt
-from coopdash import contract, store
+from coopdash import contract, settings, store
 from coopdash.figures import summary
+from coopdash.figures.scope import Scope
 from coopdash.workbook import uploads
 
 def cli(*args):
@@ -39,7 +40,8 @@ def state():
         tables = {t: hashlib.sha256(repr(con.execute(f"select * from {t} order by all")
                                          .fetchall()).encode()).hexdigest()
                   for t in contract.TABLE_ORDER}
-        figures = summary.headline(con, as_of=dt.date(2026, 11, 28))  # = summary --json
+        figures = summary.headline(con, Scope.of(settings.get()),  # = summary --json
+                                   dt.date(2026, 11, 28))
     return {"summary": json.dumps(figures, default=str), "tables": tables}
 
 out = {"before": state()}
