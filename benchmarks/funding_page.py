@@ -4,13 +4,18 @@
     .venv/bin/python -m benchmarks funding-page --rounds 5 --write
 
 The store is `bench-work/store-<n>.duckdb` (imported once from the demo CSVs of
-`import-profile` when missing). In one child process: a fresh AppTest of dashboard.py
+`import-profile` when missing; a copied store without its versions folder is published
+first, as a deployment serves it: else every run's `Reader.version()` opens the file
+instead of one `stat`). In one child process: a fresh AppTest of dashboard.py
 (as `benchmarks/measure.py` times pages: one script cache, as a server), then per round
 the Funding page with an empty `st.cache_data` (cold), default filters and then one
 program kind, with the time spent in the query runner and its number of queries; and,
 in the same rounds, the pandas peer's aggregate of the page (`measure.PEER_OF_PAGE`:
 what the scale benchmark compares the page with), on the frames loaded once. The ratio
-is page cold / peer, medians of the rounds (issue 22: at most 1). `--write` saves
+is page cold / peer, medians of the rounds (issue 22: at most 1). The floor: a bare page
+(`st.title` and one Plotly chart, `first_visit.BARE`) in its own AppTest, its cold run
+timed in the same rounds: what any page costs in AppTest and Streamlit (reported, not
+subtracted). `--write` saves
 docs/benchmarks/funding-page.json and regenerates the page.
 """
 
@@ -24,7 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import import_profile, measure
+from benchmarks import first_visit, import_profile, measure
+from coopdash.store import snapshots
 
 FILTERS = ("default", "narrow")
 
@@ -34,6 +40,9 @@ def store(n: int) -> Path:
     db = import_profile.WORK / f"store-{n}.duckdb"
     if not db.exists():
         measure.import_store(import_profile.source(n, xlsx=False), db)
+    if not snapshots.versions_dir(db).exists():  # a copy: published as a deployment's is
+        snapshots.versions_dir(db).mkdir()
+        snapshots._adopt(db)  # what its first write would do
     return db
 
 
@@ -44,10 +53,13 @@ def _clocked(fn) -> tuple[float, float]:
     return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
 
 
-def _round(at, peer_frames, peer_fn) -> dict[str, Any]:
+def _round(at, bare, peer_frames, peer_fn) -> dict[str, Any]:
     import streamlit as st
 
-    out: dict[str, Any] = {}
+    st.cache_data.clear()
+    bare_ms, bare_cpu = _clocked(bare.run)
+    out: dict[str, Any] = {"bare": {"cold_ms": bare_ms, "cold_cpu_ms": bare_cpu,
+                                    "errors": measure._errors(bare)}}
     for which, f in measure.filters_by_name().items():
         st.cache_data.clear()
         if which == "default":
@@ -80,8 +92,19 @@ def _child(db: str, rounds: int) -> dict[str, Any]:
     finally:
         con.close()
     at = measure.app_test(db)
-    return {"rounds": [_round(at, frames, peer_fn) for _ in range(rounds)],
+    return {"rounds": [_round(at, _bare(), frames, peer_fn) for _ in range(rounds)],
             "peer_of_page": list(names)}
+
+
+def _bare():
+    """An AppTest of the bare page (`first_visit.BARE`), after one run (imports done)."""
+    from streamlit.testing.v1 import AppTest
+
+    script = import_profile.WORK / "funding-bare.py"
+    script.write_text(first_visit.BARE, encoding="utf-8")
+    bare = AppTest.from_file(str(script), default_timeout=600)
+    bare.run()
+    return bare
 
 
 def run(n: int, rounds: int) -> dict[str, Any]:
@@ -100,7 +123,19 @@ def run(n: int, rounds: int) -> dict[str, Any]:
                           "sql_ms": statistics.median(r["sql_ms"] for r in rows),
                           "n_queries": max(r["n_queries"] for r in rows),
                           "errors": sorted({e for r in rows for e in r["errors"]})}
-    return {"participants": n, **got, "summary": summary, "load": load}
+    bare = [r["bare"] for r in got["rounds"]]
+    floor = {k: statistics.median(r[k] for r in bare) for k in ("cold_ms", "cold_cpu_ms")}
+    return {"participants": n, **got, "summary": summary, "bare": floor, "load": load}
+
+
+def _floor(f: dict[str, Any]) -> list[str]:
+    if "bare" not in f:  # results written before the floor was measured
+        return []
+    b, s = f["bare"], f["summary"]["default"]
+    return [f"The floor: a bare page (`st.title` and one Plotly chart) cold in its own "
+            f"AppTest, in the same rounds: {b['cold_ms']:,.0f} ms, CPU {b['cold_cpu_ms']:,.0f} ms "
+            f"(the page with the default filters: {s['cold_cpu_ms'] / b['cold_cpu_ms']:.1f}× "
+            "that CPU). Not subtracted from the page.", ""]
 
 
 def markdown(f: dict[str, Any]) -> str:
@@ -117,6 +152,7 @@ def markdown(f: dict[str, Any]) -> str:
         f"{', '.join(f['peer_of_page'])} on frames loaded once (`tests/peer.py`), "
         "timed in the same round. CPU = this process's CPU time (every thread, DuckDB's "
         "too) during the same call: steadier than wall-clock on a shared machine.", "",
+        *_floor(f),
         "| filter | cold ms | cold CPU ms | SQL ms (queries) | peer ms | peer CPU ms | "
         "cold / peer | CPU: cold / peer |", "| --- | --- | --- | --- | --- | --- | --- | --- |",
         *[f"| {w} | {x['cold_ms']:,.0f} | {x['cold_cpu_ms']:,.0f} | {x['sql_ms']:,.0f} "
