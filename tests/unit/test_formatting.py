@@ -49,3 +49,48 @@ def test_the_locale_is_parsed_once(monkeypatch):
             i18n.fmt_int(day * 1000, lang)
             i18n.fmt_money(day * 1.5, "USD", lang)
     assert made == []
+
+
+_INTS = [0, 1, -1, 7, 999, -999, 1000, -1000, 12_345, 1_234_567, -98_765_432,
+         10**15, -(10**18) + 1, 2**63 - 1]
+_FLOATS = [0.0, -0.0, 0.5, 1.5, 2.5, 2.675, 0.005, 0.015, -0.001, -0.0049, 1.005,
+           123_456.789, 16_543.1, 1e15 + 0.5, 9_999_999.995, 3.14159265358979, 1 / 3,
+           -2 / 3, 7e-7, 123.4565, 0.0000005, 1e-9]
+
+
+@pytest.mark.parametrize(("lang", "name"), [("id", "id_ID"), ("en", "en_GB")])
+def test_counts_and_numbers_read_as_babel_writes_them(lang, name):
+    """fmt_int and fmt_number are written by Python's grouping and the language's
+    symbols (ten times faster than Babel's pattern per number): equal to Babel's own
+    format, digit for digit, for integers of every size and sign, numpy's too, and for
+    decimals rounded half to even from their shortest form (2.675 -> 2.68, 2.5 -> 2)."""
+    import numpy as np
+
+    for v in [*_INTS, *map(np.int64, _INTS)]:
+        assert i18n.fmt_int(v, lang) == babel_numbers.format_decimal(int(v), locale=name)
+    for v in [*_FLOATS, *(-x for x in _FLOATS), *map(np.float64, _FLOATS), *_INTS[:12]]:
+        for digits in (0, 1, 2, 6):
+            pattern = "#,##0." + "0" * digits if digits else "#,##0"
+            assert i18n.fmt_number(v, lang, digits=digits) == babel_numbers.format_decimal(
+                v, format=pattern, locale=name), (v, digits)
+
+
+@pytest.mark.parametrize(("lang", "name"), [("id", "id_ID"), ("en", "en_GB")])
+def test_every_month_reads_as_babel_writes_it(lang, name):
+    """fmt_date is written from the language's month names: Babel's `d MMM y` and
+    `d MMMM y` for every month (English `Sept`, Indonesian `Agu`), one- and two-digit
+    days, far years; datetimes and pandas timestamps by their date."""
+    import pandas as pd
+
+    for year in (1999, 2023, 2026, 10):
+        for month in range(1, 13):
+            for day in (1, 9, 22, 28):
+                d = dt.date(year, month, day)
+                assert i18n.fmt_date(d, lang) == babel_dates.format_date(d, "d MMM y",
+                                                                         locale=name)
+                assert i18n.fmt_date(d, lang, long=True) == babel_dates.format_date(
+                    d, "d MMMM y", locale=name)
+    moment = dt.datetime(2023, 9, 2, 23, 59)
+    assert i18n.fmt_date(moment, lang) == i18n.fmt_date(moment.date(), lang)
+    assert i18n.fmt_date(pd.Timestamp(moment), lang) == i18n.fmt_date(moment.date(), lang)
+    assert i18n.fmt_date(None, lang) == i18n.fmt_date(pd.NaT, lang) == "–"
