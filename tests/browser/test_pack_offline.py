@@ -6,6 +6,7 @@ Its figures and its command line: tests/apptest/test_pack.py."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -18,14 +19,21 @@ from tests.apptest.test_pack import SECTIONS, TODAY, WEEK
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def pack_html(store_copy, demo_store, monkeypatch):
-    monkeypatch.setenv("COOPDASH_TODAY", TODAY.isoformat())
-    con = store.connect(store_copy(demo_store), read_only=False)
-    try:
-        yield pack.build_html(con, WEEK, Scope.of(settings.get()), "en")
-    finally:
-        con.close()
+@pytest.fixture(scope="module")
+def pack_html(demo_store, tmp_path_factory):
+    """The demo week's pack, built once for this file's tests (neither changes it: the
+    second test printed a second build of the same pack)."""
+    db = tmp_path_factory.mktemp("pack") / "demo.duckdb"
+    shutil.copy(demo_store, db)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COOPDASH_TODAY", TODAY.isoformat())
+        for name in ("COOPDASH_ROLE", "COOPDASH_LANG", "COOPDASH_CURRENCY"):
+            env.delenv(name, raising=False)
+        con = store.connect(db, read_only=False)
+        try:
+            return pack.build_html(con, WEEK, Scope.of(settings.get()), "en")
+        finally:
+            con.close()
 
 
 MAX_BYTES = 600_000  # the demo week's pack: about 125 kB (4.9 MB with plotly.js inside)

@@ -50,7 +50,7 @@ def test_cli_reads_and_writes_while_the_dashboard_serves(demo_store, tmp_path, p
 
         for args in (("export", str(tmp_path / "out.xlsx")), ("history",),
                      ("backup", str(tmp_path / "backup.duckdb")),
-                     ("pack", "--week", "2026-W48", "--out", str(tmp_path / "pack.html"))):
+                     ("pack", "--week", "2026-W48", "--out", str(tmp_path / "pack.pptx"))):
             done = cli(*args, db=db)
             assert done.returncode == 0, (args, done.stderr)
         assert n_programs(tmp_path / "backup.duckdb") == before
