@@ -18,6 +18,7 @@ from babel import Locale
 from coopdash import settings, store
 from coopdash.figures import weekly
 from coopdash.figures.scope import Scope
+from coopdash.figures.summary import headline
 from coopdash.i18n import code_label
 from coopdash.pack import document as pack
 from coopdash.settings import SAMPLE_DIR
@@ -132,3 +133,13 @@ def pack_html(db: Path, week: str) -> str:
     html = pack.render_html(review, scope, "en", svg=False)
     html = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "<id>", html)  # chart ids
     return re.sub(r"\d{1,2} \w+ \d{4},? \d{2}[.:]\d{2}", "<made>", html)  # the making time
+
+
+def overview(db: Path) -> dict:
+    """The Overview's headline figures over the store at `db`, from the query the page
+    reads (`coopdash.figures.summary.headline`), in-process."""
+    con = store.connect(db, read_only=True)
+    try:
+        return headline(con, Scope.of(settings.get()))
+    finally:
+        con.close()

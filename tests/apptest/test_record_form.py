@@ -10,9 +10,7 @@ import duckdb
 import pytest
 import record_case
 
-from coopdash import settings, store
-from coopdash.figures.scope import Scope
-from coopdash.figures.summary import headline
+from coopdash import store
 from coopdash.i18n import t
 from coopdash.workbook import bootstrap, importer
 
@@ -47,14 +45,6 @@ def play(at, steps: list[record_case.Step]):
     return at.run()
 
 
-def _overview(db: Path) -> dict:
-    con = store.connect(db, read_only=True)
-    try:
-        return headline(con, Scope.of(settings.get()))
-    finally:
-        con.close()
-
-
 def test_the_jclair_case_through_the_form_alone(app, tmp_path):
     """Into a store holding none of it: the letter (new partner, new agreement) and the
     meeting (program, 2 + 5 attendees, follow-up) through the form, two writes; with the
@@ -78,7 +68,7 @@ def test_the_jclair_case_through_the_form_alone(app, tmp_path):
                             actor="test")
     reference = tmp_path / "sample.duckdb"
     store.create(reference, bootstrap.populate("sample"))
-    assert _overview(db) == _overview(reference)
+    assert record_case.overview(db) == record_case.overview(reference)
     for week in ("2023-W20", "2023-W21"):
         assert record_case.pack_html(db, week) == record_case.pack_html(reference, week)
     con = duckdb.connect(str(db), read_only=True)
