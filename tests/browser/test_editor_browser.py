@@ -23,14 +23,32 @@ TITLE, STATUS = 3, 5  # programs: program_id, partner_id, agreement_id, title, k
 NAME = 2  # participants: participant_id, delegation_id, full_name
 
 
-@pytest.fixture
-def served(sample_store, tmp_path):
-    db = tmp_path / "served.duckdb"
+@pytest.fixture(scope="module")
+def _server(sample_store, tmp_path_factory):
+    """One server for the module's tests (a server's start and its first page cost a
+    test's worth of seconds on two cores), over a copy of the sample store; yields (url,
+    store, the sample's records to put back)."""
+    folder = tmp_path_factory.mktemp("editor")
+    db, records = folder / "served.duckdb", folder / "sample.duckdb"
     shutil.copy(sample_store, db)
+    shutil.copy(sample_store, records)
     proc, url = start_server(db, {"COOPDASH_LANG": "en", "COOPDASH_ACTOR": "ana"})
-    yield url, db
+    yield url, db, records
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture
+def served(_server):
+    """(url, store) of the module's server, holding the sample's records: what a test
+    wrote is put back after it as one more write (`store.restore`, the same write a keeper
+    restoring a backup makes while the dashboard serves), so each test starts from the
+    sample whatever ran before it."""
+    url, db, records = _server
+    before = _last_write(db)
+    yield url, db
+    if _last_write(db) != before:
+        store.restore(db, records, actor="test")
 
 
 def _open_editor(page, url: str, table: str = "programs") -> None:
