@@ -9,6 +9,7 @@ do not: whatever reaches this browser is in them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -95,11 +96,14 @@ def _open_everything(page: Page) -> None:
 
 
 def crawl(page: Page, base: str, downloads: Path, open_all: bool = True,
-          lang: str = "en", shots: str | None = None) -> list[Path]:
+          lang: str = "en", shots: str | None = None,
+          check: Callable[[Page, str, str | None], None] | None = None) -> list[Path]:
     """Visit every page (and every explorer tab), open every expander and tab
     (`open_all`), download every file offered; returns the downloaded files. Each page
     shows its own title (in `lang`) and no exception box, before and after everything on
-    it was opened; with `shots`, a full-page screenshot `test-output/<shots>-<page>.png`.
+    it was opened; `check(page, path, explorer tab or None)` is called on each as it opens (what
+    else the visit proves, on the same visit); with `shots`, a full-page screenshot
+    `test-output/<shots>-<page>.png`.
 
     One session all along, as a person clicks: the menu's links and the explorer's
     table switch (a `goto` per page would reload the app in the browser and start a new
@@ -114,6 +118,8 @@ def crawl(page: Page, base: str, downloads: Path, open_all: bool = True,
             if tab is not None:
                 _open_explorer_tab(page, tab)
             assert (heading(page), exceptions(page)) == (title, []), (path, tab)
+            if check is not None:
+                check(page, path, tab)
             if open_all:
                 _open_everything(page)
             files += _download_all(page, downloads)

@@ -150,49 +150,6 @@ def _ended(page) -> None:
     assert not [w for w in _store_words() if w in page.locator("body").inner_text()]
 
 
-def test_viewer_menu_urls_and_sign_out(signin_app, person):
-    """A viewer's menu has no Data or Admin; their URLs say "not allowed"; signing out
-    ends access: in that tab, at the next click of another tab opened before (a pack
-    download: no file, and the page says why), and on another device holding a copy of
-    the identity cookie; signing in again works."""
-    page = person()
-    sign_in(page, signin_app, LEAVER)
-    wait_idle(page, timeout=120)
-    other_tab = page.context.new_page()
-    other_tab.goto(signin_app + "/weekly")
-    other_tab.locator(".st-key-wk_pack_html button").wait_for(timeout=120_000)
-    wait_idle(other_tab, timeout=120)
-    device = person()  # another browser with the same cookie (copied, as a thief would)
-    device.context.add_cookies(page.context.cookies())
-    device.goto(signin_app + "/timeline")
-    wait_idle(device, timeout=120)
-    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-    assert t("nav.explorer", "en") in nav
-    assert t("nav.data", "en") not in nav and t("nav.admin", "en") not in nav
-    assert t("nav.record", "en") not in nav
-    assert LEAVER in page.locator('[data-testid="stSidebar"]').inner_text()
-    open_views(page)  # a viewer keeps views to themselves: sharing is the role table's
-    assert page.locator(".st-key-views_new_shared input").is_disabled()
-    page.goto(signin_app + "/explorer?tab=programs")
-    wait_idle(page, timeout=120)
-    assert_no_editor(page)
-    for path in ("/data", "/admin", "/record"):
-        page.goto(signin_app + path)
-        _wait_text(page, t("access.not_allowed", "en"))
-        assert page.locator('[data-testid="stFileUploader"]').count() == 0
-    sign_out(page, signin_app)
-    page.goto(signin_app + "/explorer")
-    page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
-    assert not [w for w in _store_words() if w in page.locator("body").inner_text()]
-    _refused_said(other_tab, "wk_pack_html", None)  # its next click: a download
-    _ended(other_tab)
-    device.reload()
-    _ended(device)
-    sign_in(device, signin_app, LEAVER)  # a new sign-in is not ended
-    wait_idle(device, timeout=120)
-    assert t("access.landing.signed_out", "en") not in device.locator("body").inner_text()
-
-
 def test_admin_sees_the_admin_page(signin_app, person):
     """An administrator named by COOPDASH_ADMINS reaches the Admin page and its lists."""
     page = person(ADMIN)
@@ -205,31 +162,41 @@ def test_admin_sees_the_admin_page(signin_app, person):
 
 # --- what each role sees and does ------------------------------------------------------------
 
-def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sample_store,
-                                                      tmp_path):
-    """Everything a signed-in viewer's browser receives on every page, explorer tab,
-    expander and tab, and every file it can download, holds no participant's name nor id.
-    The one crawl of the viewer role: a wall screen (no sign-in, COOPDASH_ROLE=viewer) is
-    the same role through the same code, its sidebar's words and its pages' tables are
-    checked in AppTest (tests/apptest/test_access.py: test_sidebar_says_which_mode,
-    test_viewer_explorer_has_no_participant_name_nor_id); a second crawl of every page
-    took about a quarter of this file's time on two cores.
+def test_viewer_crawl_menu_urls_and_sign_out(signin_app, person, sample_store, tmp_path):
+    """One signed-in viewer's session, one visit per page, proves what a viewer gets:
 
-    It is also the one crawl of the pages at the root of a served app (it took the place
-    of test_browser.py's, which opened every page by its URL again): each page shows its
-    title and no exception, and not one request goes to another host than the app's (no
-    font, icon, script or map tile from the internet; the page icon is the app's own).
-    Each page screenshotted into test-output/. A page opened by its URL (the URL rules)
-    is checked behind nginx (test_nginx.py) and in AppTest (test_routes.py)."""
+    - Everything the browser receives on every page, explorer tab, expander and tab, and
+      every file it can download, holds no participant's name nor id. The one crawl of
+      the viewer role: a wall screen (no sign-in, COOPDASH_ROLE=viewer) is the same role
+      through the same code, its sidebar's words and its pages' tables are checked in
+      AppTest (tests/apptest/test_access.py: test_sidebar_says_which_mode,
+      test_viewer_explorer_has_no_participant_name_nor_id).
+    - It is also the one crawl of the pages at the root of a served app: each page shows
+      its title and no exception, and not one request goes to another host than the
+      app's (no font, icon, script or map tile from the internet; the page icon is the
+      app's own). Each page screenshotted into test-output/. A page opened by its URL
+      (the URL rules) is checked behind nginx (test_nginx.py) and in AppTest
+      (test_routes.py).
+    - The menu has no Data, Admin or Record; the viewer keeps saved views to themselves;
+      every explorer table is drawn without the editor; the URLs of Data, Admin and
+      Record say "not allowed".
+    - Signing out ends access: in that tab, at the next click of another tab opened
+      before (a pack download: no file, and the page says why), and on another device
+      holding a copy of the identity cookie; signing in again works. The viewer is
+      LEAVER, a person of their own: signing out ends that person's older sessions."""
     from crawl_util import Recorder, crawl, file_text, found, personal_data
     from deploy_checks import outside
 
     secret = personal_data(sample_store)
-    page = person("viewer@office.example")
-    asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url))
+    page = person()
     seen = Recorder(page)
-    files = crawl(page, signin_app, tmp_path, shots="page")
+    sign_in(page, signin_app, LEAVER)
+    wait_idle(page, timeout=120)
+    other_tab, device = _opened_before_sign_out(page, person, signin_app)
+    _viewer_menu(page)
+    asked: list[str] = []  # from here on: the provider's own pages were asked before
+    page.on("request", lambda request: asked.append(request.url))
+    files = crawl(page, signin_app, tmp_path, shots="page", check=_no_editor_on_explorer)
     assert asked and outside(asked, signin_app) == []
     icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first
     assert icon.get_attribute("href").startswith(("/", signin_app, "./"))
@@ -238,6 +205,59 @@ def test_viewer_crawl_holds_no_participant_name_nor_id(signin_app, person, sampl
     assert {path.suffix for path in files} >= PACK_FILES, files  # not vacuous
     for path in files:
         assert found(secret, file_text(path)) == [], path.name
+    for path in ("/data", "/admin", "/record"):
+        page.goto(signin_app + path)
+        _wait_text(page, t("access.not_allowed", "en"))
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    _signed_out_everywhere(page, other_tab, device, signin_app)
+
+
+def _opened_before_sign_out(page, person, signin_app):
+    """Another tab of the viewer's browser on the Weekly page (its pack's button drawn),
+    and another browser holding a copy of the identity cookie (as a thief would) on the
+    Timeline: both opened while signed in."""
+    other_tab = page.context.new_page()
+    other_tab.goto(signin_app + "/weekly")
+    other_tab.locator(".st-key-wk_pack_html button").wait_for(timeout=120_000)
+    wait_idle(other_tab, timeout=120)
+    device = person()
+    device.context.add_cookies(page.context.cookies())
+    device.goto(signin_app + "/timeline")
+    wait_idle(device, timeout=120)
+    return other_tab, device
+
+
+def _viewer_menu(page) -> None:
+    """A viewer's menu has no Data, Admin or Record; names them; their views stay theirs."""
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert t("nav.explorer", "en") in nav
+    assert t("nav.data", "en") not in nav and t("nav.admin", "en") not in nav
+    assert t("nav.record", "en") not in nav
+    assert LEAVER in page.locator('[data-testid="stSidebar"]').inner_text()
+    open_views(page)  # a viewer keeps views to themselves: sharing is the role table's
+    assert page.locator(".st-key-views_new_shared input").is_disabled()
+
+
+def _no_editor_on_explorer(page, path: str, tab: str | None) -> None:
+    if path == "explorer":
+        assert_no_editor(page)
+
+
+def _signed_out_everywhere(page, other_tab, device, signin_app) -> None:
+    """Sign out in `page`: the app's pages show the landing and nothing of the store;
+    `other_tab`'s next click (a download) is refused and says why; `device` (the copied
+    cookie) is signed out at its next load; a new sign-in is not ended."""
+    sign_out(page, signin_app)
+    page.goto(signin_app + "/explorer")
+    page.locator(".st-key-auth_sign_in button").wait_for(timeout=120_000)
+    assert not [w for w in _store_words() if w in page.locator("body").inner_text()]
+    _refused_said(other_tab, "wk_pack_html", None)  # its next click: a download
+    _ended(other_tab)
+    device.reload()
+    _ended(device)
+    sign_in(device, signin_app, LEAVER)  # a new sign-in is not ended
+    wait_idle(device, timeout=120)
+    assert t("access.landing.signed_out", "en") not in device.locator("body").inner_text()
 
 
 def _download(page, key: str, folder):
