@@ -5,10 +5,14 @@ tests/browser/test_signin.py with a hostile saved view's name."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from coopdash.web.literal import plain
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW_HTML = re.compile(r"unsafe_allow_html|\.html\(|streamlit\.components|components\.v1")
 
 HOSTILE = [
     "[Verifikasi akun](http://evil.example/login)",
@@ -36,3 +40,18 @@ def test_plain_is_one_code_span_that_reads_as_typed(text):
     span = plain(text)
     assert "\n" not in span and ":material/" not in span
     assert _content(span).replace("\u2060", "") == " ".join(text.splitlines())
+
+
+def test_no_page_draws_raw_html():
+    """Nothing the dashboard serves is drawn as raw HTML (no `unsafe_allow_html`, no
+    `st.html`, no custom component): a value from a link or a person reaches the browser
+    only through Streamlit's own Markdown, which runs no script. So the hostile links'
+    words, checked on every page in AppTest (tests/apptest/test_hostile_links.py), run no
+    script in Chromium on any page; the browser checks the pages that echo keys of their
+    own (tests/browser/test_browser_intake.py)."""
+    files = [ROOT / "dashboard.py", ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
+             *sorted((ROOT / "coopdash").rglob("*.py"))]
+    found = [f"{f.relative_to(ROOT)}:{n}: {line.strip()}" for f in files
+             for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+             if RAW_HTML.search(line)]
+    assert len(files) > 50 and found == [], found
