@@ -8,7 +8,8 @@ The store is `bench-work/store-<n>.duckdb` (imported once from the demo CSVs of
 first, as a deployment serves it: else every run's `Reader.version()` opens the file
 instead of one `stat`). In one child process: a fresh AppTest of dashboard.py
 (as `benchmarks/measure.py` times pages: one script cache, as a server), then per round
-the Funding page with an empty `st.cache_data` (cold), default filters and then one
+the Funding page cold (no query result cached, no chart or table built from one:
+`st.cache_data` and the views of `coopdash.web.cache` empty), default filters and then one
 program kind, with the time spent in the query runner and its number of queries; and,
 in the same rounds, the pandas peer's aggregate of the page (`measure.PEER_OF_PAGE`:
 what the scale benchmark compares the page with), on the frames loaded once. The ratio
@@ -53,15 +54,26 @@ def _clocked(fn) -> tuple[float, float]:
     return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
 
 
-def _round(at, bare, peer_frames, peer_fn) -> dict[str, Any]:
+def _cold() -> None:
+    """Nothing cached: no query result (`st.cache_data`) and no view built from one (the
+    charts and tables of `cache.view`, kept by `st.cache_resource`), as on a new data
+    version or new filters. The store's reader and its connection stay."""
     import streamlit as st
 
+    from coopdash.web import cache
+
     st.cache_data.clear()
+    cache._view.clear()
+    cache._computed.clear()
+
+
+def _round(at, bare, peer_frames, peer_fn) -> dict[str, Any]:
+    _cold()
     bare_ms, bare_cpu = _clocked(bare.run)
     out: dict[str, Any] = {"bare": {"cold_ms": bare_ms, "cold_cpu_ms": bare_cpu,
                                     "errors": measure._errors(bare)}}
     for which, f in measure.filters_by_name().items():
-        st.cache_data.clear()
+        _cold()
         if which == "default":
             go = lambda: at.switch_page("pages/funding.py").run()  # noqa: E731
         else:
@@ -147,8 +159,9 @@ def markdown(f: dict[str, Any]) -> str:
         f"medians of {len(f['rounds'])} rounds at {f['participants']:,} participants, "
         f"load average {f['load'][0]:.1f} before, {f['load'][1]:.1f} after.", "",
         "Cold = the page's run in AppTest (dashboard.py and the page, as a server runs "
-        "them) with `st.cache_data` empty; SQL = the time inside the query runner during "
-        "that run, with the number of queries. Peer = the pandas peer computing "
+        "them) with no query result and no view (chart, table) cached; SQL = the time "
+        "inside the query runner during that run, with the number of queries. Peer = the "
+        "pandas peer computing "
         f"{', '.join(f['peer_of_page'])} on frames loaded once (`tests/peer.py`), "
         "timed in the same round. CPU = this process's CPU time (every thread, DuckDB's "
         "too) during the same call: steadier than wall-clock on a shared machine.", "",

@@ -2,7 +2,7 @@
 partner; amounts converted to the display currency with the rates shown, unconverted
 amounts counted and shown apart (never as zero). Every figure comes from one query
 (`queries/funding_page.sql`: the funding lines computed once), split by
-`coopdash.figures.funding.part`."""
+`coopdash.figures.funding.part` (once per result: `cache.derived`)."""
 
 import streamlit as st
 
@@ -40,7 +40,7 @@ def _mix(df) -> None:
 def _stack(title: str | None, figure: str, by: str, key: str, measure: str) -> None:
     if title:
         st.subheader(title)
-    df = funding.part(page, figure)
+    df = cache.derived(funding.part, page, figure)
     if layout.empty_state(ctx, df):
         return
     if sel := layout.chart(leadership.funding_stack_chart, df, ctx.lang, ctx.currency, by, measure,
@@ -59,7 +59,7 @@ def _stack(title: str | None, figure: str, by: str, key: str, measure: str) -> N
 def _rates() -> None:
     st.subheader(ctx.t("lead.funding.rates"))
     st.caption(ctx.t("lead.funding.converted_note", currency=ctx.currency))
-    rates = funding.part(page, "rates")
+    rates = cache.derived(funding.part, page, "rates")
     if rates.empty:
         st.caption(ctx.t("lead.funding.rates_none"))
     else:
@@ -70,7 +70,7 @@ def _rates() -> None:
 
 def _unconverted() -> None:
     st.subheader(ctx.t("lead.funding.unconverted"))
-    df = funding.part(page, "unconverted")
+    df = cache.derived(funding.part, page, "unconverted")
     if df.empty:
         st.caption(ctx.t("lead.funding.unconverted_none"))
         return
@@ -83,7 +83,7 @@ def _unconverted() -> None:
 
 # every figure of the page from one query: the funding lines are computed once
 page = cache.run("funding_page", ctx, limit=funding.TOP_PARTNERS)
-mix = funding.part(page, "source")
+mix = cache.derived(funding.part, page, "source")
 if not layout.empty_state(ctx, mix):
     st.caption(ctx.t("lead.common.drill_hint"))
     _mix(mix)

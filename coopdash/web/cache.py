@@ -237,6 +237,20 @@ def view(build: Callable[..., Any], *args: Any, _record: bool = True, **kwargs: 
     return _shared(out)
 
 
+def derived(build: Callable[..., pd.DataFrame], df: pd.DataFrame, *args: Any
+            ) -> pd.DataFrame:
+    """`build(df, *args)` for a frame `df` from `run` (one figure of a page's one query:
+    `funding.part`), cached like a view; the frame handed out is known by `df`'s source
+    and the call, so the views built from it are keyed by that, not by hashing its
+    content on every run. (The warm-up replays query frames only: views of it have no
+    recipe, as views of any derived frame.)"""
+    out = view(build, df, *args)
+    source = source_of(df)
+    if source is not None:
+        remember(out, (*source, _name(build), args))
+    return out
+
+
 def _note_view(build: Callable[..., Any], args: tuple, kwargs: dict) -> None:
     """Remember how a view was built (its recipe: `coopdash.web.recipes`) for the warm-up."""
     made = recipes.recipe(args, kwargs, source_of)

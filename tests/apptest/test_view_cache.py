@@ -149,3 +149,34 @@ def test_headline_figures_per_period():
         "n_unconverted": [None, None], "n_no_amount": [None, None], "on_date": [None, None]})
     assert summary.figures(rows)["programs"] == 7
     assert summary.figures(rows, "before")["programs"] == 4
+
+
+def test_a_warm_funding_page_splits_and_hashes_nothing(app, demo_store, monkeypatch):
+    """The Funding page splits its one query's result into figures once per result
+    (`cache.derived`), and the charts and tables built from a figure are keyed by where
+    it came from: a warm rerun splits nothing again and hashes no frame's content (each
+    cost every rerun of every session a pandas pass per figure)."""
+    from coopdash.figures import funding
+
+    split: list[str] = []
+    hashed: list[int] = []
+    real_part, real_hash = funding.part, pd.util.hash_pandas_object
+
+    def part(page, name):
+        split.append(name)
+        return real_part(page, name)
+
+    def hash_frame(obj, *args, **kwargs):
+        hashed.append(len(obj))
+        return real_hash(obj, *args, **kwargs)
+
+    monkeypatch.setattr(funding, "part", part)
+    monkeypatch.setattr(pd.util, "hash_pandas_object", hash_frame)
+    at = app(demo_store, lang="en")
+    at.switch_page("pages/funding.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert sorted(split) == ["kind", "rates", "source", "unconverted", "year"]
+    first, split[:], hashed[:] = _cells(at), [], []
+    at.run()
+    assert (split, hashed) == ([], [])
+    assert _cells(at) == first
