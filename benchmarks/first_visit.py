@@ -15,7 +15,11 @@ the bare page); "moved" = the bytes Chromium's network layer received for the vi
 (CDP `encodedDataLength`, headers included, WebSocket frames not). Rounds are interleaved
 (bare, coopdash, bare, coopdash…) so that the machine's load falls on both alike; the
 figures are medians, the ratios are of medians of the same run, and the load average is
-written beside them. With `--write`, the result `speed-first-visit` (`-N` at N
+written beside them. Where a loopback visit's time went is read from Chromium's own
+clocks and from counters the page carries from its first script (`COUNTERS`: Plotly's
+draws, the boxes measured); what each part of the Overview costs, from the Overview served
+with that part left out (benchmarks/first_visit_app.py: one chart, or the sidebar's
+filters; `--no-parts` skips them). With `--write`, the result `speed-first-visit` (`-N` at N
 participants) is saved in docs/benchmarks/ and docs/benchmarks.md regenerated.
 """
 
@@ -133,6 +137,27 @@ def _wait_health(url: str, proc: subprocess.Popen) -> None:
     raise RuntimeError("the bare streamlit server did not start")
 
 
+# a part of the Overview left out (benchmarks/first_visit_app.py) -> what the table says
+PARTS = {"ov_recip": "the reciprocity chart", "ov_funding": "the funding mix chart",
+         "ov_timeline": "the agreements' timeline chart",
+         "filters": "the sidebar's filters (partner, country, province… lists)"}
+
+
+def _charts(part: str) -> int:
+    """The charts drawn on the Overview served without `part`."""
+    return 2 if part.startswith("ov_") else 3
+
+
+@contextlib.contextmanager
+def without_part(db: Path, part: str) -> Iterator[str]:
+    """coopdash as app.py serves it, with the Overview's `part` left out."""
+    copy = published_copy(db, f"without-{part}")
+    env = {**os.environ, **bench_env(copy), "COOPDASH_BENCH_LEAVE_OUT": part,
+           "PYTHONPATH": str(ROOT)}
+    with streamlit_server(ROOT / "benchmarks" / "first_visit_app.py", ROOT, env) as url:
+        yield url
+
+
 @contextlib.contextmanager
 def coopdash_server(db: Path) -> Iterator[str]:
     copy = published_copy(db, "served")
@@ -191,6 +216,8 @@ def visit(context, url: str, title: str, charts: int, slow: bool) -> dict:
         page.wait_for_function(_ALL_CHARTS, arg=[[title], charts], polling=20,
                                timeout=300_000)
         ms = (time.perf_counter() - t0) * 1000
+        # Streamlit draws each chart a second time once it is shown: count that work too
+        page.wait_for_function(_SETTLED, polling=100, timeout=120_000)
         return {"ms": ms, "moved": sum(moved), **seen.figures(cdp, page)}
     finally:
         page.close()
@@ -228,19 +255,50 @@ class Breakdown:
         def since(at: float | None) -> float | None:
             return None if at is None or self.start is None else (at - self.start) * 1000
 
+        counted = page.evaluate(_COUNTED)
         return {"ws_first_ms": since(self.ws[0][0] if self.ws else None),
                 "run_done_ms": since(finished[0] if finished else None),
                 "ws_bytes": sum(size for *_, size in self.ws), "ws_messages": len(self.ws),
                 "busy_ms": metrics["TaskDuration"] * 1000,
                 "script_ms": metrics["ScriptDuration"] * 1000,
-                "elements": page.evaluate(_ELEMENTS)}
+                "layout_ms": (metrics["LayoutDuration"] + metrics["RecalcStyleDuration"]) * 1000,
+                "elements": counted["elements"], "nodes": counted["nodes"],
+                "draws": counted["draws"], "boxes": counted["boxes"],
+                "box_ms": counted["boxMs"]}
 
 
-_ELEMENTS = "document.querySelectorAll('[data-testid=\"stElementContainer\"]').length"
+# Counted in the page from its first script on: Plotly's draws (`plotly_afterplot`, once
+# per draw asked for; a redraw for margins pushed by labels inside it is not counted), and
+# the boxes measured
+# (`getBoundingClientRect`: Plotly measures every text it places with it, each a forced
+# layout), with the time spent in them
+COUNTERS = """(() => {
+  const seen = window.__firstVisit = {draws: 0, boxes: 0, boxMs: 0};
+  const box = Element.prototype.getBoundingClientRect;
+  Element.prototype.getBoundingClientRect = function () {
+    const t0 = performance.now();
+    try { return box.call(this); } finally { seen.boxMs += performance.now() - t0; seen.boxes++; }
+  };
+  Object.defineProperty(HTMLElement.prototype, "emit", {configurable: true, get() {},
+    set(emit) {  // Plotly's Events.init sets gd.emit once per chart
+      Object.defineProperty(this, "emit", {configurable: true, writable: true,
+        value(event, data) {
+          if (event === "plotly_afterplot") seen.draws++;
+          return emit.call(this, event, data); }}); }});
+})();"""
+_SETTLED = """() => {  // no new Plotly draw for a second
+  const seen = window.__firstVisit, now = performance.now();
+  if (seen.settled !== seen.draws) { seen.settled = seen.draws; seen.since = now; }
+  return now - seen.since > 1000; }"""
+_COUNTED = """() => ({...window.__firstVisit,
+  nodes: document.getElementsByTagName('*').length,
+  elements: document.querySelectorAll('[data-testid="stElementContainer"]').length})"""
 
 
 def new_context(browser):
-    return browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(COUNTERS)
+    return context
 
 
 def first(browser, url: str, title: str, charts: int, slow: bool) -> dict:
@@ -275,6 +333,9 @@ def one_round(browser, urls: dict[str, str], out: dict[str, list]) -> None:
         out[f"{key}_direct_slow"].append(first(browser, url + "/", overview, 3, True))
     out["plain_loopback"].append(first(browser, urls["plain_loopback"] + "/", overview, 3,
                                        False))
+    for part, url in urls.get("parts", {}).items():
+        out[f"without_{part}"].append(
+            first(browser, url + "/", overview, _charts(part), False))
     for name, (path, key, charts) in PAGES.items():
         if name != "overview":
             out[f"{name}_loopback"].append(
@@ -282,7 +343,7 @@ def one_round(browser, urls: dict[str, str], out: dict[str, list]) -> None:
                       False))
 
 
-def run(n: int, rounds: int) -> dict:
+def run(n: int, rounds: int, parts: bool = True) -> dict:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     db = store(n)
@@ -290,18 +351,19 @@ def run(n: int, rounds: int) -> dict:
     keys = ["bare_loopback", "overview_loopback", "bare_nginx_slow", "overview_nginx_slow",
             "overview_return_slow", "plain_direct_slow", "overview_direct_slow",
             "plain_loopback"] + [f"{p}_loopback" for p in PAGES if p != "overview"]
+    keys += [f"without_{part}" for part in PARTS] if parts else []
     visits: dict[str, list] = {k: [] for k in keys}
     with bare_server() as bare, coopdash_server(db) as coop, plain_server(db) as plain, \
             through_nginx(bare, "bare") as (bare_tls, bare_key), \
             through_nginx(coop, "coopdash") as (coop_tls, coop_key), \
+            contextlib.ExitStack() as stack, \
             trusting([bare_key, coop_key]) as browser:
         urls = {"bare_loopback": bare + "/", "coopdash_loopback": coop,
                 "bare_nginx_slow": bare_tls + "/", "coopdash_nginx_slow": coop_tls,
                 "plain_loopback": plain}
-        for key, url in urls.items():  # each server, origin and TLS stack once, unmeasured
-            ours = not key.startswith("bare")
-            first(browser, url + ("/" if ours else ""), "" if ours else "Bare",
-                  3 if ours else 1, False)
+        urls["parts"] = {part: stack.enter_context(without_part(db, part))
+                         for part in (PARTS if parts else ())}
+        warm_up(browser, urls)
         for _ in range(rounds):
             one_round(browser, urls, visits)
     out["load_after"] = os.getloadavg()[0]
@@ -314,8 +376,20 @@ def run(n: int, rounds: int) -> dict:
     return out
 
 
+def warm_up(browser, urls: dict) -> None:
+    """Each server, origin and TLS stack once, unmeasured."""
+    for key, url in urls.items():
+        if key == "parts":
+            for part, part_url in url.items():
+                first(browser, part_url + "/", "", _charts(part), False)
+            continue
+        ours = not key.startswith("bare")
+        first(browser, url + ("/" if ours else ""), "" if ours else "Bare",
+              3 if ours else 1, False)
+
+
 BREAKDOWN = ("ws_first_ms", "run_done_ms", "ms", "busy_ms", "script_ms", "ws_bytes",
-             "elements")
+             "elements", "layout_ms", "nodes", "draws", "boxes", "box_ms")
 
 
 def _median(values) -> float | None:
@@ -329,17 +403,41 @@ def breakdown_table(r: dict) -> str:
             ("Overview without app.py's middlewares", "plain_loopback"),
             *((f"coopdash {p.title()}", f"{p}_loopback") for p in PAGES if p != "overview")]
 
-    def cell(value: float | None) -> str:
-        return "–" if value is None else f"{value:,.0f}"
-
     lines = ["| loopback visit | WebSocket's first message | server's run finished | "
-             "charts drawn | page's main thread busy | of which JavaScript | "
-             "WebSocket kB | elements |", "|---|---|---|---|---|---|---|---|"]
+             "charts drawn | page's main thread busy | of which JavaScript | of which layout "
+             "and style | WebSocket kB | elements | DOM nodes | Plotly draws | boxes measured "
+             "| ms measuring them |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for label, key in rows:
         b = r["breakdown"][key]
         lines.append(f"| {label} | " + " | ".join(
-            [cell(b[f]) for f in BREAKDOWN[:5]]
-            + [cell(b["ws_bytes"] / 1000), cell(b["elements"])]) + " |")
+            [_cell(b[f]) for f in BREAKDOWN[:5]]
+            + [_cell(b["layout_ms"]), _cell(b["ws_bytes"] / 1000)]
+            + [_cell(b[f]) for f in ("elements", "nodes", "draws", "boxes", "box_ms")]) + " |")
+    return "\n".join(lines)
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def parts_table(r: dict) -> str:
+    """What each part of the Overview costs a first visit: the whole Overview against the
+    Overview with that part left out, in the same run (medians; the part's cost is the
+    difference)."""
+    whole = r["breakdown"]["overview_loopback"]
+    lines = ["| Overview on loopback | charts drawn ms | the part's share | page's main "
+             "thread busy ms | the part's share | boxes measured | DOM nodes |",
+             "|---|---|---|---|---|---|---|", f"| whole | {_cell(whole['ms'])} | – | "
+             f"{_cell(whole['busy_ms'])} | – | {_cell(whole['boxes'])} | "
+             f"{_cell(whole['nodes'])} |"]
+    for part, label in PARTS.items():
+        b = r["breakdown"].get(f"without_{part}")
+        if b is None:
+            continue
+        lines.append(f"| without {label} | {_cell(b['ms'])} | "
+                     f"{_cell(whole['ms'] - b['ms'])} | {_cell(b['busy_ms'])} | "
+                     f"{_cell(whole['busy_ms'] - b['busy_ms'])} | {_cell(b['boxes'])} | "
+                     f"{_cell(b['nodes'])} |")
     return "\n".join(lines)
 
 
@@ -388,9 +486,18 @@ def section(r: dict) -> str:
         "Chromium's own clocks: the WebSocket's first message is when the page's scripts "
         "had run and connected, the server's run finished when its `script_finished` "
         "arrived; the main thread's busy time is what Chromium spent on the page's tasks, "
-        "JavaScript included, on two cores shared with the servers):",
+        "JavaScript included, on two cores shared with the servers, read once the page has "
+        "settled (no new Plotly draw for a second: Streamlit draws each chart again after "
+        "showing it); layout and style is Chromium's own; counted in the page: Plotly's "
+        "draws (`plotly_afterplot`), "
+        "the boxes measured (`getBoundingClientRect`: Plotly places each text it draws by "
+        "measuring it, a forced layout) and the time spent in them):",
         "",
         breakdown_table(r),
+        *(["", "What each part of the Overview costs a first visit (the Overview with the "
+           "part left out, served by benchmarks/first_visit_app.py, in the same rounds; "
+           "a part's share = the whole's median minus the median without it):", "",
+           parts_table(r)] if "without_filters" in r["breakdown"] else []),
     ])
     return body
 
@@ -401,8 +508,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="0: the demo store (default); else demo participants")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    ap.add_argument("--no-parts", action="store_true",
+                    help="leave out the visits without one part of the Overview each")
     args = ap.parse_args(argv)
-    result = run(args.participants, args.rounds)
+    result = run(args.participants, args.rounds, parts=not args.no_parts)
     (WORK / "result.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     body = section(result)
     print(body)

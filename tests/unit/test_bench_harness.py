@@ -42,3 +42,24 @@ def test_no_benchmark_changes_sys_path():
     touched = [p.name for p in BENCH.glob("*.py") if "sys.path" in p.read_text("utf-8")
                and p.stem != "__main__"]
     assert touched == []
+
+
+def test_first_visit_states_each_parts_share_of_the_overview():
+    """`first-visit`'s table of parts: a part's share is the whole Overview's median minus
+    the median of the Overview served without it, for the time and the busy main thread;
+    a part not measured (`--no-parts`, an older result) is no row."""
+    from benchmarks import first_visit
+
+    def visit(ms: float, busy: float, boxes: int, nodes: int) -> dict:
+        return {**dict.fromkeys(first_visit.BREAKDOWN, 0), "ms": ms, "busy_ms": busy,
+                "boxes": boxes, "nodes": nodes}
+
+    result = {"breakdown": {"overview_loopback": visit(3600, 2900, 470, 1660),
+                            "without_ov_timeline": visit(3100.4, 2450, 300, 1350),
+                            "without_filters": visit(3500, 2700, 460, 1400)}}
+    rows = first_visit.parts_table(result).splitlines()
+    assert rows[2] == "| whole | 3,600 | – | 2,900 | – | 470 | 1,660 |"
+    assert rows[3:] == [
+        "| without the agreements' timeline chart | 3,100 | 500 | 2,450 | 450 | 300 | 1,350 |",
+        "| without the sidebar's filters (partner, country, province… lists) | 3,500 | 100 | "
+        "2,700 | 200 | 460 | 1,400 |"]
