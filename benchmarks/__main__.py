@@ -33,6 +33,8 @@ BENCHMARKS = {
     "soak": ("soak", "browser sessions for minutes while imports, undos and edits land"),
     "capacity": ("capacity", "sessions per server at 1M through Streamlit's protocol "
                              "(tests/wsload.py) while imports and undos land"),
+    "write-cost": ("write_cost", "what a write costs a server process at 1M: its warm-up "
+                                 "and the next round of pages"),
     "big-xlsx": ("big_xlsx", "a 1M-participant workbook as one .xlsx"),
     "corpus": ("corpus", "the hostile corpus, case by case"),
     "iati": ("iati_bench", "a 50 MB IATI file imported, against lxml's own reading"),

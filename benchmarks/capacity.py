@@ -45,6 +45,7 @@ import json
 import os
 import pstats
 import random
+import resource
 import shutil
 import ssl
 import statistics
@@ -198,6 +199,19 @@ def own_seconds() -> float:
     return times.user + times.system
 
 
+def children_seconds() -> float:
+    """User + system CPU seconds of this process's finished children so far: the
+    command-line writes (and Chromium, once closed)."""
+    times = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return times.ru_utime + times.ru_stime
+
+
+def machine_seconds() -> float:
+    """CPU seconds the whole machine spent busy so far (every core, every process)."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
 async def chromium(urls: list[str], n: int, t0: float, until: float) -> list[soak.Load]:
     """`n` Chromium sessions (soak.py's) going round the pages, beside the load."""
     if not n:
@@ -237,6 +251,7 @@ def step(servers: list[served.Server], urls: list[str], n: int, args, db: Path,
     logged = [len(s.log_text()) for s in servers]
     load_before, cpu0, wall0 = os.getloadavg(), cpu_seconds(servers), time.monotonic()
     loop0, own0 = loop_seconds(servers), own_seconds()
+    kids0, machine0 = children_seconds(), machine_seconds()
     t0 = time.monotonic()
     versions = soak.Versions(db, keep, t0)
     memory = [soak.Memory(s, t0) for s in servers]
@@ -255,6 +270,8 @@ def step(servers: list[served.Server], urls: list[str], n: int, args, db: Path,
             "cpu_cores": round(cpu / wall, 2), "wall_s": round(wall),
             "loop_share": round((loop_seconds(servers) - loop0) / max(cpu, 1e-9), 2),
             "client_cores": round((own_seconds() - own0) / wall, 2),
+            "writer_cores": round((children_seconds() - kids0) / wall, 2),
+            "machine_cores": round((machine_seconds() - machine0) / wall, 2),
             "rss_mb_max": round(sum(max(m for _, m in mem.samples) for mem in memory)),
             "rss_mb_end": round(sum(mem.samples[-1][1] for mem in memory)),
             "sessions_opened": got["opened"], "writes": got["writes"],
@@ -333,7 +350,8 @@ COLUMNS = ("sessions (step's length, s) | runs | p50 / p95 / worst (s) | errors 
            "WebSockets opened, accepted in p95 / worst (s) | Overview checks: "
            "half-applied / stale | Chromium: loads, p95 settle (s), half-applied, errors | "
            "imports + undos ok | server CPU: cores, s per run, event loop's share | "
-           "load client CPU (cores) | RSS max (MB) | load avg before → after")
+           "CPU of the load client / the command-line writes / the whole machine (cores) | "
+           "RSS max (MB) | load avg before → after")
 
 
 def row(s: dict) -> str:
@@ -347,7 +365,8 @@ def row(s: dict) -> str:
             f"{s['stale']} | {s['browser_loads']}, {s['browser_settle_p95_s']}, "
             f"{s['browser_half_applied']} of {s['browser_overview_checks']}, "
             f"{s['browser_errors']} | {ok} | {s['cpu_cores']}, {s['cpu_s_per_run']}, "
-            f"{s.get('loop_share', '?')} | {s.get('client_cores', '?')} | "
+            f"{s.get('loop_share', '?')} | {s.get('client_cores', '?')} / "
+            f"{s.get('writer_cores', '?')} / {s.get('machine_cores', '?')} | "
             f"{s['rss_mb_max']:,} | "
             f"{s['load_before'][0]:.1f} → {s['load_after'][0]:.1f} |")
 
@@ -375,8 +394,10 @@ def markdown(r: dict) -> str:
                if r["processes"] > 1 else "")
             + "Server CPU: cores busy over the step, CPU seconds per run "
             "(the cache warm-ups after each write included) and the share of the servers' "
-            "event loops (main threads); the load client's own CPU (the same cores; nginx's "
-            "is in neither). Runs per process at once: "
+            "event loops (main threads); the load client's own CPU, the command-line writes' "
+            "(imports and undos: their own processes) and the whole machine's (every "
+            "process: the servers get what the rest leaves); nginx's is in the last only. "
+            "Runs per process at once: "
             f"{r.get('runs_at_once', '?')} (`COOPDASH_RUNS`). Goal: 50 sessions at p95 ≤ 2 s "
             "with 0 errors. Largest step "
             f"that met it: **{r['knee']}**.\n\n")
@@ -438,16 +459,18 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def profile_text(folder: Path, top: int = 60) -> str:
-    """Every run's profile in `folder` added up: the functions by own time, then by
-    cumulative time (pstats' text)."""
-    files = sorted(folder.glob("*.prof"))
-    if not files:
-        return "no profile"
+    """The profiles in `folder` added up, the script runs apart from the warm-ups after
+    writes: the functions by own time, then by cumulative time (pstats' text)."""
     out = io.StringIO()
-    stats = pstats.Stats(*map(str, files), stream=out)
-    out.write(f"{len(files)} runs profiled\n")
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
+    for kind, what in (("run", "runs"), ("warm", "warm-ups after a write")):
+        files = sorted(folder.glob(f"{kind}-*.prof"))
+        if not files:
+            out.write(f"no {what} profiled\n")
+            continue
+        stats = pstats.Stats(*map(str, files), stream=out)
+        out.write(f"{len(files)} {what} profiled, {stats.total_tt:.2f} CPU-s\n")
+        stats.sort_stats("tottime").print_stats(top)
+        stats.sort_stats("cumulative").print_stats(top)
     return out.getvalue()
 
 

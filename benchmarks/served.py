@@ -82,17 +82,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(db: Path, log: Path, base_path: str = "", **extra: str) -> Server:
+def start(db: Path, log: Path, base_path: str = "", root: Path = ROOT, **extra: str
+          ) -> Server:
     """`streamlit run app.py` on a free loopback port (under `base_path`, as behind the
-    shipped nginx: `server.baseUrlPath`), its stderr (tracebacks) in `log`."""
+    shipped nginx: `server.baseUrlPath`), its stderr (tracebacks) in `log`; `root`: the
+    code's folder (another checkout, to compare with)."""
     port = _free_port()
     with open(log, "wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(root / "app.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.baseUrlPath", base_path,
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env(db, **extra), stdout=subprocess.DEVNULL, stderr=err,
+            cwd=root, env=env(db, **extra), stdout=subprocess.DEVNULL, stderr=err,
             start_new_session=True)
     server = Server(proc, f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else ""),
                     log)

@@ -1,18 +1,23 @@
 """The one cache boundary of the app: query results, and what pages build from them.
 
 `cache.run(name, ctx, **extra)` runs `queries/<name>.sql` with the page context's
-parameters; results are keyed by query, parameters and the store's data version, so any
-write invalidates them.
+parameters; results are keyed by query, parameters and the content of the tables the query
+reads (`data_key`: each table's digest in the version the run started on,
+`query.tables_read`), so a write invalidates only the results of the queries that read
+what it changed: a follow-up written leaves the participants' aggregates as they were,
+and an undo back to a state already shown finds its results computed. A run still reads
+every result from the one version it started on (a key of that version's content).
 
 What pages build from those results (Plotly figures, display tables, headline figures)
 is cached here too, with `cache.view(builder, *args, **kw)`: the pure builder of
 `coopdash.charts.leadership` runs once per distinct input and the object is shared by
 every later rerun and session. A frame from `run` is keyed by where it came from (query,
-parameters, data version), any other frame by its content.
+parameters, what it read), any other frame by its content.
 
 What a page computes from the store in a way of its own (the explorer's pages and counts,
 the weekly review) goes through `cache.computed(build, ctx, *args)`: keyed by the data
-version and the context's parameters like a query.
+version and the context's parameters (what such a build reads is not known here, so any
+write invalidates it).
 
 Every call a session makes is noted (the most recent `RECENT` of each kind) until the
 next write: the warm-up after it (`coopdash.web.warmup`) takes the notes and computes those
@@ -80,10 +85,37 @@ def _cache_settings() -> tuple[int, int]:
 TTL, ENTRIES = _cache_settings()
 
 
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+def _digests(db_path: str, version: int) -> dict[str, str]:
+    """Each table of `version` of the store -> a digest of its content (once per version)."""
+    return query.table_digests(storage.connection(version=version))
+
+
+def data_key(db_path: str, version: int, name: str) -> str:
+    """What query `name` reads in `version` of the store: the digests of its tables. Two
+    versions give the same key exactly when those tables hold the same rows."""
+    digests = _digests(db_path, version)
+    read = sorted(query.tables_read(name, frozenset(digests)))
+    return hashlib.blake2b(repr([(t, digests[t]) for t in read]).encode(),
+                           digest_size=16).hexdigest()
+
+
 @st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
-def cached(db_path: str, version: int, name: str, params_json: str) -> pd.DataFrame:
-    """The result of query `name` on `version` of the store (parameters as `params_key`)."""
-    return query.run(storage.connection(version=version), name, params_from_key(params_json))
+def cached(db_path: str, data: str, name: str, params_json: str, _version: int
+           ) -> pd.DataFrame:
+    """The result of query `name` (parameters as `params_key`) on what it reads (`data`:
+    `data_key`), computed on `_version` of the store (not part of the key)."""
+    del data  # the cache key only
+    return query.run(storage.connection(version=_version), name, params_from_key(params_json))
+
+
+def result(db_path: str, version: int, name: str, params_json: str) -> pd.DataFrame:
+    """Query `name`'s result on `version` of the store (cached), known to `view` by where
+    it came from."""
+    data = data_key(db_path, version, name)
+    df = cached(db_path, data, name, params_json, version)
+    remember(df, (db_path, data, name, params_json))
+    return df
 
 
 def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
@@ -91,9 +123,7 @@ def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
     frame as read-only: `view` knows it by where it came from."""
     params = {k: v for k, v in ctx.params(**extra).items() if k in query.param_names(name)}
     key = params_key(params)
-    db = str(ctx.settings.db_path)
-    df = cached(db, ctx.data_version, name, key)
-    remember(df, (db, ctx.data_version, name, key))
+    df = result(str(ctx.settings.db_path), ctx.data_version, name, key)
     _note(_asked_queries, (name, key), None)
     return df
 
@@ -146,7 +176,7 @@ def take_asked() -> Asked:
 
 # --- view models: what pages build from query results -----------------------------------------
 
-# id(frame) -> (weak reference to the frame, (db, data version, query, parameters)) for the
+# id(frame) -> (weak reference to the frame, (db, `data_key`, query, parameters)) for the
 # frames `run` handed out; an entry goes when its frame does.
 _sources: dict[int, tuple[weakref.ref, tuple]] = {}
 _sources_lock = threading.RLock()
@@ -169,7 +199,7 @@ _PLAIN = (str, int, float, bool, type(None), dt.date)
 
 
 def source_of(df: pd.DataFrame) -> tuple | None:
-    """(db, data version, query, parameters) of a frame `run` handed out, else None."""
+    """(db, `data_key`, query, parameters) of a frame `run` handed out, else None."""
     entry = _sources.get(id(df))
     return entry[1] if entry is not None and entry[0]() is df else None
 

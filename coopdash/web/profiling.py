@@ -1,7 +1,8 @@
 """Where a run's time goes on a served dashboard (issue 22 §3): with `COOPDASH_PROFILE`
 set to a folder, every script run is profiled (cProfile, the run's own thread, timed by
 that thread's CPU time: a run that waits for the GIL or a lock under load is not charged
-for the wait) and its statistics written there as `run-<pid>-<n>.prof`;
+for the wait) and its statistics written there as `run-<pid>-<n>.prof`, and so is every
+warm-up after a write (`coopdash.web.warmup`, its own thread) as `warm-<pid>-<n>.prof`;
 `python -m benchmarks capacity --profile` adds them up. Off (the default), a run pays one
 reading of the settings.
 
@@ -26,8 +27,9 @@ _runs = itertools.count(1)
 
 
 @contextmanager
-def profiled() -> Iterator[None]:
-    """Profile the block (a whole script run) when `COOPDASH_PROFILE` names a folder."""
+def profiled(kind: str = "run") -> Iterator[None]:
+    """Profile the block (a whole script run, or `kind="warm"`: a warm-up) when
+    `COOPDASH_PROFILE` names a folder."""
     folder = settings_mod.get().profile_dir
     if not folder:
         yield
@@ -39,4 +41,4 @@ def profiled() -> Iterator[None]:
     finally:
         profile.disable()
         Path(folder).mkdir(parents=True, exist_ok=True)
-        profile.dump_stats(Path(folder) / f"run-{os.getpid()}-{next(_runs)}.prof")
+        profile.dump_stats(Path(folder) / f"{kind}-{os.getpid()}-{next(_runs)}.prof")

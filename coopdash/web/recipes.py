@@ -3,8 +3,9 @@ again on the next version before anyone asks (`coopdash.web.warmup`).
 
 A view (`cache.view(build, *args, **kwargs)`: a Plotly figure, a labelled table, the
 headline figures) is cached per input, and a frame that came from `cache.run` is keyed by
-its source (store, data version, query, parameters). A new version therefore starts with
-no view cached. A *recipe* is the same call with every such frame replaced by its query
+its source (store, what the query read — `cache.data_key` —, query, parameters). A new
+version whose data changed for that query therefore starts with no view of it cached. A
+*recipe* is the same call with every such frame replaced by its query
 and parameters (`Ref`): replayed on the new version's frames it gives exactly the key the
 next session's run will ask for. A call with any other argument (a frame a page derived
 itself, an object) has no recipe and is simply built by the first run that needs it.
@@ -37,7 +38,7 @@ class _NoRecipe(Exception):  # noqa: N818 (internal signal, never leaves this mo
 def recipe(args: tuple, kwargs: dict, source: Callable[[pd.DataFrame], tuple | None]
            ) -> tuple[tuple, dict] | None:
     """(args, kwargs) with each frame from `cache.run` as a `Ref`; None when an argument
-    cannot be rebuilt from a query. `source(frame)` is (db, version, name, key) for a
+    cannot be rebuilt from a query. `source(frame)` is (db, data key, name, key) for a
     frame from a query, another tuple for one known otherwise (`places.provinces`), or None."""
     try:
         return (tuple(_part(a, source) for a in args),

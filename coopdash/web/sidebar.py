@@ -132,12 +132,20 @@ _CODED = {"flt_kinds": "program_kind", "flt_statuses": "program_status",
           "flt_sources": "source", "flt_sides": "side"}  # widget key -> codelist
 
 
-@st.cache_resource(ttl=cache.TTL, max_entries=16, show_spinner=False)
 def choices(db_path: str, version: int, lang: str
-             ) -> dict[str, tuple[list[str], dict[str, str]]]:
+            ) -> dict[str, tuple[list[str], dict[str, str]]]:
     """Widget key -> (options, option -> label) of every sidebar filter, and the program
-    years under `years`: read from the store and labelled once per data version and
-    language, not on every rerun."""
+    years under `years`: read from `version` of the store and labelled once per content of
+    what `filter_options` reads and language, not on every rerun nor after every write."""
+    return _choices(db_path, cache.data_key(db_path, version, "filter_options"), lang,
+                    version)
+
+
+@st.cache_resource(ttl=cache.TTL, max_entries=16, show_spinner=False)
+def _choices(db_path: str, data: str, lang: str, _version: int
+             ) -> dict[str, tuple[list[str], dict[str, str]]]:
+    del data  # the cache key only
+    version = _version
     settings = settings_mod.get()
     ctx0 = Context(settings, "en", "IDR", Filters(), version, settings.today(),
                    Person(role="viewer", actor="coopdash"))  # options hold no names

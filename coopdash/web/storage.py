@@ -103,8 +103,9 @@ def data_version(settings: Settings | None = None) -> int:
 @contextmanager
 def writing(ctx: Context, what: str, **kw: Any) -> Iterator[duckdb.DuckDBPyConnection]:
     """`with storage.writing(ctx, "edit") as con:` one write by this session's user,
-    published whole when the block ends (every cached result is keyed by the data version
-    it was read from, so the next run reads the new version: nothing to drop); if another
+    published whole when the block ends (every cached result is keyed by the content it
+    read, in the version a run started on, so the next run reads the new version: nothing
+    to drop); if another
     writer holds the store longer than we wait, the page says who and stops."""
     try:
         with store.writing(ctx.settings.db_path, actor=ctx.person.actor, what=what,

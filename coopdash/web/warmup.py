@@ -22,7 +22,7 @@ import pandas as pd
 
 from coopdash import store
 from coopdash.settings import LANGS
-from coopdash.web import cache, recipes, sidebar
+from coopdash.web import cache, profiling, recipes, sidebar
 
 _watched: weakref.WeakSet = weakref.WeakSet()  # readers with a watcher
 _watched_lock = threading.Lock()
@@ -50,7 +50,8 @@ def _watch(db_path: str, ref: weakref.ref, seen: int) -> None:
         del reader
         if version != seen:
             seen = version
-            warm(db_path, version)
+            with profiling.profiled("warm"):
+                warm(db_path, version)
         time.sleep(1.0)
 
 
@@ -61,7 +62,7 @@ def warm(db_path: str, version: int) -> int:
     queries ran."""
     queries, views, computed = cache.take_asked()
     for name, key in reversed(queries):  # the most recent first
-        cache.cached(db_path, version, name, key)
+        cache.result(db_path, version, name, key)
     for lang in LANGS:
         sidebar.choices(db_path, version, lang)
     for build, args, kwargs in reversed(views):
@@ -75,9 +76,7 @@ def warm(db_path: str, version: int) -> int:
 def _warm_view(db_path: str, version: int, build: Callable[..., Any], args: tuple,
                kwargs: dict) -> None:
     def fetch(ref: recipes.Ref) -> pd.DataFrame:
-        df = cache.cached(db_path, version, ref.name, ref.key)
-        cache.remember(df, (db_path, version, ref.name, ref.key))
-        return df
+        return cache.result(db_path, version, ref.name, ref.key)
 
     cache.view(build, *recipes.resolve(args, fetch), _record=False,
                **recipes.resolve(kwargs, fetch))
