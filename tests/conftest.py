@@ -324,14 +324,27 @@ def server_log(proc) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(demo_store, tmp_path_factory):
-    """The dashboard served on loopback over a copy of the demo store."""
-    db = tmp_path_factory.mktemp("served") / "served.duckdb"
+def served_demo(demo_store, tmp_path_factory):
+    """(URL, its temp folder): the dashboard served on loopback over a copy of the demo
+    store (no sign-in: everyone a keeper), its TMPDIR a folder of its own (0700). Files
+    with personal data never outlive their download: the folder is empty while it serves
+    (tests/browser/test_downloads_leave_nothing.py) and once it stopped (here)."""
+    work = tmp_path_factory.mktemp("served")
+    db, temp = work / "served.duckdb", work / "server-tmp"
     shutil.copy(demo_store, db)
-    proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28"})
-    yield url
+    temp.mkdir(mode=0o700)
+    proc, url = start_server(db, {"COOPDASH_TODAY": "2026-11-28", "TMPDIR": str(temp)})
+    yield url, temp
     proc.terminate()
     proc.wait(timeout=20)
+    left = sorted(str(p.relative_to(temp)) for p in temp.rglob("*"))
+    assert left == [], f"left in the served dashboard's temp folder after it stopped: {left}"
+
+
+@pytest.fixture(scope="session")
+def server(served_demo) -> str:
+    """The URL of the dashboard served over a copy of the demo store (`served_demo`)."""
+    return served_demo[0]
 
 
 @pytest.fixture(scope="session")
