@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -406,16 +407,17 @@ def marker_rows(ms: pd.DataFrame, rows_at: dict[str, int], close_days: float) ->
     """Each milestone's height: its agreement's row, and markers that would overlap
     (each within `close_days` of the previous one on the same row) spread across the
     row's bar, earliest lowest, so each can be seen and pointed at."""
-    y = pd.Series(0.0, index=ms.index)
-    for agreement, part in ms.groupby("agreement_id", sort=False):
-        on = pd.to_datetime(part["occurred_on"]).sort_values(kind="stable")
-        group = (on.diff().dt.days.fillna(close_days + 1) > close_days).cumsum()
-        for _, members in on.groupby(group):
-            n = len(members)
-            steps = [0.0] if n == 1 else [-MARKER_SPREAD + 2 * MARKER_SPREAD * i / (n - 1)
-                                          for i in range(n)]
-            y[members.index] = [rows_at[agreement] + s for s in steps]
-    return y
+    on = pd.DataFrame({"agreement": ms["agreement_id"],
+                       "on": pd.to_datetime(ms["occurred_on"])}, index=ms.index)
+    on = on.sort_values(["agreement", "on"], kind="stable")
+    gap = on.groupby("agreement", sort=False)["on"].diff().dt.days
+    cluster = (gap.fillna(close_days + 1) > close_days).cumsum()  # each agreement's first too
+    n = cluster.groupby(cluster).transform("size").to_numpy()
+    i = cluster.groupby(cluster).cumcount().to_numpy()
+    spread = -MARKER_SPREAD + 2 * MARKER_SPREAD * i / np.maximum(n - 1, 1)
+    steps = np.where(n == 1, 0.0, spread)
+    rows = on["agreement"].map(rows_at).to_numpy(dtype=float)
+    return pd.Series(rows + steps, index=on.index).reindex(ms.index).astype(float)
 
 
 def _milestone_markers(ms: pd.DataFrame, rows_at: dict[str, int], close_days: float,

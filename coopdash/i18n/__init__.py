@@ -150,12 +150,12 @@ def number_symbols(lang: str = "id") -> str:
 
 
 def fmt_month(value, lang: str = "id") -> str:
-    """`Mei 2023` / `May 2023`."""
+    """`Mei 2023` / `May 2023`: Babel's `LLL y`, from the language's month names."""
     if value is None or value != value:
         return "–"
     if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime"):
         value = value.date()
-    return babel_dates.format_date(value, format="LLL y", locale=locale(lang))
+    return f"{_month_names(lang, 'abbreviated', 'stand-alone')[value.month]} {value.year}"
 
 
 def fmt_date(value, lang: str = "id", long: bool = False) -> str:
@@ -171,8 +171,8 @@ def fmt_date(value, lang: str = "id", long: bool = False) -> str:
 
 
 @functools.cache
-def _month_names(lang: str, width: str) -> dict[int, str]:
-    return dict(locale(lang).months["format"][width])
+def _month_names(lang: str, width: str, context: str = "format") -> dict[int, str]:
+    return dict(locale(lang).months[context][width])
 
 
 def fmt_datetime(value, lang: str = "id") -> str:

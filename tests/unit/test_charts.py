@@ -167,3 +167,18 @@ def test_timeline_rows_are_the_layout_make_subplots_makes(with_programs):
                          row_heights=[0.8, 0.2] if with_programs else None).to_dict()["layout"]
     made.pop("template")
     assert leadership._stacked_rows(with_programs) == made
+
+
+def test_marker_rows_spread_close_milestones_across_their_row():
+    """Milestones within `close_days` of the one before on the same agreement are spread
+    evenly across the row's bar (earliest lowest), whatever order they come in; one
+    alone, an undated one and a later one stay on the row; another row is its own."""
+    ms = pd.DataFrame({"agreement_id": ["a", "a", "a", "a", "b", "a", "b"],
+                       "occurred_on": pd.to_datetime(["2023-05-03", "2023-05-01",
+                                                      "2023-05-02", "2023-09-01",
+                                                      "2023-05-01", None, "2023-05-02"])},
+                      index=[10, 11, 12, 13, 14, 15, 16])
+    y = leadership.marker_rows(ms, {"a": 0, "b": 5}, close_days=2)
+    s = leadership.MARKER_SPREAD
+    assert y.index.tolist() == [10, 11, 12, 13, 14, 15, 16]
+    assert y.tolist() == [s, -s, 0.0, 0.0, 5 - s, 0.0, 5 + s]

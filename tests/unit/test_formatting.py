@@ -77,9 +77,9 @@ def test_counts_and_numbers_read_as_babel_writes_them(lang, name):
 
 @pytest.mark.parametrize(("lang", "name"), [("id", "id_ID"), ("en", "en_GB")])
 def test_every_month_reads_as_babel_writes_it(lang, name):
-    """fmt_date is written from the language's month names: Babel's `d MMM y` and
-    `d MMMM y` for every month (English `Sept`, Indonesian `Agu`), one- and two-digit
-    days, far years; datetimes and pandas timestamps by their date."""
+    """fmt_date and fmt_month are written from the language's month names: Babel's
+    `d MMM y`, `d MMMM y` and `LLL y` for every month (English `Sept`, Indonesian
+    `Agu`), one- and two-digit days, far years; datetimes and timestamps by their date."""
     import pandas as pd
 
     for year in (1999, 2023, 2026, 10):
@@ -90,7 +90,10 @@ def test_every_month_reads_as_babel_writes_it(lang, name):
                                                                          locale=name)
                 assert i18n.fmt_date(d, lang, long=True) == babel_dates.format_date(
                     d, "d MMMM y", locale=name)
+                assert i18n.fmt_month(d, lang) == babel_dates.format_date(d, "LLL y",
+                                                                          locale=name)
     moment = dt.datetime(2023, 9, 2, 23, 59)
     assert i18n.fmt_date(moment, lang) == i18n.fmt_date(moment.date(), lang)
     assert i18n.fmt_date(pd.Timestamp(moment), lang) == i18n.fmt_date(moment.date(), lang)
     assert i18n.fmt_date(None, lang) == i18n.fmt_date(pd.NaT, lang) == "–"
+    assert i18n.fmt_month(pd.Timestamp(moment), lang) == i18n.fmt_month(moment.date(), lang)
