@@ -23,9 +23,11 @@ def wait_idle(page: Page, timeout: float = 30.0) -> None:
 
     One wait inside the page (the browser polls every 50 ms): each look from here is a
     round trip to Chromium, about 70 ms each on two loaded cores, and the old loop made a
-    dozen per wait."""
+    dozen per wait. It may take up to three times `timeout`, the budget of the three
+    waits it replaced (the frame, the title, the run's end: `timeout` each): a cold first
+    page on a loaded machine took more than 30 s to be idle."""
     page.wait_for_function(_IDLE, arg=[next(_WAITS), QUIET * 1000], polling=50,
-                           timeout=timeout * 1000)
+                           timeout=3 * timeout * 1000)
 
 
 QUIET = 0.3  # seconds the app must stay idle
