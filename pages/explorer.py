@@ -158,7 +158,8 @@ def _params(scope: context.Context, tab: ex.Tab, q: str, filters: dict) -> dict:
 
 
 def count_rows(scope: context.Context, tab_name: str, q: str, filters: dict) -> int:
-    """How many rows the tab holds for the search and filters (`cache.computed`)."""
+    """How many rows the tab holds for the search and filters (`cache.computed`, keyed
+    by what the tab's query reads: it reads the store through that query alone)."""
     tab = ex.TABS[tab_name]
     return ex.count(storage.connection(scope.settings, scope.data_version), tab,
                     _params(scope, tab, q, filters))
@@ -166,7 +167,7 @@ def count_rows(scope: context.Context, tab_name: str, q: str, filters: dict) -> 
 
 def page_rows(scope: context.Context, tab_name: str, q: str, filters: dict, sort: str,
               desc: bool, page: int, size: int) -> pd.DataFrame:
-    """One page of the tab's rows (`cache.computed`)."""
+    """One page of the tab's rows (`cache.computed`, keyed like `count_rows`)."""
     tab = ex.TABS[tab_name]
     return ex.fetch(storage.connection(scope.settings, scope.data_version), tab,
                     _params(scope, tab, q, filters), sort, desc, page, size)
@@ -255,7 +256,8 @@ def main() -> None:
         state["page"] = 1
         st.session_state["ex_page"] = 1
     state["sig"] = sig
-    n_rows = cache.computed(count_rows, ctx, tab.name, state["q"], state["filters"])
+    n_rows = cache.computed(count_rows, ctx, tab.name, state["q"], state["filters"],
+                            _reads=(tab.query,))
     pages = ex.n_pages(n_rows, state["size"])
     asked = int(st.session_state.get("ex_page") or 1)
     st.session_state["ex_page"] = min(max(1, asked), pages)
@@ -285,7 +287,7 @@ def _table(tab: ex.Tab, state: dict, n_rows: int, pages: int) -> None:
         layout.empty_state(ctx, None)
         return
     df = cache.computed(page_rows, ctx, tab.name, state["q"], state["filters"], state["sort"],
-                        state["desc"], state["page"], state["size"])
+                        state["desc"], state["page"], state["size"], _reads=(tab.query,))
     st.dataframe(cache.view(screen, tab.name, df, ctx.lang, ctx.currency, SHOW_NAMES),
                  width="stretch", hide_index=True, key="ex_table")
     editor.flash(ctx)

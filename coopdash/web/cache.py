@@ -15,9 +15,10 @@ every later rerun and session. A frame from `run` is keyed by where it came from
 parameters, what it read), any other frame by its content.
 
 What a page computes from the store in a way of its own (the explorer's pages and counts,
-the weekly review) goes through `cache.computed(build, ctx, *args)`: keyed by the data
-version and the context's parameters (what such a build reads is not known here, so any
-write invalidates it).
+the weekly review) goes through `cache.computed(build, ctx, *args)`: keyed by the
+context's parameters and by the data version, or, when the call names the queries the
+build reads (`_reads=`: the explorer's page and count read their tab's query alone), by
+the content those queries read, like their results.
 
 Every call a session makes is noted (the most recent `RECENT` of each kind) until the
 next write: the warm-up after it (`coopdash.web.warmup`) takes the notes and computes those
@@ -133,7 +134,8 @@ def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
 # what sessions asked for since the warm-up last took it (since the last write)
 _asked_queries: dict[tuple[str, str], None] = {}  # (query, parameters)
 _asked_views: dict[str, tuple[Callable[..., Any], tuple, dict]] = {}  # recipes
-_asked_computed: dict[tuple[str, str], tuple[Callable[..., Any], Context, tuple, dict]] = {}
+_asked_computed: dict[tuple[str, str], tuple[Callable[..., Any], Context, tuple, dict,
+                                             tuple[str, ...]]] = {}
 _asked_lock = threading.Lock()
 
 
@@ -142,7 +144,8 @@ class Asked(NamedTuple):
 
     queries: list[tuple[str, str]]  # (name, parameters as `params_key`)
     views: list[tuple[Callable[..., Any], tuple, dict]]  # recipes: `coopdash.web.recipes`
-    computed: list[tuple[Callable[..., Any], Context, tuple, dict]]  # build, ctx, args, kw
+    computed: list[tuple[Callable[..., Any], Context, tuple, dict, tuple[str, ...]]]
+    # build, ctx, args, kw, the queries it reads (`computed`'s `_reads`)
 
 
 def _note(notes: dict, key: Any, value: Any) -> None:
@@ -295,30 +298,34 @@ COMPUTED_ENTRIES = 64
 
 
 @st.cache_resource(ttl=TTL, max_entries=COMPUTED_ENTRIES, show_spinner=False)
-def _computed(db: str, version: int, name: str, key: str, _build: Callable[..., Any],
+def _computed(db: str, data: str, name: str, key: str, _build: Callable[..., Any],
               _ctx: Context, _args: tuple, _kwargs: dict) -> Any:
-    del db, version, name, key  # the cache key only
+    del db, data, name, key  # the cache key only
     return _build(_ctx, *_args, **_kwargs)
 
 
 def computed(build: Callable[..., Any], ctx: Context, *args: Any, _record: bool = True,
-             **kwargs: Any) -> Any:
-    """`build(ctx, *args, **kwargs)`, cached per data version, the context's parameters
-    and language, and the arguments (plain values): one shared object (a frame or dict
-    as a shallow copy). `build` reads the store at `ctx.data_version` only (through `run`
-    or `storage.connection(version=ctx.data_version)`), never the session state: the
-    warm-up calls it after a write, off any page, with the new version."""
+             _reads: tuple[str, ...] = (), **kwargs: Any) -> Any:
+    """`build(ctx, *args, **kwargs)`, cached per data version (or, with `_reads`, per
+    content of what the queries it names read: `build` must then read the store through
+    those queries alone), the context's parameters and language, and the arguments (plain
+    values): one shared object (a frame or dict as a shallow copy). `build` reads the
+    store at `ctx.data_version` only (through `run` or `storage.connection(version=
+    ctx.data_version)`), never the session state: the warm-up calls it after a write, off
+    any page, with the new version."""
     key = _digest(ctx.params(), ctx.lang, args, dict(sorted(kwargs.items())))
-    out = _computed(str(ctx.settings.db_path), ctx.data_version, _name(build), key, build,
-                    ctx, args, kwargs)
+    db = str(ctx.settings.db_path)
+    data = ("reads " + " ".join(data_key(db, ctx.data_version, q) for q in _reads)
+            if _reads else f"version {ctx.data_version}")
+    out = _computed(db, data, _name(build), key, build, ctx, args, kwargs)
     if _record:  # for the warm-up after the next write
-        _note(_asked_computed, (_name(build), key), (build, ctx, args, kwargs))
+        _note(_asked_computed, (_name(build), key), (build, ctx, args, kwargs, _reads))
     return _shared(out)
 
 
 def computed_on(version: int, build: Callable[..., Any], ctx: Context, args: tuple,
-                kwargs: dict) -> Any:
+                kwargs: dict, reads: tuple[str, ...] = ()) -> Any:
     """An asked `computed` call again, on `version` of the store (the warm-up; not noted
     as asked)."""
     return computed(build, dataclasses.replace(ctx, data_version=version), *args,
-                    _record=False, **kwargs)
+                    _record=False, _reads=reads, **kwargs)

@@ -67,9 +67,9 @@ def warm(db_path: str, version: int) -> int:
         sidebar.choices(db_path, version, lang)
     for build, args, kwargs in reversed(views):
         _warm_view(db_path, version, build, args, kwargs)
-    for build, ctx, args, kwargs in reversed(computed):
+    for build, ctx, args, kwargs, reads in reversed(computed):
         if str(ctx.settings.db_path) == db_path:
-            cache.computed_on(version, build, ctx, args, kwargs)
+            cache.computed_on(version, build, ctx, args, kwargs, reads)
     return len(queries)
 
 

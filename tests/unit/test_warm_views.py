@@ -217,3 +217,48 @@ def test_an_undo_finds_the_results_of_the_state_it_brings_back(shared, monkeypat
     assert ran == []
     pd.testing.assert_frame_equal(back, first)
     assert _sum(back, "n_lines") == _lines_in_store(shared)
+
+
+COUNTED: list[int] = []
+
+
+def open_actions(ctx: context.Context) -> int:
+    """A stand-in for the explorer's row count: reads the store through one query."""
+    from coopdash.figures import explorer as ex
+    from coopdash.web import storage
+
+    tab = ex.TABS["actions"]
+    n = ex.count(storage.connection(version=ctx.data_version), tab,
+                 ctx.params(**ex.tab_params(tab, "", {}, ctx.lang)))
+    COUNTED.append(n)
+    return n
+
+
+def _actions_in_store(db: str) -> int:
+    with store.reading(db) as con:
+        return con.execute("select count(*) from actions").fetchall()[0][0]
+
+
+def test_a_computed_result_that_names_its_query_is_kept_while_that_query_reads_the_same(
+        shared):
+    """The explorer's count and page name the query they read (`_reads`): a write to
+    participants, which `explorer_actions` does not read, leaves the count cached (not
+    computed again); a follow-up removed makes it cold, and the count computed again is
+    the store's."""
+    COUNTED.clear()
+    assert "participants" not in query.tables_read("explorer_actions",
+                                                   frozenset({"participants", "actions"}))
+    v1 = store.current(shared)[0]
+    first = cache.computed(open_actions, _ctx(v1), _reads=("explorer_actions",))
+    assert first == _actions_in_store(shared) and len(COUNTED) == 1
+    with store.writing(shared, actor="pytest", what="edit") as con:
+        con.execute("delete from participants where participant_id = "
+                    "(select min(participant_id) from participants)")
+    v2 = store.current(shared)[0]
+    assert cache.computed(open_actions, _ctx(v2), _reads=("explorer_actions",)) == first
+    assert len(COUNTED) == 1  # kept: what it reads did not change
+    with store.writing(shared, actor="pytest", what="edit") as con:
+        con.execute("delete from actions where action_id = (select min(action_id) from actions)")
+    v3 = store.current(shared)[0]
+    third = cache.computed(open_actions, _ctx(v3), _reads=("explorer_actions",))
+    assert third == first - 1 == _actions_in_store(shared) and len(COUNTED) == 2
