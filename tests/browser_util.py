@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import json
+import time
 
 from playwright.sync_api import Page
 
@@ -13,44 +13,36 @@ PAGES = {"overview": "", "delegations": "delegations", "funding": "funding",
 
 
 def wait_idle(page: Page, timeout: float = 30.0) -> None:
-    """Wait until Streamlit has finished the run: the frame (navigation, attached: on a
-    phone the sidebar starts folded) and the page's title are drawn, the app has said its
-    script is not running and its status widget ("Running...") is gone — the state
-    Streamlit's own tests wait for —, with no element still a skeleton (its component's
-    script still on its way: the Plotly chunk, preloaded, can arrive before a metric's or
-    a select box's), and all of it stays so for QUIET seconds: a run that asks for another
-    one (`st.rerun`) says "not running" between the two, which is not taken for the end.
-
-    One wait inside the page (the browser polls every 50 ms): each look from here is a
-    round trip to Chromium, about 70 ms each on two loaded cores, and the old loop made a
-    dozen per wait. It may take up to three times `timeout`, the budget of the three
-    waits it replaced (the frame, the title, the run's end: `timeout` each): a cold first
-    page on a loaded machine took more than 30 s to be idle."""
-    page.wait_for_function(_IDLE, arg=[next(_WAITS), QUIET * 1000], polling=50,
-                           timeout=3 * timeout * 1000)
+    """Wait until Streamlit has finished the run: the frame (navigation) and the page's
+    title are drawn, and the app has said its script is not running (the state
+    Streamlit's own tests wait for) for a moment, with no element still a skeleton (its
+    component's script still on its way: the Plotly chunk, preloaded, can arrive before a
+    metric's or a select box's): a run that asks for another one (`st.rerun`) is not taken
+    for the end."""
+    # attached, not visible: on a phone the sidebar (and its navigation) starts folded
+    page.wait_for_selector('[data-testid="stSidebarNav"]', state="attached",
+                           timeout=timeout * 1000)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        if page.evaluate(_RUNNING):
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > QUIET:
+            return
+        time.sleep(0.05)
+    raise TimeoutError("Streamlit kept running")
 
 
 QUIET = 0.3  # seconds the app must stay idle
-_WAITS = itertools.count()  # each wait measures its own quiet time
-_IDLE = """([wait, quietMs]) => {
+_RUNNING = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
-    const busy = !app || app.dataset.testScriptState !== "notRunning"
+    return !app || app.dataset.testScriptState !== "notRunning"
         || app.dataset.testConnectionState !== "CONNECTED"
-        || !document.querySelector('[data-testid="stSidebarNav"]')
-        || !document.querySelector('[data-testid="stMain"] h1')
         || !!document.querySelector('[data-testid="stStatusWidget"]')
         || !!document.querySelector('[data-testid="stSkeleton"]');
-    const now = performance.now();
-    const last = window.__coopdashIdle;
-    if (busy || !last || last.wait !== wait) {
-        window.__coopdashIdle = {wait, since: busy ? null : now};
-        return false;
-    }
-    if (last.since === null) {
-        last.since = now;
-        return false;
-    }
-    return now - last.since >= quietMs;
 }"""
 
 
