@@ -88,16 +88,23 @@ def tables_read(name: str, tables: frozenset[str]) -> frozenset[str]:
 def table_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Every table of the store on `con` (its main schema) -> a digest of its content:
     its row count and the sum of its rows' hashes (order does not count, a row twice
-    does). About 0.2 CPU-s at 1M participants, once per version."""
-    tables = [r[0] for r in con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'main' and not temporary order by table_name").fetchall()]
-    if not tables:
-        return {}
-    sql = " union all ".join(
-        f"select {_literal(t)} as t, count(*)::varchar || '/' || "
-        f"coalesce(sum(hash(x))::varchar, '') as d from main.{_ident(t)} x" for t in tables)
-    return dict(con.execute(sql).fetchall())
+    does). About 0.2 CPU-s at 1M participants, once per version. On a cursor of its own:
+    `con` is shared by the server's threads, and DuckDB refuses a connection busy with
+    another thread's call (ResourceInUseException) instead of waiting."""
+    cur = con.cursor()
+    try:
+        tables = [r[0] for r in cur.execute(
+            "select table_name from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'main' and not temporary order by table_name").fetchall()]
+        if not tables:
+            return {}
+        sql = " union all ".join(
+            f"select {_literal(t)} as t, count(*)::varchar || '/' || "
+            f"coalesce(sum(hash(x))::varchar, '') as d from main.{_ident(t)} x"
+            for t in tables)
+        return dict(cur.execute(sql).fetchall())
+    finally:
+        cur.close()
 
 
 def _literal(text: str) -> str:
