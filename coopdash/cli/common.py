@@ -118,8 +118,6 @@ def quiet_logs() -> None:
 def scope_arguments(p, cfg) -> None:
     """`--currency` and `--filter`: the query scope's choices of `summary`, `pack` and
     `send-pack` (read back by `scope_of`)."""
-    from coopdash import settings
-
     p.add_argument("--currency", default=cfg.currency, type=str.upper,
                    choices=settings.DISPLAY_CURRENCIES,
                    help="display currency of amounts (default: %(default)s)")

@@ -1,5 +1,5 @@
-"""`query.table_digests` on a connection another thread is using (the server shares one
-per store version): it runs on a cursor of its own, never refused as busy."""
+"""`query.table_digests` on a store connection another thread is using (the server shares
+one per store version): it runs on a cursor of its own, never refused as busy."""
 
 import threading
 import time
@@ -9,9 +9,9 @@ import duckdb
 from coopdash.store import query
 
 
-def test_table_digests_while_another_thread_uses_the_connection(tmp_path):
-    con = duckdb.connect(str(tmp_path / "busy.duckdb"))
-    con.execute("create table t as select range as i from range(10)")
+def test_table_digests_while_another_thread_uses_the_connection(sample_store):
+    con = duckdb.connect(str(sample_store), read_only=True)
+    programs = con.execute("select count(*) from programs").fetchone()[0]
     started = threading.Event()
 
     def busy() -> None:
@@ -23,6 +23,6 @@ def test_table_digests_while_another_thread_uses_the_connection(tmp_path):
     thread.start()
     started.wait()
     time.sleep(0.2)  # the other call is running on `con`
-    assert query.table_digests(con)["t"].startswith("10/")
+    assert query.table_digests(con)["programs"].startswith(f"{programs}/")
     thread.join()
     con.close()
