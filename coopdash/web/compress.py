@@ -115,16 +115,25 @@ class KeptCompression:
         time waits for the same work), kept and sent; any other is sent as it came."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
+        ended = []
 
         async def collect(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    ended.append(True)
 
         await self.app(messages_only(scope), receive, collect)
+        if not ended:
+            # The browser went away while Streamlit read the file (Starlette's file answer
+            # then stops without a word): what came is a part of the file, never to be kept
+            # (kept, it would stand for the script until the server stops, and every later
+            # page on it would fail to load), and there is no one left to send it to.
+            return
         status, headers, body = start["status"], list(start.get("headers", [])), b"".join(chunks)
-        if scope["method"] == "HEAD" or not keepable(status, headers):
+        if scope["method"] == "HEAD" or not keepable(status, headers) or not _whole(headers, body):
             await _answer(send, Kept(headers, body), False, status)
             return
         await _answer(send, await self._compressed(key, headers, body), False)
@@ -144,6 +153,12 @@ class KeptCompression:
         kept = Kept(compressed_headers(headers, key[1], len(data)), data)
         self.kept[key] = kept
         return kept
+
+
+def _whole(headers: list[tuple[bytes, bytes]], body: bytes) -> bool:
+    """Whether `body` is as long as the answer's Content-Length says (true without one)."""
+    length = next((value for name, value in headers if name.lower() == b"content-length"), None)
+    return length is None or int(length) == len(body)
 
 
 def messages_only(scope: Scope) -> Scope:

@@ -138,3 +138,54 @@ def test_every_script_and_style_of_the_first_page_is_compressed(server):
 ])
 def test_encoding_chosen_from_accept_encoding(header, expected):
     assert encoding_for(header) == expected
+
+
+def test_a_browser_gone_mid_file_leaves_nothing_kept(tmp_path):
+    """A browser that goes away while Streamlit's file handler (Starlette's, as the
+    server runs it) still reads a script: that part of the file is not kept, and the next
+    browser gets the whole script. Before, the part (often nothing) was kept and answered
+    for that script until the server stopped, and every later page on that server failed
+    to load ("does not provide an export named …", seen in CI's sign-in tests)."""
+    from starlette.staticfiles import StaticFiles
+
+    from coopdash.web.compress import KeptCompression
+
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    script = tmp_path / "static" / "js" / "useField.x.js"
+    script.write_bytes(plotly_chunk().read_bytes())
+
+    async def immutable(scope, receive, send):
+        async def marked(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message["headers"], (
+                    b"cache-control", b"public, immutable, max-age=31536000")]}
+            await send(message)
+        await StaticFiles(directory=tmp_path)(scope, receive, marked)
+
+    middleware = KeptCompression(immutable)
+    scope = {"type": "http", "method": "GET", "path": "/static/js/useField.x.js",
+             "headers": [(b"accept-encoding", b"gzip")]}
+
+    async def gone():
+        return {"type": "http.disconnect"}
+
+    async def stays():
+        await asyncio.Event().wait()
+
+    async def visit(receive) -> list[dict]:
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        await middleware(scope, receive, send)
+        return sent
+
+    async def visits():
+        return await visit(gone), await visit(stays)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        first, second = pool.submit(asyncio.run, visits()).result()
+    assert first == []
+    assert second[0]["status"] == 200
+    assert gzip.decompress(second[1]["body"]) == script.read_bytes()
