@@ -137,8 +137,8 @@ def choices(db_path: str, version: int, lang: str
     """Widget key -> (options, option -> label) of every sidebar filter, and the program
     years under `years`: read from `version` of the store and labelled once per content of
     what `filter_options` reads and language, not on every rerun nor after every write."""
-    return _choices(db_path, cache.data_key(db_path, version, "filter_options"), lang,
-                    version)
+    return _choices(db_path=db_path, data=cache.data_key(db_path, version, "filter_options"),
+                    lang=lang, _version=version)
 
 
 @st.cache_resource(ttl=cache.TTL, max_entries=16, show_spinner=False)

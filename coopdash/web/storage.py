@@ -38,8 +38,8 @@ def reader(settings: Settings | None = None) -> store.Reader:
     with plain_store_errors(s):
         if not s.db_path.exists():
             with st.spinner(t("app.first_run", s.lang)):
-                return _reader(str(s.db_path), s.first_run)
-        return _reader(str(s.db_path), s.first_run)
+                return _reader(db_path=str(s.db_path), first_run=s.first_run)
+        return _reader(db_path=str(s.db_path), first_run=s.first_run)
 
 
 @contextmanager
