@@ -6,11 +6,10 @@ import hashlib
 import io
 import zipfile
 
-import duckdb
 import openpyxl
 import pandas as pd
-import streamlit as st
 
+from coopdash import store
 from coopdash.web.literal import plain
 
 SAMPLE = "data/sample"
@@ -81,9 +80,9 @@ def test_good_upload_checked_then_loaded(app, sample_store, store_copy):
     assert at.success and plain("seats.zip") in at.success[-1].value  # Markdown-escaped
     log = _frame(at, "By")
     assert log.iloc[0]["File"] == "seats.zip"
-    st.cache_resource.clear()  # release the app's connection to read the file here
-    con = duckdb.connect(str(db), read_only=True)
-    seats = dict(con.execute("select delegation_id, seats_planned from delegations").fetchall())
+    with store.reading(db) as con:  # the current version by its own name, not the path
+        seats = dict(con.execute("select delegation_id, seats_planned from delegations"
+                                 ).fetchall())
     assert seats["jclair-seminar-tokyo-home"] == 3 and seats["jclair-webinar-home"] == 40
 
 
@@ -111,7 +110,6 @@ def test_template_has_every_table(tmp_path):
 
 def test_store_export_round_trip(sample_store, tmp_path):
     """The whole-store zip holds every table with the stored rows."""
-    from coopdash import store
     from coopdash.contract import TABLES
     from coopdash.workbook import writer
 

@@ -3,9 +3,7 @@ for the keeper's confirmation; emptying a table is named (issue 13)."""
 
 from __future__ import annotations
 
-import duckdb
-import streamlit as st
-
+from coopdash import store
 from tests.fixtures_store import sha256
 
 MILESTONES = "milestone_id,agreement_id,occurred_on,kind,title,channel,reference\n"
@@ -32,9 +30,5 @@ def test_replace_that_empties_a_table_needs_a_confirmation(app, sample_store, st
     assert not at.button(key="data_apply_button").disabled
     at.button(key="data_apply_button").click().run()
     assert not at.exception
-    st.cache_resource.clear()
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with store.reading(db) as con:  # the current version by its own name, not the path
         assert con.execute("select count(*) from milestones").fetchall()[0][0] == 0
-    finally:
-        con.close()

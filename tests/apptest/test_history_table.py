@@ -4,7 +4,6 @@ with who, what, counts and whether it can be undone; empty cells empty, never `N
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import record_case
 
@@ -40,8 +39,9 @@ def test_one_table_of_every_write_newest_first_with_no_none(app, sample_store, s
     when = t("snap.col.when", "en")
     assert len([d for d in at.dataframe if when in d.value.columns]) == 1  # no import log
     shown = _history(at)[0]
-    expected = duckdb.connect(str(db), read_only=True).execute(
-        "select write_id, what from write_log order by write_id desc").fetchall()
+    with store.reading(db) as con:  # the current version by its own name, not the path
+        expected = con.execute(
+            "select write_id, what from write_log order by write_id desc").fetchall()
     assert [int(i.replace(",", "")) for i in shown[t("snap.col.id", "en")]] == [
         w[0] for w in expected]
     kinds = dict(zip(shown[t("snap.col.id", "en")].astype(int), shown[t("snap.col.what",
@@ -68,13 +68,10 @@ def _letter(con) -> None:
 
 
 def _ids(db, what: str) -> list[int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with store.reading(db) as con:  # the current version by its own name, not the path
         return [r[0] for r in con.execute(
             "select write_id from write_log where what = $w order by write_id",
             {"w": what}).fetchall()]
-    finally:
-        con.close()
 
 
 def test_an_edit_in_the_browser_is_undone_on_the_data_page(app, sample_store, store_copy):

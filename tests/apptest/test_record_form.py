@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
 import pytest
 import record_case
 
@@ -71,9 +70,9 @@ def test_the_jclair_case_through_the_form_alone(app, tmp_path):
     assert record_case.overview(db) == record_case.overview(reference)
     for week in ("2023-W20", "2023-W21"):
         assert record_case.pack_html(db, week) == record_case.pack_html(reference, week)
-    con = duckdb.connect(str(db), read_only=True)
-    writes = con.execute("select what, actor, file_name from write_log "
-                         "where what = 'form' order by write_id").fetchall()
+    with store.reading(db) as con:  # the current version by its own name, not the path
+        writes = con.execute("select what, actor, file_name from write_log "
+                             "where what = 'form' order by write_id").fetchall()
     assert len(writes) == 2 and all(w[2] == "record form" for w in writes)
 
 
