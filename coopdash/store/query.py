@@ -100,7 +100,7 @@ def table_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             return {}
         sql = " union all ".join(
             f"select {_literal(t)} as t, count(*)::varchar || '/' || "
-            f"coalesce(sum(hash(x))::varchar, '') as d from main.{_ident(t)} x"
+            f"coalesce(sum(hash(x))::varchar, '') as d from main.{ident(t)} x"
             for t in tables)
         return dict(cur.execute(sql).fetchall())
 
@@ -109,7 +109,8 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _ident(text: str) -> str:
+def ident(text: str) -> str:
+    """`text` as a quoted SQL identifier."""
     return '"' + text.replace('"', '""') + '"'
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 import coopdash.store.base as base
+import coopdash.store.query as query
 from coopdash.contract import TABLE_ORDER
 
 # Writes that change no record (rights, the logs of what happened, a saved view, the
@@ -35,19 +36,69 @@ def copy_records(con: duckdb.DuckDBPyConnection, src: Path, write_id: int) -> No
     release); rights and logs stay. `write_log`'s undone marks follow: when `src` is an
     earlier state of this store (its newest write is in `con`'s log), the writes up to
     it are marked as they stood then and the later ones that changed records are undone
-    by `write_id`; otherwise every write that changed records is undone by `write_id`."""
+    by `write_id`; otherwise every write that changed records is undone by `write_id`.
+
+    A write costs what it changes (`_apply_difference`): a table whose content is the
+    same in `src` is not touched, and a changed one gets only the rows that differ."""
     src, scratch = _current_schema(src, con)
     con.execute(f"attach '{str(src).replace(chr(39), chr(39) * 2)}' as src (read_only)")
     try:
         for table in RECORD_TABLES:
-            con.execute(f"delete from {table}")
             if _has(con, "src", table):
-                con.execute(f"insert into {table} by name select * from src.{table}")
+                _apply_difference(con, table, _columns(con, table))
+            else:
+                con.execute(f"delete from {query.ident(table)}")
         _mark_undone(con, _shared_last_write(con), write_id)
     finally:
         con.execute("detach src")
         if scratch is not None:
             scratch.unlink(missing_ok=True)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The columns of `table` in this store, quoted, in their order."""
+    return [query.ident(r[0]) for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'main' and table_name = $t order by column_index",
+        {"t": table}).fetchall()]
+
+
+def _digest(con: duckdb.DuckDBPyConnection, database: str, table: str, cols: str) -> tuple:
+    """Row count and sum of row hashes (as `query.table_digests`): order does not count."""
+    return con.execute(f"select count(*), sum(hash({cols})) "
+                       f"from {database}.{query.ident(table)}").fetchall()[0]
+
+
+def _apply_difference(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    """Make `main.table` hold the rows of `src.table` (as multisets) by deleting the
+    rows that are not in `src` and inserting those that are only there. A table with
+    the same digest is left alone. The rows compared in full are only those whose
+    64-bit row hash is not matched on the other side: the rest are taken as equal, as
+    the cache's content digests already take them (`query.table_digests`)."""
+    cols = ", ".join(columns)
+    if _digest(con, "main", table, cols) == _digest(con, "src", table, cols):
+        return
+    t = query.ident(table)
+    con.execute(f"""create or replace temp table _diff_hashes as
+        (select hash({cols}) as h from main.{t} except all select hash({cols}) from src.{t})
+        union
+        (select hash({cols}) from src.{t} except all select hash({cols}) from main.{t})""")
+    side = "select {c} from {db}.{t} where hash({c}) in (select h from _diff_hashes)"
+    ours, theirs = (side.format(c=cols, db=db, t=t) for db in ("main", "src"))
+    con.execute(f"create or replace temp table _diff_gone as {ours} except all {theirs}")
+    con.execute(f"create or replace temp table _diff_new as {theirs} except all {ours}")
+    same = " and ".join(f"x.{c} is not distinct from g.{c}" for c in columns)
+    con.execute(f"""delete from main.{t} where rowid in (
+        select rid from (
+            select x.rowid as rid, g._diff_n,
+                   row_number() over (partition by {", ".join(f"x.{c}" for c in columns)}
+                                      order by x.rowid) as rn
+            from main.{t} x
+            join (select *, count(*) as _diff_n from _diff_gone group by all) g on {same})
+        where rn <= _diff_n)""")
+    con.execute(f"insert into main.{t} ({cols}) select {cols} from _diff_new")
+    for temp in ("_diff_hashes", "_diff_gone", "_diff_new"):
+        con.execute(f"drop table {temp}")
 
 
 def _current_schema(src: Path, con: duckdb.DuckDBPyConnection) -> tuple[Path, Path | None]:
