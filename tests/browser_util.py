@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import subprocess
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from playwright.sync_api import Page
 
 # url path of each page; the default page (overview) lives at the root
 PAGES = {"overview": "", "delegations": "delegations", "funding": "funding",
          "timeline": "timeline", "explorer": "explorer", "weekly": "weekly", "data": "data"}
+
+
+SERVER_LOGS = Path(__file__).resolve().parent.parent / "test-output" / "servers"
+
+
+@dataclass(frozen=True)
+class Served:
+    name: str
+    log: Path
+    proc: subprocess.Popen
+
+
+SERVED: list[Served] = []  # every server this test process started, in order
+_numbers = itertools.count(1)
+
+
+def server_log_file(name: str) -> Path:
+    """A new file in test-output/servers/ (kept after the run) for the log of a server a
+    test starts: register the process with `served(...)` once it is started."""
+    SERVER_LOGS.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return SERVER_LOGS / f"{worker}-{next(_numbers):03d}-{name}.log"
+
+
+def served(name: str, log: Path, proc: subprocess.Popen) -> None:
+    """Note a started server: the tail of its log is printed with any test that fails
+    while it runs, or that started it (tests/conftest.py, pytest_runtest_makereport)."""
+    SERVED.append(Served(name, log, proc))
+
+
+def server_tails(first: int = 0, lines: int = 60) -> list[tuple[str, str]]:
+    """(title, last `lines` lines of its log) of each server still running, and of each
+    started since the `first`-th (a test's own, stopped by now)."""
+    out = []
+    for i, s in enumerate(SERVED):
+        if i >= first or s.proc.poll() is None:
+            text = s.log.read_text(errors="replace") if s.log.exists() else "(no log yet)"
+            out.append((f"server log: {s.name} ({s.log})",
+                        "\n".join(text.splitlines()[-lines:])))
+    return out
 
 
 def wait_idle(page: Page, timeout: float = 30.0) -> None:

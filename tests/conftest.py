@@ -23,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import browser_util
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -287,23 +288,24 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
     """Start `streamlit run app.py` (the dashboard behind coopdash's URL rules) on a free
     loopback port (or `port`), with more command-line `args` (`--secrets.files ...`), at
     `server.baseUrlPath` = `base_path`; return (process, url)."""
-    import tempfile
     import time
     import urllib.request
 
     port = port or _free_port()
-    # not a pipe: a chatty server never blocks on it; closed with the process object
-    log = tempfile.TemporaryFile()  # noqa: SIM115
+    # a file, not a pipe: a chatty server never blocks on it; kept in test-output/servers/
+    log_path = browser_util.server_log_file(f"streamlit-{port}")
     env = {**os.environ, "COOPDASH_DB": str(db), "COOPDASH_FIRST_RUN": "none",
            **(env_extra or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.baseUrlPath", base_path, *args],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
-    )
-    proc.log_file = log
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.baseUrlPath", base_path, *args],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    proc.log_path = log_path
+    browser_util.served(f"streamlit on port {port} over {Path(db).name}", log_path, proc)
     url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -317,10 +319,33 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
     raise RuntimeError("streamlit did not start: " + server_log(proc)[-2000:])
 
 
+_FIRST_SERVER = pytest.StashKey[int]()
+
+
+def pytest_sessionstart(session):
+    """The servers' logs of the last run go (once, not in each xdist worker)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(browser_util.SERVER_LOGS, ignore_errors=True)
+
+
+def pytest_runtest_setup(item):
+    item.stash[_FIRST_SERVER] = len(browser_util.SERVED)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test that fails says why its servers may have: the tail of the log of each server
+    still running and of each started for it (`browser_util.served`), in its report."""
+    report = yield
+    if report.failed:
+        first = item.stash.get(_FIRST_SERVER, len(browser_util.SERVED))
+        report.sections.extend(browser_util.server_tails(first))
+    return report
+
+
 def server_log(proc) -> str:
-    """What a server of `start_server` has written to its stderr so far."""
-    proc.log_file.seek(0)
-    return proc.log_file.read().decode("utf-8", "replace")
+    """What a server of `start_server` has written so far (its stdout and stderr)."""
+    return proc.log_path.read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture(scope="session")

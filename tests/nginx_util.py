@@ -13,7 +13,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,11 +83,13 @@ def wait_port(port: int, proc: subprocess.Popen, log: Path) -> None:
 
 
 @contextlib.contextmanager
-def nginx_in_front(app_port: int | Sequence[int], work: Path, https_port: int | None = None
+def nginx_in_front(app_port: int | Sequence[int], work: Path, https_port: int | None = None,
+                   started: Callable[[str, Path, subprocess.Popen], None] | None = None,
                    ) -> Iterator[tuple[str, int]]:
     """nginx (a child of the test, not a daemon) with the shipped site in front of the app
     on `app_port` (or of one process per port: the sticky upstream); yields (https base
-    URL at /coopdash, http port)."""
+    URL at /coopdash, http port). `started(name, error log, process)` is called once it
+    runs (the tests' `browser_util.served`: its log's tail in a failed test's report)."""
     app_ports = [app_port] if isinstance(app_port, int) else list(app_port)
     prefix = work / "prefix"
     prefix.mkdir()
@@ -101,6 +103,8 @@ def nginx_in_front(app_port: int | Sequence[int], work: Path, https_port: int | 
                    capture_output=True)
     proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if started is not None:
+        started(f"nginx on port {https_port}", prefix / "error.log", proc)
     try:
         wait_port(https_port, proc, prefix / "error.log")
         yield f"https://127.0.0.1:{https_port}/{BASE_PATH}", http_port

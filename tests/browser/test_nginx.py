@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import wsload
+from browser_util import served
 from conftest import _free_port, run_cli, start_server
 from deploy_checks import check_proxied, heading, open_landing, open_path, outside
 from nginx_util import BASE_PATH, NGINX, nginx_in_front
@@ -49,7 +50,7 @@ def behind_nginx(demo_store, tmp_path_factory):
                 procs[_port(url)] = proc
         for future in started:
             future.result()  # a server that did not start says why
-        with nginx_in_front(list(procs), work) as (base, http_port):
+        with nginx_in_front(list(procs), work, started=served) as (base, http_port):
             yield base, http_port, procs
     finally:
         for proc in procs.values():
@@ -77,7 +78,8 @@ def signin_behind_nginx(sample_store, tmp_path_factory):
                                               "COOPDASH_TODAY": "2026-11-28"},
                                          args=signin_args(secrets_path), base_path=BASE_PATH)
         try:
-            with nginx_in_front(_port(app_url), work, https_port) as (base, _):
+            with nginx_in_front(_port(app_url), work, https_port,
+                                started=served) as (base, _):
                 yield base
         finally:
             app_proc.terminate()
