@@ -10,6 +10,7 @@ plain integers (in the one result a column of another figure is empty on its row
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 TOP_PARTNERS = 15  # the partners the page shows by name ($limit of funding_page.sql)
@@ -28,10 +29,15 @@ PARTS = {
 
 
 def part(page: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The figure `name` of the result of funding_page.sql (a new frame, numbered 0..n)."""
-    rows = page[page["part"] == name]
-    out = rows.loc[:, list(PARTS[name])].reset_index(drop=True)
-    for col in out.columns:  # an integer column of the one result holds other figures'
-        if isinstance(out[col].dtype, pd.Int64Dtype) and not out[col].hasnans:  # nulls
-            out[col] = out[col].astype("int64")
-    return out
+    """The figure `name` of the result of funding_page.sql (a new frame, numbered 0..n).
+    Built from the columns' arrays (`take`), not by a boolean mask, `loc` and
+    `reset_index`: pandas' indexing machinery was 19 ms of the six figures at 1M, this 6."""
+    at = np.flatnonzero(page["part"].to_numpy() == name)
+    columns = {}
+    for col in PARTS[name]:
+        values = page[col].array.take(at)
+        # an integer column of the one result holds other figures' nulls
+        if isinstance(values.dtype, pd.Int64Dtype) and not values.isna().any():
+            values = values.to_numpy("int64")
+        columns[col] = values
+    return pd.DataFrame(columns, copy=False)
