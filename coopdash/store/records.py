@@ -72,33 +72,38 @@ def _digest(con: duckdb.DuckDBPyConnection, database: str, table: str, cols: str
 def _apply_difference(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
     """Make `main.table` hold the rows of `src.table` (as multisets) by deleting the
     rows that are not in `src` and inserting those that are only there. A table with
-    the same digest is left alone. The rows compared in full are only those whose
-    64-bit row hash is not matched on the other side: the rest are taken as equal, as
-    the cache's content digests already take them (`query.table_digests`)."""
+    the same digest is left alone. Rows are compared in full only where their 64-bit
+    row hashes do not pair up on both sides (one pass over each side); the rest are
+    taken as equal, as the cache's content digests already take them
+    (`query.table_digests`)."""
     cols = ", ".join(columns)
     if _digest(con, "main", table, cols) == _digest(con, "src", table, cols):
         return
     t = query.ident(table)
     con.execute(f"""create or replace temp table _diff_hashes as
-        (select hash({cols}) as h from main.{t} except all select hash({cols}) from src.{t})
-        union
-        (select hash({cols}) from src.{t} except all select hash({cols}) from main.{t})""")
-    side = "select {c} from {db}.{t} where hash({c}) in (select h from _diff_hashes)"
-    ours, theirs = (side.format(c=cols, db=db, t=t) for db in ("main", "src"))
-    con.execute(f"create or replace temp table _diff_gone as {ours} except all {theirs}")
-    con.execute(f"create or replace temp table _diff_new as {theirs} except all {ours}")
-    same = " and ".join(f"x.{c} is not distinct from g.{c}" for c in columns)
-    con.execute(f"""delete from main.{t} where rowid in (
-        select rid from (
-            select x.rowid as rid, g._diff_n,
-                   row_number() over (partition by {", ".join(f"x.{c}" for c in columns)}
-                                      order by x.rowid) as rn
-            from main.{t} x
-            join (select *, count(*) as _diff_n from _diff_gone group by all) g on {same})
-        where rn <= _diff_n)""")
-    con.execute(f"insert into main.{t} ({cols}) select {cols} from _diff_new")
-    for temp in ("_diff_hashes", "_diff_gone", "_diff_new"):
+        select h from (select hash({cols}) as h, 1 as side from main.{t}
+                       union all select hash({cols}), -1 from src.{t})
+        group by h having sum(side) <> 0""")
+    for name, db, rid in (("ours", "main", "rowid as _diff_rid, "), ("theirs", "src", "")):
+        con.execute(f"create or replace temp table _diff_{name} as select {rid}{cols} "
+                    f"from {db}.{t} where hash({cols}) in (select h from _diff_hashes)")
+    con.execute(f"delete from main.{t} where rowid in (select _diff_rid from "
+                f"{_surplus('_diff_ours', '_diff_theirs', columns, '_diff_rid')})")
+    con.execute(f"insert into main.{t} ({cols}) select {cols} from "
+                f"{_surplus('_diff_theirs', '_diff_ours', columns)}")
+    for temp in ("_diff_hashes", "_diff_ours", "_diff_theirs"):
         con.execute(f"drop table {temp}")
+
+
+def _surplus(mine: str, other: str, columns: list[str], order: str = "1") -> str:
+    """The rows of table `mine` beyond the copies of the same row in `other` (a multiset
+    difference that keeps `mine`'s extra columns, such as its rowids), as a subquery."""
+    cols = ", ".join(f"m.{c}" for c in columns)
+    same = " and ".join(f"o.{c} is not distinct from m.{c}" for c in columns)
+    return f"""(select * from (
+        select m.*, row_number() over (partition by {cols} order by {order}) as _diff_n,
+               (select count(*) from {other} o where {same}) as _diff_there
+        from {mine} m) where _diff_n > _diff_there)"""
 
 
 def _current_schema(src: Path, con: duckdb.DuckDBPyConnection) -> tuple[Path, Path | None]:
