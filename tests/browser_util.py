@@ -25,6 +25,7 @@ class Served:
     name: str
     log: Path
     proc: subprocess.Popen
+    url: str = ""
 
 
 SERVED: list[Served] = []  # every server this test process started, in order
@@ -39,10 +40,27 @@ def server_log_file(name: str) -> Path:
     return SERVER_LOGS / f"{worker}-{next(_numbers):03d}-{name}.log"
 
 
-def served(name: str, log: Path, proc: subprocess.Popen) -> None:
-    """Note a started server: the tail of its log is printed with any test that fails
-    while it runs, or that started it (tests/conftest.py, pytest_runtest_makereport)."""
-    SERVED.append(Served(name, log, proc))
+def served(name: str, log: Path, proc: subprocess.Popen, url: str = "") -> None:
+    """Note a started server (at `url`): the tail of its log is printed with any test that
+    fails while it runs, or that started it (tests/conftest.py, pytest_runtest_makereport)."""
+    SERVED.append(Served(name, log, proc, url))
+
+
+def log_of(url: str) -> Path:
+    """The log of the running server that serves `url`."""
+    return next(s.log for s in reversed(SERVED)
+                if s.url and url.startswith(s.url) and s.proc.poll() is None)
+
+
+def wait_logged(log: Path, text: str, more_than: int, timeout: float = 120.0) -> str:
+    """Wait until `log` holds `text` more than `more_than` times; return the log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = log.read_text(errors="replace")
+        if got.count(text) > more_than:
+            return got
+        time.sleep(0.05)
+    raise TimeoutError(f"{log} did not say {text!r} within {timeout} s")
 
 
 def server_tails(first: int = 0, lines: int = 60) -> list[tuple[str, str]]:

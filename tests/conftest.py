@@ -305,8 +305,8 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     proc.log_path = log_path
-    browser_util.served(f"streamlit on port {port} over {Path(db).name}", log_path, proc)
     url = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
+    browser_util.served(f"streamlit on port {port} over {Path(db).name}", log_path, proc, url)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_util import click_download, wait_idle
+from browser_util import click_download, log_of, wait_idle, wait_logged
 from oidc_util import ADMIN, CHANGED, LEAVER, sign_in, sign_out, signin_dashboard
 from playwright.sync_api import expect
 
@@ -411,17 +411,24 @@ def _admin_sets(admin, email: str, role: str | None) -> None:
         has_text=f"{email}: ").filter(has_text=done).wait_for()
 
 
+REFUSED_FILE = "Error executing deferred callable"  # Streamlit's log of a build that raised
+
+
 def _refused_said(page, key: str, role: str | None) -> None:
     """The run the click started says why the file was refused (signed out: `role` is
-    None), and Chromium got no file from it."""
+    None); the server answered the click's request for the file with a refusal (its log:
+    the build raised NotAllowedError), and Chromium got no file from it."""
     files = []
     page.on("download", lambda d: files.append(d))
+    log = log_of(page.url)
+    answered = log.read_text(errors="replace").count(REFUSED_FILE)
     page.locator(f".st-key-{key} button").click()
     said = (t("access.refused.role", "en", file="\0", role=t(f"role.{role}", "en"))
             if role else t("access.refused.signed_out", "en", file="\0"))
     page.locator('[data-testid="stAlertContentError"]').filter(
         has_text=said.split("\0")[1]).wait_for(timeout=120_000)
-    page.wait_for_timeout(1500)  # a file would be on its way by now
+    logged = wait_logged(log, REFUSED_FILE, answered)
+    assert "NotAllowedError" in logged.split(REFUSED_FILE)[answered + 1]
     assert files == [], [f.suggested_filename for f in files]
 
 
