@@ -182,3 +182,64 @@ def test_marker_rows_spread_close_milestones_across_their_row():
     s = leadership.MARKER_SPREAD
     assert y.index.tolist() == [10, 11, 12, 13, 14, 15, 16]
     assert y.tolist() == [s, -s, 0.0, 0.0, 5 - s, 0.0, 5 + s]
+
+
+def _every_leadership_figure(lang: str) -> dict:
+    """One figure of each builder of `leadership`, from small frames of the queries'
+    columns (undated years, an unconverted amount, both sides)."""
+    funding = pd.DataFrame({"year": pd.array([2023, None, 2024], dtype="Int64"),
+                            "program_kind": ["study_visit", "training", "study_visit"],
+                            "partner_id": ["p1", "p2", "p1"],
+                            "partner_name": ["JCLAIR", "JICA", "JCLAIR"],
+                            "source": ["apbn", "partner", "partner"], "n_lines": [2, 1, 3],
+                            "n_converted": [2, 0, 3], "n_unconverted": [0, 1, 0],
+                            "n_no_amount": [0, 0, 0], "amount_display": [1.5e9, None, 2.5e6]})
+    people = pd.DataFrame({"program_kind": ["study_visit", "training"],
+                           "direction": ["outbound", "inbound"], "n_seats": [10, 4],
+                           "n_confirmed": [3, 2], "n_attended": [2, 1], "n_people": [3, 2],
+                           "year": pd.array([2024, None], dtype="Int64")})
+    today = dt.date(2026, 1, 1)
+    ag = pd.DataFrame({"agreement_id": ["a1"], "title": ["Kerja sama"], "stage":
+                       ["exploration"], "partner_id": ["p1"], "partner_name": ["JCLAIR"],
+                       "bar_from": [pd.Timestamp("2023-05-19")],
+                       "bar_to": [pd.Timestamp(today)], "is_open_ended": [True]})
+    ms = pd.DataFrame({"agreement_id": ["a1"], "kind": ["meeting"],
+                       "occurred_on": [pd.Timestamp("2023-05-22")], "title": ["Rapat"]})
+    programs = pd.DataFrame({"month_on": [pd.Timestamp("2023-06-01")], "kind": ["training"],
+                             "n_programs": [2]})
+    provinces = pd.DataFrame({"province_code": ["32", "35"], "n_people": [5, 9],
+                              "n_attended": [1, 2], "n_outbound": [1, 1]})
+    places = pd.DataFrame({"province_code": ["32"], "lat": [-6.9], "lon": [107.6],
+                           "name": ["Jawa Barat"], "name_en": ["West Java"]})
+    sides = pd.DataFrame({"role": ["head", "member", "member"], "position": ["Kepala", None,
+                                                                             "Staf"],
+                          "side": ["home", "home", "partner"], "n_people": [1, 4, 2]})
+    return {
+        "reciprocity": leadership.reciprocity_chart(people, lang),
+        "sizes": leadership.delegation_sizes_chart(people, lang),
+        "province": leadership.province_chart(provinces, {"32": "Jawa Barat"}, lang),
+        "map": leadership.province_map_chart(provinces, places, lang),
+        "roles": leadership.roles_chart(sides, lang),
+        "positions": leadership.positions_chart(sides.fillna({"position": ""}), lang),
+        "mix": leadership.funding_mix_chart(funding, lang, "IDR"),
+        **{f"stack_{by}_{m}": leadership.funding_stack_chart(funding, lang, "USD", by, m)
+           for by in ("year", "program_kind", "partner_name")
+           for m in ("amount_display", "n_lines")},
+        "timeline": leadership.agreement_timeline_chart(ag, ms, programs, lang, today),
+    }
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_figure_is_valid_as_built(lang):
+    """The builders' figures are not validated when built (`leadership._built`): each one,
+    validated by Plotly now, is accepted and comes out unchanged, with the default template
+    (Streamlit's theme is applied to it in the browser)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    default = go.Figure().to_dict()["layout"]["template"]
+    assert default == pio.templates[pio.templates.default].to_plotly_json()
+    for name, fig in _every_leadership_figure(lang).items():
+        built = fig.to_dict()
+        assert go.Figure(built).to_dict() == built, name
+        assert built["layout"]["template"] == default, name
