@@ -3,7 +3,7 @@ follow-ups worked on in the meeting; the meeting pack to take away.
 
 Widgets and layout only: the review comes from `coopdash.figures.weekly` (the same code the
 meeting pack uses), edits go through the one importer. Every query goes through the
-cached `cache.run` (keyed on the data version), so a rerun costs no SQL; the change list is
+cached `cache.run` (keyed by what it reads), so a rerun costs no SQL; the change list is
 counted in SQL and only its first lines are fetched. The meeting pack and the whole change
 list are downloads (`coopdash.web.download`): built only when their button is clicked.
 
@@ -35,6 +35,9 @@ TABLE_LINES = {  # table key -> the review's frame and the function that makes i
     "stale": ("stale", weekly.stale_lines),
     "late": ("late", weekly.late_lines),
 }
+
+
+READS = (*weekly.QUERIES, "weekly_link_options")  # every query `page_data` runs
 
 
 def runner(ctx: context.Context) -> weekly.Runner:
@@ -81,22 +84,32 @@ def _shown(key: str, df: pd.DataFrame, lang: str, limit: int | None = SHOWN
     return head.rename(columns=weekly.headers(key, df.columns, lang)), len(df)
 
 
+def _readable(lines: Callable[[pd.DataFrame, str], pd.DataFrame], df: pd.DataFrame,
+              lang: str) -> pd.DataFrame:
+    """`lines(df, lang)` once per content of `df`'s rows and language (`cache.view`: a
+    frame from `cache.run` is known by what its query read), so a write that leaves a
+    list's rows as they were does not format it again (at 1M participants the open
+    follow-ups alone: about 12,000 rows)."""
+    return cache.view(lines, df, lang, _record=False)  # the review's warm-up rebuilds it
+
+
 def readable_tables(r: weekly.Review, lang: str, limit: int | None = SHOWN
                     ) -> dict[str, tuple[pd.DataFrame, int]]:
     """Each list of the review as a readable table cut at `limit` rows (None: whole),
     with its length."""
     soon = r.upcoming["is_soon"].astype(bool)
-    tables = {key: lines(getattr(r, frame), lang) for key, (frame, lines) in TABLE_LINES.items()}
-    tables["next_14"] = weekly.upcoming_lines(r.upcoming[soon], lang)
-    tables["next_30"] = weekly.upcoming_lines(r.upcoming[~soon], lang)
+    tables = {key: _readable(lines, getattr(r, frame), lang)
+              for key, (frame, lines) in TABLE_LINES.items()}
+    tables["next_14"] = _readable(weekly.upcoming_lines, r.upcoming[soon], lang)
+    tables["next_30"] = _readable(weekly.upcoming_lines, r.upcoming[~soon], lang)
     h, m = r.happened, r.meeting
-    tables["happened_programs"] = meeting.program_lines(h.programs, lang)
-    tables["happened_milestones"] = meeting.milestone_lines(h.milestones, lang)
-    tables["happened_agreements"] = meeting.agreement_lines(h.agreements, lang)
-    tables["happened_actions"] = meeting.happened_action_lines(h.actions, lang)
-    tables["created"] = meeting.meeting_action_lines(m.created, lang)
-    tables["last_actions"] = meeting.meeting_action_lines(m.last_actions, lang)
-    tables["minutes_history"] = meeting.history_lines(m.history, lang)
+    tables["happened_programs"] = _readable(meeting.program_lines, h.programs, lang)
+    tables["happened_milestones"] = _readable(meeting.milestone_lines, h.milestones, lang)
+    tables["happened_agreements"] = _readable(meeting.agreement_lines, h.agreements, lang)
+    tables["happened_actions"] = _readable(meeting.happened_action_lines, h.actions, lang)
+    tables["created"] = _readable(meeting.meeting_action_lines, m.created, lang)
+    tables["last_actions"] = _readable(meeting.meeting_action_lines, m.last_actions, lang)
+    tables["minutes_history"] = _readable(meeting.history_lines, m.history, lang)
     return {key: _shown(key, df, lang, limit) for key, df in tables.items()}
 
 
@@ -121,10 +134,13 @@ def form_choices(run: weekly.Runner, r: weekly.Review) -> dict:
 
 def page_data(ctx: context.Context, year: int, number: int) -> tuple[SimpleNamespace, dict]:
     """The review of week `year`-W`number` as the page shows it and the forms' choices,
-    through `cache.computed`: computed once per data version, week, language and query
-    scope (the role's right to names included), and again by the warm-up after a write;
-    a rerun only reads them back. One shared object, read-only: a copy per rerun
-    (`cache_data`) cost 0.24 s of the warm rerun at 1M participants."""
+    through `cache.computed`: computed once per content of what its queries read
+    (`READS`), week, language and query scope (the role's right to names included), and
+    again by the warm-up after a write; a rerun only reads them back. Every write changes
+    the import log, which the review reads, so each write builds it again: from cached
+    query results, and its lists formatted again only where their rows changed
+    (`_readable`). One shared object, read-only: a copy per rerun (`cache_data`) cost
+    0.24 s of the warm rerun at 1M participants."""
     run, lang = runner(ctx), ctx.lang
     r = weekly.review(run, weekly.Week(year, number), ctx.today)
     m = r.meeting
@@ -477,7 +493,7 @@ def main() -> None:
     layout.demo_banner(ctx)
     top = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     week = pick_week(ctx, top[0])
-    view, choices = cache.computed(page_data, ctx, week.year, week.number)
+    view, choices = cache.computed(page_data, ctx, week.year, week.number, _reads=READS)
     st.caption(ctx.t("weekly.intro", week=week.describe(ctx.lang),
                      ref=fmt_date(view.ref, ctx.lang))
                + " " + pack.describe_filters(ctx.filters, ctx.lang))

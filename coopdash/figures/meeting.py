@@ -73,6 +73,12 @@ class Happened:
         return pd.DataFrame(rows, columns=["side", "seats", "confirmed", "attended"])
 
 
+# every query `happened` and `meeting` run
+QUERIES = ("weekly_happened_programs", "weekly_happened_milestones",
+           "weekly_happened_agreements", "weekly_happened_actions", "weekly_last_meeting",
+           "weekly_minutes", "weekly_minutes_history", "weekly_meeting_actions")
+
+
 def happened(run: Runner, week: WeekLike) -> Happened:
     params = _week_params(week)
     return Happened(

@@ -49,6 +49,11 @@ Runner = Callable[[str, dict[str, Any]], pd.DataFrame]
 FIGURES = ("n_actions_open", "n_actions_overdue", "n_agreements_in_force",
            "n_programs_next_30", "n_programs_this_year", "n_changes")
 LINES = 100  # change lines fetched for the page (the pack prints fewer)
+# every query `review` runs (with `meeting`'s): the page's cache keys a review by what
+# these read (`tests/apptest/test_weekly.py` checks the list against a review's own runs)
+QUERIES = ("weekly_imports", "weekly_changes", "weekly_change_counts", "weekly_upcoming",
+           "agreements_expiring", "weekly_actions", "agreements_stalled",
+           "weekly_late_programs", "weekly_figures", *meeting_figs.QUERIES)
 
 
 # --- weeks ------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ parameters, what it read), any other frame by its content.
 What a page computes from the store in a way of its own (the explorer's pages and counts,
 the weekly review) goes through `cache.computed(build, ctx, *args)`: keyed by the
 context's parameters and by the data version, or, when the call names the queries the
-build reads (`_reads=`: the explorer's page and count read their tab's query alone), by
+build reads (`_reads=`: the explorer's page and count read their tab's query alone, the
+weekly review `weekly.QUERIES`), by
 the content those queries read, like their results.
 
 Every call a session makes is noted (the most recent `RECENT` of each kind) until the
@@ -96,7 +97,10 @@ def _digests(db_path: str, version: int) -> dict[str, str]:
 def data_key(db_path: str, version: int, name: str) -> str:
     """What query `name` reads in `version` of the store: the digests of its tables. Two
     versions give the same key exactly when those tables hold the same rows."""
-    digests = _digests(db_path=db_path, version=version)
+    return _data_key(_digests(db_path=db_path, version=version), name)
+
+
+def _data_key(digests: dict[str, str], name: str) -> str:
     read = sorted(query.tables_read(name, frozenset(digests)))
     return hashlib.blake2b(repr([(t, digests[t]) for t in read]).encode(),
                            digest_size=16).hexdigest()
@@ -341,8 +345,10 @@ def computed(build: Callable[..., Any], ctx: Context, *args: Any, _record: bool 
     any page, with the new version."""
     key = _digest(ctx.params(), ctx.lang, args, dict(sorted(kwargs.items())))
     db = str(ctx.settings.db_path)
-    data = ("reads " + " ".join(data_key(db, ctx.data_version, q) for q in _reads)
-            if _reads else f"version {ctx.data_version}")
+    data = f"version {ctx.data_version}"
+    if _reads:  # the version's digests looked up once for all the queries named
+        digests = _digests(db_path=db, version=ctx.data_version)
+        data = "reads " + " ".join(_data_key(digests, q) for q in _reads)
     out = _computed(db=db, data=data, name=_name(build), key=key, _build=build, _ctx=ctx,
                     _args=args, _kwargs=kwargs)
     if _record:  # for the warm-up after the next write

@@ -487,3 +487,55 @@ def test_a_schema_v1_store_migrates_and_reviews_the_same(two_imports):
         assert seen(con) == expected
     finally:
         con.close()
+
+
+# --- the page's cache -----------------------------------------------------------------------
+
+def test_the_review_runs_exactly_the_queries_it_names(sample_store):
+    """The page keys its review by what `weekly.QUERIES` read (with the forms' choices):
+    a review runs those queries and no other, so no write to what it shows goes unseen."""
+    ran: set[str] = set()
+    con = store.connect(sample_store)
+    try:
+        run = runner(con)
+
+        def recording(name, extra):
+            ran.add(name)
+            return run(name, extra)
+
+        weekly.review(recording, weekly.Week.of(TODAY), TODAY)
+        weekly.review(recording, weekly.Week.parse("2023-W21"), TODAY)  # the sample's meeting
+    finally:
+        con.close()
+    assert ran == set(weekly.QUERIES)
+
+
+def test_a_write_formats_again_only_the_lists_whose_rows_changed(app, store_copy, sample_store,
+                                                                  monkeypatch):
+    """After a write, the review is built again (it reads the import log, which every write
+    changes: the change list is formatted again), but a list whose rows the write left as
+    they were is not: a funding line removed leaves the follow-ups due as they were."""
+    formatted: list[str] = []
+    real_actions, real_changes = weekly.action_lines, weekly.change_lines
+
+    def action_lines(df, lang):
+        formatted.append("actions")
+        return real_actions(df, lang)
+
+    def change_lines(df, lang):
+        formatted.append("changes")
+        return real_changes(df, lang)
+
+    monkeypatch.setattr(weekly, "action_lines", action_lines)
+    monkeypatch.setattr(weekly, "change_lines", change_lines)
+    db = store_copy(sample_store)
+    at = _weekly_page(app, db, monkeypatch)
+    assert sorted(formatted) == ["actions", "changes"]
+    shown = [df.value.to_dict() for df in at.dataframe]
+    with store.writing(db, actor="pytest", what="edit") as con:
+        con.execute("delete from funding where funding_id = (select min(funding_id) from funding)")
+    formatted.clear()
+    at.run()
+    assert not at.exception, at.exception
+    assert formatted == ["changes"]
+    assert [df.value.to_dict() for df in at.dataframe] == shown
