@@ -63,34 +63,44 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
         {"t": table}).fetchall()]
 
 
-def _digest(con: duckdb.DuckDBPyConnection, database: str, table: str, cols: str) -> tuple:
-    """Row count and sum of row hashes (as `query.table_digests`): order does not count."""
-    return con.execute(f"select count(*), sum(hash({cols})) "
-                       f"from {database}.{query.ident(table)}").fetchall()[0]
+BUCKETS = 1024  # a table's rows, by row hash, in this many buckets compared as digests
 
 
 def _apply_difference(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
     """Make `main.table` hold the rows of `src.table` (as multisets) by deleting the
-    rows that are not in `src` and inserting those that are only there. A table with
-    the same digest is left alone. Rows are compared in full only where their 64-bit
-    row hashes do not pair up on both sides (one pass over each side); the rest are
-    taken as equal, as the cache's content digests already take them
-    (`query.table_digests`)."""
+    rows that are not in `src` and inserting those that are only there. One pass over
+    each side digests its rows by bucket of row hash (count + sum of hashes, as the
+    cache's `query.table_digests`): a table whose buckets all match is left alone, and
+    only the rows of the buckets that differ are read again. Of those, rows whose 64-bit
+    hashes pair up on both sides are taken as equal (as the digests take them); the
+    others are compared in full (`_surplus`)."""
+    cols, t = ", ".join(columns), query.ident(table)
+    con.execute(f"""create or replace temp table _diff_buckets as
+        select h % {BUCKETS} as b from (select hash({cols}) as h, 1 as side from main.{t}
+                                     union all select hash({cols}), -1 from src.{t})
+        group by b having sum(side) <> 0 or sum(h::hugeint * side) <> 0""")
+    if con.execute("select count(*) from _diff_buckets").fetchall()[0][0]:
+        _apply_buckets(con, t, columns)
+    con.execute("drop table _diff_buckets")
+
+
+def _apply_buckets(con: duckdb.DuckDBPyConnection, t: str, columns: list[str]) -> None:
+    """`_apply_difference` for the rows of the buckets in `_diff_buckets`."""
     cols = ", ".join(columns)
-    if _digest(con, "main", table, cols) == _digest(con, "src", table, cols):
-        return
-    t = query.ident(table)
-    con.execute(f"""create or replace temp table _diff_hashes as
-        select h from (select hash({cols}) as h, 1 as side from main.{t}
-                       union all select hash({cols}), -1 from src.{t})
-        group by h having sum(side) <> 0""")
     for name, db, rid in (("ours", "main", "rowid as _diff_rid, "), ("theirs", "src", "")):
-        con.execute(f"create or replace temp table _diff_{name} as select {rid}{cols} "
-                    f"from {db}.{t} where hash({cols}) in (select h from _diff_hashes)")
+        con.execute(f"create or replace temp table _diff_{name} as select * from ("
+                    f"select {rid}hash({cols}) as _diff_h, {cols} from {db}.{t}) "
+                    f"where _diff_h % {BUCKETS} in (select b from _diff_buckets)")
+    con.execute("""create or replace temp table _diff_hashes as
+        select _diff_h from (select _diff_h, 1 as side from _diff_ours
+                             union all select _diff_h, -1 from _diff_theirs)
+        group by _diff_h having sum(side) <> 0""")
+    ours, theirs = (f"(select * from _diff_{name} where _diff_h in "
+                    "(select _diff_h from _diff_hashes))" for name in ("ours", "theirs"))
     con.execute(f"delete from main.{t} where rowid in (select _diff_rid from "
-                f"{_surplus('_diff_ours', '_diff_theirs', columns, '_diff_rid')})")
+                f"{_surplus(ours, theirs, columns, '_diff_rid')})")
     con.execute(f"insert into main.{t} ({cols}) select {cols} from "
-                f"{_surplus('_diff_theirs', '_diff_ours', columns)}")
+                f"{_surplus(theirs, ours, columns)}")
     for temp in ("_diff_hashes", "_diff_ours", "_diff_theirs"):
         con.execute(f"drop table {temp}")
 
