@@ -466,11 +466,9 @@ def labelled_table(df: pd.DataFrame, lang: str, columns: Mapping[str, str],
     if directions and "direction" in df:
         df = df.assign(direction=[t(f"lead.common.{d}" if d != "other" else
                                     "lead.common.other_direction", lang) for d in df["direction"]])
-    out = pd.DataFrame(index=df.index)
-    for col, key in columns.items():
-        out[t(f"lead.col.{key}", lang, currency=money or "")] = _display(
-            df[col], col, lang, codes.get(col), money, col in dates)
-    return out.reset_index(drop=True)
+    out = {t(f"lead.col.{key}", lang, currency=money or ""): _display(
+        df[col], col, lang, codes.get(col), money, col in dates) for col, key in columns.items()}
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))  # one frame, not one column at a time
 
 
 def _display(values: pd.Series, col: str, lang: str, codelist: str | None, money: str | None,
