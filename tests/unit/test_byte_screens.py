@@ -75,3 +75,27 @@ def test_the_mojibake_search_sees_what_the_regular_expression_sees(text):
     by_regex = [(row, value) for row, value in values.items()
                 if mojibake._SUSPECT.search(value) and mojibake.suggest(value)]
     assert found == by_regex
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 18])
+def test_the_screens_find_the_same_cells_whatever_the_block(monkeypatch, block):
+    """The bytes are looked at a block at a time (`validate._BLOCK`): a byte at a block's
+    edge, cells spanning blocks, empty cells and a sliced column are found as a check of
+    every cell finds them."""
+    monkeypatch.setattr(v, "_BLOCK", block)
+    cells = ["", "ok-1", "a b", "", "xy", "é", "ok", "tab\t", "", "z" * 9, "-", "/"]
+    lut, longer_than = v._SCREENS["id_format"]
+    allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+    for kind in (pa.large_string(), pa.string()):  # offsets of 64 and of 32 bits
+        column = pa.chunked_array([pa.array(cells[:5], type=kind),
+                                   pa.array(cells, type=kind).slice(3)])
+        every = [*cells[:5], *cells[3:]]
+        assert v.cells_holding(column, lut, longer_than).to_pylist() == [
+            any(ch not in allowed for ch in c) or len(c.encode()) > longer_than
+            for c in every]
+        assert v.cells_holding(column, v.byte_set(b"\t")).to_pylist() == [
+            "\t" in c for c in every]
+    first, last, filled = v.utf8_edges(column.chunk(1))
+    assert filled.tolist() == [c != "" for c in cells[3:]]
+    assert first.tolist() == [c.encode()[0] if c else 0 for c in cells[3:]]
+    assert last.tolist() == [c.encode()[-1] if c else 0 for c in cells[3:]]
