@@ -176,12 +176,13 @@ class Memory(threading.Thread):
             self.stop.wait(self.every)
 
 
-async def cli(*args: str, db: Path) -> dict:
-    """One `python -m coopdash` write from the command line: seconds, exit code, output."""
+async def cli(*args: str, db: Path, root: Path = ROOT) -> dict:
+    """One `python -m coopdash` write from the command line (with the code in `root`):
+    seconds, exit code, output."""
     start = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "coopdash", *args, "--db", str(db), "--lang", LANG,
-        cwd=ROOT, env=served.env(db), stdout=asyncio.subprocess.PIPE,
+        cwd=root, env=served.env(db), stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT)
     out, _ = await proc.communicate()
     return {"args": list(args[:2]), "s": round(time.monotonic() - start, 2),

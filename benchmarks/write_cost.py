@@ -12,9 +12,10 @@ the capacity benchmark from the command line (benchmarks/soak.py's workbooks: im
 import B, undo B, undo A); after each one, the server's CPU until it is idle again (the
 warm-up on the new version) and the round that follows (what the warm-up left cold).
 CPU seconds of the server's process, which the machine's other work changes far less than
-times. `--against DIR`: the same, one after the other in this run, with the code in DIR
-(an export of an earlier commit: `git archive COMMIT | tar -x -C DIR`), for a ratio
-measured under the same load. `--write`: the result to docs/benchmarks/write-cost.json
+times; and each write's own command-line process (wall and CPU seconds). `--against
+DIR`: the same, one after the other in this run, with the code in DIR (the server's and
+the writes'; an export of an earlier commit: `git archive COMMIT | tar -x -C DIR`), for
+a ratio measured under the same load. `--write`: the result to docs/benchmarks/write-cost.json
 (`--from-json WORK/write-cost.json`: that of an earlier run).
 """
 
@@ -91,12 +92,14 @@ def measure(root: Path, base: Path, books: list[Path], work: Path) -> dict:
             kind, which = what.split()
             book = books["AB".index(which)]
             arg = book if kind == "import" else soak.import_id(db, book.name)
+            cpu0 = capacity.children_seconds()  # the server is not a finished child
             done = loop.run_until_complete(soak.cli(kind, str(arg),
                                                     *(("--yes",) if kind == "undo" else ()),
-                                                    db=db))
+                                                    db=db, root=root))
             if done["rc"]:
                 raise RuntimeError(f"{what} failed: {done['out']}")
             out["writes"].append({"write": what, "write_s": done["s"],
+                                  "write_cpu_s": round(capacity.children_seconds() - cpu0, 2),
                                   "warm_cpu_s": round(idle_after(server), 2),
                                   "round": round_cost(server, session, loop)})
         loop.run_until_complete(session.close())
@@ -117,12 +120,14 @@ def summary(r: dict) -> dict:
 def markdown(got: dict) -> str:
     lines = ["| code | a round with no write before it (CPU-s, 26 runs) | each write's warm-up "
              "+ the next round (CPU-s): import A, import B, undo B, undo A | beyond a warm "
-             "round, mean (CPU-s) |", "|---|---|---|---|"]
+             "round, mean (CPU-s) | each write itself, its command-line process (wall s / "
+             "CPU-s) |", "|---|---|---|---|---|"]
     for label, r in got["trees"].items():
         s = summary(r)
         cells = ", ".join(f"{w['warm_cpu_s']} + {w['round']['cpu_s']}" for w in r["writes"])
+        own = ", ".join(f"{w['write_s']} / {w.get('write_cpu_s', '—')}" for w in r["writes"])
         lines.append(f"| {label} | {s['warm_round_cpu_s']} | {cells} | "
-                     f"{s['write_extra_mean_s']} |")
+                     f"{s['write_extra_mean_s']} | {own} |")
     return (f"One server over {got['participants']:,} participants, one load-client session "
             "going round every page and tab with no filter and with one kind chosen (26 "
             "runs a round); after each write from the command line, the server's CPU until "
@@ -147,7 +152,7 @@ def main(argv: list[str] | None = None) -> dict:
         return got
     if args.quick:
         args.participants = 10_000
-    work = Path(args.work or tempfile.mkdtemp(prefix="coopdash-write-cost-"))
+    work = Path(args.work or tempfile.mkdtemp(prefix="coopdash-write-cost-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     base = soak.build_store(work, args.participants, Path(args.db) if args.db else None)
     books = [soak.workbook(base, k, work) for k in (1, 2)]
