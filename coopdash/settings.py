@@ -12,7 +12,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_DEFAULT_ROLE    | (none)                   | sign-in: `viewer` for those with no role  |
 | COOPDASH_FIRST_RUN       | demo                     | what a missing store is created with      |
 | COOPDASH_CACHE_TTL       | 3600                     | seconds a cached query result may live    |
-| COOPDASH_CACHE_ENTRIES   | 256                      | cached query results kept per query       |
+| COOPDASH_CACHE_ENTRIES   | 2048                     | results kept per process (all queries)    |
 | COOPDASH_ACTOR           | the OS user name         | who is recorded in the import log         |
 | COOPDASH_TODAY           | (unset: the real date)   | fixed "today" (tests, demos)              |
 | COOPDASH_SMTP_HOST       | (unset)                  | mail server that send-pack sends through  |
@@ -183,7 +183,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         role=_choice(env, "COOPDASH_ROLE", "keeper", ROLES),
         first_run=_choice(env, "COOPDASH_FIRST_RUN", "demo", FIRST_RUN),
         cache_ttl=_int(env, "COOPDASH_CACHE_TTL", 3600),
-        cache_entries=_int(env, "COOPDASH_CACHE_ENTRIES", 256, 1),
+        cache_entries=_int(env, "COOPDASH_CACHE_ENTRIES", 2048, 1),
         actor=env.get("COOPDASH_ACTOR") or _actor(),
         today_override=_date(env, "COOPDASH_TODAY"),
         smtp=_smtp(env),

@@ -323,8 +323,12 @@ def _note_view(build: Callable[..., Any], args: tuple, kwargs: dict) -> None:
 
 # --- what a page computes from the store in its own way --------------------------------------
 
-# explorer pages and counts, weekly reviews (a review holds its lists: a few MB at 1M)
-COMPUTED_ENTRIES = 64
+# explorer pages and counts, weekly reviews: a quarter of the results kept. Sized for a
+# day's use: sessions cycling the pages with no filter or one kind of program, in both
+# languages, ask per filter and language about 60 query results, 45 views and 13 computed
+# results; with 256 and 64 every such round was computed again (at 1M participants 0.31-
+# 0.37 CPU-s a run instead of 0.06-0.07; `test_the_caches_keep_a_round_of_filters`)
+COMPUTED_ENTRIES = max(1, ENTRIES // 4)
 
 
 @st.cache_resource(ttl=TTL, max_entries=COMPUTED_ENTRIES, show_spinner=False)
