@@ -6,7 +6,9 @@
 
 A real `streamlit run app.py` (or `--processes N` of them over the same store, each on
 its own port: a session stays with one process, as behind the shipped nginx's sticky
-upstream) serves a store of `--participants`. For each step of `--steps` sessions, for
+upstream) serves a store of `--participants`; an unmeasured round first goes through every
+page with no filter and with each kind of program on each process (`warm`: the steps
+measure a warm cache, as after a day's use). For each step of `--steps` sessions, for
 `--seconds`:
 - that many sessions of the load client (tests/wsload.py: Streamlit's own WebSocket
   protocol, one asyncio process, no browser) arrive over the step's first 20 s and go
@@ -385,6 +387,9 @@ def markdown(r: dict) -> str:
             "sessions go round the same pages. Times: from the click (`rerun_script` sent) "
             "to the finished run. A step lasts until its writes are done and its runs "
             "have ended (each run waits at most 120 s: an error after). "
+            + ("Before the steps, an unmeasured round of every page with no filter and with "
+               "each kind of program on each process: the steps measure a warm cache, as "
+               "after a day's use. " if r.get("warmed_filters") else "")
             + ("The sessions go through the shipped nginx (deploy/nginx-coopdash.conf: TLS, "
                "HTTP/2, the sticky upstream that spreads new browsers over the processes), as "
                "a deployment runs; the Chromium sessions straight to the processes. "
@@ -475,11 +480,17 @@ def profile_text(folder: Path, top: int = 60) -> str:
 
 
 def warm(servers: list[served.Server]) -> None:
-    """One unmeasured round of every page on each process (its caches, as after a day)."""
+    """Unmeasured rounds of every page on each process, with no filter and with each kind
+    of program the sessions may choose (their caches, as after a day's use): the steps
+    measure runs on a warm cache, not a filter's first runs (at 1M participants a page's
+    first run with a kind chosen costs about five times a warm one)."""
     async def once(url: str) -> None:
         session = await wsload.Session.open(url)
-        for page, query in ROUTE:
-            await session.run(page, query, timeout=600)
+        await session.run(ROUTE[0][0], ROUTE[0][1], timeout=600)
+        for chosen in ([], *([kind] for kind in session.options("flt_kinds"))):
+            session.choose("flt_kinds", chosen)
+            for page, query in ROUTE:
+                await session.run(page, query, timeout=600)
         await session.close()
 
     for server in servers:
@@ -523,6 +534,7 @@ def main(argv: list[str] | None = None) -> dict:
     result = {"participants": args.participants, "processes": args.processes,
               "seconds": args.seconds, "think_s": args.think, "writes": args.writes,
               "browsers": args.browsers, "nginx": args.nginx, "steps": [], "knee": "none",
+              "warmed_filters": True,  # `warm`: every kind of program, before the steps
               "runs_at_once": settings.get().runs,  # the servers inherit the environment
               "when": results.stamp()}  # the run's start: date, commit, machine, load
     with contextlib.ExitStack() as stack:

@@ -116,8 +116,8 @@ def test_a_drawn_figure_is_sent_as_the_figure_itself():
 
 def test_a_warm_rerun_copies_no_figure(app, demo_store, monkeypatch):
     """On a warm rerun of the Overview, `st.plotly_chart` turns no figure into a dict
-    again (Plotly's `to_dict`: a deep copy of every trace, about a seventh of a warm run's
-    CPU at 1M): each cached figure's dict was made once, when it was built
+    again (Plotly's `to_dict`: a deep copy of every trace): each cached figure's dict was
+    made once, when it was built
     (`cache.drawn`); the charts sent are the same."""
     import plotly.basedatatypes
 
