@@ -63,7 +63,10 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
         {"t": table}).fetchall()]
 
 
-BUCKETS = 1024  # a table's rows, by row hash, in this many buckets compared as digests
+BUCKETS = 16384  # a table's rows, by row hash, in this many buckets compared as digests
+# More than this share of the buckets differ (at 1M rows: some 2,300 rows changed): the
+# table is rewritten whole, cheaper than comparing most of its rows (a replace undone).
+REWRITE_SHARE = 0.25
 
 
 def _apply_difference(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
@@ -73,13 +76,18 @@ def _apply_difference(con: duckdb.DuckDBPyConnection, table: str, columns: list[
     cache's `query.table_digests`): a table whose buckets all match is left alone, and
     only the rows of the buckets that differ are read again. Of those, rows whose 64-bit
     hashes pair up on both sides are taken as equal (as the digests take them); the
-    others are compared in full (`_surplus`)."""
+    others are compared in full (`_surplus`). A table most of whose buckets differ is
+    rewritten whole instead (`REWRITE_SHARE`)."""
     cols, t = ", ".join(columns), query.ident(table)
     con.execute(f"""create or replace temp table _diff_buckets as
         select h % {BUCKETS} as b from (select hash({cols}) as h, 1 as side from main.{t}
                                      union all select hash({cols}), -1 from src.{t})
         group by b having sum(side) <> 0 or sum(h::hugeint * side) <> 0""")
-    if con.execute("select count(*) from _diff_buckets").fetchall()[0][0]:
+    differ = con.execute("select count(*) from _diff_buckets").fetchall()[0][0]
+    if differ > BUCKETS * REWRITE_SHARE:
+        con.execute(f"delete from main.{t}")
+        con.execute(f"insert into main.{t} ({cols}) select {cols} from src.{t}")
+    elif differ:
         _apply_buckets(con, t, columns)
     con.execute("drop table _diff_buckets")
 

@@ -57,9 +57,14 @@ def blocks(db: Path, table: str) -> list[int]:
         con.close()
 
 
+@pytest.mark.parametrize("buckets", [None, 1], ids=["difference", "rewritten"])
 @pytest.mark.parametrize("write", ["import", "edit"])
 def test_undo_is_the_base_version_exactly_and_leaves_an_untouched_table_unwritten(
-        published, tmp_path, write):
+        published, tmp_path, monkeypatch, write, buckets):
+    """`buckets=1`: every changed table has all its buckets changed, so it is rewritten
+    whole (`records.REWRITE_SHARE`, what a replace undone does at 1M)."""
+    if buckets is not None:
+        monkeypatch.setattr(store_records, "BUCKETS", buckets)
     if write == "import":
         importer.import_file(published, seats_book(tmp_path, "7"), actor="ana")
     else:
