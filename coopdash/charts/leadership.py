@@ -17,12 +17,14 @@ and the table shapers `*_table`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from coopdash.charts.axes import date_axis, localised, money_axis
 from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_month, fmt_number, t
@@ -60,8 +62,23 @@ def _built(traces: list[dict], lang: str, **layout: Any) -> go.Figure:
     plain lists, numbers and texts under properties Plotly knows, which
     `tests/unit/test_charts.py` proves for every builder by validating its figure and
     finding it unchanged. The default template is still set."""
-    return go.Figure({"data": traces, "layout": localised({**_LAYOUT, **layout}, lang)},
-                     _validate=False)
+    template = _template(pio.templates.default, frozenset(tr["type"] for tr in traces))
+    return go.Figure({"data": traces, "layout": localised(
+        {**_LAYOUT, "template": template, **layout}, lang)}, _validate=False)
+
+
+@functools.cache
+def _template(name: str | None, types: frozenset[str]) -> dict | None:
+    """The default template (`name`: Streamlit's own while it serves the page) as a dict,
+    holding only what can apply to traces of `types`: its layout, and its trace defaults
+    for those types (Plotly applies `template.data.<type>` to traces of that type alone).
+    Streamlit's template has defaults for ten trace types these charts never draw, a
+    quarter of each chart's JSON, copied and serialised on every run."""
+    if not isinstance(name, str):  # none, or a template object: Plotly sets it itself
+        return None
+    whole = pio.templates[name].to_plotly_json()
+    data = {k: v for k, v in whole.pop("data", {}).items() if k in types}
+    return {**whole, "data": data} if data else whole
 
 
 def _bar(**trace: Any) -> dict:
