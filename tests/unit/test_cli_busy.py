@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 
 
 def test_summary_on_a_store_held_by_another_program(sample_store, tmp_path):
@@ -18,8 +17,7 @@ def test_summary_on_a_store_held_by_another_program(sample_store, tmp_path):
          "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
          " time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
     try:
-        assert holder.stdout.readline().strip() == "held"
-        time.sleep(0.2)
+        assert holder.stdout.readline().strip() == "held"  # connected: the store is held
         done = subprocess.run([sys.executable, "-m", "coopdash", "summary", "--db", str(db),
                                "--lang", "en"], capture_output=True, text=True, timeout=60)
     finally:
