@@ -99,6 +99,29 @@ def wait_idle(page: Page, timeout: float = 30.0) -> None:
     raise TimeoutError("Streamlit kept running")
 
 
+def run_by(page: Page, action, timeout: float = 60.0) -> None:
+    """Do `action` (an edit in a grid, a pick), which starts a run of the page, and wait
+    until that run has started and the app is idle again. The app is idle first (an
+    action during a run joins it: no new start to see); the start is noted by an observer
+    of the app's script state set before the action, so a run that starts late (under
+    load) is waited for and a short one is not missed."""
+    wait_idle(page, timeout)
+    page.evaluate(_WATCH_RUNS)
+    action()
+    page.wait_for_function("() => window.__coopdashRuns > 0", timeout=timeout * 1000)
+    wait_idle(page, timeout)
+
+
+_WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__coopdashWatch?.disconnect();
+    window.__coopdashRuns = 0;
+    window.__coopdashWatch = new MutationObserver(() => {
+        if (app.dataset.testScriptState !== "notRunning") window.__coopdashRuns += 1;
+    });
+    window.__coopdashWatch.observe(app, {attributes: true,
+                                         attributeFilter: ["data-test-script-state"]});
+}"""
 QUIET = 0.3  # seconds the app must stay idle
 _RUNNING = """() => {
     const app = document.querySelector('[data-testid="stApp"]');

@@ -12,8 +12,9 @@ import shutil
 import time
 
 import pytest
-from browser_util import exceptions, wait_idle
+from browser_util import exceptions, run_by, wait_idle
 from conftest import OUTPUT, start_server
+from playwright.sync_api import expect
 
 from coopdash import store
 from coopdash.i18n import code_label, t
@@ -62,15 +63,28 @@ def _open_editor(page, url: str, table: str = "programs") -> None:
 def _open_cell(page, column: int, table: str = "programs") -> None:
     """Open the editor of the first row's cell of `column` (keyboard, as a person would
     after clicking into the grid)."""
-    grid = page.locator(f".st-key-ex_editor_{table}")
-    grid.locator("canvas").first.wait_for()
-    page.wait_for_timeout(500)  # the grid draws its cells after the canvas appears
+    wait_idle(page)  # a run (the previous cell's) redraws the grid: not while typing
+    grid = _drawn(page, table)
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 60, box["y"] + 87)  # a cell of the first column
-    page.wait_for_timeout(300)
+    # the grid has it: a cell selected, no cell's editor still open (the click closes one)
+    page.wait_for_function(_SELECTED, arg=f".st-key-ex_editor_{table}")
     for key in ["ArrowUp"] * 8 + ["ArrowRight"] * column + ["Enter"]:
         page.keyboard.press(key)
-    page.wait_for_timeout(300)  # the cell's editor opens
+    page.wait_for_function(_EDITING)  # the cell's editor opens, with the focus
+
+
+_SELECTED = """grid => !document.querySelector("#portal *")
+    && !!document.querySelector(grid + ' td[aria-selected="true"]')"""
+_EDITING = """() => !!document.activeElement?.closest("#portal")"""
+
+
+def _drawn(page, table: str):
+    """The editor's grid once it has drawn its rows (the grid's own accessible table: its
+    cells, which it fills with the canvas)."""
+    grid = page.locator(f".st-key-ex_editor_{table}")
+    grid.locator('td[role="gridcell"]').first.wait_for(state="attached")
+    return grid
 
 
 def _type_in_cell(page, column: int, text: str, table: str = "programs") -> None:
@@ -78,10 +92,9 @@ def _type_in_cell(page, column: int, text: str, table: str = "programs") -> None
     _open_cell(page, column, table)
     page.keyboard.press("Control+a")
     page.keyboard.type(text)
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
-    wait_idle(page)
+    page.wait_for_function("text => document.activeElement?.matches('#portal textarea') "
+                           "&& document.activeElement.value === text", arg=text)
+    run_by(page, lambda: page.keyboard.press("Enter"))  # the edit's run, then idle
 
 
 def _save(page, timeout: float = 60.0) -> str:
@@ -146,15 +159,11 @@ def test_a_keeper_deletes_a_program_with_its_dependents(served, page):
     delegations, _people = _dependents_of(db, program_id)
     assert delegations > 0
     _open_editor(page, url)
-    grid = page.locator(".st-key-ex_editor_programs")
-    grid.locator("canvas").first.wait_for()
-    page.wait_for_timeout(500)
+    grid = _drawn(page, "programs")
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 15, box["y"] + 52)  # the first row's marker: selects it
-    page.wait_for_timeout(300)
-    page.keyboard.press("Delete")
-    page.wait_for_timeout(300)
-    wait_idle(page)
+    grid.locator('tr[aria-selected="true"][aria-rowindex="2"]').wait_for(state="attached")
+    run_by(page, lambda: page.keyboard.press("Delete"))  # the deletion's run, then idle
     said = _save(page)
     assert f"delegations: {delegations} (" in said, said
     assert _dependents_of(db, program_id)[0] == delegations  # nothing written yet
@@ -165,7 +174,7 @@ def test_a_keeper_deletes_a_program_with_its_dependents(served, page):
         assert con.execute("select count(*) from programs where program_id = $p",
                            {"p": program_id}).fetchall() == [(0,)]
     assert _dependents_of(db, program_id) == (0, 0)
-    assert page.locator("td", has_text=title).count() == 0
+    expect(page.locator("td", has_text=title)).to_have_count(0, timeout=60_000)
 
 
 def _names(db) -> dict[str, str]:
@@ -196,9 +205,7 @@ def _shown_by_status(page, url: str) -> dict[str, int]:
 
 def _pick_status(page, label: str) -> None:
     _open_cell(page, STATUS)
-    page.get_by_role("option", name=label, exact=True).click()
-    page.wait_for_timeout(300)
-    wait_idle(page)
+    run_by(page, page.get_by_role("option", name=label, exact=True).click)  # its run, idle
 
 
 def _undo_on_data_page(page, url: str, write_id: int) -> None:
