@@ -21,6 +21,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import browser_util
@@ -288,7 +290,6 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
     """Start `streamlit run app.py` (the dashboard behind coopdash's URL rules) on a free
     loopback port (or `port`), with more command-line `args` (`--secrets.files ...`), at
     `server.baseUrlPath` = `base_path`; return (process, url)."""
-    import time
     import urllib.request
 
     port = port or _free_port()
@@ -320,6 +321,27 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
 
 
 _FIRST_SERVER = pytest.StashKey[int]()
+WARMER = "coopdash-warmer"  # the store watcher's thread (coopdash.web.warmup.watch)
+
+
+def stop_warmers(timeout: float = 60.0) -> list[str]:
+    """Drop the app's readers, so that every store watcher the AppTest runs started (a
+    daemon thread) ends, and wait for each; return those still running. A daemon thread
+    still inside DuckDB when the interpreter exits aborts the process ("terminate called
+    after throwing an instance of ''", duckdb/duckdb#13904): a run whose tests all passed
+    would exit 134 (seen once here, at the end of a serial run)."""
+    st.cache_resource.clear()
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread.name == WARMER:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return [t.name for t in threading.enumerate() if t.name == WARMER and t.is_alive()]
+
+
+def pytest_sessionfinish(session):
+    """Every store watcher ends before the test process does (`stop_warmers`)."""
+    left = stop_warmers()
+    assert not left, f"store watchers still running at the end of the tests: {left}"
 
 
 def pytest_sessionstart(session):
