@@ -78,18 +78,25 @@ def test_agreement_timeline_open_ended_exploration_and_milestones():
     assert markers[0].y[0] != markers[1].y[0]
 
 
-@pytest.mark.parametrize(("lang", "may"), [("id", "Mei"), ("en", "May")])
-def test_agreement_timeline_dates_speak_the_language(lang, may):
-    """The Gantt's date axis is named in the reader's language (Plotly alone writes
-    English months): the sample case's span, 19 May 2023 to 1 Jan 2024, gets a tick at
-    every month start in it, named by Babel."""
-    today = dt.date(2024, 1, 1)
+def _one_exploration(today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The sample case's agreement (an exploration from 19 May 2023, open to `today`)
+    and its meeting of 22 May 2023."""
     ag = pd.DataFrame({"agreement_id": ["a1"], "title": ["Kerja sama"], "stage":
                        ["exploration"], "partner_id": ["p1"], "partner_name": ["JCLAIR"],
                        "bar_from": [pd.Timestamp("2023-05-19")],
                        "bar_to": [pd.Timestamp(today)], "is_open_ended": [True]})
     ms = pd.DataFrame({"agreement_id": ["a1"], "kind": ["meeting"],
                        "occurred_on": [pd.Timestamp("2023-05-22")], "title": ["Rapat"]})
+    return ag, ms
+
+
+@pytest.mark.parametrize(("lang", "may"), [("id", "Mei"), ("en", "May")])
+def test_agreement_timeline_dates_speak_the_language(lang, may):
+    """The Gantt's date axis is named in the reader's language (Plotly alone writes
+    English months): the sample case's span, 19 May 2023 to 1 Jan 2024, gets a tick at
+    every month start in it, named by Babel."""
+    today = dt.date(2024, 1, 1)
+    ag, ms = _one_exploration(today)
     fig = leadership.agreement_timeline_chart(ag, ms, None, lang, today)
     starts = pd.date_range("2023-06-01", "2024-01-01", freq="MS")
     assert len(starts) == 8  # every month start from June 2023 to January 2024
@@ -199,12 +206,7 @@ def _every_leadership_figure(lang: str) -> dict:
                            "n_confirmed": [3, 2], "n_attended": [2, 1], "n_people": [3, 2],
                            "year": pd.array([2024, None], dtype="Int64")})
     today = dt.date(2026, 1, 1)
-    ag = pd.DataFrame({"agreement_id": ["a1"], "title": ["Kerja sama"], "stage":
-                       ["exploration"], "partner_id": ["p1"], "partner_name": ["JCLAIR"],
-                       "bar_from": [pd.Timestamp("2023-05-19")],
-                       "bar_to": [pd.Timestamp(today)], "is_open_ended": [True]})
-    ms = pd.DataFrame({"agreement_id": ["a1"], "kind": ["meeting"],
-                       "occurred_on": [pd.Timestamp("2023-05-22")], "title": ["Rapat"]})
+    ag, ms = _one_exploration(today)
     programs = pd.DataFrame({"month_on": [pd.Timestamp("2023-06-01")], "kind": ["training"],
                              "n_programs": [2]})
     provinces = pd.DataFrame({"province_code": ["32", "35"], "n_people": [5, 9],
