@@ -22,7 +22,7 @@ _LAYOUT = {"template": "plotly_white", "margin": {"l": 10, "r": 10, "t": 40, "b"
 
 def _figure(title: str, traces: list[dict], lang: str, **layout) -> go.Figure:
     """The figure of `traces` (trace dicts) titled `title`, its numbers in `lang`: validated
-    once, as one dict (as `coopdash.charts.leadership` builds its figures)."""
+    once, as one dict (validation also turns the template's name into the template)."""
     return go.Figure({"data": traces, "layout": localised(
         {**_LAYOUT, "title": {"text": title, "font": {"size": 13}}, **layout}, lang)})
 
