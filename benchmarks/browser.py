@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import statistics
+import sys
 import threading
 import time
 from contextlib import contextmanager, suppress
@@ -36,6 +37,10 @@ _FRESH_CHART = """(titles) => {
 
 
 def _conftest():
+    """tests/conftest.py as a module (its server and Chromium launchers). It imports its
+    neighbour as `browser_util` (pytest puts tests/ on the path): that name is given the
+    module `tests.browser_util`, so the import path stays as it is."""
+    sys.modules.setdefault("browser_util", importlib.import_module("tests.browser_util"))
     spec = importlib.util.spec_from_file_location("_coopdash_conftest",
                                                   ROOT / "tests" / "conftest.py")
     mod = importlib.util.module_from_spec(spec)

@@ -1,6 +1,9 @@
 """A person's first visit, against the framework's floor: coopdash's Overview beside a bare
 Streamlit page with one Plotly chart, both measured in the same run, on loopback and
-through the shipped nginx with Chromium's network emulation (10 Mbit/s, 40 ms).
+through the shipped nginx over the office's slow link (10 Mbit/s each way, 40 ms round
+trip: `benchmarks.link`, a TCP relay every byte crosses, the WebSocket's too; not
+Chromium's own network emulation, which held responses already received for 78 or
+157 s in some visits: docs/benchmarks-diary.md, 2026-12-07, the stalls).
 
     .venv/bin/python -m benchmarks first-visit                   # the demo store
     .venv/bin/python -m benchmarks first-visit -n 1000000 --rounds 3 --write
@@ -43,6 +46,7 @@ from pathlib import Path
 from benchmarks import sections
 from benchmarks.browser import _conftest, chromium
 from benchmarks.first_page import _ALL_CHARTS, built_store
+from benchmarks.link import shaped_link
 from benchmarks.measure import ROOT, bench_env
 from coopdash.store import snapshots
 from tests.nginx_util import free_port, nginx_in_front
@@ -50,9 +54,8 @@ from tests.nginx_util import free_port, nginx_in_front
 WORK = ROOT / "bench-work" / "first-visit"
 DOC = ROOT / "docs" / "benchmarks.md"
 BASE = "coopdash"
-# Chromium's emulation of the office's link (CDP Network.emulateNetworkConditions)
-SLOW = {"offline": False, "latency": 40, "downloadThroughput": 10_000_000 / 8,
-        "uploadThroughput": 10_000_000 / 8}
+# the office's link (benchmarks.link): Mbit/s each way, ms each way (a 40 ms round trip)
+SLOW = {"mbit": 10, "delay_ms": 20}
 BARE = '''import plotly.express as px
 import streamlit as st
 
@@ -196,7 +199,7 @@ def trusting(spkis: list[str]):
     return chromium("--ignore-certificate-errors-spki-list=" + ",".join(spkis))
 
 
-def visit(context, url: str, title: str, charts: int, slow: bool) -> dict:
+def visit(context, url: str, title: str, charts: int) -> dict:
     """One visit in a new tab of `context`: ms to the title and `charts` charts drawn,
     bytes moved, and where the time went (`Breakdown`)."""
     page = context.new_page()
@@ -204,8 +207,6 @@ def visit(context, url: str, title: str, charts: int, slow: bool) -> dict:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Performance.enable")
-        if slow:
-            cdp.send("Network.emulateNetworkConditions", SLOW)
         moved: list[int] = []
         seen = Breakdown()
         cdp.on("Network.loadingFinished", lambda e: moved.append(e["encodedDataLength"]))
@@ -301,10 +302,10 @@ def new_context(browser):
     return context
 
 
-def first(browser, url: str, title: str, charts: int, slow: bool) -> dict:
+def first(browser, url: str, title: str, charts: int) -> dict:
     context = new_context(browser)
     try:
-        return visit(context, url, title, charts, slow)
+        return visit(context, url, title, charts)
     finally:
         context.close()
 
@@ -313,8 +314,8 @@ def returning(browser, url: str, title: str, charts: int) -> dict:
     """A second visit (new tab) of a browser that came before: its cache is warm."""
     context = new_context(browser)
     try:
-        visit(context, url, title, charts, True)
-        return visit(context, url, title, charts, True)
+        visit(context, url, title, charts)
+        return visit(context, url, title, charts)
     finally:
         context.close()
 
@@ -323,24 +324,23 @@ def one_round(browser, urls: dict[str, str], out: dict[str, list]) -> None:
     from coopdash.i18n import t
 
     overview = t("lead.overview.title", "en")
-    for place, slow in (("loopback", False), ("nginx_slow", True)):
-        out[f"bare_{place}"].append(first(browser, urls[f"bare_{place}"], "Bare", 1, slow))
+    for place in ("loopback", "nginx_slow"):
+        out[f"bare_{place}"].append(first(browser, urls[f"bare_{place}"], "Bare", 1))
         out[f"overview_{place}"].append(
-            first(browser, urls[f"coopdash_{place}"] + "/", overview, 3, slow))
+            first(browser, urls[f"coopdash_{place}"] + "/", overview, 3))
     out["overview_return_slow"].append(
         returning(browser, urls["coopdash_nginx_slow"] + "/", overview, 3))
-    for key, url in (("plain", urls["plain_loopback"]), ("overview", urls["coopdash_loopback"])):
-        out[f"{key}_direct_slow"].append(first(browser, url + "/", overview, 3, True))
-    out["plain_loopback"].append(first(browser, urls["plain_loopback"] + "/", overview, 3,
-                                       False))
+    for key, server in (("plain", "plain"), ("overview", "coopdash")):
+        out[f"{key}_direct_slow"].append(
+            first(browser, urls[f"{server}_direct_slow"] + "/", overview, 3))
+    out["plain_loopback"].append(first(browser, urls["plain_loopback"] + "/", overview, 3))
     for part, url in urls.get("parts", {}).items():
         out[f"without_{part}"].append(
-            first(browser, url + "/", overview, _charts(part), False))
+            first(browser, url + "/", overview, _charts(part)))
     for name, (path, key, charts) in PAGES.items():
         if name != "overview":
             out[f"{name}_loopback"].append(
-                first(browser, f"{urls['coopdash_loopback']}/{path}", t(key, "en"), charts,
-                      False))
+                first(browser, f"{urls['coopdash_loopback']}/{path}", t(key, "en"), charts))
 
 
 def run(n: int, rounds: int, parts: bool = True) -> dict:
@@ -359,7 +359,10 @@ def run(n: int, rounds: int, parts: bool = True) -> dict:
             contextlib.ExitStack() as stack, \
             trusting([bare_key, coop_key]) as browser:
         urls = {"bare_loopback": bare + "/", "coopdash_loopback": coop,
-                "bare_nginx_slow": bare_tls + "/", "coopdash_nginx_slow": coop_tls,
+                "bare_nginx_slow": stack.enter_context(slow(bare_tls)) + "/",
+                "coopdash_nginx_slow": stack.enter_context(slow(coop_tls)),
+                "plain_direct_slow": stack.enter_context(slow(plain)),
+                "coopdash_direct_slow": stack.enter_context(slow(coop)),
                 "plain_loopback": plain}
         urls["parts"] = {part: stack.enter_context(without_part(db, part))
                          for part in (PARTS if parts else ())}
@@ -381,11 +384,21 @@ def warm_up(browser, urls: dict) -> None:
     for key, url in urls.items():
         if key == "parts":
             for part, part_url in url.items():
-                first(browser, part_url + "/", "", _charts(part), False)
+                first(browser, part_url + "/", "", _charts(part))
             continue
         ours = not key.startswith("bare")
         first(browser, url + ("/" if ours else ""), "" if ours else "Bare",
-              3 if ours else 1, False)
+              3 if ours else 1)
+
+
+@contextlib.contextmanager
+def slow(url: str) -> Iterator[str]:
+    """`url` (scheme://127.0.0.1:port/path) reached across the office's link."""
+    scheme, rest = url.split("://", 1)
+    host_port, path = rest.split("/", 1)
+    host, port = host_port.split(":")
+    with shaped_link(int(port), **SLOW) as near:
+        yield f"{scheme}://{host}:{near}/{path}"
 
 
 BREAKDOWN = ("ws_first_ms", "run_done_ms", "ms", "busy_ms", "script_ms", "ws_bytes",
