@@ -130,6 +130,6 @@ if not layout.empty_state(ctx, agreements):
     milestones = cache.run("timeline_milestones", ctx,
                            agreement_ids=agreements["agreement_id"].tolist())
     if sel := layout.chart(leadership.agreement_timeline_chart, agreements, milestones, None,
-                           ctx.lang, ctx.today, key="ov_timeline"):
+                           ctx.lang, ctx.today, compact=True, key="ov_timeline"):
         partner_of = dict(zip(agreements["agreement_id"], agreements["partner_id"], strict=True))
         sidebar.drill_to("agreements", partners=sorted({partner_of[a] for a, *_ in sel}))

@@ -24,6 +24,18 @@ from coopdash.i18n import fmt_money, fmt_month, number_symbols
 
 _STEPS = (1, 2, 2.5, 5, 10)
 
+# Streamlit's chart font (Source Sans) is about 0.54 em wide per character of a label
+# (measured in Chromium: the Overview's 26-character row labels at 10 px, 140 px)
+EM_PER_CHAR = 0.6
+TICK_ROOM = 14  # the theme's margin.pad (8 px), the tick mark and a little air
+
+
+def label_room(texts: Iterable[str], size: float) -> int:
+    """Pixels that hold the longest of `texts` at font `size` (px) beside an axis: a
+    margin given at once, so Plotly need not draw the chart again to make room."""
+    longest = max((len(text) for text in texts), default=0)
+    return math.ceil(longest * size * EM_PER_CHAR) + TICK_ROOM
+
 
 _PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -26,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from coopdash.charts.axes import date_axis, localised, money_axis
+from coopdash.charts.axes import EM_PER_CHAR, date_axis, label_room, localised, money_axis
 from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_month, fmt_number, t
 
 # Fixed colours, so a code has the same colour on every chart and in the meeting pack.
@@ -324,19 +325,27 @@ def _measure_text(value: float | None, measure: str, currency: str, lang: str) -
 
 # --- agreements ----------------------------------------------------------------------------
 
-def _agreement_label(row: pd.Series, width: int = 26) -> str:
+def _agreement_label(row: pd.Series, width: int = 24) -> str:
     """The row's tick label: the id, then the title cut to `width` characters in all, so
-    the plot keeps most of a phone's width (the whole title is in the hover)."""
+    the plot keeps more than half a phone's width in the margin `axes.label_room` gives
+    the labels (the whole title is in the hover)."""
     label = f"{row['agreement_id']} · {row['title']}"
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
-                             programs: pd.DataFrame | None, lang: str, today: dt.date
-                             ) -> go.Figure:
+                             programs: pd.DataFrame | None, lang: str, today: dt.date,
+                             compact: bool = False) -> go.Figure:
     """A Gantt of agreements (bars from first known date to expiry, or open-ended to
     today), coloured by stage, with milestones as markers; programs starting per month
     on the same time axis below when `programs` is given.
+
+    The row labels' margin is given, sized from their length (`axes.label_room`), so
+    Plotly does not draw the chart a second time to make room for them (the axis keeps
+    `automargin`: a label wider than foreseen pushes the margin, never is cut). `compact`
+    (the Overview's): the legend names the stages only, on one row below the plot, in a
+    bottom margin given too (a marker's kind is in its hover; the Timeline page's legend
+    has them all).
 
     `agreements`: queries/timeline_agreements.sql (bar_from, bar_to, stage...);
     `milestones`: queries/timeline_milestones.sql; `programs`: timeline_programs.sql.
@@ -346,6 +355,7 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     rows = agreements[agreements["bar_from"].notna()].iloc[::-1]
     height = max(300, 26 * len(rows) + 140) + (160 if with_programs else 0)
     labels = {r["agreement_id"]: _agreement_label(r) for _, r in rows.iterrows()}
+    margin = {**_LAYOUT["margin"], "l": label_room(labels.values(), _ROW_LABEL_PX)}
     rows_at = {a: i for i, a in enumerate(labels)}  # the first one at the bottom
     spans = [rows["bar_from"], rows["bar_to"], milestones["occurred_on"], [today]]
     shown = milestones[milestones["agreement_id"].isin(labels)]
@@ -354,7 +364,7 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
     grid = _stacked_rows(with_programs)
     grid["yaxis"].update(tickvals=list(rows_at.values()), ticktext=list(labels.values()),
                          range=[-0.6, len(labels) - 0.4], zeroline=False, showgrid=False,
-                         tickfont={"size": 10})
+                         tickfont={"size": _ROW_LABEL_PX})
     plots = ["x"] if traces else []  # the line of today on every plot that shows traces
     if with_programs:
         traces += _program_bars(programs, lang)
@@ -367,8 +377,35 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
         if name.startswith("xaxis"):
             grid[name].update(ticks)
     today_ms = pd.Timestamp(today).value / 1e6
+    extra = _compact_legend(traces, len(rows), margin) if compact else {}
     return _built(traces, lang, **grid, barmode="stack" if with_programs else "overlay",
-                  height=height, shapes=[_vline(today_ms, x) for x in plots])
+                  shapes=[_vline(today_ms, x) for x in plots],
+                  **{"height": height, "margin": margin, **extra})
+
+
+_ROW_LABEL_PX = 10  # the timeline's row labels (font size)
+_LEGEND_ROW_PX = 40  # a legend row at the theme's 12 px font, with its padding
+_BELOW_PLOT_PX = 34  # the date ticks below the plot: 12 px text, the theme's pad, ticks
+_LEGEND_ROW_WIDTH = 880  # px for one row of legend entries (a desktop's chart)
+
+
+def _compact_legend(traces: list[dict], n_rows: int, margin: dict) -> dict[str, Any]:
+    """The Overview's timeline: the stages alone in the legend, on as many rows as they
+    take at a desktop's width (markers out of it), placed below the date ticks in a
+    bottom margin given at once; the plot area keeps the rows' height. On a narrower
+    screen a legend that wraps onto more rows still pushes the margin (Plotly's
+    `autoexpand`): nothing is cut, the chart is drawn once more there."""
+    stages = [tr for tr in traces if tr.get("legendgroup") == "stage"]
+    for tr in traces:
+        tr.pop("legendgroup", None)  # one plain row, not a column per group
+        if tr["type"] == "scatter":
+            tr["showlegend"] = False
+    width = sum(len(tr["name"]) * 12 * EM_PER_CHAR + 40 for tr in stages)
+    margin["b"] = _BELOW_PLOT_PX + _LEGEND_ROW_PX * max(1, math.ceil(width / _LEGEND_ROW_WIDTH))
+    plot = max(160, 22 * n_rows)
+    return {"height": plot + margin["t"] + margin["b"],
+            "legend": {"orientation": "h", "y": -_BELOW_PLOT_PX / plot, "yanchor": "top",
+                       "x": 0, "traceorder": "normal"}}
 
 
 def _stacked_rows(with_programs: bool) -> dict[str, Any]:

@@ -72,3 +72,35 @@ def test_charts_fit_a_phone(server, browser, name):
     assert any(c["cartesian"] for c in charts), name
     found = {f"{name} chart {i}": p for i, c in enumerate(charts) if (p := _problems(c))}
     assert not found, dump(found)
+
+
+# The Overview's timeline as Plotly laid it out: the margins it was given and those it
+# ended with (larger when a label or the legend pushed them: a second draw)
+_TIMELINE_MARGINS = """() => {
+    const gd = document.querySelector('.st-key-ov_timeline .js-plotly-plot');
+    const given = gd.layout.margin, size = gd._fullLayout._size;
+    return {given: [given.l, given.b], drawn: [size.l, size.b]};
+}"""
+
+
+def test_overview_fits_a_desktop_and_its_timeline_keeps_its_margins(server, browser):
+    """At a desktop's width (1400 px) no text of the Overview's charts is cut, and the
+    agreements' timeline is drawn in the margins its builder gave it (row labels, date
+    ticks and the stages' legend fit them): Plotly did not draw it again for automatic
+    margins (issue 22 §1). The phone's width is test_charts_fit_a_phone's."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:")),
+                  lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/")
+        wait_idle(page, 120)
+        wait_charts(page, 120)
+        charts = page.evaluate(_MEASURE)
+        margins = page.evaluate(_TIMELINE_MARGINS)
+    finally:
+        context.close()
+    assert len(charts) == 3
+    found = {f"overview chart {i}": p for i, c in enumerate(charts) if (p := _problems(c))}
+    assert not found, dump(found)
+    assert margins["drawn"] == margins["given"], margins

@@ -228,6 +228,8 @@ def _every_leadership_figure(lang: str) -> dict:
            for by in ("year", "program_kind", "partner_name")
            for m in ("amount_display", "n_lines")},
         "timeline": leadership.agreement_timeline_chart(ag, ms, programs, lang, today),
+        "timeline_compact": leadership.agreement_timeline_chart(ag, ms, None, lang, today,
+                                                                compact=True),
     }
 
 
@@ -255,3 +257,63 @@ def test_every_figure_is_valid_as_built(lang, template, monkeypatch):
             k: v for k, v in whole["data"].items() if k in drawn}, name
         fig.update_layout(width=320, template={"layout": {"colorway": ["#000000"]}})
     assert leadership._template(template, frozenset({"scatter"}))["layout"] == whole["layout"]
+
+
+def _timeline_case(n: int = 15) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`n` agreements in three stages, long titles (cut in the labels), and one milestone
+    of each of three kinds per agreement."""
+    ids = [f"demo-ag-{i:04d}" for i in range(n)]
+    stages = ["exploration", "drafting", "signed"]
+    ag = pd.DataFrame({"agreement_id": ids, "title": ["Memorandum of Understanding"] * n,
+                       "stage": [stages[i % 3] for i in range(n)],
+                       "partner_id": ["p1"] * n, "partner_name": ["JCLAIR"] * n,
+                       "bar_from": [pd.Timestamp("2023-01-01")] * n,
+                       "bar_to": [pd.Timestamp("2026-01-01")] * n, "is_open_ended": [False] * n})
+    kinds = ["letter", "meeting", "signing"]
+    ms = pd.DataFrame({"agreement_id": [a for a in ids for _ in kinds],
+                       "kind": kinds * n, "occurred_on": [pd.Timestamp("2024-03-01")] * 3 * n,
+                       "title": ["x"] * 3 * n})
+    return ag, ms
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_timeline_margin_holds_its_row_labels(compact):
+    """The row labels' margin is given at once (Plotly then draws the chart once, not
+    again for automatic margins): wide enough for the longest label at Source Sans'
+    measured 0.54 em per character and the theme's 8 px pad (a margin as before, 10 px,
+    fails), and no wider than a phone's chart (358 px) can spare while its plot keeps
+    half of it; the axis keeps `automargin`, so a wider label than foreseen pushes, not cut."""
+    ag, ms = _timeline_case()
+    fig = leadership.agreement_timeline_chart(ag, ms, None, "en", dt.date(2026, 1, 1),
+                                              compact=compact)
+    longest = max(len(text) for text in fig.layout.yaxis.ticktext)
+    assert longest == 24
+    size = fig.layout.yaxis.tickfont.size
+    assert fig.layout.margin.l >= longest * size * 0.54 + 8
+    assert fig.layout.margin.l == axes.label_room(fig.layout.yaxis.ticktext, size)
+    assert fig.layout.margin.l + fig.layout.margin.r <= 358 / 2
+    assert fig.layout.yaxis.automargin is not False
+
+
+def test_compact_timeline_names_the_stages_only_in_one_row_below():
+    """The Overview's timeline (`compact`): the legend is the stages present, one entry
+    each and no milestone kind (each marker's kind is in its hover), in one plain row
+    below the date ticks; the bottom margin is given and holds it (ticks + one row), and
+    the plot keeps 22 px per row. The Timeline page's chart keeps every entry."""
+    ag, ms = _timeline_case()
+    today = dt.date(2026, 1, 1)
+    fig = leadership.agreement_timeline_chart(ag, ms, None, "en", today, compact=True)
+    named = [tr.name for tr in fig.data if tr.showlegend is not False]
+    assert sorted(named) == ["Drafting", "Exploration", "Signed"]
+    assert all(tr.showlegend is False for tr in fig.data if tr.type == "scatter")
+    assert all("%{fullData.name}" in tr.hovertemplate for tr in fig.data)
+    legend, margin = fig.layout.legend, fig.layout.margin
+    assert (legend.orientation, legend.yanchor, legend.traceorder) == ("h", "top", "normal")
+    plot = fig.layout.height - margin.t - margin.b
+    assert plot == 22 * 15
+    below = -legend.y * plot  # px from the plot's bottom to the legend's top
+    assert below >= 30 and below + 38 <= margin.b  # the ticks above it, one row in it
+    full = leadership.agreement_timeline_chart(ag, ms, None, "en", today)
+    assert sorted(tr.name for tr in full.data) == sorted(
+        ["Drafting", "Exploration", "Signed", "Letter", "Meeting", "Signing"])
+    assert all(tr.showlegend is not False for tr in full.data)
