@@ -477,7 +477,9 @@ def section(r: dict) -> str:
     body = "\n".join([
         f"{store_name}; {r['rounds']} rounds, medians; load average {r['load_before']:.1f} "
         f"before, {r['load_after']:.1f} after (a machine shared with other work: the "
-        "absolute figures are slow, the ratios are the result).",
+        "absolute figures are slow, the ratios are the result). The office's link, "
+        "10 Mbit/s each way and a 40 ms round trip, is a TCP relay every byte crosses "
+        "(`benchmarks/link.py`), not Chromium's network emulation.",
         "",
         "| visit (new browser session unless said) | median ms | worst ms | MB moved |",
         "|---|---|---|---|",
