@@ -378,8 +378,8 @@ def markdown(r: dict) -> str:
             f"{r['participants']:,} participants; per step, that many sessions of the "
             "load client (tests/wsload.py: Streamlit's WebSocket protocol, no browser) "
             f"for {r['seconds']:.0f} s"
-            + (" (the issue asks 300 s: shortened, the machine is shared by five people's "
-               "work)" if r["seconds"] < 300 else "")
+            + (" (the issue asks 300 s: a shorter step, to fit the curve in the time "
+               "measured; `--seconds 300` runs the issue's)" if r["seconds"] < 300 else "")
             + ", going round every page and Explorer tab with "
             f"{r['think_s']} s of think time on average between clicks, every second round "
             "with a kind of program chosen in the filter; meanwhile the command line lands "
