@@ -86,7 +86,7 @@ def measure(root: Path, base: Path, books: list[Path], work: Path) -> dict:
         session = loop.run_until_complete(wsload.Session.open(server.url))
         for _ in range(2):
             round_cost(server, session, loop)
-        out = {"root": str(root), "no_write": round_cost(server, session, loop), "writes": []}
+        out = {"no_write": round_cost(server, session, loop), "writes": []}
         idle_after(server)
         for what in WRITES:
             kind, which = what.split()
