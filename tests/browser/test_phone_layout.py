@@ -4,6 +4,9 @@ values, tick labels, legend) is drawn outside the chart or squeezed below legibi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from browser_util import PAGES, dump, wait_charts, wait_idle
 
@@ -55,20 +58,28 @@ def _problems(chart: dict) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", ["overview", "delegations", "funding", "timeline"])
-def test_charts_fit_a_phone(server, browser, name):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True,
-                                  has_touch=True)
+@contextmanager
+def _drawn(browser, url: str, **context_options) -> Iterator:
+    """A page of a new browser context (`context_options`: its viewport, device) at `url`,
+    every chart drawn; nothing may leave for another host."""
+    context = browser.new_context(**context_options)
     context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:")),
                   lambda route: route.abort())
     page = context.new_page()
     try:
-        page.goto(f"{server}/{PAGES[name]}")
+        page.goto(url)
         wait_idle(page, 120)
         wait_charts(page, 120)
-        charts = page.evaluate(_MEASURE)
+        yield page
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", ["overview", "delegations", "funding", "timeline"])
+def test_charts_fit_a_phone(server, browser, name):
+    with _drawn(browser, f"{server}/{PAGES[name]}", viewport=PHONE, device_scale_factor=1,
+                is_mobile=True, has_touch=True) as page:
+        charts = page.evaluate(_MEASURE)
     assert any(c["cartesian"] for c in charts), name
     found = {f"{name} chart {i}": p for i, c in enumerate(charts) if (p := _problems(c))}
     assert not found, dump(found)
@@ -88,18 +99,9 @@ def test_overview_fits_a_desktop_and_its_timeline_keeps_its_margins(server, brow
     agreements' timeline is drawn in the margins its builder gave it (row labels, date
     ticks and the stages' legend fit them): Plotly did not draw it again for automatic
     margins (issue 22 §1). The phone's width is test_charts_fit_a_phone's."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route(lambda url: not url.startswith(("http://127.0.0.1", "data:", "blob:")),
-                  lambda route: route.abort())
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/")
-        wait_idle(page, 120)
-        wait_charts(page, 120)
+    with _drawn(browser, f"{server}/", viewport={"width": 1400, "height": 1000}) as page:
         charts = page.evaluate(_MEASURE)
         margins = page.evaluate(_TIMELINE_MARGINS)
-    finally:
-        context.close()
     assert len(charts) == 3
     found = {f"overview chart {i}": p for i, c in enumerate(charts) if (p := _problems(c))}
     assert not found, dump(found)
