@@ -138,10 +138,16 @@ def click_download(page: Page, button, timeout: float = 180.0):
     coopdash.web.auth.note_refusal); a click while such a run is still going interrupts
     it, and Streamlit drops the deferred files of an interrupted run's buttons, so a
     second click at once could lose its file (as a person's hurried second click would:
-    a second click then works)."""
+    a second click then works). So it also waits for the run its click started to end
+    (`run_by`'s watch): the next click then finds its button's file (CI once lost one,
+    the server logging "Deferred file … not found", when that run started after the quiet
+    wait had ended)."""
     wait_idle(page, timeout)
+    page.evaluate(_WATCH_RUNS)
     with page.expect_download(timeout=timeout * 1000) as info:
         button.click()
+    page.wait_for_function("() => window.__coopdashRuns > 0", timeout=timeout * 1000)
+    wait_idle(page, timeout)
     return info.value
 
 
