@@ -116,10 +116,14 @@ _WATCH_RUNS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     window.__coopdashWatch?.disconnect();
     window.__coopdashRuns = 0;
-    window.__coopdashWatch = new MutationObserver(() => {
-        if (app.dataset.testScriptState !== "notRunning") window.__coopdashRuns += 1;
+    window.__coopdashWatch = new MutationObserver(records => {
+        // a record of a state other than idle, before or after: a run, even one that
+        // started and ended before this callback (both changes in one task)
+        if (records.some(r => r.oldValue !== "notRunning"
+                              || r.target.dataset.testScriptState !== "notRunning"))
+            window.__coopdashRuns += 1;
     });
-    window.__coopdashWatch.observe(app, {attributes: true,
+    window.__coopdashWatch.observe(app, {attributes: true, attributeOldValue: true,
                                          attributeFilter: ["data-test-script-state"]});
 }"""
 QUIET = 0.3  # seconds the app must stay idle
@@ -141,14 +145,21 @@ def click_download(page: Page, button, timeout: float = 180.0):
     a second click then works). So it also waits for the run its click started to end
     (`run_by`'s watch): the next click then finds its button's file (CI once lost one,
     the server logging "Deferred file … not found", when that run started after the quiet
-    wait had ended)."""
+    wait had ended). A short run can pass unseen (its start and end drawn as one, the
+    state never leaving idle in the page: CI once waited 120 s for it), so the watch for
+    its start is bounded by RUN_SEEN; unseen by then, it has ended."""
     wait_idle(page, timeout)
     page.evaluate(_WATCH_RUNS)
     with page.expect_download(timeout=timeout * 1000) as info:
         button.click()
-    page.wait_for_function("() => window.__coopdashRuns > 0", timeout=timeout * 1000)
+    seen_by = time.monotonic() + min(timeout, RUN_SEEN)
+    while not page.evaluate("() => window.__coopdashRuns > 0") and time.monotonic() < seen_by:
+        time.sleep(0.05)
     wait_idle(page, timeout)
     return info.value
+
+
+RUN_SEEN = 15.0  # seconds within which a download's run is seen to start, if at all
 
 
 def wait_charts(page: Page, timeout: float = 30.0) -> None:
