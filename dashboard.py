@@ -3,7 +3,7 @@
 Registers every page once (st.navigation), draws the shared sidebar (language, display
 currency, filters — kept in the URL), and runs the chosen page; at most `COOPDASH_RUNS`
 runs at once per process (`coopdash.web.admission`), each profiled when `COOPDASH_PROFILE`
-names a folder (`coopdash.web.profiling`).
+names a folder and logged when `COOPDASH_RUN_LOG` names a file (`coopdash.web.profiling`).
 """
 
 import streamlit as st
@@ -54,6 +54,7 @@ def run() -> None:
     st.set_page_config(page_title="coopdash", page_icon=str(assets.ICON), layout="wide")
     ctx = frame.build_context()  # with sign-in, stops at the landing page for anyone without access
     page = st.navigation(_pages(ctx))
+    profiling.note(page=page.url_path or "overview", version=ctx.data_version)
     with st.sidebar:
         auth.sidebar(ctx.person, ctx.lang, ctx.settings)
     views_ui.sidebar(ctx, page.url_path or "overview")
@@ -63,5 +64,6 @@ def run() -> None:
     page.run()
 
 
-with admission.admitted(), profiling.profiled():
+with profiling.logged() as log, admission.admitted(), profiling.profiled():
+    log.admitted()
     run()

@@ -30,7 +30,11 @@ that turns runs' messages into bytes and writes the WebSockets) and memory (RSS 
 process tree, max); the load client's own CPU (it runs on the same cores); the load
 average. `--profile`: every measured script run profiled in the servers
 (`COOPDASH_PROFILE`, coopdash/web/profiling.py) and added up in the work folder
-(profile.txt: the functions by own and by cumulative time).
+(profile.txt: the functions by own and by cumulative time). Every run and warm-up is also
+logged by the servers (`COOPDASH_RUN_LOG`, runs.jsonl in the work folder): per step, the
+time runs waited for a run slot (`COOPDASH_RUNS`) against the time they ran, what they
+spent computing cache misses themselves or finding (or waiting for) cached values, the
+runs that overlapped a warm-up after a write against the others, and the slowest runs.
 
 Not a test: `--doc` writes its result (in docs/benchmarks: capacity.json, or capacity-N.json
 for N processes) and regenerates docs/benchmarks.md; the raw JSON is in the work folder.
@@ -246,10 +250,25 @@ async def drive(urls: list[str], n: int, args, db: Path, books: list[Path],
             "connect_s": [c for p in people for c in p.connect_s]}
 
 
+def run_log(work: Path) -> Path:
+    """The file every server appends a line to per run and per warm-up."""
+    return work / "runs.jsonl"
+
+
+def logged_since(path: Path, offset: int) -> list[dict]:
+    """The run log's records from byte `offset` on."""
+    if not path.exists():
+        return []
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return [json.loads(line) for line in fh.read().decode().splitlines() if line]
+
+
 def step(servers: list[served.Server], urls: list[str], n: int, args, db: Path,
          books: list[Path], work: Path) -> dict:
     """One step of `n` sessions; its figures (the state checks come later, at the end)."""
     keep = work / f"versions-{n}"
+    log_at = run_log(work).stat().st_size if run_log(work).exists() else 0
     logged = [len(s.log_text()) for s in servers]
     load_before, cpu0, wall0 = os.getloadavg(), cpu_seconds(servers), time.monotonic()
     loop0, own0 = loop_seconds(servers), own_seconds()
@@ -282,6 +301,7 @@ def step(servers: list[served.Server], urls: list[str], n: int, args, db: Path,
             "samples": got["samples"], "browser": got["browser"],
             "seen": [(at - shift, v) for at, v in versions.seen], "keep": keep,
             "versions_missed": versions.missed,
+            "logged": logged_since(run_log(work), log_at),
             "tracebacks": sum(s.log_text()[at:].count("Traceback")
                               for s, at in zip(servers, logged, strict=True))}
 
@@ -301,6 +321,47 @@ def as_loads(samples: list[Sample]) -> list[soak.Load]:
             for s in samples if s.headline is not None]
 
 
+def _overlaps(run: dict, warms: list[dict]) -> bool:
+    end = run["at"] + run["queued_s"] + run["ran_s"]
+    return any(w["pid"] == run["pid"] and w["at"] < end and run["at"] < w["at"] + w["ran_s"]
+               for w in warms)
+
+
+def _group(runs: list[dict]) -> dict:
+    """Server-side times of a group of runs: waiting for a slot, running, and in the
+    cache boundary (computing misses / finding values or waiting for another's)."""
+    ran = sum(r["ran_s"] for r in runs)
+    return {"runs": len(runs),
+            "p95_s": pct([r["queued_s"] + r["ran_s"] for r in runs], 0.95),
+            "queued_p50_s": pct([r["queued_s"] for r in runs], 0.5),
+            "queued_p95_s": pct([r["queued_s"] for r in runs], 0.95),
+            "ran_p95_s": pct([r["ran_s"] for r in runs], 0.95),
+            "computed_share": round(sum(r["computed_s"] for r in runs) / max(ran, 1e-9), 2),
+            "cache_share": round(sum(r["cache_s"] for r in runs) / max(ran, 1e-9), 2),
+            "cpu_share": round(sum(r["cpu_s"] for r in runs) / max(ran, 1e-9), 2)}
+
+
+def where_waited(logged: list[dict]) -> dict:
+    """The servers' run log of a step (`COOPDASH_RUN_LOG`) summed up: every run, those
+    that overlapped a warm-up after a write on their process and the others, the
+    warm-ups, and the slowest runs."""
+    runs = [r for r in logged if r["kind"] == "run"]
+    warms = [r for r in logged if r["kind"] == "warm"]
+    during = [r for r in runs if _overlaps(r, warms)]
+    slowest = sorted(runs, key=lambda r: -(r["queued_s"] + r["ran_s"]))[:8]
+    parts = sorted({k for w in warms for k in w["parts"]})
+    return {
+        "all": _group(runs), "during_warmup": _group(during),
+        "otherwise": _group([r for r in runs if not _overlaps(r, warms)]),
+        "warmups": len(warms), "warmup_p50_s": pct([w["ran_s"] for w in warms], 0.5),
+        "warmup_worst_s": round(max((w["ran_s"] for w in warms), default=0), 2),
+        "warmup_parts_s": {k: round(statistics.mean(w["parts"].get(k, 0) for w in warms), 2)
+                           for k in parts},
+        "slowest": [{k: r[k] for k in ("page", "queued_s", "ran_s", "cpu_s", "cache_s",
+                                       "computed_s", "misses")} | {
+                     "during_warmup": _overlaps(r, warms)} for r in slowest]}
+
+
 def judge(raw: dict) -> dict:
     """A step's raw record turned into its figures (percentiles, errors, states)."""
     samples: list[Sample] = raw["samples"]
@@ -316,7 +377,9 @@ def judge(raw: dict) -> dict:
         per_page[page] = {"runs": len(got), "p50_s": pct(got, 0.5), "p95_s": pct(got, 0.95)}
     writes = raw["writes"]
     return {
-        **{k: v for k, v in raw.items() if k not in ("samples", "browser", "seen", "keep")},
+        **{k: v for k, v in raw.items()
+           if k not in ("samples", "browser", "seen", "keep", "logged")},
+        "server": where_waited(raw["logged"]),
         "writes": [{k: v for k, v in w.items() if k != "out" or w["rc"]} for w in writes],
         "runs": len(samples), "p50_s": pct(times, 0.5), "p95_s": pct(times, 0.95),
         "cpu_s_per_run": round(raw["cpu_cores"] * raw["wall_s"] / max(1, len(samples)), 2),
@@ -413,7 +476,29 @@ def markdown(r: dict) -> str:
             f"{p} {v['p95_s']}" for p, v in sorted(
                 s["per_page"].items(), key=lambda kv: -(kv[1]["p95_s"] or 0))[:3])
         for s in r["steps"])]
+    waited = [waits(s) for s in r["steps"] if s.get("server")]
+    if waited:
+        slow += ["", "Where the runs' time went in the servers (their run log, "
+                 "`COOPDASH_RUN_LOG`), per step: " + "; ".join(waited)]
     return head + "\n".join(table + slow)
+
+
+def waits(s: dict) -> str:
+    """A step's server-side times, in a sentence."""
+    w, every = s["server"], s["server"]["all"]
+
+    def group(g: dict) -> str:
+        return f"{g['runs']} runs p95 {g['p95_s']} s"
+
+    return (f"{s['sessions']}: {group(every)} (waiting for a run slot p50 / p95 "
+            f"{every['queued_p50_s']} / {every['queued_p95_s']} s, running p95 "
+            f"{every['ran_p95_s']} s; of the running time, computing cache misses "
+            f"{every['computed_share']:.0%}, finding cached values or waiting for another's "
+            f"computation {every['cache_share']:.0%}, the run thread's CPU "
+            f"{every['cpu_share']:.0%}); overlapping a warm-up after a write "
+            f"{group(w['during_warmup'])}, the others {group(w['otherwise'])}; "
+            f"{w['warmups']} warm-ups, p50 / worst {w['warmup_p50_s']} / "
+            f"{w['warmup_worst_s']} s")
 
 
 def write_doc(r: dict) -> None:
@@ -502,7 +587,9 @@ def serve(args, db: Path, work: Path, stack: contextlib.ExitStack
     """The server processes (stopped when `stack` closes) and the URLs the load client's
     sessions use: each process's own, or with `--nginx` the shipped nginx in front of them
     (TLS, HTTP/2, the sticky upstream; the processes under its base path)."""
-    extra = {"COOPDASH_PROFILE": str(work / "profile")} if args.profile else {}
+    extra = {"COOPDASH_RUN_LOG": str(run_log(work))}
+    if args.profile:
+        extra["COOPDASH_PROFILE"] = str(work / "profile")
     base = nginx_util.BASE_PATH if args.nginx else ""
     servers = []
     for i in range(args.processes):

@@ -29,6 +29,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_UNDO_KEEP       | 10                       | record writes that stay undoable (disk)   |
 | COOPDASH_PROFILE         | (unset: no profile)      | a folder: each dashboard run's cProfile   |
 | COOPDASH_RUNS            | 4                        | runs a server process computes at once    |
+| COOPDASH_RUN_LOG         | (unset: no log)          | a file: a line per dashboard run/warm-up  |
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ class Settings:
     undo_keep: int = 10
     profile_dir: str = ""  # COOPDASH_PROFILE: where each run's profile goes ("": none)
     runs: int = 4  # COOPDASH_RUNS: script runs a server process computes at once (0: any)
+    run_log: str = ""  # COOPDASH_RUN_LOG: a file each run's timings are appended to ("": none)
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -196,6 +198,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         undo_keep=_int(env, "COOPDASH_UNDO_KEEP", 10, 1),
         profile_dir=env.get("COOPDASH_PROFILE", "").strip(),
         runs=_int(env, "COOPDASH_RUNS", 4),
+        run_log=env.get("COOPDASH_RUN_LOG", "").strip(),
     )
 
 

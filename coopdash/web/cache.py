@@ -46,7 +46,7 @@ import streamlit as st
 
 from coopdash import settings as settings_mod
 from coopdash.store import query
-from coopdash.web import recipes, storage
+from coopdash.web import profiling, recipes, storage
 from coopdash.web.context import Context
 
 RECENT = 96  # calls of each kind noted for the warm-up, between two writes
@@ -91,6 +91,7 @@ TTL, ENTRIES = _cache_settings()
 @st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
 def _digests(db_path: str, version: int) -> dict[str, str]:
     """Each table of `version` of the store -> a digest of its content (once per version)."""
+    profiling.missed()
     return query.table_digests(storage.connection(version=version))
 
 
@@ -112,15 +113,17 @@ def cached(db_path: str, data: str, name: str, params_json: str, _version: int
     """The result of query `name` (parameters as `params_key`) on what it reads (`data`:
     `data_key`), computed on `_version` of the store (not part of the key)."""
     del data  # the cache key only
+    profiling.missed()
     return query.run(storage.connection(version=_version), name, params_from_key(params_json))
 
 
 def result(db_path: str, version: int, name: str, params_json: str) -> pd.DataFrame:
     """Query `name`'s result on `version` of the store (cached), known to `view` by where
     it came from."""
-    data = data_key(db_path, version, name)
-    df = cached(db_path=db_path, data=data, name=name, params_json=params_json,
-                _version=version)
+    with profiling.cache_call():
+        data = data_key(db_path, version, name)
+        df = cached(db_path=db_path, data=data, name=name, params_json=params_json,
+                    _version=version)
     remember(df, (db_path, data, name, params_json))
     return df
 
@@ -283,6 +286,7 @@ def drawn(fig: Any) -> Any:
 def _view(name: str, key: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict
           ) -> Any:
     del name, key  # the cache key only
+    profiling.missed()
     return drawn(_build(*_args, **_kwargs))
 
 
@@ -295,7 +299,8 @@ def view(build: Callable[..., Any], *args: Any, _record: bool = True, **kwargs: 
     page may change its copy freely.
     """
     key = _digest(args, dict(sorted(kwargs.items())))
-    out = _view(name=_name(build), key=key, _build=build, _args=args, _kwargs=kwargs)
+    with profiling.cache_call():
+        out = _view(name=_name(build), key=key, _build=build, _args=args, _kwargs=kwargs)
     if _record:  # for the warm-up after the next write
         _note_view(build, args, kwargs)
     return _shared(out)
@@ -336,6 +341,7 @@ COMPUTED_ENTRIES = max(1, ENTRIES // 4)
 def _computed(db: str, data: str, name: str, key: str, _build: Callable[..., Any],
               _ctx: Context, _args: tuple, _kwargs: dict) -> Any:
     del db, data, name, key  # the cache key only
+    profiling.missed()
     return _build(_ctx, *_args, **_kwargs)
 
 
@@ -350,12 +356,13 @@ def computed(build: Callable[..., Any], ctx: Context, *args: Any, _record: bool 
     any page, with the new version."""
     key = _digest(ctx.params(), ctx.lang, args, dict(sorted(kwargs.items())))
     db = str(ctx.settings.db_path)
-    data = f"version {ctx.data_version}"
-    if _reads:  # the version's digests looked up once for all the queries named
-        digests = _digests(db_path=db, version=ctx.data_version)
-        data = "reads " + " ".join(_data_key(digests, q) for q in _reads)
-    out = _computed(db=db, data=data, name=_name(build), key=key, _build=build, _ctx=ctx,
-                    _args=args, _kwargs=kwargs)
+    with profiling.cache_call():
+        data = f"version {ctx.data_version}"
+        if _reads:  # the version's digests looked up once for all the queries named
+            digests = _digests(db_path=db, version=ctx.data_version)
+            data = "reads " + " ".join(_data_key(digests, q) for q in _reads)
+        out = _computed(db=db, data=data, name=_name(build), key=key, _build=build,
+                        _ctx=ctx, _args=args, _kwargs=kwargs)
     if _record:  # for the warm-up after the next write
         _note(_asked_computed, (_name(build), key), (build, ctx, args, kwargs, _reads))
     return _shared(out)

@@ -16,7 +16,7 @@ from coopdash.contract import CODES
 from coopdash.figures.filters import NONE, Filters
 from coopdash.i18n import code_label, t
 from coopdash.settings import DISPLAY_CURRENCIES, LANGS, Settings
-from coopdash.web import cache, params
+from coopdash.web import cache, params, profiling
 from coopdash.web.context import Context
 from coopdash.web.places import country_name, province_names
 
@@ -137,14 +137,17 @@ def choices(db_path: str, version: int, lang: str
     """Widget key -> (options, option -> label) of every sidebar filter, and the program
     years under `years`: read from `version` of the store and labelled once per content of
     what `filter_options` reads and language, not on every rerun nor after every write."""
-    return _choices(db_path=db_path, data=cache.data_key(db_path, version, "filter_options"),
-                    lang=lang, _version=version)
+    with profiling.cache_call():
+        return _choices(db_path=db_path,
+                        data=cache.data_key(db_path, version, "filter_options"), lang=lang,
+                        _version=version)
 
 
 @st.cache_resource(ttl=cache.TTL, max_entries=16, show_spinner=False)
 def _choices(db_path: str, data: str, lang: str, _version: int
              ) -> dict[str, tuple[list[str], dict[str, str]]]:
     del data  # the cache key only
+    profiling.missed()
     version = _version
     settings = settings_mod.get()
     ctx0 = Context(settings, "en", "IDR", Filters(), version, settings.today(),

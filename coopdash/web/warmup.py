@@ -50,7 +50,7 @@ def _watch(db_path: str, ref: weakref.ref, seen: int) -> None:
         del reader
         if version != seen:
             seen = version
-            with profiling.profiled("warm"):
+            with profiling.logged_warm(version), profiling.profiled("warm"):
                 warm(db_path, version)
         time.sleep(1.0)
 
@@ -61,15 +61,19 @@ def warm(db_path: str, version: int) -> int:
     are taken: the next warm-up replays only what is asked from now on); how many
     queries ran."""
     queries, views, computed = cache.take_asked()
-    for name, key in reversed(queries):  # the most recent first
-        cache.result(db_path, version, name, key)
-    for lang in LANGS:
-        sidebar.choices(db_path, version, lang)
-    for build, args, kwargs in reversed(views):
-        _warm_view(db_path, version, build, args, kwargs)
-    for build, ctx, args, kwargs, reads in reversed(computed):
-        if str(ctx.settings.db_path) == db_path:
-            cache.computed_on(version, build, ctx, args, kwargs, reads)
+    with profiling.part("queries"):
+        for name, key in reversed(queries):  # the most recent first
+            cache.result(db_path, version, name, key)
+    with profiling.part("sidebar"):
+        for lang in LANGS:
+            sidebar.choices(db_path, version, lang)
+    with profiling.part("views"):
+        for build, args, kwargs in reversed(views):
+            _warm_view(db_path, version, build, args, kwargs)
+    with profiling.part("computed"):
+        for build, ctx, args, kwargs, reads in reversed(computed):
+            if str(ctx.settings.db_path) == db_path:
+                cache.computed_on(version, build, ctx, args, kwargs, reads)
     return len(queries)
 
 

@@ -3,8 +3,12 @@ the folder it names, nothing written without it. Real AppTest of the dashboard."
 
 from __future__ import annotations
 
+import json
+import os
 import pstats
 import shutil
+
+from coopdash import store
 
 
 def test_every_run_is_profiled_into_the_folder_named(app, sample_store, tmp_path,
@@ -30,3 +34,38 @@ def test_nothing_is_profiled_by_default(app, sample_store, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     app(db).run()
     assert not list(tmp_path.rglob("*.prof"))
+
+
+def test_every_run_is_logged_with_its_wait_and_its_cache_work(app, sample_store, tmp_path,
+                                                              monkeypatch):
+    """`COOPDASH_RUN_LOG`: one line per run, the page and version it showed, its time
+    waiting for a slot and running; the first run computes what it shows (misses), the
+    rerun finds it (no miss)."""
+    db = tmp_path / "store.duckdb"
+    shutil.copy(sample_store, db)
+    log = tmp_path / "runs.jsonl"
+    monkeypatch.setenv("COOPDASH_RUN_LOG", str(log))
+    at = app(db)
+    at.run()
+    at.run()
+    assert not at.exception
+    first, second = [json.loads(line) for line in log.read_text().splitlines()]
+    version = store.Reader(db).version()
+    for record in (first, second):
+        assert (record["kind"], record["page"], record["version"]) == ("run", "overview",
+                                                                       version)
+        assert record["pid"] == os.getpid()
+        assert 0 <= record["queued_s"] < record["ran_s"]
+        assert record["cache_s"] + record["computed_s"] <= record["ran_s"]
+    assert first["misses"] > 0 and first["computed_s"] > 0
+    assert second["misses"] == 0 and second["computed_s"] == 0 and second["cache_s"] > 0
+    assert second["at"] > first["at"]
+
+
+def test_nothing_is_logged_by_default(app, sample_store, tmp_path, monkeypatch):
+    db = tmp_path / "store.duckdb"
+    shutil.copy(sample_store, db)
+    monkeypatch.delenv("COOPDASH_RUN_LOG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    app(db).run()
+    assert not [p for p in tmp_path.rglob("*") if p.suffix in (".jsonl", ".log")]
