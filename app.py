@@ -5,7 +5,8 @@ The dashboard itself is `dashboard.py`; this entry wraps Streamlit's server (`st
 with `coopdash.web.routes.PageRoutes`, so every URL either opens a page or says why
 (`/overview`, `/explorer/participants`, `/data/upload`), and with
 `coopdash.web.compress.KeptCompression`, so Streamlit's scripts travel compressed (each
-compressed once and kept), and with `coopdash.web.preload.PreloadPlotly`, so the page asks
+compressed once and kept; brotli 11 computed in the background and kept on disk, in
+COOPDASH_STATIC_CACHE), and with `coopdash.web.preload.PreloadPlotly`, so the page asks
 for the Plotly chunk at once. `streamlit run dashboard.py` still works, without any of them.
 """
 
@@ -14,8 +15,9 @@ from pathlib import Path
 from starlette.middleware import Middleware
 from streamlit.starlette import App
 
+from coopdash import settings
 from coopdash.figures.explorer import TAB_NAMES
-from coopdash.web.compress import KeptCompression
+from coopdash.web.compress import Best, KeptCompression
 from coopdash.web.preload import PreloadPlotly
 from coopdash.web.routes import PageMap, PageRoutes
 
@@ -24,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 PAGES = PageMap.from_folder(HERE / "pages", default="overview",
                             subviews={"explorer": ("tab", TAB_NAMES)})
 
-app = App("dashboard.py", middleware=[Middleware(PageRoutes, pages=PAGES),
-                                     Middleware(PreloadPlotly),
-                                     Middleware(KeptCompression)])
+MIDDLEWARE = [Middleware(PageRoutes, pages=PAGES), Middleware(PreloadPlotly),
+              Middleware(KeptCompression, best=Best(settings.load().compressed_dir))]
+
+app = App("dashboard.py", middleware=MIDDLEWARE)

@@ -10,14 +10,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from starlette.middleware import Middleware
 from streamlit.starlette import App
 
-from app import HERE, PAGES
+from app import HERE, MIDDLEWARE
 from coopdash.web import layout, sidebar
-from coopdash.web.compress import KeptCompression
-from coopdash.web.preload import PreloadPlotly
-from coopdash.web.routes import PageRoutes
 
 LEAVE_OUT = os.environ["COOPDASH_BENCH_LEAVE_OUT"]
 _chart = layout.chart
@@ -33,6 +29,4 @@ else:
     layout.chart = _chart_unless_left_out
 
 # app.py's app, at an absolute path (Streamlit resolves a relative one from this file)
-app = App(str(HERE / "dashboard.py"), middleware=[Middleware(PageRoutes, pages=PAGES),
-                                                 Middleware(PreloadPlotly),
-                                                 Middleware(KeptCompression)])
+app = App(str(HERE / "dashboard.py"), middleware=MIDDLEWARE)

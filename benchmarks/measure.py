@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
+STATIC_CACHE = ROOT / "bench-work" / "compressed"
 TODAY = dt.date(2026, 11, 28)  # the fixed "today" of every measurement
 SEED = 7
 HOME = "ID"
@@ -63,10 +64,12 @@ def peak_rss_mb() -> float:
 
 
 def bench_env(db: Path | str) -> dict[str, str]:
-    """The settings every measurement runs with (fixed today, English, keeper)."""
+    """The settings every measurement runs with (fixed today, English, keeper; Streamlit's
+    scripts in brotli 11 kept in one folder for every run, as a deployment keeps them)."""
     return {"COOPDASH_DB": str(db), "COOPDASH_FIRST_RUN": "none",
             "COOPDASH_TODAY": TODAY.isoformat(), "COOPDASH_LANG": "en",
-            "COOPDASH_ROLE": "keeper", "COOPDASH_ACTOR": "bench"}
+            "COOPDASH_ROLE": "keeper", "COOPDASH_ACTOR": "bench",
+            "COOPDASH_STATIC_CACHE": str(STATIC_CACHE)}
 
 
 # --- 1. stores from the demo generator ------------------------------------------------------

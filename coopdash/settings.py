@@ -30,6 +30,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_PROFILE         | (unset: no profile)      | a folder: each dashboard run's cProfile   |
 | COOPDASH_RUNS            | 4                        | runs a server process computes at once    |
 | COOPDASH_RUN_LOG         | (unset: no log)          | a file: a line per dashboard run/warm-up  |
+| COOPDASH_STATIC_CACHE    | <store's folder>/compressed | scripts in brotli 11 (app.py)      |
 """
 
 from __future__ import annotations
@@ -155,6 +156,13 @@ class Settings:
     profile_dir: str = ""  # COOPDASH_PROFILE: where each run's profile goes ("": none)
     runs: int = 4  # COOPDASH_RUNS: script runs a server process computes at once (0: any)
     run_log: str = ""  # COOPDASH_RUN_LOG: a file each run's timings are appended to ("": none)
+    # COOPDASH_STATIC_CACHE: Streamlit's scripts compressed at brotli 11, computed once
+    # (coopdash.web.compress.Best); None: beside the store, in `compressed/`
+    static_cache: Path | None = None
+
+    @property
+    def compressed_dir(self) -> Path:
+        return self.static_cache or self.db_path.parent / "compressed"
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -199,7 +207,12 @@ def load(env: dict[str, str] | None = None) -> Settings:
         profile_dir=env.get("COOPDASH_PROFILE", "").strip(),
         runs=_int(env, "COOPDASH_RUNS", 4),
         run_log=env.get("COOPDASH_RUN_LOG", "").strip(),
+        static_cache=_folder(env.get("COOPDASH_STATIC_CACHE", "").strip()),
     )
+
+
+def _folder(value: str) -> Path | None:
+    return (Path(value) if Path(value).is_absolute() else Path.cwd() / value) if value else None
 
 
 def _default_role(text: str) -> str | None:

@@ -295,7 +295,9 @@ def start_server(db: Path, env_extra: dict[str, str] | None = None, *,
     port = port or _free_port()
     # a file, not a pipe: a chatty server never blocks on it; kept in test-output/servers/
     log_path = browser_util.server_log_file(f"streamlit-{port}")
+    # brotli 11 of Streamlit's scripts made once for every server of the run (app.py)
     env = {**os.environ, "COOPDASH_DB": str(db), "COOPDASH_FIRST_RUN": "none",
+           "COOPDASH_STATIC_CACHE": str(ROOT / "test-output" / "compressed"),
            **(env_extra or {})}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(

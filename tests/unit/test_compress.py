@@ -8,6 +8,7 @@ import asyncio
 import concurrent.futures
 import gzip
 import re
+import time
 import urllib.request
 from pathlib import Path
 
@@ -189,3 +190,91 @@ def test_a_browser_gone_mid_file_leaves_nothing_kept(tmp_path):
     assert first == []
     assert second[0]["status"] == 200
     assert gzip.decompress(second[1]["body"]) == script.read_bytes()
+
+
+def _immutable_file(body: bytes, asked: list[str]):
+    """Streamlit's answer for one of its scripts (as its static handler gives it)."""
+    async def app(scope, receive, send):
+        asked.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"application/javascript"),
+            (b"cache-control", b"public, immutable, max-age=31536000"),
+            (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+    return app
+
+
+def _ask(middleware, encoding: str) -> tuple[dict, bytes]:
+    """One GET of a script through `middleware`, in a loop of its own (see above)."""
+    async def ask():
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/static/js/StreamlitMarkdown.x.js",
+                 "headers": [(b"accept-encoding", encoding.encode())]}
+        await middleware(scope, None, send)
+        return dict(sent[0]["headers"]), sent[1]["body"]
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, ask()).result()
+
+
+def _markdown_chunk() -> bytes:
+    found = sorted((STATIC / "static" / "js").glob("StreamlitMarkdown.*.js"))
+    assert len(found) == 1, found
+    return found[0].read_bytes()
+
+
+def test_brotli_11_replaces_the_first_answer_and_is_found_again_on_disk(tmp_path,
+                                                                         monkeypatch):
+    """With a `Best` folder: the first browser gets brotli 9 at once; brotli 11 (fewer
+    bytes, the same script) is made in the background and answers the next browsers; a
+    server started later over the same folder answers brotli 11 from the start without
+    compressing the script again (gzip is made as before)."""
+    from coopdash.web import compress
+
+    body, asked = _markdown_chunk(), []
+    folder = tmp_path / "compressed"
+    middleware = compress.KeptCompression(_immutable_file(body, asked),
+                                          best=compress.Best(folder))
+    headers, first = _ask(middleware, "br")
+    assert first == brotli.compress(body, quality=9)
+    deadline = time.monotonic() + 120
+    while middleware.kept[("/static/js/StreamlitMarkdown.x.js", "br")].body == first:
+        assert time.monotonic() < deadline, "brotli 11 was not made in 120 s"
+        time.sleep(0.05)
+    headers, best = _ask(middleware, "br")
+    assert best == brotli.compress(body, quality=11)
+    assert brotli.decompress(best) == body
+    assert len(best) < len(first) * 0.95
+    assert headers[b"content-length"] == str(len(best)).encode()
+    assert headers[b"content-encoding"] == b"br"
+    assert len(asked) == 1  # Streamlit asked once, the second answer came from memory
+    [kept] = list(folder.iterdir())
+    assert kept.read_bytes() == best and folder.stat().st_mode & 0o777 == 0o700
+
+    compressed = []
+    real = compress.compress
+    monkeypatch.setattr(compress, "compress",
+                        lambda data, encoding: compressed.append(encoding) or real(data, encoding))
+    later = compress.KeptCompression(_immutable_file(body, []), best=compress.Best(folder))
+    assert _ask(later, "br")[1] == best
+    assert gzip.decompress(_ask(later, "gzip")[1]) == body
+    assert compressed == ["gzip"]
+
+
+def test_a_kept_file_that_is_not_the_script_is_not_sent(tmp_path, caplog):
+    """A file in the folder under the script's name that does not decode to the script
+    (written by something else): the browser gets the script compressed anew (brotli 9),
+    and the log says which file was refused."""
+    from coopdash.web import compress
+
+    body = _markdown_chunk()
+    best = compress.Best(tmp_path)
+    best.path(body).write_bytes(brotli.compress(b"alert('not the script')"))
+    middleware = compress.KeptCompression(_immutable_file(body, []), best=best)
+    with caplog.at_level("WARNING", logger="coopdash.web.compress"):
+        assert _ask(middleware, "br")[1] == brotli.compress(body, quality=9)
+    assert str(best.path(body)) in caplog.text
