@@ -33,8 +33,8 @@ BASELINE = ("import sys\nfrom lxml import etree\nn = 0\n"
             "print(n)\n")
 
 
-CHILD = ("import sys\nfrom coopdash.workbook import reading\n"
-         "s = reading.run_child(sys.argv[1])[2]\n"
+CHILD = ("import sys\nfrom coopdash.workbook import handover\n"
+         "s = handover.run_child(sys.argv[1])[2]\n"
          "print(s['status'], s['seconds'], s['peak_mb'])\n")
 
 

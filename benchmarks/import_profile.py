@@ -39,7 +39,8 @@ PHASES: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # wall s, CPU 
 
 # (module, attribute path, phase name): wrapped if present, so the script survives refactors
 _WRAP = [
-    ("coopdash.workbook.reading", "run_child", "read: sandboxed child (parse, hand over)"),
+    ("coopdash.workbook.handover", "Started.result",
+     "read: sandboxed child (parse, hand over)"),
     ("coopdash.workbook.reading", "frame_of", "read: Arrow -> frames"),
     ("coopdash.workbook.mojibake", "check", "text encoding (mojibake search)"),
     ("coopdash.workbook.validate", "clean_table", "cell checks (before the lock)"),

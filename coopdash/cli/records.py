@@ -38,7 +38,17 @@ def _failed():
 def cmd_import(args) -> int:
     """One write: a new version of the store, published whole (or nothing on a refusal).
     The file is read and checked before the write lock (a long parse keeps no other
-    writer waiting); then it waits for another writer at most COOPDASH_WRITE_WAIT s."""
+    writer waiting); then it waits for another writer at most COOPDASH_WRITE_WAIT s.
+    The reading child is started first: it parses while this process imports the
+    importer (pandas, numpy, pyarrow: about half a second)."""
+    from coopdash.workbook import handover
+
+    options = {"recipient": args.recipient, "repair_text": args.repair_text}
+    with handover.start(args.path, options) as child:
+        return _import(args, options, child)
+
+
+def _import(args, options: dict, child) -> int:
     from coopdash.workbook import importer
 
     path = Path(args.db)
@@ -46,8 +56,8 @@ def cmd_import(args) -> int:
         result = importer.import_file(
             path, args.path, replace=args.replace, actor=settings.get().actor,
             lang=args.lang, progress=bar, allow_empty=tuple(args.allow_empty or ()),
-            before_write=lambda losses: _say_losses(losses, args.lang),
-            options={"recipient": args.recipient, "repair_text": args.repair_text})
+            before_write=lambda losses: _say_losses(losses, args.lang), options=options,
+            child=child)
     except store.WriterBusyError as exc:  # another writer held it longer than we wait
         say(exc.message(args.lang), err=True)
         return 2

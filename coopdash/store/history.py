@@ -23,14 +23,17 @@ store's lock by `undo` itself, whoever calls it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 import coopdash.store.query as query
 import coopdash.store.records as records
 import coopdash.store.snapshots as snapshots
 from coopdash.store.base import StoreError
+
+if TYPE_CHECKING:  # pandas is imported where a frame is read: `python -m coopdash import`
+    import pandas as pd  # starts its reading child before it (coopdash.cli.records)
 
 ALL = 1_000_000_000  # `limit` for every write
 
@@ -71,6 +74,8 @@ def with_undoable(df: pd.DataFrame, path: Path | str) -> pd.DataFrame:
 
 
 def _why_not(row, kept: set[int]) -> str | None:
+    import pandas as pd
+
     if row.what in records.NO_RECORD_WRITES:
         return "no_record"
     if pd.notna(row.undone_by):
@@ -87,6 +92,8 @@ def why_not_text(row, lang: str, keep: int) -> str:
 
 
 def _int_or_none(value) -> int | None:
+    import pandas as pd
+
     return None if pd.isna(value) else int(value)
 
 
@@ -145,5 +152,7 @@ def counts_text(tables) -> str:
 
 def text(value) -> str:
     """A cell as printed: missing values as `—`."""
+    import pandas as pd
+
     return "—" if value is None or value is pd.NA or (
         isinstance(value, float) and pd.isna(value)) else str(value)

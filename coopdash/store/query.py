@@ -23,13 +23,15 @@ import re
 import threading
 import weakref
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from coopdash.settings import QUERIES_DIR
+
+if TYPE_CHECKING:  # DuckDB imports them with the first frame or reader it makes; the
+    import pandas as pd  # command line's import starts its reading child before them
+    import pyarrow as pa
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _MACRO = re.compile(r"create\s+or\s+replace\s+temp\s+macro\s+([a-z_][a-z0-9_]*)", re.I)

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from coopdash import access
 from coopdash.store import query
 from coopdash.store.base import transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def role_of(con: duckdb.DuckDBPyConnection, email: str) -> str | None:

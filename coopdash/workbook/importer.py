@@ -40,7 +40,7 @@ import pandas as pd
 from coopdash import settings, store
 from coopdash.contract import LABELS, TABLE_ORDER, TABLES, key_columns
 from coopdash.i18n import t
-from coopdash.workbook import mojibake, reading, replacing
+from coopdash.workbook import handover, mojibake, reading, replacing
 from coopdash.workbook.validate import (
     CheckedFile,
     Issue,
@@ -136,15 +136,17 @@ class Prepared:
 
 
 def prepare(path: Path | str, *, file_name: str | None = None, lang: str = "id",
-            progress: Progress = None, options: dict | None = None) -> Prepared:
+            progress: Progress = None, options: dict | None = None,
+            child: handover.Started | None = None) -> Prepared:
     """Read the workbook, CSV folder, zip or IATI file at `path` (in the reading child) and
     check every cell on its own; needs no store. Raises ValidationFailed when nothing
     could be read. `options`: the reader's (`recipient` for an IATI file), and
     `repair_text`: apply the repairs of mis-encoded text (`mojibake`) before the checks,
-    each listed in the notes, instead of refusing those cells."""
-    started = time.perf_counter()
+    each listed in the notes, instead of refusing those cells. `child`: the reading child
+    already started on `path` with these `options` (`handover.start`), else one is."""
+    started = time.perf_counter() if child is None else child.started
     _report(progress, 0.0, t("store.import.reading", lang))
-    book = reading.read_workbook(path, file_name, options)
+    book = reading.read_workbook(path, file_name, options, child)
     issues = Issues()
     for issue in book.issues:
         issues.add(issue)
@@ -188,14 +190,16 @@ def import_file(db_path: Path | str, path: Path | str, *, replace: bool = False,
                 actor: str | None = None, lang: str = "id", progress: Progress = None,
                 allow_empty: tuple[str, ...] = (),
                 before_write: Callable[[dict[str, int]], None] | None = None,
-                file_name: str | None = None, options: dict | None = None) -> ImportResult:
+                file_name: str | None = None, options: dict | None = None,
+                child: handover.Started | None = None) -> ImportResult:
     """Import the file at `path` into the store at `db_path` as one published write
     (created when there is none). Reading and cell checks happen before the write lock;
     raises ValidationFailed (nothing written, the lock never taken for a file refused on
-    its own cells) or `store.WriterBusyError`. `options`: the reader's."""
+    its own cells) or `store.WriterBusyError`. `options`: the reader's; `child`: the
+    reading child already started on `path` with them (`prepare`)."""
     db_path = Path(db_path)
     prepared = prepare(path, file_name=file_name, lang=lang, progress=progress,
-                       options=options)
+                       options=options, child=child)
     name = file_name or Path(path).name
     refuse_iati_replace(prepared.notes, replace, name)
     try:

@@ -5,14 +5,14 @@ above which a block gets its own mapping rises to the size of each large block f
 later blocks are carved from arenas that keep their address space once freed: the 1M
 folder's child reserved 853-1,133 MB for about 500 MB resident and was refused "over the
 memory limit" (1,024 MB) in some runs, not others. The child now runs with that
-threshold fixed (`reading._CHILD_ALLOCATOR`).
+threshold fixed (`handover.CHILD_ALLOCATOR`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from coopdash.workbook import reading
+from coopdash.workbook import handover
 
 HEADER = ("participant_id,delegation_id,full_name,position,organisation,region_code,"
           "gender,role,status\n")
@@ -38,8 +38,8 @@ def test_the_childs_address_space_grows_with_what_it_holds(tmp_path):
     peak address space grows by at most 60 MB more than its peak resident memory does.
     Measured at load 16-31 before the fix: 92-149 MB more (address space +180-237 MB,
     resident +88-95 MB); after: 23-36 MB more (+100-120 MB, +77-84 MB)."""
-    small = reading.run_child(_folder(tmp_path / "small", 10))[2]
-    big = reading.run_child(_folder(tmp_path / "big", 200_000))[2]
+    small = handover.run_child(_folder(tmp_path / "small", 10))[2]
+    big = handover.run_child(_folder(tmp_path / "big", 200_000))[2]
     assert small["status"] == big["status"] == "ok"
     reserved = big["address_mb"] - small["address_mb"]
     used = big["peak_mb"] - small["peak_mb"]
