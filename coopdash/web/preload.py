@@ -1,14 +1,19 @@
-"""The Plotly chunk asked for at once: an ASGI middleware (`app.py` installs it) that adds
-`<link rel="modulepreload">` for Streamlit's Plotly chunk to the HTML page.
+"""The scripts a first visit needs, asked for at once: an ASGI middleware (`app.py`
+installs it) that adds `<link rel="modulepreload">` for them to the HTML page.
 
-Streamlit's page names only its entry bundle; the Plotly chunk (4.7 MB, 1.2 MB in brotli)
-is asked for when the first chart's message arrives over the WebSocket, after the script
-has run up to it. Every coopdash page draws a chart, so the page asks for the chunk (and
-the few modules it imports that the page does not name already) while the script still
-runs: on a slow link the transfer then overlaps the server's work instead of following it.
-The list is read once from the installed wheel (the chunk's static `import … from "./x.js"`
-closure); the links are relative like Streamlit's own (`./static/js/…`), so they hold at
-any `server.baseUrlPath`.
+Streamlit's page names only its entry bundle (and what that imports); every element's
+script is asked for when the element's message arrives over the WebSocket, after the
+script has run up to it, and what that script imports is discovered only then: round
+trips one after another once the run is under way. The Plotly chunk (4.7 MB, 1.06 MB in
+brotli) is the largest: every coopdash page draws a chart. The others are the elements
+every leadership page shows, the sidebar's filters and the headline figures
+(`FIRST_VISIT`: the scripts a first visit of the Overview was seen to ask for,
+tests/browser/test_nginx.py checks that it asks for no other). The page asks for all of
+them (and the modules they import that the page does not name already) while the
+script still runs: on a slow link the transfer then overlaps the server's work instead
+of following it. The list is read once from the installed wheel (each chunk's static
+`import … from "./x.js"` closure); the links are relative like Streamlit's own
+(`./static/js/…`), so they hold at any `server.baseUrlPath`.
 """
 
 from __future__ import annotations
@@ -29,22 +34,29 @@ _IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
 _NAMED = re.compile(r'(?:href|src)="\./static/js/([\w.-]+\.js)"')
 
 
-def modules_to_preload(static: Path, chunk_glob: str = "PlotlyChart.*.js") -> list[str]:
-    """The chunk and every module it imports statically (recursively) that the page in
-    `static/index.html` does not name already, chunk first. Empty without the chunk."""
+# Streamlit's chunks (the name before the hash) a first visit of the Overview asks for,
+# the Plotly chunk first: the chart, the sidebar's filters (selectbox, multiselect,
+# slider, buttons), the headline figures, the theme
+FIRST_VISIT = ("PlotlyChart", "Selectbox", "Multiselect", "Slider", "Button", "ButtonGroup",
+               "Metric", "CustomTheme", "loadVegaEmbed")
+
+
+def modules_to_preload(static: Path, chunks: tuple[str, ...] = FIRST_VISIT) -> list[str]:
+    """The `chunks` and every module they import statically (recursively) that the page
+    in `static/index.html` does not name already, in the order of `chunks` (each chunk
+    before what it imports). A chunk the wheel does not ship (exactly one file
+    `<name>.<hash>.js`) is left out."""
     js = static / "static" / "js"
-    found = sorted(js.glob(chunk_glob))
-    if len(found) != 1:
-        return []
     named = set(_NAMED.findall((static / "index.html").read_text(encoding="utf-8")))
     seen: list[str] = []
-    todo = [found[0].name]
+    todo = [found[0].name for found in (sorted(js.glob(f"{chunk}.*.js")) for chunk in chunks)
+            if len(found) == 1]
     while todo:
         name = todo.pop(0)
         if name in seen:
             continue
         seen.append(name)
-        todo.extend(_IMPORT.findall((js / name).read_text(encoding="utf-8")))
+        todo[:0] = _IMPORT.findall((js / name).read_text(encoding="utf-8"))
     return [name for name in seen if name not in named]
 
 

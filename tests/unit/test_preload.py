@@ -67,3 +67,20 @@ def test_the_chunk_and_what_it_imports_beyond_the_page(tmp_path):
     assert with_links(b"no head", links(names)) == b"no head"
     (js / "PlotlyChart.x9.js").unlink()
     assert modules_to_preload(tmp_path) == []
+
+
+def test_every_first_visit_chunk_in_the_order_asked_each_before_its_imports(tmp_path):
+    """Several chunks: in the order given, each followed by what it imports that came not
+    before; a module two chunks import, once; a chunk the wheel does not ship, left out."""
+    js = tmp_path / "static" / "js"
+    js.mkdir(parents=True)
+    (tmp_path / "index.html").write_text('<head><script src="./static/js/index.a1.js">'
+                                         "</script></head>")
+    files = {"PlotlyChart.p1.js": 'import"./shared.s1.js"', "shared.s1.js": "",
+             "Selectbox.q2.js": 'import"./shared.s1.js";import"./menu.m3.js"',
+             "menu.m3.js": 'import"./index.a1.js"', "Metric.r4.js": "", "index.a1.js": ""}
+    for name, text in files.items():
+        (js / name).write_text(text)
+    names = modules_to_preload(tmp_path, ("PlotlyChart", "Selectbox", "Slider", "Metric"))
+    assert names == ["PlotlyChart.p1.js", "shared.s1.js", "Selectbox.q2.js", "menu.m3.js",
+                     "Metric.r4.js"]
