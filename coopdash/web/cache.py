@@ -140,16 +140,19 @@ def run(name: str, ctx: Context, **extra: Any) -> pd.DataFrame:
 
 # --- what the warm-up replays ------------------------------------------------------------
 
-# what sessions asked for since the warm-up last took it (since the last write)
-_asked_queries: dict[tuple[str, str], None] = {}  # (query, parameters)
-_asked_views: dict[str, tuple[Callable[..., Any], tuple, dict]] = {}  # recipes
-_asked_computed: dict[tuple[str, str], tuple[Callable[..., Any], Context, tuple, dict,
-                                             tuple[str, ...]]] = {}
+# what sessions asked for since the warm-up last took it (since the last write): key ->
+# (what to replay, how many times it was asked), the most recently asked last
+_asked_queries: dict[tuple[str, str], tuple[None, int]] = {}  # (query, parameters)
+_asked_views: dict[str, tuple[tuple[Callable[..., Any], tuple, dict], int]] = {}  # recipes
+_asked_computed: dict[tuple[str, str], tuple[tuple[Callable[..., Any], Context, tuple, dict,
+                                                   tuple[str, ...]], int]] = {}
 _asked_lock = threading.Lock()
+KINDS = ("queries", "views", "computed")
 
 
 class Asked(NamedTuple):
-    """What sessions asked for, the most recent last."""
+    """What sessions asked for, the most asked last (among as often asked, the most
+    recent last)."""
 
     queries: list[tuple[str, str]]  # (name, parameters as `params_key`)
     views: list[tuple[Callable[..., Any], tuple, dict]]  # recipes: `coopdash.web.recipes`
@@ -157,17 +160,38 @@ class Asked(NamedTuple):
     # build, ctx, args, kw, the queries it reads (`computed`'s `_reads`)
 
 
+class Note(NamedTuple):
+    """One call asked for: what `take_notes` hands the warm-up, and `give_back` takes."""
+
+    kind: str  # one of KINDS
+    key: Any
+    value: Any  # what Asked lists for it
+    count: int  # times asked
+
+
+def _notes() -> dict[str, dict]:
+    return {"queries": _asked_queries, "views": _asked_views, "computed": _asked_computed}
+
+
 def _note(notes: dict, key: Any, value: Any) -> None:
     with _asked_lock:
-        notes.pop(key, None)
-        notes[key] = value
+        _, count = notes.pop(key, (None, 0))
+        notes[key] = (value, count + 1)
         while len(notes) > RECENT:
             del notes[next(iter(notes))]
 
 
+def _ordered(kind: str, notes: dict) -> list[Note]:
+    """The notes of one kind, the most asked last (a stable sort: among as often asked,
+    the most recent last)."""
+    return sorted((Note(kind, k, v, n) for k, (v, n) in notes.items()),
+                  key=lambda note: note.count)
+
+
 def _asked_now() -> Asked:  # under `_asked_lock`
-    return Asked(list(_asked_queries), list(_asked_views.values()),
-                 list(_asked_computed.values()))
+    got = {kind: _ordered(kind, notes) for kind, notes in _notes().items()}
+    return Asked([n.key for n in got["queries"]], [n.value for n in got["views"]],
+                 [n.value for n in got["computed"]])
 
 
 def asked() -> Asked:
@@ -181,9 +205,33 @@ def take_asked() -> Asked:
     write takes it, so the next warm-up replays only what is asked from now on."""
     with _asked_lock:
         got = _asked_now()
-        for notes in (_asked_queries, _asked_views, _asked_computed):
+        for notes in _notes().values():
             notes.clear()
         return got
+
+
+def take_notes() -> list[Note]:
+    """`take_asked` as the warm-up replays it: every note, the queries first, then the
+    views, then the computed results, each kind the most asked first."""
+    with _asked_lock:
+        got = [n for kind, notes in _notes().items() for n in reversed(_ordered(kind, notes))]
+        for notes in _notes().values():
+            notes.clear()
+        return got
+
+
+def give_back(left: list[Note]) -> None:
+    """Notes a warm-up took and did not replay (a newer version was published meanwhile):
+    asked again, as if before anything asked since, with their counts; the next warm-up
+    replays them on the newer version."""
+    with _asked_lock:
+        for kind, notes in _notes().items():
+            back = {n.key: (n.value, n.count) for n in reversed(left) if n.kind == kind}
+            for key, (value, count) in list(notes.items()):
+                old = back.pop(key, (None, 0))
+                back[key] = (value, count + old[1])
+            notes.clear()
+            notes.update(list(back.items())[-RECENT:])
 
 
 # --- view models: what pages build from query results -----------------------------------------

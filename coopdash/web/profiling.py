@@ -74,6 +74,7 @@ class Tally:
     page: str = ""
     version: int | None = None
     parts: dict[str, float] = field(default_factory=dict)  # a warm-up's parts (s)
+    left: int = 0  # calls a warm-up left to the next one (a newer version published)
     pid: int = field(default_factory=os.getpid)
     _depth: int = 0
 
@@ -132,8 +133,9 @@ def _append(path: str, tally: Tally) -> None:
         fh.write(json.dumps(record) + "\n")
 
 
-def note(page: str | None = None, version: int | None = None) -> None:
-    """What this logged run shows: its page, the store version it reads."""
+def note(page: str | None = None, version: int | None = None, left: int = 0) -> None:
+    """What this logged run shows: its page, the store version it reads (a warm-up: what
+    it left to the next one)."""
     tally = _tally()
     if tally is None:
         return
@@ -141,6 +143,7 @@ def note(page: str | None = None, version: int | None = None) -> None:
         tally.page = page
     if version is not None:
         tally.version = version
+    tally.left += left
 
 
 @contextmanager

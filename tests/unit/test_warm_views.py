@@ -295,3 +295,46 @@ def test_the_caches_keep_a_round_of_filters(shared):
 
     assert round_of_pages() == len(contexts) * (45 + 13)
     assert round_of_pages() == 0
+
+
+def _change_funding(db: str) -> int:
+    with store.writing(db, actor="pytest", what="edit") as con:
+        con.execute("update funding set funder = coalesce(funder, '') || '+'")
+    return store.current(db)[0]
+
+
+def test_the_warm_up_replays_what_was_asked_most_first(shared):
+    """The English view asked three times, then the Indonesian one once (the most recent):
+    after a write the warm-up builds the English one first (the order was the most recent
+    first)."""
+    v1 = store.current(shared)[0]
+    for lang in ("en", "en", "en", "id"):
+        cache.view(lines_chart, cache.run("funding_by_source", _ctx(v1)), lang)
+    assert [lang for _, lang in BUILT] == ["en", "id"]
+    warmup.warm(shared, _change_funding(shared))
+    assert [lang for _, lang in BUILT[2:]] == ["en", "id"]
+
+
+def test_a_warm_up_stops_when_a_newer_version_is_published(shared):
+    """Two writes land before the warm-up of the first gets going: it replays nothing on
+    that version (sessions read the newer one), and leaves what was asked to the next
+    warm-up, which builds both views on the newest version. Stopped after one call, it
+    leaves the rest the same way."""
+    v1 = store.current(shared)[0]
+    for lang in ("en", "id"):
+        cache.view(lines_chart, cache.run("funding_by_source", _ctx(v1)), lang)
+    v2 = _change_funding(shared)
+    v3 = _change_funding(shared)
+    assert warmup.warm(shared, v2, current=lambda: v3) == 0
+    assert len(BUILT) == 2  # nothing built on v2
+    assert len(cache.asked().views) == 2 and cache.asked().queries
+    warmup.warm(shared, v3, current=lambda: v3)
+    assert sorted(BUILT[2:]) == [(_lines_in_store(shared), "en"),
+                                 (_lines_in_store(shared), "id")]
+    assert not cache.asked().views
+    for lang in ("en", "id"):  # asked on v3; then a write, and one call replayed on v4
+        cache.view(lines_chart, cache.run("funding_by_source", _ctx(v3)), lang)
+    v4, v5 = _change_funding(shared), None
+    seen = iter([v4])
+    assert warmup.warm(shared, v4, current=lambda: next(seen, v5)) == 1  # the query
+    assert len(BUILT) == 4 and len(cache.asked().views) == 2
