@@ -21,12 +21,14 @@ build reads (`_reads=`: the explorer's page and count read their tab's query alo
 weekly review `weekly.QUERIES`), by
 the content those queries read, like their results.
 
-Every call a session makes is noted (the most recent `RECENT` of each kind) until the
-next write: the warm-up after it (`coopdash.web.warmup`) takes the notes and computes those
-calls again on the new version before anyone asks; nothing asked only before an earlier
-write, and nothing the warm-up itself computed, is warmed again. Two runs (or a run and
-the warm-up) asking for the same missing key at once compute it once: Streamlit's cache
-holds one lock per key while the value is computed, and the others wait for it.
+Every call a session makes is noted (the most recent `RECENT` of each kind, with how often
+it was asked) until the next write: the warm-up after it (`coopdash.web.warmup`) takes the
+notes and computes those calls again on the new version before anyone asks, the most asked
+first; nothing asked only before an earlier write, and nothing the warm-up itself computed,
+is warmed again, except what a warm-up overtaken by a newer write gave back (`give_back`).
+Two runs (or a run and the warm-up) asking for the same missing key at once compute it
+once: Streamlit's cache holds one lock per key while the value is computed, and the others
+wait for it.
 """
 
 from __future__ import annotations
