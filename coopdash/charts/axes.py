@@ -15,7 +15,9 @@ shows the ticks that fall in the zoomed range.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import unicodedata
 from collections.abc import Iterable
 
 import pandas as pd
@@ -24,17 +26,42 @@ from coopdash.i18n import fmt_money, fmt_month, number_symbols
 
 _STEPS = (1, 2, 2.5, 5, 10)
 
-# Streamlit's chart font (Source Sans) is about 0.54 em wide per character of a label
-# (measured in Chromium: the Overview's 26-character row labels at 10 px, 140 px)
-EM_PER_CHAR = 0.6
-TICK_ROOM = 14  # the theme's margin.pad (8 px), the tick mark and a little air
+# what a y axis's tick labels need beside their width: 19-21 px (measured in Chromium, 10
+# and 12 px text: the theme's 8 px margin.pad, the labels' offset and the pad Plotly adds
+# to a push, the smallest margin up to 12 px), and a pixel of air
+TICK_ROOM = 22
+
+# Source Sans' advance widths (the regular weight Streamlit's charts draw), in thousandths
+# of an em: the printable ASCII characters from space to `~`, then a few more, measured
+# in Chromium in the served dashboard (canvas `measureText`, the font Plotly draws with)
+_ASCII_WIDTHS = (
+    200, 289, 426, 497, 497, 824, 609, 249, 303, 303, 418, 497, 249, 311, 249, 350, 497, 497,
+    497, 497, 497, 497, 497, 497, 497, 497, 249, 249, 497, 497, 497, 425, 847, 543, 588, 571,
+    615, 527, 494, 617, 652, 263, 479, 579, 486, 727, 647, 664, 566, 664, 569, 534, 536, 645,
+    515, 786, 513, 476, 539, 303, 350, 303, 497, 500, 542, 504, 553, 456, 555, 496, 292, 504,
+    544, 246, 247, 495, 255, 829, 547, 542, 555, 555, 347, 419, 338, 544, 467, 719, 446, 467,
+    425, 303, 241, 303, 497)
+_WIDTHS = {**dict(zip(map(chr, range(32, 127)), _ASCII_WIDTHS, strict=True)),
+           "—": 800, "…": 948, "·": 249, "\u00a0": 200, "–": 480}
+
+
+@functools.cache
+def _em(char: str) -> int:
+    """`char`'s width in thousandths of an em: measured, else its base letter's (`é` as
+    `e`), else a whole em (wider than any letter of the Latin script)."""
+    return _WIDTHS.get(char) or _WIDTHS.get(unicodedata.normalize("NFKD", char)[:1], 1000)
+
+
+def text_px(text: str, size: float) -> float:
+    """The width in pixels of `text` drawn in the charts' font at `size` px (a `<br>`
+    starts a new line: the widest line)."""
+    return max(size * sum(map(_em, line)) / 1000 for line in text.split("<br>"))
 
 
 def label_room(texts: Iterable[str], size: float) -> int:
-    """Pixels that hold the longest of `texts` at font `size` (px) beside an axis: a
+    """Pixels that hold the widest of `texts` at font `size` (px) beside an axis: a
     margin given at once, so Plotly need not draw the chart again to make room."""
-    longest = max((len(text) for text in texts), default=0)
-    return math.ceil(longest * size * EM_PER_CHAR) + TICK_ROOM
+    return math.ceil(max((text_px(text, size) for text in texts), default=0)) + TICK_ROOM
 
 
 _PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}

@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from coopdash.charts.axes import EM_PER_CHAR, date_axis, label_room, localised, money_axis
+from coopdash.charts.axes import date_axis, label_room, localised, money_axis, text_px
 from coopdash.i18n import code_label, fmt_date, fmt_int, fmt_money, fmt_month, fmt_number, t
 
 # Fixed colours, so a code has the same colour on every chart and in the meeting pack.
@@ -136,9 +136,34 @@ def reciprocity_chart(df: pd.DataFrame, lang: str, measure: str = "n_seats") -> 
                            text=_ints(rows[measure], lang),
                            customdata=[[direction, v] for v in x],
                            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>"))
-    return _built(traces, lang, barmode="group",
-                  xaxis={"type": "category", "categoryorder": "array", "categoryarray": order},
+    top = max(df[measure].max() if len(df) else 0, 0)
+    margin = {**_LAYOUT["margin"], "l": label_room([fmt_int(top * 1.05, lang)], _TICK_PX)
+              + _AXIS_TITLE_PX}
+    two_lines = [label.replace(" ", "<br>", 1) for label in order]
+    below = _BELOW_PLOT_PX + _LINE_PX * any("<br>" in label for label in two_lines)
+    return _built(traces, lang, barmode="group", height=_RECIPROCITY_PX, margin=margin,
+                  legend=_legend_below(_RECIPROCITY_PX, margin, below),
+                  xaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
+                         "tickmode": "array", "tickvals": order, "ticktext": two_lines},
                   yaxis={"title": {"text": t(f"lead.col.{measure[2:]}", lang)}})
+
+
+# Margins given at once, sized from what sits in them (`axes.label_room`), so that Plotly
+# draws a chart once instead of again for automatic margins (issue 22 §1); every axis
+# keeps `automargin`: a label wider than foreseen (a phone's rotated ticks, a legend that
+# wraps) pushes its margin, never is cut.
+_TICK_PX = 12  # the theme's tick labels (font size)
+_LINE_PX = 16  # one more line of 12 px tick labels
+_AXIS_TITLE_PX = 34  # a y axis title beside its tick labels: standoff, 14 px text (33 measured)
+_RECIPROCITY_PX = 450  # the reciprocity chart's height (Streamlit's default for a chart)
+
+
+def _legend_below(height: int, margin: dict, ticks_px: int) -> dict[str, Any]:
+    """A legend on one row below the x axis's tick labels (`ticks_px` high), in a bottom
+    margin given at once (`margin["b"]` set) for a chart `height` px high."""
+    margin["b"] = ticks_px + _LEGEND_ROW_PX
+    plot = height - margin["t"] - margin["b"]
+    return {"orientation": "h", "y": -ticks_px / plot, "yanchor": "top", "x": 0}
 
 
 def delegation_sizes_chart(df: pd.DataFrame, lang: str) -> go.Figure:
@@ -251,10 +276,34 @@ def funding_mix_chart(df: pd.DataFrame, lang: str, currency: str) -> go.Figure:
                        for v, u in zip(amounts, rows["n_unconverted"], strict=True)])
     grid = side_by_side(t("lead.common.by_lines", lang),
                         t("lead.common.amount", lang, currency=currency))
-    grid["xaxis2"].update(money_axis(amounts, currency, lang))
+    ticks = money_axis(amounts, currency, lang)
+    margin = {**_LAYOUT["margin"], "l": label_room(labels, _TICK_PX), "b": _BELOW_PLOT_PX}
+    top = max((v for v in amounts if v is not None), default=0.0) * _BAR_ROOM
+    if top:  # the money plot in the Overview's column
+        plot_px = 0.47 * (_HALF_PX - margin["l"] - margin["r"])
+        ticks["range"] = [0, _room_for_last_tick(ticks, top, plot_px)]
+    grid["xaxis2"].update(ticks)
     grid["yaxis2"]["showticklabels"] = False
-    return _built([lines, money], lang, **grid, showlegend=False,
+    return _built([lines, money], lang, **grid, showlegend=False, margin=margin,
                   height=max(260, 40 * len(df) + 100))
+
+
+_HALF_PX = 462  # a chart in half a desktop's page (the Overview's columns at 1400 px)
+_BAR_ROOM = 1.05  # a value axis reaches 5 % beyond the longest bar (as Plotly's autorange)
+
+
+def _room_for_last_tick(axis: dict, top: float, plot_px: float) -> float:
+    """The end of a value `axis` (explicit ticks) that reaches `top` across `plot_px`,
+    moved out so that the last tick's label ends inside the plot: a label beyond it
+    would push the right margin (by the label's overflow and Plotly's pad, up to 12 px:
+    a second draw). A narrower plot (a phone's) still pushes, never cuts."""
+    shown = [(v, text) for v, text in zip(axis["tickvals"], axis["ticktext"], strict=True)
+             if 0 < v <= top]
+    if not shown:
+        return top
+    value, text = shown[-1]
+    half = text_px(text, _TICK_PX) / 2 + 1
+    return max(top, value / (1 - half / plot_px)) if half < plot_px else top
 
 
 def side_by_side(left: str, right: str) -> dict[str, Any]:
@@ -385,7 +434,7 @@ def agreement_timeline_chart(agreements: pd.DataFrame, milestones: pd.DataFrame,
 
 _ROW_LABEL_PX = 10  # the timeline's row labels (font size)
 _LEGEND_ROW_PX = 40  # a legend row at the theme's 12 px font, with its padding
-_BELOW_PLOT_PX = 34  # the date ticks below the plot: 12 px text, the theme's pad, ticks
+_BELOW_PLOT_PX = 38  # tick labels below the plot: 12 px text, the theme's pad (measured 37)
 _LEGEND_ROW_WIDTH = 880  # px for one row of legend entries (a desktop's chart)
 
 
@@ -400,7 +449,7 @@ def _compact_legend(traces: list[dict], n_rows: int, margin: dict) -> dict[str, 
         tr.pop("legendgroup", None)  # one plain row, not a column per group
         if tr["type"] == "scatter":
             tr["showlegend"] = False
-    width = sum(len(tr["name"]) * 12 * EM_PER_CHAR + 40 for tr in stages)
+    width = sum(text_px(tr["name"], 12) + 40 for tr in stages)
     margin["b"] = _BELOW_PLOT_PX + _LEGEND_ROW_PX * max(1, math.ceil(width / _LEGEND_ROW_WIDTH))
     plot = max(160, 22 * n_rows)
     return {"height": plot + margin["t"] + margin["b"],

@@ -276,6 +276,71 @@ def _timeline_case(n: int = 15) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ag, ms
 
 
+# Measured in Chromium on the served Overview (Plotly's own tick labels, `getBBox`): the
+# width in px of texts at 12 px, and how far beyond their text the margins reach that
+# Plotly's automatic margins end with (tick labels beside a y axis, a y axis title, a row
+# of x tick labels below the plot)
+CHROMIUM = {"150": 17.93, "Other": 29.50, "Self-funded": 58.38, "Co-funded": 53.05,
+            "Partner funds": 67.92, "APBD — regional budget": 121.20,
+            "APBN — national budget": 122.17, "standoff": 20.5, "title": 33, "below": 37}
+
+
+def test_text_px_is_the_width_chromium_draws():
+    """The charts' margins are sized from their texts' widths in Source Sans, within a
+    pixel of Chromium's (a character count at a fixed em per character was 20-30 px off
+    a 22-character label)."""
+    for text, px in CHROMIUM.items():
+        if text not in ("standoff", "title", "below"):
+            assert axes.text_px(text, 12) == pytest.approx(px, abs=1), text
+    assert axes.text_px("demo-ag-0012 · Memorand…", 10) == pytest.approx(121.67, abs=1)
+    assert axes.text_px("Tanpa<br>tanggal", 12) == axes.text_px("tanggal", 12)
+    assert axes.text_px("é", 12) == axes.text_px("e", 12) and axes.text_px("東", 12) == 12
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_reciprocity_margins_hold_their_texts(lang):
+    """The reciprocity chart (Overview, Delegations) gets its margins at once, so Plotly
+    draws it once: the left one holds the widest count tick and the axis title, the
+    bottom one the year ticks, "no date" on two lines (so that it does not tilt every
+    tick at a desktop's width) and the legend's row below them. Automatic margins stay
+    on (a phone's tilted ticks push, never are cut)."""
+    df = pd.DataFrame({"year": [2019, 2020, None, 2020], "direction": ["outbound"] * 3
+                       + ["inbound"], "n_seats": [150, 186, 60, 100], "n_people": [1] * 4})
+    fig = leadership.reciprocity_chart(df, lang)
+    margin, legend = fig.layout.margin, fig.layout.legend
+    assert margin.l >= CHROMIUM["150"] + CHROMIUM["standoff"] + CHROMIUM["title"]
+    assert list(fig.layout.xaxis.ticktext)[-1] == {"id": "Tanpa<br>tanggal",
+                                                   "en": "No<br>date"}[lang]
+    assert list(fig.layout.xaxis.tickvals) == list(fig.layout.xaxis.categoryarray)
+    plot = fig.layout.height - margin.t - margin.b
+    below = -legend.y * plot  # px from the plot's bottom to the legend's top
+    assert below >= CHROMIUM["below"] + 12 and below + 38 <= margin.b
+    assert (legend.orientation, legend.yanchor) == ("h", "top")
+    assert fig.layout.xaxis.automargin is not False and fig.layout.yaxis.automargin is not False
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_funding_mix_margins_hold_their_texts(lang):
+    """The funding mix (Overview, Funding) gets its margins at once: the sources' names
+    on the left, the ticks below; the money axis reaches far enough that its last tick's
+    label ends inside the plot in the Overview's half of a desktop page."""
+    df = pd.DataFrame({"source": ["apbn", "apbd", "partner"], "n_lines": [110, 84, 80],
+                       "n_converted": [110, 84, 80], "n_unconverted": [0, 0, 0],
+                       "n_no_amount": [0, 0, 0], "amount_display": [32.4e9, 23e9, 18.7e9]})
+    fig = leadership.funding_mix_chart(df, lang, "IDR")
+    margin = fig.layout.margin
+    widest = {"id": "APBN — anggaran negara", "en": "APBN — national budget"}[lang]
+    assert widest in fig.data[0].y
+    assert margin.l >= axes.text_px(widest, 12) + CHROMIUM["standoff"]
+    assert margin.b >= CHROMIUM["below"]
+    start, end = fig.layout.xaxis2.range
+    assert start == 0 and end >= 32.4e9 * 1.05  # the longest bar, and Plotly's 5 %
+    plot = 0.47 * (462 - margin.l - margin.r)  # the money plot in the Overview's column
+    # the last tick (30 billion) ends inside the plot, not in the margin (10 px)
+    label = axes.text_px(fig.layout.xaxis2.ticktext[3], 12)
+    assert 30e9 / end * plot + label / 2 <= plot
+
+
 @pytest.mark.parametrize("compact", [False, True])
 def test_timeline_margin_holds_its_row_labels(compact):
     """The row labels' margin is given at once (Plotly then draws the chart once, not
@@ -289,7 +354,8 @@ def test_timeline_margin_holds_its_row_labels(compact):
     longest = max(len(text) for text in fig.layout.yaxis.ticktext)
     assert longest == 24
     size = fig.layout.yaxis.tickfont.size
-    assert fig.layout.margin.l >= longest * size * 0.54 + 8
+    assert size == 10  # Chromium drew 'demo-ag-0012 · Memorand…' 121.7 px wide at 10 px
+    assert fig.layout.margin.l >= 121.7 + CHROMIUM["standoff"]
     assert fig.layout.margin.l == axes.label_room(fig.layout.yaxis.ticktext, size)
     assert fig.layout.margin.l + fig.layout.margin.r <= 358 / 2
     assert fig.layout.yaxis.automargin is not False
