@@ -100,32 +100,45 @@ def wait_idle(page: Page, timeout: float = 30.0) -> None:
 
 
 def run_by(page: Page, action, timeout: float = 60.0) -> None:
-    """Do `action` (an edit in a grid, a pick), which starts a run of the page, and wait
-    until that run has started and the app is idle again. The app is idle first (an
-    action during a run joins it: no new start to see); the start is noted by an observer
-    of the app's script state set before the action, so a run that starts late (under
-    load) is waited for and a short one is not missed."""
+    """Do `action` (an edit in a grid, a pick, a download's click), which starts a run of
+    the page, and wait until the app has answered it and is idle again. The app is idle
+    first (an action during a run joins it: no new start to see). The answer is seen in
+    the messages the app's WebSocket receives (`watch_messages`), not in the page's script
+    state: a short run's start and end can be drawn as one (on a loaded machine, the
+    browser drawing late), the state never leaving idle in the page (CI once waited 120 s
+    for such a run); a run that starts late is waited for all the same."""
     wait_idle(page, timeout)
-    page.evaluate(_WATCH_RUNS)
+    before = _messages(page)
     action()
-    page.wait_for_function("() => window.__coopdashRuns > 0", timeout=timeout * 1000)
+    page.wait_for_function("n => window.__coopdashMessages > n", arg=before,
+                           timeout=timeout * 1000)
     wait_idle(page, timeout)
 
 
-_WATCH_RUNS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__coopdashWatch?.disconnect();
-    window.__coopdashRuns = 0;
-    window.__coopdashWatch = new MutationObserver(records => {
-        // a record of a state other than idle, before or after: a run, even one that
-        // started and ended before this callback (both changes in one task)
-        if (records.some(r => r.oldValue !== "notRunning"
-                              || r.target.dataset.testScriptState !== "notRunning"))
-            window.__coopdashRuns += 1;
-    });
-    window.__coopdashWatch.observe(app, {attributes: true, attributeOldValue: true,
-                                         attributeFilter: ["data-test-script-state"]});
-}"""
+def watch_messages(context) -> None:
+    """Count the messages every page of `context` receives from the app (its WebSocket),
+    for `run_by`: set before the pages open."""
+    context.add_init_script(_COUNT_MESSAGES)
+
+
+def _messages(page: Page) -> int:
+    got = page.evaluate("() => window.__coopdashMessages")
+    if got is None:
+        raise RuntimeError("the page's context does not count the app's messages: "
+                           "browser_util.watch_messages(context) before it opens pages")
+    return got
+
+
+_COUNT_MESSAGES = """(() => {
+    const Native = window.WebSocket;
+    window.__coopdashMessages = 0;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener("message", () => { window.__coopdashMessages += 1; });
+        }
+    };
+})();"""
 QUIET = 0.3  # seconds the app must stay idle
 _RUNNING = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -142,24 +155,12 @@ def click_download(page: Page, button, timeout: float = 180.0):
     coopdash.web.auth.note_refusal); a click while such a run is still going interrupts
     it, and Streamlit drops the deferred files of an interrupted run's buttons, so a
     second click at once could lose its file (as a person's hurried second click would:
-    a second click then works). So it also waits for the run its click started to end
-    (`run_by`'s watch): the next click then finds its button's file (CI once lost one,
-    the server logging "Deferred file … not found", when that run started after the quiet
-    wait had ended). A short run can pass unseen (its start and end drawn as one, the
-    state never leaving idle in the page: CI once waited 120 s for it), so the watch for
-    its start is bounded by RUN_SEEN; unseen by then, it has ended."""
-    wait_idle(page, timeout)
-    page.evaluate(_WATCH_RUNS)
+    a second click then works). So the click is a `run_by` action: the next click finds
+    its button's file (CI once lost one, the server logging "Deferred file … not found",
+    when that run started after the quiet wait had ended)."""
     with page.expect_download(timeout=timeout * 1000) as info:
-        button.click()
-    seen_by = time.monotonic() + min(timeout, RUN_SEEN)
-    while not page.evaluate("() => window.__coopdashRuns > 0") and time.monotonic() < seen_by:
-        time.sleep(0.05)
-    wait_idle(page, timeout)
+        run_by(page, button.click, timeout)
     return info.value
-
-
-RUN_SEEN = 15.0  # seconds within which a download's run is seen to start, if at all
 
 
 def wait_charts(page: Page, timeout: float = 30.0) -> None:

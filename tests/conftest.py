@@ -416,6 +416,7 @@ def page(browser):
     context.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost",
                                                   "file:", "data:", "blob:")),
                   lambda route: route.abort())
+    browser_util.watch_messages(context)
     pg = context.new_page()
     yield pg
     context.close()

@@ -12,7 +12,7 @@ import shutil
 import time
 
 import pytest
-from browser_util import exceptions, run_by, wait_idle
+from browser_util import exceptions, run_by, wait_idle, watch_messages
 from conftest import OUTPUT, start_server
 from playwright.sync_api import expect
 
@@ -124,8 +124,10 @@ def test_two_keepers_edit_the_same_record(served, browser):
     """Both open the editor on the same rows; the first saves; the second's save is
     refused, names who changed the record, keeps the typing, and writes nothing."""
     url, db = served
-    first, second = (browser.new_context(viewport={"width": 1400, "height": 1800}).new_page()
-                     for _ in range(2))
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1800}) for _ in "12"]
+    for context in contexts:
+        watch_messages(context)
+    first, second = (context.new_page() for context in contexts)
     _open_editor(first, url)
     _open_editor(second, url)
     _type_in_cell(first, TITLE, "First keeper's title")

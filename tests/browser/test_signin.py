@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_util import click_download, log_of, wait_idle, wait_logged
+from browser_util import click_download, log_of, wait_idle, wait_logged, watch_messages
 from oidc_util import ADMIN, CHANGED, LEAVER, sign_in, sign_out, signin_dashboard
 from playwright.sync_api import expect
 
@@ -38,6 +38,7 @@ def _context(browser, state: dict | None = None):
     context = browser.new_context(viewport={"width": 1400, "height": 1800},
                                   accept_downloads=True, storage_state=state)
     context.route(lambda url: not url.startswith(OUTSIDE), lambda route: route.abort())
+    watch_messages(context)
     context.set_default_timeout(120_000)  # two cores: a cold page can take a while
     context.set_default_navigation_timeout(120_000)
     return context
