@@ -31,6 +31,7 @@ May import: nothing of coopdash (the foundation).
 | COOPDASH_RUNS            | 4                        | runs a server process computes at once    |
 | COOPDASH_RUN_LOG         | (unset: no log)          | a file: a line per dashboard run/warm-up  |
 | COOPDASH_STATIC_CACHE    | <store's folder>/compressed | scripts in brotli 11 (app.py)      |
+| COOPDASH_QUERY_THREADS   | 1                        | DuckDB threads of the dashboard's queries |
 """
 
 from __future__ import annotations
@@ -159,6 +160,7 @@ class Settings:
     # COOPDASH_STATIC_CACHE: Streamlit's scripts compressed at brotli 11, computed once
     # (coopdash.web.compress.Best); None: beside the store, in `compressed/`
     static_cache: Path | None = None
+    query_threads: int = 1  # COOPDASH_QUERY_THREADS: DuckDB threads of the reader (0: a core each)
 
     @property
     def compressed_dir(self) -> Path:
@@ -208,6 +210,7 @@ def load(env: dict[str, str] | None = None) -> Settings:
         runs=_int(env, "COOPDASH_RUNS", 4),
         run_log=env.get("COOPDASH_RUN_LOG", "").strip(),
         static_cache=_folder(env.get("COOPDASH_STATIC_CACHE", "").strip()),
+        query_threads=_int(env, "COOPDASH_QUERY_THREADS", 1),
     )
 
 

@@ -144,11 +144,16 @@ class Reader:
     """A process's reader of one store (the dashboard holds one): `version()` is one
     `stat`; `connection(v)` is the open read-only connection to version v (the current
     one if None), opened when first asked for. The newest `keep` versions stay open, so a
-    page that started on a version finishes on it while the next one is published."""
+    page that started on a version finishes on it while the next one is published.
+    `threads`: the DuckDB threads each of its connections computes a query with (the
+    setting COOPDASH_QUERY_THREADS; 0 leaves DuckDB's own, one per core): a dashboard's
+    queries are small and many sessions run at once, so one thread each spends less CPU
+    than two (docs/architecture.md, "DuckDB threads")."""
 
-    def __init__(self, path: Path | str, keep: int = 3) -> None:
+    def __init__(self, path: Path | str, keep: int = 3, threads: int = 0) -> None:
         self.path = Path(path)
         self.keep = keep
+        self.threads = threads
         self._open: dict[int, duckdb.DuckDBPyConnection] = {}
         self._lock = threading.Lock()
 
@@ -177,6 +182,8 @@ class Reader:
             if got in self._open:
                 con.close()
                 return self._open[got]
+            if self.threads:  # the database's setting: every cursor of this connection
+                con.execute(f"set threads = {int(self.threads)}")
             self._open[got] = con
             for old in sorted(self._open)[:-self.keep]:
                 del self._open[old]  # DuckDB closes it when its last cursor goes

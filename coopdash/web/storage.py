@@ -26,9 +26,9 @@ _LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
-def _reader(db_path: str, first_run: str) -> store.Reader:
+def _reader(db_path: str, first_run: str, threads: int) -> store.Reader:
     bootstrap.ensure(Path(db_path), first_run)
-    return store.Reader(db_path)
+    return store.Reader(db_path, threads=threads)
 
 
 def reader(settings: Settings | None = None) -> store.Reader:
@@ -38,8 +38,9 @@ def reader(settings: Settings | None = None) -> store.Reader:
     with plain_store_errors(s):
         if not s.db_path.exists():
             with st.spinner(t("app.first_run", s.lang)):
-                return _reader(db_path=str(s.db_path), first_run=s.first_run)
-        return _reader(db_path=str(s.db_path), first_run=s.first_run)
+                return _reader(db_path=str(s.db_path), first_run=s.first_run,
+                               threads=s.query_threads)
+        return _reader(db_path=str(s.db_path), first_run=s.first_run, threads=s.query_threads)
 
 
 @contextmanager
