@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from coopdash import settings as settings_mod
 from coopdash import store
@@ -48,22 +49,28 @@ def plain_store_errors(s: Settings) -> Iterator[None]:
     """The store held by a program outside coopdash (or by a writer for longer than we
     wait), or a WAL beside it that is not its own: a plain message in the reader's
     language and the run stops, instead of Streamlit's error page. The server's paths
-    go to the server's log, never to the page."""
-    lang = st.session_state.get("lang", s.lang)
+    go to the server's log, never to the page. Off a page's run (the warm-up's thread)
+    there is no page to tell and no run to stop: the error goes on to the caller (it was
+    lost there, the connection coming back as None)."""
     try:
         yield
-    except store.StoreBusyError as exc:
+    except (store.StoreBusyError, store.StoreWalError, store.StoreUnreadableError) as exc:
+        if get_script_run_ctx() is None:
+            raise
+        _say_and_stop(exc, st.session_state.get("lang", s.lang))
+
+
+def _say_and_stop(exc: store.StoreError, lang: str) -> None:
+    if isinstance(exc, store.StoreBusyError):
         _LOG.warning("store busy: %s", exc)
         st.error(t("store.web.busy", lang), icon=":material/lock:")
-        st.stop()
-    except store.StoreWalError as exc:
+    elif isinstance(exc, store.StoreWalError):
         _LOG.error("store refused: %s", exc)
         st.error(t("store.web.wal", lang), icon=":material/error:")
-        st.stop()
-    except store.StoreUnreadableError as exc:
+    else:
         _LOG.error("store unreadable: %s", exc)
         st.error(t("store.web.unreadable", lang), icon=":material/error:")
-        st.stop()
+    st.stop()
 
 
 def connection(settings: Settings | None = None, version: int | None = None

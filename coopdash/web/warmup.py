@@ -17,6 +17,7 @@ went on replaying one version ran for 230 s while 15 newer ones were published
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -29,6 +30,7 @@ from coopdash import store
 from coopdash.settings import LANGS
 from coopdash.web import cache, profiling, recipes, sidebar
 
+_LOG = logging.getLogger(__name__)
 _watched: weakref.WeakSet = weakref.WeakSet()  # readers with a watcher
 _watched_lock = threading.Lock()
 
@@ -55,9 +57,18 @@ def _watch(db_path: str, ref: weakref.ref, seen: int) -> None:
         del reader
         if version != seen:
             seen = version
-            with profiling.logged_warm(version), profiling.profiled("warm"):
-                warm(db_path, version, _current(ref))
+            _warm_unless_held(db_path, version, _current(ref))
         time.sleep(1.0)
+
+
+def _warm_unless_held(db_path: str, version: int, current: Callable[[], int]) -> None:
+    """Warm `version`, unless a program outside coopdash holds the store: the pages then
+    say so themselves, and the runs after it is let go compute what they ask for."""
+    try:
+        with profiling.logged_warm(version), profiling.profiled("warm"):
+            warm(db_path, version, current)
+    except store.StoreBusyError as exc:
+        _LOG.warning("warm-up of version %s skipped: %s", version, exc)
 
 
 def _current(ref: weakref.ref) -> Callable[[], int]:

@@ -4,10 +4,14 @@ store path."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
 import pytest
+
+from coopdash import store
+from coopdash.web import storage, warmup
 
 HOLD = """
 import sys, time, duckdb
@@ -53,3 +57,17 @@ def test_a_damaged_store_file_gets_a_plain_page_without_the_path(app, tmp_path):
     assert not at.exception, at.exception
     assert any("not a readable coopdash store" in e.value for e in at.error)
     assert not any(str(db) in e.value for e in at.error)
+
+
+def test_off_a_page_run_a_held_store_is_an_error_and_the_warm_up_skips_it(
+        held, monkeypatch, caplog):
+    """The warm-up's thread, off any page's run, asks for a connection while an outside
+    program holds the store: it hears so (StoreBusyError), where it used to get None and
+    die later on a TypeError in the query runner; the watcher then skips that version
+    with a warning, and goes on watching."""
+    monkeypatch.setenv("COOPDASH_DB", str(held))
+    with pytest.raises(store.StoreBusyError):
+        storage.connection()
+    with caplog.at_level(logging.WARNING, logger="coopdash.web.warmup"):
+        warmup._warm_unless_held(str(held), 7, lambda: 7)
+    assert any("warm-up of version 7 skipped" in r.getMessage() for r in caplog.records)
