@@ -31,7 +31,7 @@ import re
 import sys
 from pathlib import Path
 
-from coopdash import settings, store
+from coopdash import settings
 from coopdash.cli import figures, pack, records, users, versions
 from coopdash.cli.common import quiet_logs
 from coopdash.i18n import t
@@ -148,9 +148,20 @@ def _run(args) -> int:
     except settings.SettingError as exc:
         print(setting_message(exc, args.lang), file=sys.stderr)
         return 2
-    except store.StoreFullError as exc:  # the disk filled up: nothing was changed
-        print(exc.message(args.lang), file=sys.stderr)
+    except Exception as exc:  # a store's refusal is said, anything else raised again
+        return _store_refusal(exc, args.lang)
+
+
+def _store_refusal(exc: Exception, lang: str) -> int:
+    """A store's refusal in the person's words, exit 2; any other exception raised again.
+    (The store is imported here, not at load: `import` starts its reading child before
+    DuckDB is imported.)"""
+    from coopdash import store
+
+    if isinstance(exc, store.StoreFullError):  # the disk filled up: nothing was changed
+        print(exc.message(lang), file=sys.stderr)
         return 2
-    except store.StoreError as exc:  # in the person's words where the error has them
-        print(exc.message(args.lang) if hasattr(exc, "message") else exc, file=sys.stderr)
+    if isinstance(exc, store.StoreError):  # in the person's words where the error has them
+        print(exc.message(lang) if hasattr(exc, "message") else exc, file=sys.stderr)
         return 2
+    raise exc

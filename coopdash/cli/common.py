@@ -8,7 +8,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from coopdash import settings, store
+from coopdash import settings
 from coopdash.i18n import t
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ def bar(fraction: float, message: str) -> None:
 def open_store(args, read_only: bool = True):
     """A read-only connection to the current version of the store (never blocked by a
     writer); None after printing why there is none."""
+    from coopdash import store
+
     try:
         return store.connect(args.db, read_only=read_only)
     except store.StoreMissingError:

@@ -18,7 +18,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from coopdash import settings, store
+from coopdash import settings
 from coopdash.cli.common import open_store, safe, scope_arguments, scope_of
 from coopdash.contract import WeekError
 from coopdash.i18n import t
@@ -75,6 +75,7 @@ def cmd_pack(args) -> int:
 
 
 def cmd_send_pack(args) -> int:
+    from coopdash import store
     from coopdash.pack import mail
 
     cfg = settings.get()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from coopdash import settings, store
+from coopdash import settings
 from coopdash.cli.common import bar, open_store, positive_int, say, wal_message
 from coopdash.i18n import t
 
 
 def cmd_init(args) -> int:
+    from coopdash import store
     from coopdash.workbook import bootstrap
 
     path = Path(args.db)
@@ -49,6 +50,7 @@ def cmd_import(args) -> int:
 
 
 def _import(args, options: dict, child) -> int:
+    from coopdash import store
     from coopdash.workbook import importer
 
     path = Path(args.db)

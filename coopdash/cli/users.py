@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import sys
 
-from coopdash import access, settings, store
+from coopdash import access, settings
 from coopdash.cli.common import open_store
 from coopdash.i18n import t
-from coopdash.store import users
 
 
 def cmd_list(args) -> int:
+    from coopdash.store import users
+
     con = open_store(args, read_only=True)
     if con is None:
         return 2
@@ -31,6 +32,9 @@ def cmd_list(args) -> int:
 
 
 def _change(args, email: str, role: str | None) -> int:
+    from coopdash import store
+    from coopdash.store import users
+
     try:
         email = access.email(email)
         role = access.check_role(role) if role is not None else None

@@ -7,13 +7,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from coopdash import settings, store
+from coopdash import settings
 from coopdash.cli.common import open_store
 from coopdash.i18n import t
-from coopdash.store import history
 
 
 def _writes(args, limit: int = 1000):
+    from coopdash.store import history
+
     con = open_store(args)
     if con is None:
         return None
@@ -27,6 +28,8 @@ def _writes(args, limit: int = 1000):
 
 def _line(row, lang: str, why: bool = False) -> str:
     """id, when, who, what, file, mode, undoable, changes (and why not, with `why`)."""
+    from coopdash.store import history
+
     yes_no = t("snap.cli.yes" if row.is_undoable else "snap.cli.no", lang)
     counts = history.counts_text(row.tables)
     cells = [row.write_id, row.written_at, row.actor, row.what, row.file_name, row.mode,
@@ -51,6 +54,9 @@ def cmd_history(args) -> int:
 
 
 def cmd_undo(args) -> int:
+    from coopdash import store
+    from coopdash.store import history
+
     df = _writes(args)
     if df is None:
         return 2
@@ -88,6 +94,8 @@ def _confirmed(lang: str) -> bool:
 
 
 def cmd_backup(args) -> int:
+    from coopdash import store
+
     if not Path(args.db).exists():
         print(t("store.cli.no_store", args.lang, path=args.db), file=sys.stderr)
         return 2
@@ -108,6 +116,8 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     """A backup's records put back as one new write, while the dashboard serves."""
+    from coopdash import store
+
     cfg = settings.get()
     if not cfg.can("manage"):
         print(t("snap.cli.restore_admin", args.lang), file=sys.stderr)
