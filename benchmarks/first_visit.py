@@ -210,7 +210,9 @@ def visit(context, url: str, title: str, charts: int) -> dict:
         moved: list[int] = []
         seen = Breakdown()
         cdp.on("Network.loadingFinished", lambda e: moved.append(e["encodedDataLength"]))
+        cdp.on("Network.loadingFinished", seen.finished)
         cdp.on("Network.requestWillBeSent", seen.request)
+        cdp.on("Network.webSocketWillSendHandshakeRequest", seen.ws_asked)
         cdp.on("Network.webSocketFrameReceived", seen.frame)
         t0 = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=300_000)
@@ -234,10 +236,23 @@ class Breakdown:
     def __init__(self) -> None:
         self.start: float | None = None  # the document's request (CDP monotonic seconds)
         self.ws: list[tuple[float, str, int]] = []
+        self.ws_at: float | None = None  # the WebSocket's handshake asked for
+        self.done: list[tuple[float, int]] = []  # each answer: when it ended, bytes
+        self.late = 0  # scripts asked for by a script (not named by the HTML page)
 
     def request(self, event: dict) -> None:
         if self.start is None:
             self.start = event["timestamp"]
+        if (event.get("type") == "Script" and event["initiator"]["type"] == "script"
+                and event["request"]["url"].endswith(".js")):
+            self.late += 1
+
+    def finished(self, event: dict) -> None:
+        self.done.append((event["timestamp"], event["encodedDataLength"]))
+
+    def ws_asked(self, event: dict) -> None:
+        if self.ws_at is None:
+            self.ws_at = event["timestamp"]
 
     def frame(self, event: dict) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -257,7 +272,11 @@ class Breakdown:
             return None if at is None or self.start is None else (at - self.start) * 1000
 
         counted = page.evaluate(_COUNTED)
-        return {"ws_first_ms": since(self.ws[0][0] if self.ws else None),
+        before_ws = sum(size for at, size in self.done
+                        if self.ws_at is not None and at <= self.ws_at)
+        return {"ws_asked_ms": since(self.ws_at), "before_ws_bytes": before_ws,
+                "late_scripts": self.late,
+                "ws_first_ms": since(self.ws[0][0] if self.ws else None),
                 "run_done_ms": since(finished[0] if finished else None),
                 "ws_bytes": sum(size for *_, size in self.ws), "ws_messages": len(self.ws),
                 "busy_ms": metrics["TaskDuration"] * 1000,
@@ -425,7 +444,8 @@ def slow(url: str) -> Iterator[str]:
 
 
 BREAKDOWN = ("ws_first_ms", "run_done_ms", "ms", "busy_ms", "script_ms", "ws_bytes",
-             "elements", "layout_ms", "nodes", "draws", "boxes", "box_ms")
+             "elements", "layout_ms", "nodes", "draws", "boxes", "box_ms", "ws_asked_ms",
+             "before_ws_bytes", "late_scripts")
 
 
 def _median(values) -> float | None:
@@ -449,6 +469,25 @@ def breakdown_table(r: dict) -> str:
             [_cell(b[f]) for f in BREAKDOWN[:5]]
             + [_cell(b["layout_ms"]), _cell(b["ws_bytes"] / 1000)]
             + [_cell(b[f]) for f in ("elements", "nodes", "draws", "boxes", "box_ms")]) + " |")
+    return "\n".join(lines)
+
+
+def link_table(r: dict) -> str:
+    """Where a visit over the office's link spends its time against loopback: when the
+    page asked for its WebSocket (its scripts had run; the handshake then waits behind
+    every byte already sent down the link), the bytes that had come by then, and the
+    scripts the page found only as the run's elements arrived (each a round trip)."""
+    rows = [("bare page", "bare"), ("coopdash Overview", "overview")]
+    lines = ["| visit | WebSocket asked for, loopback | through nginx at 10 Mbit/s | MB "
+             "come before it (slow) | WebSocket's first message, loopback | slow | scripts "
+             "found late (slow) |", "|---|---|---|---|---|---|---|"]
+    for label, key in rows:
+        fast, slow = r["breakdown"][f"{key}_loopback"], r["breakdown"][f"{key}_nginx_slow"]
+        if "ws_asked_ms" not in fast:  # a result written before these were counted
+            return ""
+        lines.append(f"| {label} | {_cell(fast['ws_asked_ms'])} | {_cell(slow['ws_asked_ms'])} "
+                     f"| {slow['before_ws_bytes'] / 1e6:.2f} | {_cell(fast['ws_first_ms'])} | "
+                     f"{_cell(slow['ws_first_ms'])} | {_cell(slow['late_scripts'])} |")
     return "\n".join(lines)
 
 
@@ -532,6 +571,9 @@ def section(r: dict) -> str:
         "measuring it, a forced layout) and the time spent in them):",
         "",
         breakdown_table(r),
+        *(["", "Over the office's link (ms from the page's request, medians; the link is one "
+           "queue each way, so what was sent before the WebSocket's handshake arrives first):",
+           "", link_table(r)] if link_table(r) else []),
         *(["", "What each part of the Overview costs a first visit (the Overview with the "
            "part left out, served by benchmarks/first_visit_app.py, in the same rounds; "
            "a part's share = the whole's median minus the median without it):", "",
