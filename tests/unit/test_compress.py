@@ -212,7 +212,7 @@ def _ask(middleware, encoding: str) -> tuple[dict, bytes]:
         async def send(message):
             sent.append(message)
 
-        scope = {"type": "http", "method": "GET", "path": "/static/js/StreamlitMarkdown.x.js",
+        scope = {"type": "http", "method": "GET", "path": "/static/js/Slider.x.js",
                  "headers": [(b"accept-encoding", encoding.encode())]}
         await middleware(scope, None, send)
         return dict(sent[0]["headers"]), sent[1]["body"]
@@ -221,8 +221,8 @@ def _ask(middleware, encoding: str) -> tuple[dict, bytes]:
         return pool.submit(asyncio.run, ask()).result()
 
 
-def _markdown_chunk() -> bytes:
-    found = sorted((STATIC / "static" / "js").glob("StreamlitMarkdown.*.js"))
+def _slider_chunk() -> bytes:
+    found = sorted((STATIC / "static" / "js").glob("Slider.*.js"))
     assert len(found) == 1, found
     return found[0].read_bytes()
 
@@ -235,14 +235,14 @@ def test_brotli_11_replaces_the_first_answer_and_is_found_again_on_disk(tmp_path
     compressing the script again (gzip is made as before)."""
     from coopdash.web import compress
 
-    body, asked = _markdown_chunk(), []
+    body, asked = _slider_chunk(), []
     folder = tmp_path / "compressed"
     middleware = compress.KeptCompression(_immutable_file(body, asked),
                                           best=compress.Best(folder))
     headers, first = _ask(middleware, "br")
     assert first == brotli.compress(body, quality=9)
     deadline = time.monotonic() + 120
-    while middleware.kept[("/static/js/StreamlitMarkdown.x.js", "br")].body == first:
+    while middleware.kept[("/static/js/Slider.x.js", "br")].body == first:
         assert time.monotonic() < deadline, "brotli 11 was not made in 120 s"
         time.sleep(0.05)
     headers, best = _ask(middleware, "br")
@@ -271,7 +271,7 @@ def test_a_kept_file_that_is_not_the_script_is_not_sent(tmp_path, caplog):
     and the log says which file was refused."""
     from coopdash.web import compress
 
-    body = _markdown_chunk()
+    body = _slider_chunk()
     best = compress.Best(tmp_path)
     best.path(body).write_bytes(brotli.compress(b"alert('not the script')"))
     middleware = compress.KeptCompression(_immutable_file(body, []), best=best)
