@@ -67,26 +67,10 @@ def test_compressed_once_then_answered_from_memory(monkeypatch):
     monkeypatch.setattr(compress, "compress",
                         lambda data, encoding: compressed.append(encoding) or real(data, encoding))
 
-    async def streamlit_file(scope, receive, send):
-        asked.append(scope["path"])
-        await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", b"application/javascript"), (b"etag", b'"x"'),
-            (b"cache-control", b"public, immutable, max-age=31536000"),
-            (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+    middleware = compress.KeptCompression(_immutable_file(body, asked))
 
-    middleware = compress.KeptCompression(streamlit_file)
-
-    async def ask(encoding: str) -> tuple[dict, bytes]:
-        sent = []
-
-        async def send(message):
-            sent.append(message)
-
-        scope = {"type": "http", "method": "GET", "path": "/static/js/PlotlyChart.x.js",
-                 "headers": [(b"accept-encoding", encoding.encode())]}
-        await middleware(scope, None, send)
-        return dict(sent[0]["headers"]), sent[1]["body"]
+    def ask(encoding: str):
+        return _request(middleware, encoding, "/static/js/PlotlyChart.x.js")
 
     async def visits():
         first = await asyncio.gather(*(ask("gzip, br") for _ in range(4)))
@@ -197,28 +181,31 @@ def _immutable_file(body: bytes, asked: list[str]):
     async def app(scope, receive, send):
         asked.append(scope["path"])
         await send({"type": "http.response.start", "status": 200, "headers": [
-            (b"content-type", b"application/javascript"),
+            (b"content-type", b"application/javascript"), (b"etag", b'"x"'),
             (b"cache-control", b"public, immutable, max-age=31536000"),
             (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
     return app
 
 
+async def _request(middleware, encoding: str, path: str) -> tuple[dict, bytes]:
+    """One GET of the script at `path` through `middleware`: its headers and body."""
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path,
+             "headers": [(b"accept-encoding", encoding.encode())]}
+    await middleware(scope, None, send)
+    return dict(sent[0]["headers"]), sent[1]["body"]
+
+
 def _ask(middleware, encoding: str) -> tuple[dict, bytes]:
-    """One GET of a script through `middleware`, in a loop of its own (see above)."""
-    async def ask():
-        sent = []
-
-        async def send(message):
-            sent.append(message)
-
-        scope = {"type": "http", "method": "GET", "path": "/static/js/Slider.x.js",
-                 "headers": [(b"accept-encoding", encoding.encode())]}
-        await middleware(scope, None, send)
-        return dict(sent[0]["headers"]), sent[1]["body"]
-
+    """One GET of the Slider chunk, in a loop of its own (see above)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, ask()).result()
+        return pool.submit(asyncio.run, _request(middleware, encoding,
+                                                 "/static/js/Slider.x.js")).result()
 
 
 def _slider_chunk() -> bytes:
