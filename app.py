@@ -7,8 +7,8 @@ with `coopdash.web.routes.PageRoutes`, so every URL either opens a page or says 
 `coopdash.web.compress.KeptCompression`, so Streamlit's scripts travel compressed (each
 compressed once and kept; brotli 11 computed in the background and kept on disk, in
 COOPDASH_STATIC_CACHE), and with `coopdash.web.preload.PreloadPlotly`, so the page asks
-at once for the scripts a first visit runs (the Plotly chunk, the filters', the
-metrics'). `streamlit run dashboard.py` still works, without any of them.
+at once for the Plotly chunk, every page's heaviest script. `streamlit run dashboard.py`
+still works, without any of them.
 """
 
 from pathlib import Path

@@ -5,14 +5,11 @@ Streamlit's page names only its entry bundle (and what that imports); every elem
 script is asked for when the element's message arrives over the WebSocket, after the
 script has run up to it, and what that script imports is discovered only then: round
 trips one after another once the run is under way. The Plotly chunk (4.7 MB, 1.06 MB in
-brotli) is the largest: every coopdash page draws a chart. The others are the elements
-every leadership page shows, the sidebar's filters and the headline figures
-(`FIRST_VISIT`: the scripts a first visit of the Overview was seen to ask for,
-tests/browser/test_nginx.py checks that it asks for no other). The page asks for all of
-them (and the modules they import that the page does not name already) while the
-script still runs: on a slow link the transfer then overlaps the server's work instead
-of following it. The list is read once from the installed wheel (each chunk's static
-`import … from "./x.js"` closure); the links are relative like Streamlit's own
+brotli) is the largest, and every coopdash page draws a chart: the page asks for it (and
+the modules it imports that the page does not name already: `FIRST_VISIT` says why no
+other chunk) while the script still runs: on a slow link the transfer then overlaps the
+server's work instead of following it. The list is read once from the installed wheel
+(each chunk's static `import … from "./x.js"` closure); the links are relative like Streamlit's own
 (`./static/js/…`), so they hold at any `server.baseUrlPath`.
 """
 
@@ -34,11 +31,15 @@ _IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
 _NAMED = re.compile(r'(?:href|src)="\./static/js/([\w.-]+\.js)"')
 
 
-# Streamlit's chunks (the name before the hash) a first visit of the Overview asks for,
-# the Plotly chunk first: the chart, the sidebar's filters (selectbox, multiselect,
-# slider, buttons), the headline figures, the theme
-FIRST_VISIT = ("PlotlyChart", "Selectbox", "Multiselect", "Slider", "Button", "ButtonGroup",
-               "Metric", "CustomTheme", "loadVegaEmbed")
+# Streamlit's chunks (the name before the hash) the page asks for at once: the Plotly chunk
+# alone. Preloading every chunk a first visit of the Overview runs (its filters', metrics',
+# theme's: 39 modules, 110 kB in brotli) was measured against it on a quiet machine, in
+# one run (docs/benchmarks-diary.md, "preload: Plotly alone or every chunk"): on loopback
+# the page then opened its WebSocket 210 ms later and drew the Overview 240 ms later
+# (1.23x the bare page against 1.18x); through nginx at 10 Mbit/s it gained 94 ms (2.5 %,
+# within the noise). The small chunks cost more, queued before the WebSocket, than the
+# round trips they save.
+FIRST_VISIT = ("PlotlyChart",)
 
 
 def modules_to_preload(static: Path, chunks: tuple[str, ...] = FIRST_VISIT) -> list[str]:
