@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +36,8 @@ def reader(settings: Settings | None = None) -> store.Reader:
     """The process-wide reader of the store (created with the first-run data if the store
     does not exist yet)."""
     s = settings or settings_mod.get()
-    with plain_store_errors(s):
-        if not s.db_path.exists():
-            with st.spinner(t("app.first_run", s.lang)):
-                return _reader(db_path=str(s.db_path), first_run=s.first_run,
-                               threads=s.query_threads)
+    first = st.spinner(t("app.first_run", s.lang)) if not s.db_path.exists() else nullcontext()
+    with plain_store_errors(s), first:
         return _reader(db_path=str(s.db_path), first_run=s.first_run, threads=s.query_threads)
 
 
